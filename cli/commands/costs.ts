@@ -1,0 +1,90 @@
+import { Command } from "commander";
+import { z } from "zod";
+import { type CostDimension, costsBy } from "../../store/costs.js";
+import { Decimal, formatMoney, sumDecimals } from "../../store/money.js";
+import { commandConfig, globalOptions, withStore } from "../context.js";
+import { UsageError } from "../errors.js";
+import { printJson, printTable } from "../output.js";
+
+const isoDate = z
+  .string()
+  .regex(
+    /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/,
+    "an ISO 8601 date like 2024-09-01",
+  )
+  .refine(
+    (value) => !Number.isNaN(Date.parse(value.length === 10 ? value : value.replace(" ", "T"))),
+    "a real date",
+  );
+
+const costsOptions = z.object({
+  by: z
+    .string()
+    .regex(
+      /^(service|account|region|team|resource|tag:.+)$/,
+      "one of service, account, region, team, tag:KEY, resource",
+    )
+    .default("service"),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+  provider: z.string().min(1).optional(),
+});
+
+export function costsCommand(): Command {
+  return new Command("costs")
+    .description("billed and effective cost grouped by one dimension, summed exactly from the billing rows")
+    .option("--by <dimension>", "service | account | region | team | tag:KEY | resource", "service")
+    .option("--from <date>", "first day, inclusive (on ChargePeriodStart)")
+    .option("--to <date>", "end day, exclusive (on ChargePeriodStart)")
+    .option("--provider <name>", "only this provider's rows (AWS, Microsoft, ...)")
+    .action(async (raw: Record<string, unknown>, command: Command) => {
+      const parsed = costsOptions.safeParse(raw);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new UsageError(`--${issue?.path.join(".")}: expected ${issue?.message}`);
+      }
+      const options = parsed.data;
+      if (options.from && options.to && options.from >= options.to) {
+        throw new UsageError(`--from ${options.from} is not before --to ${options.to}`);
+      }
+      const global = globalOptions(command);
+      const config = commandConfig(global);
+      const dimension: CostDimension = options.by.startsWith("tag:")
+        ? { kind: "tag", tagKeys: [options.by.slice(4)] }
+        : options.by === "team"
+          ? { kind: "team", tagKeys: config.tags.teamKeys }
+          : { kind: options.by as "service" | "account" | "region" | "resource" };
+      const lines = await withStore(global, (store) =>
+        costsBy(store.connection, {
+          dimension,
+          caseInsensitiveTags: config.tags.caseInsensitive,
+          ...(options.from ? { from: options.from } : {}),
+          ...(options.to ? { to: options.to } : {}),
+          ...(options.provider ? { provider: options.provider } : {}),
+        }),
+      );
+      if (global.json) {
+        printJson(lines);
+        return;
+      }
+      if (lines.length === 0) {
+        process.stdout.write(
+          "No billing rows match. Load some with `finops ingest FILE` or `finops collect --only billing`.\n",
+        );
+        return;
+      }
+      const total = (pick: (l: (typeof lines)[number]) => Decimal) =>
+        new Decimal(sumDecimals(lines.map((l) => pick(l).text)));
+      const rows = lines.map((l) => [
+        l.key ?? "(none)",
+        formatMoney(l.effectiveCost),
+        formatMoney(l.billedCost),
+      ]);
+      rows.push([
+        "Total",
+        formatMoney(total((l) => l.effectiveCost)),
+        formatMoney(total((l) => l.billedCost)),
+      ]);
+      printTable([options.by, "Effective cost", "Billed cost"], rows, [1, 2]);
+    });
+}

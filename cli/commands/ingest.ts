@@ -1,0 +1,43 @@
+import { Command, Option } from "commander";
+import { ingestFiles } from "../../collectors/billing/ingest.js";
+import { awsOptions, commandConfig, globalOptions, withStore } from "../context.js";
+import { printJson, printLine } from "../output.js";
+
+export function ingestCommand(): Command {
+  return new Command("ingest")
+    .description(
+      "load FOCUS (1.0-1.2) or AWS CUR 2.0 billing exports: CSV, CSV.gz or Parquet, local or s3://",
+    )
+    .argument("<files...>", "files, folders or s3://bucket/prefix (every object under it)")
+    .addOption(
+      new Option("--format <format>", "the export's format")
+        .choices(["auto", "focus", "cur2"])
+        .default("auto"),
+    )
+    .action(async (inputs: string[], options: { format: "auto" | "focus" | "cur2" }, command: Command) => {
+      const global = globalOptions(command);
+      const aws = awsOptions(global, commandConfig(global));
+      const result = await withStore(global, (store) =>
+        ingestFiles(store, inputs, { format: options.format, aws }),
+      );
+      if (global.json) {
+        printJson({
+          rowsLoaded: result.rowsLoaded,
+          files: result.files,
+          providers: result.providers,
+          billingPeriods: result.billingPeriods,
+          rowsReplaced: result.rowsReplaced,
+          loadId: result.loadId,
+        });
+        return;
+      }
+      printLine(
+        `Loaded ${result.rowsLoaded.toLocaleString("en-US")} billing rows from ${result.files.length} file${result.files.length === 1 ? "" : "s"}` +
+          ` (${result.providers.join(", ") || "no provider"}; billing periods ${result.billingPeriods.join(", ") || "none"})` +
+          (result.rowsReplaced
+            ? `, replacing ${result.rowsReplaced.toLocaleString("en-US")} rows of earlier loads`
+            : "") +
+          ".",
+      );
+    });
+}

@@ -1,0 +1,58 @@
+import type { Command } from "commander";
+import type { AwsOptions } from "../collectors/aws.js";
+import { type Config, loadConfig } from "../rules/config.js";
+import { openStore, resolveDbPath, type Store } from "../store/database.js";
+import { UsageError } from "./errors.js";
+
+/** The options every command accepts, before or after the command name. */
+export interface GlobalOptions {
+  db?: string;
+  config?: string;
+  json?: boolean;
+  profile?: string;
+  regions?: string;
+  endpointUrl?: string;
+  now?: string;
+}
+
+export function globalOptions(command: Command): GlobalOptions {
+  return command.optsWithGlobals<GlobalOptions>();
+}
+
+export function commandConfig(options: GlobalOptions): Config {
+  return loadConfig(options.config);
+}
+
+export function awsOptions(options: GlobalOptions, config: Config): AwsOptions {
+  if (options.profile) process.env.AWS_PROFILE = options.profile;
+  const regions = options.regions?.split(",").filter(Boolean) ?? config.aws.regions;
+  const endpointUrl = options.endpointUrl ?? process.env.AWS_ENDPOINT_URL;
+  return { ...(regions[0] ? { region: regions[0] } : {}), ...(endpointUrl ? { endpointUrl } : {}) };
+}
+
+/** The instant rules and windows are evaluated at: --now, else the clock. */
+export function now(options: GlobalOptions): Date {
+  if (!options.now) return new Date();
+  const parsed = new Date(
+    /[zZ]|[+-]\d\d:?\d\d$/.test(options.now) || options.now.length <= 10 ? options.now : `${options.now}Z`,
+  );
+  if (Number.isNaN(parsed.getTime())) {
+    throw new UsageError(
+      `--now: "${options.now}" is not an ISO 8601 date or date-time (e.g. 2024-09-18T22:00:00Z)`,
+    );
+  }
+  return parsed;
+}
+
+export async function withStore<T>(
+  options: GlobalOptions,
+  body: (store: Store) => Promise<T>,
+  openOptions: { memoryLimit?: string } = {},
+): Promise<T> {
+  const store = await openStore(resolveDbPath(options.db), openOptions);
+  try {
+    return await body(store);
+  } finally {
+    store.close();
+  }
+}

@@ -1,0 +1,67 @@
+import { BILLING_COLUMNS, type BillingColumn, MONEY } from "../../store/billing-columns.js";
+import { awsAccountId, type BillingFormat, ident, type SourceColumns } from "./format.js";
+
+/**
+ * FOCUS 1.0 to 1.2 exports: the columns already have the billing table's names, so the mapping is
+ * mostly identity; the reader types the values and a few columns are normalised.
+ */
+export const focusFormat: BillingFormat = {
+  name: "focus",
+
+  matches: (columns) => columns.has("BilledCost") && columns.has("ChargePeriodStart"),
+
+  requiredColumns: [
+    "BilledCost",
+    "EffectiveCost",
+    "ChargePeriodStart",
+    "ChargePeriodEnd",
+    "BillingPeriodStart",
+    "BillingPeriodEnd",
+    "BillingAccountId",
+    "BillingCurrency",
+    "ServiceName",
+  ],
+
+  notNullColumns: ["BilledCost", "EffectiveCost", "ChargePeriodStart", "BillingPeriodStart"],
+
+  sourceTypes: Object.fromEntries(
+    Object.entries(BILLING_COLUMNS).map(([name, type]) => [name, readerType(type)]),
+  ),
+
+  selectList(columns) {
+    const list: Partial<Record<BillingColumn, string>> = {};
+    for (const [name, type] of Object.entries(BILLING_COLUMNS) as [BillingColumn, string][]) {
+      if (columns.has(name)) list[name] = cast(name, type, columns);
+    }
+    // FOCUS 1.3 renamed ProviderName to ServiceProviderName.
+    const provider = columns.has("ProviderName")
+      ? ident("ProviderName")
+      : columns.has("ServiceProviderName")
+        ? ident("ServiceProviderName")
+        : "NULL";
+    list.ProviderName = provider;
+    if (columns.has("SubAccountId")) list.SubAccountId = awsAccountId(ident("SubAccountId"), provider);
+    return list;
+  },
+};
+
+function readerType(type: string): string {
+  if (type === "TIMESTAMP") return "TIMESTAMPTZ"; // accepts "Z" and offsets; the session zone is UTC
+  if (type === "JSON") return "VARCHAR";
+  return type;
+}
+
+function cast(name: string, type: string, columns: SourceColumns): string {
+  const column = ident(name);
+  if (type === "JSON") {
+    // A Parquet export may hold Tags as a MAP; a CSV export holds JSON text.
+    const sourceType = columns.get(name) ?? "VARCHAR";
+    return sourceType.startsWith("MAP") || sourceType.startsWith("STRUCT")
+      ? `to_json(${column})`
+      : `CAST(${column} AS JSON)`;
+  }
+  if (type === MONEY || type === "DOUBLE" || type === "TIMESTAMP" || type === "VARCHAR") {
+    return `CAST(${column} AS ${type})`;
+  }
+  return column;
+}

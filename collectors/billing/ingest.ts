@@ -1,0 +1,214 @@
+import { randomUUID } from "node:crypto";
+import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { UsageError } from "../../cli/errors.js";
+import { BILLING_COLUMN_NAMES } from "../../store/billing-columns.js";
+import { inTransaction, type Store } from "../../store/database.js";
+import type { AwsOptions } from "../aws.js";
+import {
+  describeColumns,
+  explainLoadFailure,
+  type FileKind,
+  fileKind,
+  locateBadValue,
+  typedRelation,
+} from "./file-reader.js";
+import type { BillingFormat } from "./format.js";
+import { literal } from "./format.js";
+import { chooseFormat, type FormatChoice } from "./formats.js";
+import { downloadPrefix } from "./s3-objects.js";
+
+export interface IngestOptions {
+  format?: FormatChoice;
+  aws?: AwsOptions;
+}
+
+export interface IngestResult {
+  loadId: string;
+  rowsLoaded: number;
+  rowsReplaced: number;
+  files: string[];
+  providers: string[];
+  billingPeriods: string[];
+}
+
+interface BillingFile {
+  path: string;
+  /** What the user named: the local path or the s3:// URI of the object. */
+  label: string;
+  kind: FileKind;
+  columns: Map<string, string>;
+  format: BillingFormat;
+}
+
+/**
+ * Loads billing files into the billing table as one load, in one transaction.
+ *
+ * A load replaces, for each (provider, billing account, billing period) it contains, every row that an
+ * earlier file load brought for the same key: loading a file again, or a newer export of the same
+ * month, never doubles a figure. Every file of one export (CUR 2.0 splits a month into parts) must
+ * therefore be given in one command, as a prefix, a folder or several paths.
+ */
+export async function ingestFiles(
+  store: Store,
+  inputs: string[],
+  options: IngestOptions = {},
+): Promise<IngestResult> {
+  if (inputs.length === 0)
+    throw new UsageError("ingest: name at least one file, folder or s3://bucket/prefix");
+  const scratch = await mkdtemp(join(tmpdir(), "finops-ingest-"));
+  try {
+    const located = await locateInputs(inputs, scratch, options.aws ?? {});
+    const files: BillingFile[] = [];
+    for (const { path, label } of located) {
+      const kind = await fileKind(path);
+      const columns = await describeColumns(store.connection, path, kind, label);
+      files.push({
+        path,
+        label,
+        kind,
+        columns,
+        format: chooseFormat(columns, options.format ?? "auto", label),
+      });
+    }
+    return await loadAll(store.connection, files);
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+async function locateInputs(
+  inputs: string[],
+  scratch: string,
+  aws: AwsOptions,
+): Promise<{ path: string; label: string }[]> {
+  const located: { path: string; label: string }[] = [];
+  for (const input of inputs) {
+    if (input.startsWith("s3://")) {
+      const target = join(scratch, `s3-${located.length}`);
+      const paths = await downloadPrefix(input, target, aws);
+      const bucketRoot = join(target);
+      for (const path of paths) located.push({ path, label: `s3://${path.slice(bucketRoot.length + 1)}` });
+      continue;
+    }
+    const info = await stat(input).catch(() => undefined);
+    if (!info) throw new UsageError(`${input}: no such file or folder`);
+    if (info.isDirectory()) {
+      const entries = (await readdir(input, { recursive: true, withFileTypes: true }))
+        .filter((e) => e.isFile() && /\.(csv|csv\.gz|csv\.zst|parquet)$/i.test(e.name))
+        .map((e) => join(e.parentPath, e.name))
+        .sort();
+      if (entries.length === 0)
+        throw new UsageError(`${input}: no billing files (.csv, .csv.gz, .parquet) in this folder`);
+      for (const path of entries) located.push({ path: resolve(path), label: path });
+    } else {
+      located.push({ path: resolve(input), label: input });
+    }
+  }
+  return located;
+}
+
+async function loadAll(connection: DuckDBConnection, files: BillingFile[]): Promise<IngestResult> {
+  const loadId = `load-${new Date().toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${randomUUID().slice(0, 8)}`;
+  const sources = [...new Set(files.map((f) => f.format.name))];
+  return inTransaction(connection, async () => {
+    await connection.run(
+      "INSERT INTO loads (load_id, source, files, started_at) VALUES ($1, $2, $3, now()::TIMESTAMP)",
+      [loadId, sources.join(","), JSON.stringify(files.map((f) => f.label))],
+    );
+    for (const file of files) await loadFile(connection, file, loadId);
+
+    const rowsReplaced = await replaceEarlierLoads(connection, loadId);
+    const summary = (
+      await connection.runAndReadAll(
+        `SELECT count(*) AS rows,
+           coalesce(list(DISTINCT ProviderName ORDER BY ProviderName) FILTER (WHERE ProviderName IS NOT NULL), []) AS providers,
+           coalesce(list(DISTINCT strftime(BillingPeriodStart, '%Y-%m') ORDER BY strftime(BillingPeriodStart, '%Y-%m')), []) AS periods
+         FROM billing WHERE x_LoadId = $1`,
+        [loadId],
+      )
+    ).getRowObjectsJson()[0];
+    const rowsLoaded = Number(summary?.rows ?? 0);
+    const billingPeriods = (summary?.periods ?? []) as string[];
+    await connection.run(
+      `UPDATE loads SET finished_at = now()::TIMESTAMP, rows_loaded = $2, rows_replaced = $3, billing_periods = $4
+       WHERE load_id = $1`,
+      [loadId, rowsLoaded, rowsReplaced, JSON.stringify(billingPeriods)],
+    );
+    return {
+      loadId,
+      rowsLoaded,
+      rowsReplaced,
+      files: files.map((f) => f.label),
+      providers: (summary?.providers ?? []) as string[],
+      billingPeriods,
+    };
+  });
+}
+
+async function loadFile(connection: DuckDBConnection, file: BillingFile, loadId: string): Promise<void> {
+  const expressions = file.format.selectList(file.columns);
+  const targets = BILLING_COLUMN_NAMES.map((name) => `"${name}"`).join(", ");
+  const values = BILLING_COLUMN_NAMES.map((name) => expressions[name] ?? "NULL").join(",\n  ");
+  const relation = typedRelation(file.path, file.kind, file.columns, file.format);
+  const sql = `INSERT INTO billing (${targets}, x_Source, x_LoadId)
+    SELECT ${values}, ${literal(file.format.name)}, ${literal(loadId)} FROM ${relation}`;
+  let inserted: number;
+  try {
+    inserted = Number((await connection.run(sql)).rowsChanged);
+  } catch (error) {
+    throw await explainLoadFailure(
+      connection,
+      file.path,
+      file.kind,
+      file.columns,
+      file.format,
+      error,
+      file.label,
+    );
+  }
+  if (inserted > 0 && (await hasMissingRequiredValues(connection, file.format, loadId))) {
+    const located = await locateBadValue(
+      connection,
+      file.path,
+      file.kind,
+      file.columns,
+      file.format,
+      file.label,
+    );
+    throw located ?? new UsageError(`${file.label}: rows without ${file.format.notNullColumns.join(", ")}`);
+  }
+}
+
+async function hasMissingRequiredValues(
+  connection: DuckDBConnection,
+  format: BillingFormat,
+  loadId: string,
+): Promise<boolean> {
+  if (format.notNullColumns.length === 0) return false;
+  const condition = format.notNullColumns.map((name) => `"${name}" IS NULL`).join(" OR ");
+  const reader = await connection.runAndReadAll(
+    `SELECT count(*) AS n FROM (SELECT 1 FROM billing WHERE x_LoadId = $1 AND (${condition}) LIMIT 1)`,
+    [loadId],
+  );
+  return Number(reader.getRowObjectsJson()[0]?.n ?? 0) > 0;
+}
+
+/** Deletes what earlier file loads brought for the billing periods this load now covers. */
+async function replaceEarlierLoads(connection: DuckDBConnection, loadId: string): Promise<number> {
+  const result = await connection.run(
+    `DELETE FROM billing AS old
+     USING (
+       SELECT DISTINCT ProviderName, BillingAccountId, BillingPeriodStart FROM billing WHERE x_LoadId = $1
+     ) AS covered
+     WHERE old.x_LoadId <> $1
+       AND old.x_Source <> 'cost-explorer'
+       AND old.ProviderName IS NOT DISTINCT FROM covered.ProviderName
+       AND old.BillingAccountId IS NOT DISTINCT FROM covered.BillingAccountId
+       AND old.BillingPeriodStart IS NOT DISTINCT FROM covered.BillingPeriodStart`,
+    [loadId],
+  );
+  return Number(result.rowsChanged);
+}

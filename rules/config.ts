@@ -1,0 +1,129 @@
+import { existsSync, readFileSync } from "node:fs";
+import { isMap, isNode, isPair, isScalar, LineCounter, parseDocument } from "yaml";
+import { z } from "zod";
+import { UsageError } from "../cli/errors.js";
+
+const tagsSchema = z.strictObject({
+  /** Tag keys that name the owning team, in order of precedence. */
+  teamKeys: z.array(z.string().min(1)).min(1).default(["team", "owner"]),
+  /** Match tag keys ignoring case ("Team" and "team" are the same key). */
+  caseInsensitive: z.boolean().default(true),
+});
+
+const costExplorerSchema = z.strictObject({
+  /** How far back the first collection reaches. */
+  lookbackDays: z.number().int().min(1).max(365).default(90),
+  /** Recent days that AWS still restates, asked again on every run. */
+  restatementDays: z.number().int().min(1).max(31).default(3),
+  /** Cost Explorer's own region: its API is served from us-east-1. */
+  region: z.string().default("us-east-1"),
+});
+
+const awsSchema = z.strictObject({
+  regions: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, "an AWS region like us-east-1")).default([]),
+});
+
+export const configSchema = z.strictObject({
+  tags: tagsSchema.default(tagsSchema.parse({})),
+  aws: awsSchema.default(awsSchema.parse({})),
+  billing: z
+    .strictObject({ costExplorer: costExplorerSchema.default(costExplorerSchema.parse({})) })
+    .default({ costExplorer: costExplorerSchema.parse({}) }),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export const DEFAULT_CONFIG_PATH = "./rules.yaml";
+
+/**
+ * Loads rules.yaml. The default path may be absent (built-in defaults apply); a path the user named
+ * must exist. Every error names the file, line, column and key.
+ */
+export function loadConfig(path: string | undefined): Config {
+  const file = path ?? DEFAULT_CONFIG_PATH;
+  if (!existsSync(file)) {
+    if (path === undefined) return configSchema.parse({});
+    throw new UsageError(`${file}: config file not found (--config)`);
+  }
+  return parseConfig(readFileSync(file, "utf8"), file);
+}
+
+export function parseConfig(text: string, file: string): Config {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const where = (offset: number | undefined) => {
+    if (offset === undefined) return file;
+    const { line, col } = lineCounter.linePos(offset);
+    return `${file}:${line}:${col}`;
+  };
+  const yamlError = doc.errors[0];
+  if (yamlError) throw new UsageError(`${where(yamlError.pos[0])}: invalid YAML: ${yamlError.message}`);
+
+  const result = configSchema.safeParse(doc.toJS() ?? {});
+  if (result.success) return result.data;
+
+  const issue = result.error.issues[0];
+  if (!issue) throw new UsageError(`${file}: invalid configuration`);
+  const path = issue.path.map((p) => (typeof p === "symbol" ? String(p) : p));
+  if (issue.code === "unrecognized_keys") {
+    const key = issue.keys[0] ?? "";
+    const parent = path.length ? doc.getIn(path, true) : doc.contents;
+    const pair = isMap(parent)
+      ? parent.items.find((item) => isPair(item) && isScalar(item.key) && item.key.value === key)
+      : undefined;
+    const offset = pair && isScalar(pair.key) ? pair.key.range?.[0] : undefined;
+    const known = knownKeys(path);
+    const guess = closest(key, known);
+    const hint = guess ? `did you mean "${guess}"?` : `known keys: ${known.join(", ")}`;
+    throw new UsageError(`${where(offset)}: unknown key "${[...path, key].join(".")}": ${hint}`);
+  }
+  const node = doc.getIn(path, true);
+  const offset = isNode(node) ? node.range?.[0] : undefined;
+  throw new UsageError(`${where(offset)}: ${path.join(".") || "(top level)"}: ${issue.message}`);
+}
+
+function knownKeys(path: (string | number)[]): string[] {
+  let schema: z.ZodType = configSchema;
+  for (const part of path) {
+    schema = unwrap(schema);
+    if (schema instanceof z.ZodObject) schema = schema.shape[part as string] ?? schema;
+    else if (schema instanceof z.ZodArray) schema = schema.element as z.ZodType;
+  }
+  schema = unwrap(schema);
+  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+}
+
+function unwrap(schema: z.ZodType): z.ZodType {
+  let current = schema;
+  while (current instanceof z.ZodDefault || current instanceof z.ZodOptional) {
+    current = current.unwrap() as z.ZodType;
+  }
+  return current;
+}
+
+/** The known key nearest to a misspelt one, if it is near enough to be a typo. */
+function closest(word: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  for (const candidate of candidates) {
+    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}

@@ -1,0 +1,56 @@
+import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { migrate } from "./migrations.js";
+
+export interface Store {
+  readonly path: string;
+  readonly connection: DuckDBConnection;
+  close(): void;
+}
+
+export interface OpenOptions {
+  /** DuckDB's memory limit, e.g. "512MB"; large loads spill to disk instead of growing the heap. */
+  memoryLimit?: string;
+}
+
+// Extensions must never be fetched at run time: the machines that run this have no internet, and a
+// cost tool that downloads code while holding cloud credentials is a risk of its own. json, parquet
+// and icu are compiled into the DuckDB binary.
+const SAFE_CONFIG = {
+  autoinstall_known_extensions: "false",
+  autoload_known_extensions: "false",
+};
+
+export function resolveDbPath(flag: string | undefined): string {
+  return flag ?? process.env.FINOPS_DB ?? "./finops.duckdb";
+}
+
+export async function openStore(path: string, options: OpenOptions = {}): Promise<Store> {
+  const config: Record<string, string> = { ...SAFE_CONFIG };
+  if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+  const instance = await DuckDBInstance.create(path, config);
+  const connection = await instance.connect();
+  // Billing timestamps are UTC; naive timestamps in files are read as UTC too.
+  await connection.run("SET TimeZone = 'UTC'");
+  await migrate(connection);
+  return {
+    path,
+    connection,
+    close() {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+/** Runs `body` in one transaction: either everything it wrote is kept, or nothing is. */
+export async function inTransaction<T>(connection: DuckDBConnection, body: () => Promise<T>): Promise<T> {
+  await connection.run("BEGIN TRANSACTION");
+  try {
+    const result = await body();
+    await connection.run("COMMIT");
+    return result;
+  } catch (error) {
+    await connection.run("ROLLBACK");
+    throw error;
+  }
+}

@@ -1,0 +1,173 @@
+import type { DuckDBConnection } from "@duckdb/node-api";
+
+interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+// Append only: a migration that has shipped is never edited, a change is a new version.
+const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: "billing, loads, collector runs, Cost Explorer day cache",
+    sql: `
+      CREATE TABLE loads (
+        load_id VARCHAR PRIMARY KEY,
+        source VARCHAR NOT NULL,
+        files JSON,
+        started_at TIMESTAMP NOT NULL,
+        finished_at TIMESTAMP,
+        rows_loaded BIGINT,
+        rows_replaced BIGINT,
+        billing_periods JSON,
+        api_calls INTEGER
+      );
+
+      -- FOCUS column names; x_Source and x_LoadId follow FOCUS's x_ prefix for custom columns.
+      CREATE TABLE billing (
+        AvailabilityZone VARCHAR,
+        BilledCost DECIMAL(38,12),
+        BillingAccountId VARCHAR,
+        BillingAccountName VARCHAR,
+        BillingAccountType VARCHAR,
+        BillingCurrency VARCHAR,
+        BillingPeriodEnd TIMESTAMP,
+        BillingPeriodStart TIMESTAMP,
+        CapacityReservationId VARCHAR,
+        CapacityReservationStatus VARCHAR,
+        ChargeCategory VARCHAR,
+        ChargeClass VARCHAR,
+        ChargeDescription VARCHAR,
+        ChargeFrequency VARCHAR,
+        ChargePeriodEnd TIMESTAMP,
+        ChargePeriodStart TIMESTAMP,
+        CommitmentDiscountCategory VARCHAR,
+        CommitmentDiscountId VARCHAR,
+        CommitmentDiscountName VARCHAR,
+        CommitmentDiscountQuantity DOUBLE,
+        CommitmentDiscountStatus VARCHAR,
+        CommitmentDiscountType VARCHAR,
+        CommitmentDiscountUnit VARCHAR,
+        ConsumedQuantity DOUBLE,
+        ConsumedUnit VARCHAR,
+        ContractedCost DECIMAL(38,12),
+        ContractedUnitPrice DECIMAL(38,12),
+        EffectiveCost DECIMAL(38,12),
+        InvoiceId VARCHAR,
+        InvoiceIssuerName VARCHAR,
+        ListCost DECIMAL(38,12),
+        ListUnitPrice DECIMAL(38,12),
+        PricingCategory VARCHAR,
+        PricingCurrency VARCHAR,
+        PricingQuantity DOUBLE,
+        PricingUnit VARCHAR,
+        ProviderName VARCHAR,
+        PublisherName VARCHAR,
+        RegionId VARCHAR,
+        RegionName VARCHAR,
+        ResourceId VARCHAR,
+        ResourceName VARCHAR,
+        ResourceType VARCHAR,
+        ServiceCategory VARCHAR,
+        ServiceName VARCHAR,
+        ServiceSubcategory VARCHAR,
+        SkuId VARCHAR,
+        SkuMeter VARCHAR,
+        SkuPriceId VARCHAR,
+        SubAccountId VARCHAR,
+        SubAccountName VARCHAR,
+        SubAccountType VARCHAR,
+        Tags JSON,
+        x_Source VARCHAR NOT NULL,
+        x_LoadId VARCHAR NOT NULL
+      );
+
+      -- Cost Explorer's tag-grouped query: kept apart from billing, whose service-grouped rows
+      -- already hold the same money (storing both there would count it twice).
+      CREATE TABLE cost_explorer_tag_costs (
+        day DATE NOT NULL,
+        account_id VARCHAR NOT NULL,
+        tag_key VARCHAR NOT NULL,
+        tag_value VARCHAR,
+        billed_cost DECIMAL(38,12) NOT NULL,
+        effective_cost DECIMAL(38,12) NOT NULL,
+        currency VARCHAR,
+        load_id VARCHAR NOT NULL
+      );
+
+      -- Which days each Cost Explorer query has stored, so closed days are never paid for twice.
+      CREATE TABLE cost_explorer_days (
+        query VARCHAR NOT NULL,
+        day DATE NOT NULL,
+        fetched_at TIMESTAMP NOT NULL,
+        PRIMARY KEY (query, day)
+      );
+
+      CREATE TABLE collector_runs (
+        run_id VARCHAR NOT NULL,
+        collector VARCHAR NOT NULL,
+        account VARCHAR,
+        region VARCHAR,
+        status VARCHAR NOT NULL,
+        rows BIGINT NOT NULL DEFAULT 0,
+        api_calls INTEGER NOT NULL DEFAULT 0,
+        error VARCHAR,
+        started_at TIMESTAMP NOT NULL,
+        finished_at TIMESTAMP
+      );
+
+      -- A tag value by key, ignoring the key's case ("Team" and "team" are the commonest tagging mess).
+      CREATE MACRO tag_value_ci(tags, k) AS json_extract_string(
+        tags,
+        '$."' || replace(list_filter(json_keys(tags), x -> lower(x) = lower(k))[1], '"', '\\"') || '"'
+      );
+      CREATE MACRO tag_value_exact(tags, k) AS json_extract_string(tags, '$."' || replace(k, '"', '\\"') || '"');
+
+      -- The rows every cost figure is summed from. A Cost Explorer row is left out where a billing
+      -- file covers the same account and billing period: the file is the finer and final source, and
+      -- counting both would double the money.
+      CREATE VIEW billing_costs AS
+      WITH file_coverage AS (
+        SELECT DISTINCT SubAccountId, BillingPeriodStart FROM billing WHERE x_Source <> 'cost-explorer'
+      )
+      SELECT b.* FROM billing b
+      WHERE b.x_Source <> 'cost-explorer'
+         OR NOT EXISTS (
+           SELECT 1 FROM file_coverage f
+           WHERE f.SubAccountId = b.SubAccountId AND f.BillingPeriodStart = b.BillingPeriodStart
+         );
+    `,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
+
+export async function migrate(connection: DuckDBConnection): Promise<void> {
+  await connection.run(
+    "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)",
+  );
+  const reader = await connection.runAndReadAll(
+    "SELECT coalesce(max(version), 0) AS v FROM schema_migrations",
+  );
+  const current = Number(reader.getRowObjectsJson()[0]?.v ?? 0);
+  if (current > SCHEMA_VERSION) {
+    throw new Error(
+      `the database schema is version ${current}, newer than this finops (${SCHEMA_VERSION}): upgrade finops`,
+    );
+  }
+  for (const migration of MIGRATIONS.filter((m) => m.version > current)) {
+    await connection.run("BEGIN TRANSACTION");
+    try {
+      await connection.run(migration.sql);
+      await connection.run("INSERT INTO schema_migrations VALUES ($1, $2, now()::TIMESTAMP)", [
+        migration.version,
+        migration.name,
+      ]);
+      await connection.run("COMMIT");
+    } catch (error) {
+      await connection.run("ROLLBACK");
+      throw error;
+    }
+  }
+}
