@@ -1,4 +1,8 @@
+import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
+import { createInterface } from "node:readline";
+import { createGunzip } from "node:zlib";
+import { parse } from "csv-parse/sync";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { UsageError } from "../../cli/errors.js";
 import { type BillingFormat, ident, literal, type SourceColumns } from "./format.js";
@@ -21,13 +25,22 @@ export async function fileKind(path: string): Promise<FileKind> {
   }
 }
 
-/** The file's header: column names and the types its reader gives them. */
+/** The file's header: column names and the types its reader gives them (text for CSV). */
 export async function describeColumns(
   connection: DuckDBConnection,
   path: string,
   kind: FileKind,
   label = path,
 ): Promise<Map<string, string>> {
+  if (kind === "csv" && !/\.zst$/i.test(path)) {
+    // Read the header line itself: DuckDB's dialect sniffer rejects a file that is truncated further
+    // down, and then the error could not say where.
+    const names = await readCsvHeader(path).catch((error) => {
+      throw new UsageError(`${label}: not a readable CSV file: ${firstLine(error)}`);
+    });
+    if (names.length === 0) throw new UsageError(`${label}: empty file: no CSV header`);
+    return new Map(names.map((name) => [name, "VARCHAR"]));
+  }
   const relation =
     kind === "parquet"
       ? `read_parquet(${literal(path)})`
@@ -42,6 +55,26 @@ export async function describeColumns(
     throw new UsageError(
       `${label}: not a readable ${kind === "parquet" ? "Parquet" : "CSV"} file: ${firstLine(error)}`,
     );
+  }
+}
+
+async function readCsvHeader(path: string): Promise<string[]> {
+  const handle = await open(path, "r");
+  const magic = Buffer.alloc(2);
+  await handle.read(magic, 0, 2, 0);
+  await handle.close();
+  const raw = createReadStream(path);
+  const stream = magic[0] === 0x1f && magic[1] === 0x8b ? raw.pipe(createGunzip()) : raw;
+  const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
+  try {
+    for await (const line of lines) {
+      const [names = []] = parse(line.replace(/^\uFEFF/, "")) as string[][];
+      return names;
+    }
+    return [];
+  } finally {
+    lines.close();
+    raw.destroy();
   }
 }
 

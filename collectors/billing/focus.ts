@@ -8,7 +8,8 @@ import { awsAccountId, type BillingFormat, ident, type SourceColumns } from "./f
 export const focusFormat: BillingFormat = {
   name: "focus",
 
-  matches: (columns) => columns.has("BilledCost") && columns.has("ChargePeriodStart"),
+  // A FOCUS header with a column missing is still FOCUS (and fails for the missing column, by name).
+  matches: (columns) => Object.keys(BILLING_COLUMNS).filter((name) => columns.has(name)).length >= 6,
 
   requiredColumns: [
     "BilledCost",

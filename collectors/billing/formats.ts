@@ -15,7 +15,7 @@ export function chooseFormat(columns: SourceColumns, choice: FormatChoice, label
   if (!format) {
     const seen = [...columns.keys()].slice(0, 8).join(", ");
     throw new UsageError(
-      `${label}: not a FOCUS or CUR 2.0 export: its header has neither BilledCost and ChargePeriodStart (FOCUS) nor line_item_unblended_cost and line_item_usage_start_date (CUR 2.0); it starts with: ${seen}`,
+      `${label}: not a FOCUS or CUR 2.0 export: its header has neither the FOCUS columns (BilledCost, ChargePeriodStart, ...) nor the CUR 2.0 ones (line_item_unblended_cost, line_item_usage_start_date, ...); it starts with: ${seen}`,
     );
   }
   const missing = format.requiredColumns.filter((name) => !columns.has(name));

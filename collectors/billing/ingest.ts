@@ -73,7 +73,18 @@ export async function ingestFiles(
         format: chooseFormat(columns, options.format ?? "auto", label),
       });
     }
-    return await loadAll(store.connection, files);
+    try {
+      return await loadAll(store.connection, files);
+    } catch (error) {
+      // Diagnosis reads the file again, which an aborted transaction cannot do: it runs after rollback.
+      if (!(error instanceof FileLoadFailure)) throw error;
+      const { file, cause } = error;
+      if (cause === undefined) {
+        const located = await locateBadValue(store.connection, file.path, file.kind, file.columns, file.format, file.label);
+        throw located ?? new UsageError(`${file.label}: rows without ${file.format.notNullColumns.join(", ")}`);
+      }
+      throw await explainLoadFailure(store.connection, file.path, file.kind, file.columns, file.format, cause, file.label);
+    }
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
@@ -159,26 +170,20 @@ async function loadFile(connection: DuckDBConnection, file: BillingFile, loadId:
   try {
     inserted = Number((await connection.run(sql)).rowsChanged);
   } catch (error) {
-    throw await explainLoadFailure(
-      connection,
-      file.path,
-      file.kind,
-      file.columns,
-      file.format,
-      error,
-      file.label,
-    );
+    throw new FileLoadFailure(file, error);
   }
   if (inserted > 0 && (await hasMissingRequiredValues(connection, file.format, loadId))) {
-    const located = await locateBadValue(
-      connection,
-      file.path,
-      file.kind,
-      file.columns,
-      file.format,
-      file.label,
-    );
-    throw located ?? new UsageError(`${file.label}: rows without ${file.format.notNullColumns.join(", ")}`);
+    throw new FileLoadFailure(file, undefined);
+  }
+}
+
+/** A file that did not load: `cause` is DuckDB's error, or undefined where required values are missing. */
+class FileLoadFailure extends Error {
+  constructor(
+    readonly file: BillingFile,
+    override readonly cause: unknown,
+  ) {
+    super(`${file.label}: load failed`);
   }
 }
 

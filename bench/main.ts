@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+/**
+ * Benchmarks: `npm run bench -- NAME [options]`. With no name (or --help) lists them; an unknown name
+ * exits 2.
+ */
+import { runIngestBenchmark } from "./ingest.js";
+
+interface Benchmark {
+  description: string;
+  run(args: string[]): Promise<number>;
+}
+
+const BENCHMARKS: Record<string, Benchmark> = {
+  ingest: {
+    description:
+      "finops ingest of generated FOCUS 1.0 CSVs (1M and 10M rows) against DuckDB's own CSV load: wall time, peak RSS",
+    run: runIngestBenchmark,
+  },
+};
+
+function usage(): string {
+  const names = Object.entries(BENCHMARKS)
+    .map(([name, benchmark]) => `  ${name.padEnd(10)} ${benchmark.description}`)
+    .join("\n");
+  return `usage: npm run bench -- <benchmark> [options]   (<benchmark> --help for its options)\n\nbenchmarks:\n${names}\n`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(usage());
+    return 0;
+  }
+  const benchmark = Object.hasOwn(BENCHMARKS, name) ? BENCHMARKS[name] : undefined;
+  if (!benchmark) {
+    process.stderr.write(`bench: unknown benchmark "${name}"\n${usage()}`);
+    return 2;
+  }
+  return benchmark.run(args);
+}
+
+process.exitCode = await main(process.argv.slice(2));

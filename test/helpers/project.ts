@@ -1,0 +1,18 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The project root: compiled tests live in dist/test/helpers/. */
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+
+/** The outside world's FOCUS sample, beside the project (see ../shared/data/README.md). */
+export const FOCUS_SAMPLE = resolve(PROJECT_ROOT, "../shared/data/focus-1.0-sample.csv");
+
+export const FIXTURES = join(PROJECT_ROOT, "test/fixtures");
+
+/** A fresh temporary folder, removed by the returned function. */
+export function tempDir(prefix = "finops-test-"): { path: string; remove: () => void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
