@@ -18,7 +18,9 @@ function writeEdited(path: string, edit: (cols: string[], data: (string | null)[
   edit(cols, data);
   writeFileSync(
     path,
-    stringify([cols, ...data.map((r) => r.map((v) => (v === null ? "NULL" : v)))], { quoted_match: /[,"\n]/ }),
+    stringify([cols, ...data.map((r) => r.map((v) => (v === null ? "NULL" : v)))], {
+      quoted_match: /[,"\n]/,
+    }),
   );
   return path;
 }
@@ -57,12 +59,21 @@ describe("a bad billing file fails with exit 2, names file, row and column, and 
 
   test("BilledCost that is not a number", async () => {
     const file = writeEdited(join(dir.path, "bad-cost.csv"), setValue("BilledCost", 5, "12,34 USD"));
-    await expectRejected([file], /bad-cost\.csv: row 5 \(line 6\), column BilledCost: "12,34 USD" is not a number/);
+    await expectRejected(
+      [file],
+      /bad-cost\.csv: row 5 \(line 6\), column BilledCost: "12,34 USD" is not a number/,
+    );
   });
 
   test("a ChargePeriodStart that does not parse", async () => {
-    const file = writeEdited(join(dir.path, "bad-date.csv"), setValue("ChargePeriodStart", 7, "2024-09-31 25:00:00"));
-    await expectRejected([file], /bad-date\.csv: row 7 \(line 8\), column ChargePeriodStart: "2024-09-31 25:00:00" is not a date-time/);
+    const file = writeEdited(
+      join(dir.path, "bad-date.csv"),
+      setValue("ChargePeriodStart", 7, "2024-09-31 25:00:00"),
+    );
+    await expectRejected(
+      [file],
+      /bad-date\.csv: row 7 \(line 8\), column ChargePeriodStart: "2024-09-31 25:00:00" is not a date-time/,
+    );
   });
 
   test("a mandatory column missing", async () => {
@@ -76,7 +87,10 @@ describe("a bad billing file fails with exit 2, names file, row and column, and 
 
   test("a mandatory value missing", async () => {
     const file = writeEdited(join(dir.path, "null-cost.csv"), setValue("EffectiveCost", 4, null));
-    await expectRejected([file], /null-cost\.csv: row 4 \(line 5\), column EffectiveCost: the value is missing/);
+    await expectRejected(
+      [file],
+      /null-cost\.csv: row 4 \(line 5\), column EffectiveCost: the value is missing/,
+    );
   });
 
   test("Tags that are not JSON", async () => {
@@ -90,7 +104,10 @@ describe("a bad billing file fails with exit 2, names file, row and column, and 
     const cut = `${lines.slice(0, 601).join("\n")}\n${(lines[601] ?? "").slice(0, 40)}`;
     const file = join(dir.path, "truncated.csv");
     writeFileSync(file, cut);
-    await expectRejected([file], /truncated\.csv: row 601 \(line 602\): .*the file is truncated or malformed/);
+    await expectRejected(
+      [file],
+      /truncated\.csv: row 601 \(line 602\): .*the file is truncated or malformed/,
+    );
   });
 
   test("a gzip file cut short", async () => {

@@ -17,10 +17,15 @@ function expectedTotals(rows: SampleRow[], keyOf: (row: SampleRow) => string | n
     total.effective += toScaled(row.EffectiveCost ?? "0");
     totals.set(key, total);
   }
-  return new Map([...totals].map(([k, v]) => [k, { billed: fromScaled(v.billed), effective: fromScaled(v.effective) }]));
+  return new Map(
+    [...totals].map(([k, v]) => [k, { billed: fromScaled(v.billed), effective: fromScaled(v.effective) }]),
+  );
 }
 
-function assertCostsMatch(stdout: string, expected: Map<string | null, { billed: string; effective: string }>) {
+function assertCostsMatch(
+  stdout: string,
+  expected: Map<string | null, { billed: string; effective: string }>,
+) {
   const lines = parseCostsJson(stdout);
   assert.equal(lines.length, expected.size, "one line per group");
   for (const line of lines) {
@@ -55,7 +60,10 @@ describe("finops ingest + costs on the FOCUS 1.0 sample", () => {
   test("by service matches the CSV's own sums to the last digit", async () => {
     const result = await runFinops(["costs", "--by", "service", "--db", db, "--json"]);
     assert.equal(result.code, 0, result.stderr);
-    assertCostsMatch(result.stdout, expectedTotals(rows, (r) => r.ServiceName));
+    assertCostsMatch(
+      result.stdout,
+      expectedTotals(rows, (r) => r.ServiceName),
+    );
   });
 
   test("by account, with AWS account ids restored to 12 digits", async () => {
@@ -73,7 +81,16 @@ describe("finops ingest + costs on the FOCUS 1.0 sample", () => {
 
   test("--provider keeps only that provider's rows", async () => {
     for (const provider of ["AWS", "Microsoft", "Oracle"]) {
-      const result = await runFinops(["costs", "--by", "service", "--provider", provider, "--db", db, "--json"]);
+      const result = await runFinops([
+        "costs",
+        "--by",
+        "service",
+        "--provider",
+        provider,
+        "--db",
+        db,
+        "--json",
+      ]);
       assertCostsMatch(
         result.stdout,
         expectedTotals(
@@ -91,12 +108,28 @@ describe("finops ingest + costs on the FOCUS 1.0 sample", () => {
       const start = (r.ChargePeriodStart ?? "").slice(0, 10);
       return start >= from && start < to;
     });
-    const result = await runFinops(["costs", "--by", "service", "--from", from, "--to", to, "--db", db, "--json"]);
-    assertCostsMatch(result.stdout, expectedTotals(inWindow, (r) => r.ServiceName));
+    const result = await runFinops([
+      "costs",
+      "--by",
+      "service",
+      "--from",
+      from,
+      "--to",
+      to,
+      "--db",
+      db,
+      "--json",
+    ]);
+    assertCostsMatch(
+      result.stdout,
+      expectedTotals(inWindow, (r) => r.ServiceName),
+    );
   });
 
   test("sorted by effectiveCost, then billedCost, descending", async () => {
-    const lines = parseCostsJson((await runFinops(["costs", "--by", "service", "--db", db, "--json"])).stdout);
+    const lines = parseCostsJson(
+      (await runFinops(["costs", "--by", "service", "--db", db, "--json"])).stdout,
+    );
     for (let i = 1; i < lines.length; i++) {
       const [a, b] = [lines[i - 1], lines[i]];
       assert.ok(a && b);
@@ -120,10 +153,9 @@ describe("finops ingest + costs on the FOCUS 1.0 sample", () => {
     writeFileSync(newer, text.replace(",0.00000080000,", ",0.00000160000,"));
     const result = await runFinops(["ingest", newer, "--db", db, "--json"]);
     assert.equal(result.code, 0, result.stderr);
-    const total = parseCostsJson((await runFinops(["costs", "--by", "account", "--db", db, "--json"])).stdout).reduce(
-      (sum, line) => sum + toScaled(line.billedCost),
-      0n,
-    );
+    const total = parseCostsJson(
+      (await runFinops(["costs", "--by", "account", "--db", db, "--json"])).stdout,
+    ).reduce((sum, line) => sum + toScaled(line.billedCost), 0n);
     const expected = rows.reduce((sum, r) => sum + toScaled(r.BilledCost ?? "0"), 0n) + toScaled("0.0000008");
     assert.equal(fromScaled(total), fromScaled(expected));
     // Put the original back for the other tests.
@@ -135,6 +167,9 @@ describe("finops ingest + costs on the FOCUS 1.0 sample", () => {
     assert.equal(result.code, 0, result.stderr);
     const billed = rows.reduce((sum, r) => sum + toScaled(r.BilledCost ?? "0"), 0n);
     const cents = (billed + 5_000_000_000n) / 10_000_000_000n;
-    assert.match(result.stdout, new RegExp(`Total.*${(cents / 100n).toString()}\\.${(cents % 100n).toString().padStart(2, "0")}`));
+    assert.match(
+      result.stdout,
+      new RegExp(`Total.*${(cents / 100n).toString()}\\.${(cents % 100n).toString().padStart(2, "0")}`),
+    );
   });
 });

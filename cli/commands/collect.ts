@@ -1,8 +1,8 @@
 import { Command } from "commander";
 import { collectCostExplorer } from "../../collectors/billing/cost-explorer.js";
 import { type CollectorReport, newRunId, recordCollectorRun } from "../../collectors/run.js";
-import { RuntimeError, UsageError } from "../errors.js";
 import { awsOptions, commandConfig, globalOptions, now, withStore } from "../context.js";
+import { RuntimeError, UsageError } from "../errors.js";
 import { printJson, printTable } from "../output.js";
 
 /** The collectors this version has; inventory and utilization come with their own collectors. */
@@ -13,10 +13,15 @@ export function collectCommand(): Command {
     .description("pull data from AWS into the database: billing (Cost Explorer)")
     .option("--only <collectors>", `comma-separated: ${AVAILABLE.join(", ")}`, AVAILABLE.join(","))
     .action(async (options: { only: string }, command: Command) => {
-      const only = options.only.split(",").map((s) => s.trim()).filter(Boolean);
+      const only = options.only
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
       const unknown = only.filter((name) => !(AVAILABLE as readonly string[]).includes(name));
       if (unknown.length || only.length === 0) {
-        throw new UsageError(`--only: unknown collector "${unknown.join(", ")}": this version has ${AVAILABLE.join(", ")}`);
+        throw new UsageError(
+          `--only: unknown collector "${unknown.join(", ")}": this version has ${AVAILABLE.join(", ")}`,
+        );
       }
       const global = globalOptions(command);
       const config = commandConfig(global);

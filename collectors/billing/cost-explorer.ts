@@ -59,7 +59,10 @@ export interface CostExplorerOptions {
   now: Date;
 }
 
-export async function collectCostExplorer(store: Store, options: CostExplorerOptions): Promise<CollectorReport> {
+export async function collectCostExplorer(
+  store: Store,
+  options: CostExplorerOptions,
+): Promise<CollectorReport> {
   const settings = options.config.billing.costExplorer;
   const report: CollectorReport = {
     name: COST_EXPLORER_COLLECTOR,
@@ -217,10 +220,10 @@ async function storeFetched(store: Store, fetched: FetchedQuery[], apiCalls: num
            FROM (${ranges.map((r) => `SELECT unnest(generate_series(DATE ${literal(r.start)}, DATE ${literal(r.end)} - INTERVAL 1 DAY, INTERVAL 1 DAY)) AS d`).join(" UNION ALL ")})`,
         );
       }
-      await connection.run("UPDATE loads SET finished_at = now()::TIMESTAMP, rows_loaded = $2 WHERE load_id = $1", [
-        loadId,
-        rows,
-      ]);
+      await connection.run(
+        "UPDATE loads SET finished_at = now()::TIMESTAMP, rows_loaded = $2 WHERE load_id = $1",
+        [loadId, rows],
+      );
     });
   } finally {
     await rm(file, { force: true });

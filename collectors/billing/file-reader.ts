@@ -2,8 +2,8 @@ import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { createGunzip } from "node:zlib";
-import { parse } from "csv-parse/sync";
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { parse } from "csv-parse/sync";
 import { UsageError } from "../../cli/errors.js";
 import { type BillingFormat, ident, literal, type SourceColumns } from "./format.js";
 

@@ -80,10 +80,27 @@ export async function ingestFiles(
       if (!(error instanceof FileLoadFailure)) throw error;
       const { file, cause } = error;
       if (cause === undefined) {
-        const located = await locateBadValue(store.connection, file.path, file.kind, file.columns, file.format, file.label);
-        throw located ?? new UsageError(`${file.label}: rows without ${file.format.notNullColumns.join(", ")}`);
+        const located = await locateBadValue(
+          store.connection,
+          file.path,
+          file.kind,
+          file.columns,
+          file.format,
+          file.label,
+        );
+        throw (
+          located ?? new UsageError(`${file.label}: rows without ${file.format.notNullColumns.join(", ")}`)
+        );
       }
-      throw await explainLoadFailure(store.connection, file.path, file.kind, file.columns, file.format, cause, file.label);
+      throw await explainLoadFailure(
+        store.connection,
+        file.path,
+        file.kind,
+        file.columns,
+        file.format,
+        cause,
+        file.label,
+      );
     }
   } finally {
     await rm(scratch, { recursive: true, force: true });

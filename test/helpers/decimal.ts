@@ -20,7 +20,9 @@ export function fromScaled(value: bigint): string {
  * Parses `finops costs --json` keeping every digit: the money fields are number literals that a
  * double would round, so they are read as text.
  */
-export function parseCostsJson(stdout: string): { key: string | null; billedCost: string; effectiveCost: string }[] {
+export function parseCostsJson(
+  stdout: string,
+): { key: string | null; billedCost: string; effectiveCost: string }[] {
   const quoted = stdout.replace(/("(?:billedCost|effectiveCost)":\s*)(-?[0-9][0-9.eE+-]*)/g, '$1"$2"');
   return JSON.parse(quoted);
 }

@@ -27,7 +27,9 @@ export function freePort(): Promise<number> {
 /** Starts a moto server on a free loopback port: a real AWS-compatible endpoint that keeps state. */
 export async function startMoto(): Promise<Moto> {
   if (!existsSync(MOTO_SERVER)) {
-    throw new Error(`${MOTO_SERVER} is missing: run \`bash test/setup.sh\` (npm test does) to create the moto virtualenv`);
+    throw new Error(
+      `${MOTO_SERVER} is missing: run \`bash test/setup.sh\` (npm test does) to create the moto virtualenv`,
+    );
   }
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;

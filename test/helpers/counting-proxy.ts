@@ -1,0 +1,58 @@
+import { createServer, type IncomingMessage, type Server } from "node:http";
+
+export interface RecordedRequest {
+  target: string;
+  body: string;
+}
+
+export interface CountingProxy {
+  endpoint: string;
+  requests: RecordedRequest[];
+  /** When set, answers matching requests itself with this status and body instead of forwarding. */
+  failWith?: { target: string; status: number; body: string };
+  close(): Promise<void>;
+}
+
+function readBody(request: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => resolve(Buffer.concat(chunks)));
+    request.on("error", reject);
+  });
+}
+
+/**
+ * A loopback proxy in front of the emulator that records every AWS request: the test counts what was
+ * really sent, independently of what finops says it sent.
+ */
+export async function startCountingProxy(upstream: string): Promise<CountingProxy> {
+  const proxy: CountingProxy = { endpoint: "", requests: [], close: async () => {} };
+  const server: Server = createServer(async (request, response) => {
+    const body = await readBody(request);
+    const target = String(request.headers["x-amz-target"] ?? `${request.method} ${request.url}`);
+    proxy.requests.push({ target, body: body.toString("utf8") });
+    if (proxy.failWith && target.endsWith(proxy.failWith.target)) {
+      response.writeHead(proxy.failWith.status, { "content-type": "application/x-amz-json-1.1" });
+      response.end(proxy.failWith.body);
+      return;
+    }
+    const headers = Object.fromEntries(
+      Object.entries(request.headers).filter(
+        ([name]) => !["host", "connection", "content-length"].includes(name),
+      ),
+    ) as Record<string, string>;
+    const upstreamResponse = await fetch(`${upstream}${request.url}`, {
+      method: request.method ?? "GET",
+      headers,
+      ...(body.length ? { body } : {}),
+    });
+    response.writeHead(upstreamResponse.status, Object.fromEntries(upstreamResponse.headers));
+    response.end(Buffer.from(await upstreamResponse.arrayBuffer()));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  proxy.endpoint = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+  proxy.close = () => new Promise((resolve) => server.close(() => resolve()));
+  return proxy;
+}
