@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { collectCommand } from "./commands/collect.js";
 import { costsCommand } from "./commands/costs.js";
@@ -5,10 +6,15 @@ import { demoCommand } from "./commands/demo.js";
 import { ingestCommand } from "./commands/ingest.js";
 import { EXIT, exitCodeFor } from "./errors.js";
 
+function packageVersion(): string {
+  const manifest = new URL("../../package.json", import.meta.url);
+  return (JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version;
+}
+
 export function buildProgram(): Command {
   const program = new Command("finops")
     .description("FinOps cost analysis and cleanup engine for AWS")
-    .version(process.env.npm_package_version ?? "0.1.0")
+    .version(packageVersion())
     .option("--db <path>", "the DuckDB database file (default: $FINOPS_DB, else ./finops.duckdb)")
     .option("--config <path>", "rules, thresholds, teams, schedules", undefined)
     .option("--json", "machine output: one JSON document on stdout")
