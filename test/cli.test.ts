@@ -11,7 +11,13 @@ describe("the finops command line", () => {
   after(() => dir.remove());
 
   test("--help works on the program and on every command", async () => {
-    for (const args of [["--help"], ["ingest", "--help"], ["collect", "--help"], ["costs", "--help"], ["demo", "--help"]]) {
+    for (const args of [
+      ["--help"],
+      ["ingest", "--help"],
+      ["collect", "--help"],
+      ["costs", "--help"],
+      ["demo", "--help"],
+    ]) {
       const result = await runFinops(args);
       assert.equal(result.code, 0, `${args.join(" ")}: ${result.stderr}`);
       assert.match(result.stdout, /Usage: finops/);
@@ -56,7 +62,10 @@ describe("the finops command line", () => {
     writeFileSync(config, "tags:\n  teamKeys: [team]\n  caseInsensitve: true\n");
     const result = await runFinops(["costs", "--db", db, "--config", config]);
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /rules\.yaml:3:3: unknown key "tags\.caseInsensitve": did you mean "caseInsensitive"\?/);
+    assert.match(
+      result.stderr,
+      /rules\.yaml:3:3: unknown key "tags\.caseInsensitve": did you mean "caseInsensitive"\?/,
+    );
 
     writeFileSync(config, "billing:\n  costExplorer:\n    lookbackDays: many\n");
     const typed = await runFinops(["costs", "--db", db, "--config", config]);

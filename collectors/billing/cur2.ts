@@ -38,7 +38,7 @@ import { awsAccountId, type BillingFormat, ident, literal, type SourceColumns } 
  * | InvoiceIssuerName | bill_invoicing_entity (e.g. 'Amazon Web Services, Inc.'), else 'Amazon Web Services' |
  * | ProviderName | 'AWS' (constant: it keys the replacement of an earlier load of the same month) |
  * | PublisherName | bill_billing_entity 'AWS Marketplace' -> line_item_legal_entity (the seller), else 'AWS Marketplace'; otherwise 'AWS' |
- * | ServiceName | product['product_name'], else product_product_name (legacy), else line_item_product_code |
+ * | ServiceName | product['product_name'] (e.g. 'Amazon Elastic Compute Cloud', also for EBS volumes and NAT gateways, which CUR bills under AmazonEC2), else product_product_name (legacy), else line_item_product_code |
  * | ServiceCategory | FOCUS category by line_item_product_code from a fixed table (AmazonEC2 -> Compute, AmazonS3 -> Storage, AmazonVPC -> Networking, ...); unknown codes and Marketplace products -> 'Other' |
  * | ServiceSubcategory | NULL |
  * | RegionId | product_region_code, else product['region'] / product_region (legacy) |
@@ -49,8 +49,8 @@ import { awsAccountId, type BillingFormat, ident, literal, type SourceColumns } 
  * | SkuId | product_sku |
  * | SkuPriceId | pricing_rate_code, else pricing_rate_id |
  * | SkuMeter | line_item_usage_type (e.g. 'USE1-NatGateway-Bytes'), the metered dimension |
- * | PricingCategory | DiscountedUsage, SavingsPlanCoveredUsage, SavingsPlanNegation -> 'Committed'; Usage with pricing_term 'Spot' or a usage type containing 'SpotUsage' -> 'Dynamic'; other Usage and purchases -> 'Standard'; discount rows -> 'Other'; Tax, Credit, Refund -> NULL |
- * | PricingQuantity | line_item_usage_amount, except on SavingsPlanNegation, discount, Tax, Credit and Refund rows (NULL: the quantity is already on the usage row) |
+ * | PricingCategory | DiscountedUsage, SavingsPlanCoveredUsage, SavingsPlanNegation -> 'Committed'; Usage with pricing_term 'Spot' or a usage type containing 'SpotUsage' -> 'Dynamic'; other Usage and purchases -> 'Standard'; discount rows -> 'Other'; Tax, Credit, Refund and unknown types -> NULL |
+ * | PricingQuantity | line_item_usage_amount on usage rows and purchases (Fee, RIFee, SavingsPlan*Fee); NULL on SavingsPlanNegation and discount rows (the quantity is already on the usage row), Tax, Credit, Refund and unknown types |
  * | PricingUnit | pricing_unit |
  * | ConsumedQuantity | line_item_usage_amount on Usage, DiscountedUsage and SavingsPlanCoveredUsage rows, else NULL |
  * | ConsumedUnit | pricing_unit on those rows, else NULL |
@@ -281,8 +281,14 @@ class Source {
       THEN CAST(CAST(${text} AS JSON) AS MAP(VARCHAR, VARCHAR)) END END`;
   }
 
+  /** One attribute of a map column; JSON text is only path-read, which is cheaper than a full parse. */
   mapValue(name: string, key: string): string {
-    return this.has(name) ? `NULLIF((${this.map(name)})[${literal(key)}], '')` : "NULL";
+    if (!this.has(name)) return "NULL";
+    const type = this.columns.get(name) ?? "VARCHAR";
+    if (type.startsWith("MAP")) return `NULLIF((${this.map(name)})[${literal(key)}], '')`;
+    const text = `CAST(${type.startsWith("STRUCT") ? `to_json(${ident(name)})` : ident(name)} AS VARCHAR)`;
+    const path = literal(`$."${key}"`);
+    return `CASE WHEN json_valid(${text}) THEN NULLIF(json_extract_string(${text}, ${path}), '') END`;
   }
 
   /** Legacy CUR's one-column-per-tag layout, as a map keyed like CUR 2.0 (resource_tags_user_team -> user_team). */

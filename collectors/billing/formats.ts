@@ -1,10 +1,10 @@
 import { UsageError } from "../../cli/errors.js";
-// import { cur2Format } from "./cur2.js";
+import { cur2Format } from "./cur2.js";
 import { focusFormat } from "./focus.js";
 import type { BillingFormat, SourceColumns } from "./format.js";
 
 /** Every billing file format the ingester reads; detection tries them in this order. */
-export const BILLING_FORMATS: readonly BillingFormat[] = [focusFormat];
+export const BILLING_FORMATS: readonly BillingFormat[] = [focusFormat, cur2Format];
 
 export type FormatChoice = "auto" | BillingFormat["name"];
 
