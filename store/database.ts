@@ -30,8 +30,14 @@ export async function openStore(path: string, options: OpenOptions = {}): Promis
   const instance = await DuckDBInstance.create(path, config);
   const connection = await instance.connect();
   // Billing timestamps are UTC; naive timestamps in files are read as UTC too.
-  await connection.run("SET TimeZone = 'UTC'");
-  await migrate(connection);
+  try {
+    await connection.run("SET TimeZone = 'UTC'");
+    await migrate(connection);
+  } catch (error) {
+    connection.closeSync();
+    instance.closeSync();
+    throw error;
+  }
   return {
     path,
     connection,
