@@ -1,7 +1,8 @@
 /**
- * The demo's own price list: plausible on-demand prices (USD, us-east-1, Linux) that the demo billing
- * is written with. This is demo data, not the engine's pricing: the engine reads prices from billing
- * rows or the AWS Price List API, never from here.
+ * The demo's own price list: plausible on-demand prices (USD, us-east-1, Linux) of instance and
+ * database instance types, and how prices differ by region; other unit prices are in meters.ts.
+ * This is demo data, not the engine's pricing: the engine reads prices from billing rows or the AWS
+ * Price List API, never from here.
  */
 
 export const REGION_NAMES: Record<string, string> = {
@@ -76,38 +77,6 @@ export const DB_INSTANCE_TYPES: Record<string, number> = {
   "db.r5.2xlarge": 1.0,
   "db.r6g.xlarge": 0.477,
 };
-
-/** Unit prices in us-east-1; `regional` adjusts them for another region. */
-export const PRICE = {
-  ebsGbMonth: { gp2: 0.1, gp3: 0.08, io1: 0.125, io2: 0.125, st1: 0.045 },
-  ebsIopsMonth: { io1: 0.065, io2: 0.065 },
-  snapshotGbMonth: 0.05,
-  publicIpv4Hour: 0.005,
-  natGatewayHour: 0.045,
-  natGatewayGb: 0.045,
-  s3StandardGbMonth: 0.023,
-  s3StandardIaGbMonth: 0.0125,
-  s3PutPer1k: 0.005,
-  s3GetPer1k: 0.0004,
-  rdsStorageGbMonth: 0.115,
-  albHour: 0.0225,
-  albLcuHour: 0.008,
-  nlbHour: 0.0225,
-  nlbLcuHour: 0.006,
-  lambdaRequest: 0.0000002,
-  lambdaGbSecond: 0.0000166667,
-  logsIngestGb: 0.5,
-  logsStorageGbMonth: 0.03,
-  cloudwatchMetricMonth: 0.3,
-  dataTransferInternetGb: 0.09,
-  dataTransferInterRegionGb: 0.02,
-  dataTransferInterAzGb: 0.01,
-  kmsKeyMonth: 1,
-  kmsRequest: 0.000003,
-  route53ZoneMonth: 0.5,
-  route53Query: 0.0000004,
-  eksClusterHour: 0.1,
-} as const;
 
 /** A us-east-1 price in another region, rounded as AWS price lists are (at most 10 decimals). */
 export function regional(price: number, region: string): number {

@@ -124,11 +124,12 @@ const SHORT_ENVIRONMENT: Record<string, string> = { production: "prod", staging:
 
 /**
  * The tags a resource carries for its team and environment, with the usual mess: most say `team`,
- * some `Team`, some nothing at all; environments likewise. The owning team is known either way.
+ * some `Team`, some nothing at all; environments likewise. The owning team is known either way (null:
+ * nobody knows who made it).
  */
 export function ownershipTags(
   rng: Random,
-  team: string,
+  team: string | null,
   environment: string,
   hygiene = 1,
 ): Record<string, string> {
@@ -138,7 +139,7 @@ export function ownershipTags(
     ["Team", 0.12],
     [null, 0.16 / hygiene],
   ]);
-  if (teamKey) tags[teamKey] = team;
+  if (teamKey && team) tags[teamKey] = team;
   const envKey = rng.weighted<string | null>([
     ["environment", 0.74 * hygiene],
     ["Environment", 0.1],
@@ -152,4 +153,10 @@ export function ownershipTags(
 /** Tags that infrastructure-as-code puts on everything it creates: always complete. */
 export function managedTags(team: string, environment: string): Record<string, string> {
   return { team, environment, "managed-by": "terraform" };
+}
+
+/** The team that made a leftover resource; sometimes nobody knows. */
+export function leftoverOwner(rng: Random, unknownShare: number): string | null {
+  const team = rng.pick(TEAMS).name;
+  return rng.chance(unknownShare) ? null : team;
 }

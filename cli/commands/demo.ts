@@ -1,7 +1,176 @@
 import { Command } from "commander";
+import { buildDemo, estateCounts } from "../../demo/build.js";
+import { DAY_MS, DEMO_SEED, isoDay, utcDay } from "../../demo/estate.js";
+import { type CostDimension, type CostLine, costsBy } from "../../store/costs.js";
+import { openStore } from "../../store/database.js";
+import { Decimal, formatMoney, sumDecimals } from "../../store/money.js";
+import { commandConfig, globalOptions, now } from "../context.js";
+import { note, printJson, printLine, printTable } from "../output.js";
+
+/** Where the demo database goes unless --db or $FINOPS_DB says otherwise: never a user's real database. */
+export const DEMO_DB = ".demo/finops.duckdb";
+
+interface Period {
+  from: string;
+  to: string;
+  billedCost: Decimal;
+  effectiveCost: Decimal;
+}
 
 export function demoCommand(): Command {
   return new Command("demo")
-    .description("build a demo database from the bundled sample estate")
-    .option("--no-serve");
+    .description(
+      "build a demo database from a generated sample estate (3 accounts, 2 regions, 12 teams, 90 days of " +
+        `daily FOCUS billing, anchored at the day of --now) in ${DEMO_DB} unless --db or $FINOPS_DB names another; ` +
+        "an existing file is replaced only if an earlier demo built it",
+    )
+    .option("--no-serve", "only build the database (the web view is not part of this version yet)")
+    .action(async (options: { serve: boolean }, command: Command) => {
+      const global = globalOptions(command);
+      const config = commandConfig(global);
+      const dbPath = global.db ?? process.env.FINOPS_DB ?? DEMO_DB;
+      const anchorMs = utcDay(now(global));
+      const progress = global.json ? () => {} : note;
+      const build = await buildDemo({ dbPath, anchor: new Date(anchorMs), seed: DEMO_SEED, progress });
+
+      const last30 = { from: isoDay(anchorMs - 30 * DAY_MS), to: isoDay(anchorMs) };
+      const window = { from: build.estate.windowStart, to: isoDay(anchorMs) };
+      const store = await openStore(dbPath);
+      let summary: {
+        window: Period;
+        last30: Period;
+        byService: CostLine[];
+        byTeam: CostLine[];
+        byAccount: CostLine[];
+      };
+      try {
+        const query = (dimension: CostDimension, period: { from: string; to: string }) =>
+          costsBy(store.connection, {
+            dimension,
+            caseInsensitiveTags: config.tags.caseInsensitive,
+            ...period,
+          });
+        const windowByAccount = await query({ kind: "account" }, window);
+        const byAccount = await query({ kind: "account" }, last30);
+        summary = {
+          window: { ...window, ...totals(windowByAccount) },
+          last30: { ...last30, ...totals(byAccount) },
+          byService: await query({ kind: "service" }, last30),
+          byTeam: await query({ kind: "team", tagKeys: config.tags.teamKeys }, last30),
+          byAccount,
+        };
+      } finally {
+        store.close();
+      }
+      const accountNames = new Map(build.estate.accounts.map((a) => [a.id, a.name]));
+
+      if (global.json) {
+        printJson({
+          database: dbPath,
+          seed: build.estate.seed,
+          anchor: build.estate.anchor,
+          window: { from: window.from, to: window.to, days: build.estate.days },
+          billingFiles: build.billing.files.map((f) => f.path),
+          rowsLoaded: build.rowsLoaded,
+          billingPeriods: build.billingPeriods,
+          accounts: build.estate.accounts.map((a) => ({ id: a.id, name: a.name })),
+          estate: estateCounts(build.estate),
+          totals: summary.window,
+          last30Days: {
+            ...summary.last30,
+            byService: summary.byService,
+            byTeam: summary.byTeam,
+            byAccount: summary.byAccount.map((l) => ({ ...l, name: accountNames.get(l.key ?? "") ?? null })),
+          },
+        });
+      } else {
+        printSummary(build, summary, accountNames);
+      }
+      if (options.serve) {
+        note(
+          "finops demo: the web view is not part of this version, so there is nothing to serve; " +
+            `explore the demo with \`npx finops --db ${quote(dbPath)} costs --by team\` (--no-serve skips this note).`,
+        );
+      }
+    });
+}
+
+function totals(lines: CostLine[]): { billedCost: Decimal; effectiveCost: Decimal } {
+  return {
+    billedCost: new Decimal(sumDecimals(lines.map((l) => l.billedCost.text))),
+    effectiveCost: new Decimal(sumDecimals(lines.map((l) => l.effectiveCost.text))),
+  };
+}
+
+function printSummary(
+  build: Awaited<ReturnType<typeof buildDemo>>,
+  summary: {
+    window: Period;
+    last30: Period;
+    byService: CostLine[];
+    byTeam: CostLine[];
+    byAccount: CostLine[];
+  },
+  accountNames: Map<string, string>,
+): void {
+  const e = build.estate;
+  const c = estateCounts(e);
+  printLine(
+    `Demo database ${build.dbPath}: ${e.organization.name}, anchored at ${e.anchor} (seed ${e.seed}).`,
+  );
+  printLine(
+    `${c.accounts} accounts, ${c.regions} regions, ${c.teams} teams; ${c.instances} EC2 instances, ${c.volumes} EBS volumes, ` +
+      `${c.snapshots} snapshots, ${c.elasticIps} Elastic IPs, ${c.natGateways} NAT gateways, ${c.buckets} S3 buckets, ` +
+      `${c.databases} RDS instances, ${c.loadBalancers} load balancers, ${c.functions} Lambda functions.`,
+  );
+  printLine(
+    `Loaded ${build.rowsLoaded.toLocaleString("en-US")} daily billing rows (${summary.window.from} to ${summary.window.to}, ` +
+      `billing periods ${build.billingPeriods.join(", ")}): ${e.currency} ${formatMoney(summary.window.effectiveCost)} effective, ` +
+      `${formatMoney(summary.window.billedCost)} billed.`,
+  );
+  printLine("");
+  printLine(
+    `Last 30 days (${summary.last30.from} to ${summary.last30.to}, exclusive): ${e.currency} ${formatMoney(summary.last30.effectiveCost)} effective, ` +
+      `${formatMoney(summary.last30.billedCost)} billed.`,
+  );
+  const top = summary.byService.slice(0, 8);
+  const rest = summary.byService.slice(8);
+  const rows = (lines: CostLine[], label: (l: CostLine) => string) =>
+    lines.map((l) => [label(l), formatMoney(l.effectiveCost), formatMoney(l.billedCost)]);
+  const serviceRows = rows(top, (l) => l.key ?? "(none)");
+  if (rest.length) {
+    const other = totals(rest);
+    serviceRows.push([
+      `${rest.length} other services`,
+      formatMoney(other.effectiveCost),
+      formatMoney(other.billedCost),
+    ]);
+  }
+  printTable(["Service", "Effective cost", "Billed cost"], serviceRows, [1, 2]);
+  printTable(
+    ["Team", "Effective cost", "Billed cost"],
+    rows(summary.byTeam, (l) => l.key ?? "(untagged)"),
+    [1, 2],
+  );
+  printTable(
+    ["Account", "Effective cost", "Billed cost"],
+    rows(summary.byAccount, (l) => `${l.key ?? "(none)"} ${accountNames.get(l.key ?? "") ?? ""}`.trim()),
+    [1, 2],
+  );
+  const db = quote(build.dbPath);
+  printLine("");
+  printLine("Try next:");
+  for (const next of [
+    `costs --by team`,
+    `costs --by service --from ${summary.last30.from}`,
+    `costs --by tag:environment`,
+    `costs --by account`,
+    `costs --by resource --from ${summary.last30.from}`,
+  ]) {
+    printLine(`  npx finops --db ${db} ${next}`);
+  }
+}
+
+function quote(path: string): string {
+  return /^[\w./-]+$/.test(path) ? path : `'${path.replaceAll("'", "'\\''")}'`;
 }

@@ -1,0 +1,126 @@
+/**
+ * The demo AWS estate: a deterministic model of a mid-size company's AWS accounts, from a seed and an
+ * anchor day. The same seed gives the same resources (ids, sizes, owners, tags, life events); the anchor
+ * only places them in time (every time is "so many hours before the anchor"), so the data is always
+ * recent and still byte-for-byte reproducible for a given anchor.
+ *
+ * The estate is plain data (estate-types.ts): arrays of typed resource records, each with its account,
+ * region, ARN and bill ResourceId, owning team (known even when the tags do not say it; null when nobody
+ * knows), tags, creation and deletion times, state events (an instance's stop or weekday schedule, a
+ * volume's detachment, an address's disassociation) and the usage profile the bill is written from.
+ *
+ * How later issues add inventory and utilization from the same estate: every writer derives its output
+ * from these records with the helpers in lifecycle.ts and nothing else, so the outputs agree.
+ * - Billing (billing.ts, billing-rows.ts) charges, per day, the hours `runningHours` / `aliveHours` /
+ *   `associatedHours` give, and sizes from `bucketSizeGb` / `logStoredGb`.
+ * - Inventory: for a collection instant t (the anchor, or any instant of the window for history), list
+ *   the records with `existsAt(r, t)`, grouped by account and region into API pages (DescribeInstances,
+ *   DescribeVolumes, DescribeSnapshots, DescribeAddresses, DescribeNatGateways, ListBuckets, the Tagging
+ *   API from `arn` and `tags`), with states from `instanceStateAt` / `volumeStateAt` /
+ *   `addressAssociatedAt` and the records' own fields (type, size, zone, attachment, lifecycle rules).
+ * - Utilization: daily GetMetricData aggregates per record and day, from its profile: CPUUtilization
+ *   (instance `utilization` cpu mean and max), NetworkIn/Out (bytes per hour x `runningHours`),
+ *   VolumeReadOps/WriteOps (`io` x the hours its instance ran while attached; zero once "available"),
+ *   NAT BytesOutToDestination, S3 BucketSizeBytes / NumberOfObjects (`bucketSizeGb` / `bucketObjects`),
+ *   RDS CPU and connections; no datapoints while a resource is stopped or does not exist. Day-to-day
+ *   variation comes from `jitter(key, spread)` in random.ts with a key like `${id}|cpu|${day}`: stateless,
+ *   so any writer computes the same value without sharing state.
+ * - A new field must not draw from the estate's sequential `Random` (that would shift every record after
+ *   it and change the bill): derive it from `noise(key)` with a key like `${id}|field`, or from a separate `new Random(...)` stream.
+ */
+import { plainInstances, savingsPlan } from "./estate-compute.js";
+import { clusters } from "./estate-kubernetes.js";
+import { addresses, natGateways, networks } from "./estate-network.js";
+import { buildServices } from "./estate-services.js";
+import { leftoverVolumes, snapshots } from "./estate-storage.js";
+import type { Account, BuildContext, Ec2Estate, Estate, Organization, Resource } from "./estate-types.js";
+import { DAY_MS, HOUR_MS, isoDay, isoTime, utcDay, WINDOW_DAYS } from "./lifecycle.js";
+import { Random } from "./random.js";
+import { TEAMS } from "./teams.js";
+
+export type * from "./estate-types.js";
+export * from "./lifecycle.js";
+
+/** The seed `finops demo` uses. */
+export const DEMO_SEED = 20_240_917;
+
+export function buildEstate(seed: number, anchorDay: Date): Estate {
+  const anchorMs = utcDay(anchorDay);
+  const rng = new Random(seed);
+  const accountId = () => String(rng.int(100_000_000_000, 999_999_999_999));
+  const organization: Organization = {
+    name: "Northwind Traders",
+    payerAccountId: accountId(),
+    payerName: "northwind-payer",
+  };
+  const accounts: Account[] = [
+    { id: accountId(), name: "prod", environment: "production" },
+    { id: accountId(), name: "staging", environment: "staging" },
+    { id: accountId(), name: "sandbox", environment: "sandbox" },
+  ];
+  const regions = ["us-east-1", "eu-west-1"];
+  const ctx: BuildContext = {
+    rng,
+    anchorMs,
+    accounts,
+    regions,
+    ago: (days) => isoTime(anchorMs - Math.round(days * 24) * HOUR_MS),
+  };
+  const ec2: Ec2Estate = {
+    instances: [],
+    volumes: [],
+    snapshots: [],
+    elasticIps: [],
+    natGateways: [],
+    eksClusters: [],
+    savingsPlans: [],
+  };
+  const network = networks(ctx);
+  plainInstances(ctx, network, ec2);
+  clusters(ctx, network, ec2);
+  leftoverVolumes(ctx, ec2);
+  snapshots(ctx, ec2);
+  natGateways(ctx, network, ec2);
+  addresses(ctx, ec2);
+  ec2.savingsPlans.push(savingsPlan(ctx, ec2.instances));
+  const services = buildServices(ctx);
+  return {
+    seed,
+    anchor: isoDay(anchorMs),
+    windowStart: isoDay(anchorMs - WINDOW_DAYS * DAY_MS),
+    days: WINDOW_DAYS,
+    currency: "USD",
+    organization,
+    accounts,
+    regions,
+    teams: TEAMS.map((t) => t.name),
+    ...ec2,
+    ...services,
+    credits: [
+      {
+        account: accounts[2]?.id ?? "",
+        description: "AWS Promotional Credit (startup programme)",
+        monthlyAmount: 600,
+      },
+    ],
+  };
+}
+
+/** Every resource record of the estate, in a stable order. */
+export function allResources(estate: Estate): Resource[] {
+  return [
+    ...estate.instances,
+    ...estate.volumes,
+    ...estate.snapshots,
+    ...estate.elasticIps,
+    ...estate.natGateways,
+    ...estate.eksClusters,
+    ...estate.buckets,
+    ...estate.databases,
+    ...estate.loadBalancers,
+    ...estate.functions,
+    ...estate.logGroups,
+    ...estate.kmsKeys,
+    ...estate.hostedZones,
+  ];
+}
