@@ -94,8 +94,11 @@ export function typedRelation(
       .join(", ");
     return `read_csv(${literal(path)}, ${CSV_DIALECT}, ${CSV_NULLS}, auto_detect = false, columns = {${spec}})`;
   }
-  const casts = [...columns.keys()]
-    .filter((name) => format.sourceTypes[name])
+  // Nested columns (a MAP of tags) keep their type: the select list turns them into JSON itself, and a
+  // cast to text would turn them into DuckDB's "{k=v}" notation instead.
+  const casts = [...columns.entries()]
+    .filter(([name, type]) => format.sourceTypes[name] && !/^(MAP|STRUCT)|\[\]$/.test(type))
+    .map(([name]) => name)
     .map((name) => `CAST(${ident(name)} AS ${format.sourceTypes[name]}) AS ${ident(name)}`);
   const select = casts.length ? `* REPLACE (${casts.join(", ")})` : "*";
   return `(SELECT ${select} FROM read_parquet(${literal(path)}))`;
