@@ -33,10 +33,10 @@ export function awsOptions(options: GlobalOptions, config: Config): AwsOptions {
 /** The instant rules and windows are evaluated at: --now, else the clock. */
 export function now(options: GlobalOptions): Date {
   if (!options.now) return new Date();
-  const parsed = new Date(
-    /[zZ]|[+-]\d\d:?\d\d$/.test(options.now) || options.now.length <= 10 ? options.now : `${options.now}Z`,
-  );
-  if (Number.isNaN(parsed.getTime())) {
+  // A date-time without a zone is UTC, as everywhere in finops.
+  const zoned = /T.*(Z|[+-]\d\d:?\d\d)$/i.test(options.now) || !options.now.includes("T");
+  const parsed = new Date(zoned ? options.now : `${options.now}Z`);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(options.now) || Number.isNaN(parsed.getTime())) {
     throw new UsageError(
       `--now: "${options.now}" is not an ISO 8601 date or date-time (e.g. 2024-09-18T22:00:00Z)`,
     );

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { UsageError } from "../../cli/errors.js";
 import { BILLING_COLUMN_NAMES } from "../../store/billing-columns.js";
@@ -116,9 +116,10 @@ async function locateInputs(
   for (const input of inputs) {
     if (input.startsWith("s3://")) {
       const target = join(scratch, `s3-${located.length}`);
-      const paths = await downloadPrefix(input, target, aws);
-      const bucketRoot = join(target);
-      for (const path of paths) located.push({ path, label: `s3://${path.slice(bucketRoot.length + 1)}` });
+      // Objects land at target/bucket/key: the label is the object's own URI.
+      for (const path of await downloadPrefix(input, target, aws)) {
+        located.push({ path, label: `s3://${relative(target, path)}` });
+      }
       continue;
     }
     const info = await stat(input).catch(() => undefined);
