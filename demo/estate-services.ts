@@ -14,21 +14,11 @@ import type {
   LoadBalancer,
   LogGroup,
   RegionalUsage,
+  Services,
   UtilizationProfile,
 } from "./estate.js";
 import type { Random } from "./random.js";
 import { managedTags, ownershipTags, TEAMS } from "./teams.js";
-
-export interface Services {
-  buckets: Bucket[];
-  databases: DbInstance[];
-  loadBalancers: LoadBalancer[];
-  functions: LambdaFunction[];
-  logGroups: LogGroup[];
-  kmsKeys: KmsKey[];
-  hostedZones: HostedZone[];
-  regionalUsage: RegionalUsage[];
-}
 
 export function buildServices(ctx: BuildContext): Services {
   const functions = lambdaFunctions(ctx);

@@ -237,7 +237,7 @@ export interface Credit {
   monthlyAmount: number;
 }
 
-export interface Estate {
+export interface Estate extends Ec2Estate, Services {
   seed: number;
   /** The anchor day (YYYY-MM-DD): the window ends the day before. */
   anchor: string;
@@ -249,12 +249,11 @@ export interface Estate {
   accounts: Account[];
   regions: string[];
   teams: string[];
-  instances: Instance[];
-  volumes: Volume[];
-  snapshots: Snapshot[];
-  elasticIps: ElasticIp[];
-  natGateways: NatGateway[];
-  eksClusters: EksCluster[];
+  credits: Credit[];
+}
+
+/** The services beside EC2, filled in by estate-services.ts. */
+export interface Services {
   buckets: Bucket[];
   databases: DbInstance[];
   loadBalancers: LoadBalancer[];
@@ -263,8 +262,6 @@ export interface Estate {
   kmsKeys: KmsKey[];
   hostedZones: HostedZone[];
   regionalUsage: RegionalUsage[];
-  savingsPlans: SavingsPlan[];
-  credits: Credit[];
 }
 
 /** What the generators share: the random source and the clock of the estate. */

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -7,7 +6,7 @@ import { after, before, describe, test } from "node:test";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { type CliResult, runFinops } from "./helpers/cli.js";
 import { parseCostsJson, toScaled } from "./helpers/decimal.js";
-import { PROJECT_ROOT, tempDir } from "./helpers/project.js";
+import { tempDir } from "./helpers/project.js";
 
 const ANCHOR = "2024-09-18T12:00:00Z";
 
@@ -42,29 +41,6 @@ function moneyOf(json: string, key: string): { billed: bigint; effective: bigint
 }
 
 /** Runs finops in another folder (runFinops always runs in the project root). */
-function finopsIn(cwd: string, args: string[]): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(PROJECT_ROOT, "dist/cli/main.js"), ...args], {
-      cwd,
-      env: {
-        PATH: process.env.PATH ?? "",
-        HOME: process.env.HOME ?? "/tmp",
-        TMPDIR: process.env.TMPDIR ?? "/tmp",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 interface DemoReport {
   database: string;
@@ -203,7 +179,7 @@ describe("finops demo", () => {
   test("defaults to .demo/finops.duckdb and follows the anchor of --now", async () => {
     const cwd = join(dir.path, "elsewhere");
     mkdirSync(cwd);
-    const run = await finopsIn(cwd, ["--now", "2025-01-10", "--json", "demo", "--no-serve"]);
+    const run = await runFinops(["--now", "2025-01-10", "--json", "demo", "--no-serve"], {}, cwd);
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stderr, "");
     const other: DemoReport = JSON.parse(run.stdout);

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 bash test/setup.sh
 [ -d node_modules ] || npm ci
 npx tsc -p tsconfig.json
-npx biome check .
+npx biome check --error-on-warnings .
 
 mapfile -t files < <(find dist/test -name '*.test.js' | sort)
 # Node 20's --test takes no globs: the files are listed. TAP ends with the "# pass N" / "# fail N" lines.

@@ -9,10 +9,14 @@ export interface CliResult {
 }
 
 /** Runs the built `finops` binary as a user would, with a clean AWS environment. */
-export function runFinops(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+export function runFinops(
+  args: string[],
+  env: Record<string, string> = {},
+  cwd: string = PROJECT_ROOT,
+): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [join(PROJECT_ROOT, "dist/cli/main.js"), ...args], {
-      cwd: PROJECT_ROOT,
+      cwd,
       env: {
         PATH: process.env.PATH ?? "",
         HOME: process.env.HOME ?? "/tmp",
