@@ -14,7 +14,7 @@ import { readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { DuckDBInstance } from "@duckdb/node-api";
 
 /** Bump when the generated content changes, so cached files are regenerated. */
-const GENERATOR_VERSION = 1;
+const GENERATOR_VERSION = 3;
 
 const SAFE_CONFIG = { autoinstall_known_extensions: "false", autoload_known_extensions: "false" };
 
@@ -250,8 +250,8 @@ dims AS (
       || getvariable('acct_env')[a // ${ACCOUNT_WORDS_1.length * ACCOUNT_WORDS_2.length} + 1] AS account_name,
     s * ${SKUS_PER_SERVICE} + sku_n AS sku,
     upper(substr(md5('sku' || (s * ${SKUS_PER_SERVICE} + sku_n)), 1, 16)) AS sku_id,
-    -- Unit list prices from a hundredth of a cent to a few dollars, per SKU.
-    round(0.00001 + pow(${r(`s * ${SKUS_PER_SERVICE} + sku_n`, 31)}, 3) * 4, 10) AS list_price,
+    -- Unit list prices from a thousandth of a cent to half a dollar, mostly small, per SKU.
+    round(0.00001 + pow(${r(`s * ${SKUS_PER_SERVICE} + sku_n`, 31)}, 5) * 0.5, 10) AS list_price,
     getvariable('team')[(hash(k, 41) % ${TEAMS.length})::INTEGER + 1] AS team,
     getvariable('app')[(hash(k, 42) % ${APPS.length})::INTEGER + 1] AS app,
     getvariable('acct_env')[a // ${ACCOUNT_WORDS_1.length * ACCOUNT_WORDS_2.length} + 1] AS env,
@@ -269,12 +269,12 @@ priced AS (
   SELECT *,
     period_start + to_months(1) AS period_end,
     CASE WHEN category = 'Usage'
-      THEN period_start + to_hours((u_hour * 24 * dayofmonth(last_day(period_start)))::BIGINT)
+      THEN period_start + to_hours(floor(u_hour * 24 * dayofmonth(last_day(period_start)))::BIGINT)
       ELSE period_start END AS charge_start,
     category = 'Usage' AND service_category = 'Compute' AND u_misc < 0.45 AS covered,
     category = 'Usage' AND resource_type = 'instance' AND u_misc >= 0.9 AS spot,
     CASE WHEN category IN ('Usage', 'Purchase') THEN
-      CASE WHEN unit = 'Hrs' THEN 1.0 ELSE round(pow(u_qty, 3) * 1000, 6) END END AS qty,
+      CASE WHEN unit = 'Hrs' THEN 1.0 ELSE round(pow(u_qty, 4) * 100, 6) END END AS qty,
     -- Two Savings Plans per payer account.
     md5('sp' || payer || (u_misc < 0.2)) AS sp_hex
   FROM dims
@@ -284,8 +284,8 @@ costed AS (
     CASE category
       WHEN 'Usage' THEN qty * list_price
       WHEN 'Purchase' THEN qty * list_price * 10
-      WHEN 'Tax' THEN pow(u_price, 2) * 80
-      WHEN 'Credit' THEN -pow(u_price, 2) * 25
+      WHEN 'Tax' THEN pow(u_price, 2) * 6
+      WHEN 'Credit' THEN -pow(u_price, 2) * 4
       ELSE (u_price - 0.5) * 4
     END AS list_cost,
     CASE WHEN spot THEN 0.35 WHEN category IN ('Usage', 'Purchase') THEN 0.95 ELSE 1 END AS contract_rate
@@ -310,7 +310,7 @@ SELECT
   category AS ChargeCategory,
   CASE WHEN u_misc < 0.002 THEN 'Correction' END AS ChargeClass,
   CASE category
-    WHEN 'Usage' THEN printf('$%.4f per %s for %s (%s) in %s', list_price, unit, service_name, sku_id, region_name)
+    WHEN 'Usage' THEN printf('$%.6f per %s for %s (%s) in %s', list_price, unit, service_name, sku_id, region_name)
     WHEN 'Tax' THEN 'Tax for product code ' || replace(service_name, ' ', '')
     WHEN 'Credit' THEN 'AWS Credits applied to ' || service_name
     WHEN 'Purchase' THEN 'Savings Plans upfront and recurring fee'

@@ -9,7 +9,7 @@
  */
 import { createReadStream } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { cpus, tmpdir, totalmem } from "node:os";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ensureFocusCsv } from "./focus-csv.js";
@@ -37,7 +37,9 @@ class UsageError extends Error {}
 interface EngineResult {
   wallSeconds: number;
   peakRssMiB: number;
-  samples: { wallSeconds: number; peakRssMiB: number }[];
+  /** User + system CPU seconds of the child (median), for reading wall times taken on a busy machine. */
+  cpuSeconds: number;
+  samples: { wallSeconds: number; peakRssMiB: number; cpuSeconds: number }[];
 }
 
 interface SizeResult {
@@ -116,6 +118,7 @@ export async function runIngestBenchmark(args: string[]): Promise<number> {
 
   try {
     await mkdir(options.dataDir, { recursive: true });
+    const loadAtStart = loadavg();
     const sizes: SizeResult[] = [];
     for (const rows of options.rows) sizes.push(await benchmarkSize(rows, options.dataDir, options.runs));
     const report = {
@@ -125,6 +128,8 @@ export async function runIngestBenchmark(args: string[]): Promise<number> {
         platform: `${process.platform}-${process.arch}`,
         cpus: cpus().length,
         memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+        // 1, 5 and 15-minute load averages: wall times are only comparable on an otherwise idle machine.
+        loadAverage: { start: loadAtStart.map((n) => round(n, 2)), end: loadavg().map((n) => round(n, 2)) },
       },
       sizes,
       targets: targets(sizes),
@@ -207,7 +212,7 @@ async function inFreshDb(
     const result = await body(join(dir, "bench.duckdb"));
     progress(
       `${rows.toLocaleString("en-US")} rows: ${label}: ${result.wallSeconds.toFixed(2)} s, ` +
-        `peak RSS ${(result.peakRssKiB / 1024).toFixed(0)} MiB`,
+        `peak RSS ${(result.peakRssKiB / 1024).toFixed(0)} MiB, CPU ${result.cpuSeconds.toFixed(1)} s`,
     );
     return result;
   } finally {
@@ -240,10 +245,12 @@ function summarize(measurements: Measurement[]): EngineResult {
   const samples = measurements.map((m) => ({
     wallSeconds: round(m.wallSeconds, 3),
     peakRssMiB: round(m.peakRssKiB / 1024, 1),
+    cpuSeconds: round(m.cpuSeconds, 2),
   }));
   return {
     wallSeconds: median(samples.map((s) => s.wallSeconds)),
     peakRssMiB: median(samples.map((s) => s.peakRssMiB)),
+    cpuSeconds: median(samples.map((s) => s.cpuSeconds)),
     samples,
   };
 }

@@ -16,6 +16,8 @@ const RUSAGE_HOOK = pathToFileURL(join(here, "rusage-hook.js")).href;
 export interface Measurement {
   wallSeconds: number;
   peakRssKiB: number;
+  /** User plus system CPU time of the child: less sensitive than wall time to other load on the machine. */
+  cpuSeconds: number;
   stdout: string;
 }
 
@@ -55,12 +57,17 @@ export async function measureNode(args: string[], label: string): Promise<Measur
         `${label}: exited with ${signal ? `signal ${signal}` : `code ${code}`}${errorText ? `:\n${errorText}` : ""}`,
       );
     }
-    const rssText = await readFile(rssFile, "utf8").catch(() => "");
-    const peakRssKiB = Number(rssText.trim());
-    if (!rssText || !Number.isFinite(peakRssKiB) || peakRssKiB <= 0) {
+    const usage = (await readFile(rssFile, "utf8").catch(() => "")).trim().split(" ").map(Number);
+    const [peakRssKiB = 0, userMicros = Number.NaN, systemMicros = Number.NaN] = usage;
+    if (!(peakRssKiB > 0) || !Number.isFinite(userMicros + systemMicros)) {
       throw new ChildFailure(`${label}: the rusage hook wrote no peak RSS`);
     }
-    return { wallSeconds, peakRssKiB, stdout: Buffer.concat(stdout).toString("utf8") };
+    return {
+      wallSeconds,
+      peakRssKiB,
+      cpuSeconds: (userMicros + systemMicros) / 1e6,
+      stdout: Buffer.concat(stdout).toString("utf8"),
+    };
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }

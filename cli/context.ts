@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import type { AwsOptions } from "../collectors/aws.js";
 import { type Config, loadConfig } from "../rules/config.js";
-import { openStore, resolveDbPath, type Store } from "../store/database.js";
+import { type OpenOptions, openStore, resolveDbPath, type Store } from "../store/database.js";
 import { UsageError } from "./errors.js";
 
 /** The options every command accepts, before or after the command name. */
@@ -47,7 +47,7 @@ export function now(options: GlobalOptions): Date {
 export async function withStore<T>(
   options: GlobalOptions,
   body: (store: Store) => Promise<T>,
-  openOptions: { memoryLimit?: string } = {},
+  openOptions: OpenOptions = {},
 ): Promise<T> {
   const store = await openStore(resolveDbPath(options.db), openOptions);
   try {

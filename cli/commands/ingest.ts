@@ -1,5 +1,6 @@
 import { Command, Option } from "commander";
 import { ingestFiles } from "../../collectors/billing/ingest.js";
+import { BULK_LOAD } from "../../store/database.js";
 import { awsOptions, commandConfig, globalOptions, withStore } from "../context.js";
 import { printJson, printLine } from "../output.js";
 
@@ -17,8 +18,10 @@ export function ingestCommand(): Command {
     .action(async (inputs: string[], options: { format: "auto" | "focus" | "cur2" }, command: Command) => {
       const global = globalOptions(command);
       const aws = awsOptions(global, commandConfig(global));
-      const result = await withStore(global, (store) =>
-        ingestFiles(store, inputs, { format: options.format, aws }),
+      const result = await withStore(
+        global,
+        (store) => ingestFiles(store, inputs, { format: options.format, aws }),
+        BULK_LOAD,
       );
       if (global.json) {
         printJson({
