@@ -4,6 +4,7 @@ import { collectCommand } from "./commands/collect.js";
 import { costsCommand } from "./commands/costs.js";
 import { demoCommand } from "./commands/demo.js";
 import { ingestCommand } from "./commands/ingest.js";
+import { resourcesCommand } from "./commands/resources.js";
 import { EXIT, exitCodeFor } from "./errors.js";
 
 function packageVersion(): string {
@@ -27,7 +28,13 @@ export function buildProgram(): Command {
     .option("--now <datetime>", "evaluate as of this instant instead of the clock (ISO 8601)")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
-  for (const command of [ingestCommand(), collectCommand(), costsCommand(), demoCommand()]) {
+  for (const command of [
+    ingestCommand(),
+    collectCommand(),
+    costsCommand(),
+    resourcesCommand(),
+    demoCommand(),
+  ]) {
     program.addCommand(command.exitOverride());
   }
   return program;

@@ -24,6 +24,7 @@ export function clientConfig(options: AwsOptions, region?: string): ClientConfig
       : {}),
     // Adaptive retry backs off on throttling instead of failing a whole collection.
     retryMode: "adaptive",
-    maxAttempts: 6,
+    // AWS_MAX_ATTEMPTS, the SDK's own setting, still wins where it is set.
+    maxAttempts: Number(process.env.AWS_MAX_ATTEMPTS) || 6,
   };
 }

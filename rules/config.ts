@@ -19,8 +19,35 @@ const costExplorerSchema = z.strictObject({
   region: z.string().default("us-east-1"),
 });
 
+const accountSchema = z.strictObject({
+  /** A role to assume in the account, e.g. arn:aws:iam::123456789012:role/finops-collector. */
+  roleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "an IAM role ARN"),
+  externalId: z.string().min(1).optional(),
+});
+
 const awsSchema = z.strictObject({
-  regions: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, "an AWS region like us-east-1")).default([]),
+  /** Regions to collect from; "all" asks DescribeRegions for every enabled region. */
+  regions: z
+    .array(
+      z.union([
+        z.literal("all"),
+        z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, "an AWS region like us-east-1"),
+      ]),
+    )
+    .default([]),
+  /** Accounts reached by assuming a role in each; empty: the account of the current credentials. */
+  accounts: z.array(accountSchema).default([]),
+  /** Every active account of the AWS Organization, by assuming this role name in each. */
+  organization: z
+    .strictObject({ roleName: z.string().min(1), externalId: z.string().min(1).optional() })
+    .optional(),
+  /** How many account-region scopes are collected at once. */
+  concurrency: z.number().int().min(1).max(32).default(4),
+});
+
+const utilizationSchema = z.strictObject({
+  /** Days of daily CloudWatch statistics each run asks for. */
+  lookbackDays: z.number().int().min(1).max(455).default(30),
 });
 
 export const configSchema = z.strictObject({
@@ -29,6 +56,7 @@ export const configSchema = z.strictObject({
   billing: z
     .strictObject({ costExplorer: costExplorerSchema.default(costExplorerSchema.parse({})) })
     .default({ costExplorer: costExplorerSchema.parse({}) }),
+  utilization: utilizationSchema.default(utilizationSchema.parse({})),
 });
 
 export type Config = z.infer<typeof configSchema>;

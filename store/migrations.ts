@@ -139,6 +139,60 @@ const MIGRATIONS: Migration[] = [
          );
     `,
   },
+  {
+    version: 2,
+    name: "inventory history and current view, daily utilization metrics",
+    sql: `
+      -- One row per resource per collection run: the history. A collector's rows for an account and
+      -- region are written together, in one transaction, when that collector succeeded.
+      CREATE TABLE inventory (
+        run_id VARCHAR NOT NULL,
+        collector VARCHAR NOT NULL,
+        collected_at TIMESTAMP NOT NULL,
+        -- The region the collector ran for ('global' for account-wide APIs such as S3's bucket list).
+        scope VARCHAR NOT NULL,
+        account VARCHAR NOT NULL,
+        region VARCHAR NOT NULL,
+        resource_id VARCHAR NOT NULL,
+        resource_type VARCHAR NOT NULL,
+        state VARCHAR,
+        state_since TIMESTAMP,
+        created_at TIMESTAMP,
+        tags JSON,
+        attributes JSON
+      );
+
+      -- The current inventory: each collector's latest successful run per account and region. A
+      -- resource the Tagging API reports beside a dedicated collector is shown once, as the latter saw it.
+      CREATE VIEW resources_current AS
+      WITH latest AS (
+        SELECT collector, account, region, arg_max(run_id, finished_at) AS run_id
+        FROM collector_runs
+        WHERE status = 'ok' AND collector LIKE 'inventory:%'
+        GROUP BY collector, account, region
+      )
+      SELECT i.* FROM inventory i
+      JOIN latest l ON i.collector = l.collector AND i.account = l.account AND i.scope = l.region AND i.run_id = l.run_id
+      QUALIFY row_number() OVER (
+        PARTITION BY i.account, i.resource_id ORDER BY (i.collector = 'inventory:tagging'), i.collector
+      ) = 1;
+
+      -- Daily aggregates of CloudWatch metrics, one row per resource, metric and UTC day.
+      CREATE TABLE metrics_daily (
+        account VARCHAR NOT NULL,
+        region VARCHAR NOT NULL,
+        resource_id VARCHAR NOT NULL,
+        namespace VARCHAR NOT NULL,
+        metric VARCHAR NOT NULL,
+        day DATE NOT NULL,
+        average DOUBLE,
+        maximum DOUBLE,
+        sum DOUBLE,
+        run_id VARCHAR NOT NULL,
+        PRIMARY KEY (resource_id, namespace, metric, day)
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -1,40 +1,66 @@
 import { Command } from "commander";
 import { collectCostExplorer } from "../../collectors/billing/cost-explorer.js";
+import { collectInventoryAndUtilization } from "../../collectors/collect-run.js";
+import { livePages, type PageSource, recordingPages, replayPages } from "../../collectors/pages.js";
 import { type CollectorReport, newRunId, recordCollectorRun } from "../../collectors/run.js";
 import { awsOptions, commandConfig, globalOptions, now, withStore } from "../context.js";
 import { RuntimeError, UsageError } from "../errors.js";
 import { printJson, printTable } from "../output.js";
 
-/** The collectors this version has; inventory and utilization come with their own collectors. */
-const AVAILABLE = ["billing"] as const;
+const COLLECTORS = ["billing", "inventory", "utilization"] as const;
+type CollectorName = (typeof COLLECTORS)[number];
+
+interface CollectOptions {
+  only?: string;
+  record?: string;
+  replay?: string;
+}
 
 export function collectCommand(): Command {
   return new Command("collect")
-    .description("pull data from AWS into the database: billing (Cost Explorer)")
-    .option("--only <collectors>", `comma-separated: ${AVAILABLE.join(", ")}`, AVAILABLE.join(","))
-    .action(async (options: { only: string }, command: Command) => {
-      const only = options.only
-        .split(",")
-        .map((s) => s.trim())
-        .filter(Boolean);
-      const unknown = only.filter((name) => !(AVAILABLE as readonly string[]).includes(name));
-      if (unknown.length || only.length === 0) {
-        throw new UsageError(
-          `--only: unknown collector "${unknown.join(", ")}": this version has ${AVAILABLE.join(", ")}`,
-        );
-      }
+    .description(
+      "pull data from AWS into the database: billing (Cost Explorer), inventory (EC2, EBS, snapshots, Elastic IPs, " +
+        "NAT gateways, S3, the Tagging API) and utilization (CloudWatch), across the configured accounts and regions",
+    )
+    .option("--only <collectors>", `comma-separated: ${COLLECTORS.join(", ")} (default: all)`)
+    .option("--record <dir>", "also save every raw API response page as JSON under this folder")
+    .option("--replay <dir>", "read the API pages saved by --record instead of calling AWS")
+    .action(async (options: CollectOptions, command: Command) => {
+      const only = selectCollectors(options);
       const global = globalOptions(command);
       const config = commandConfig(global);
       const aws = awsOptions(global, config);
       const at = now(global);
       const runId = newRunId();
+      const pages: PageSource = options.replay
+        ? replayPages(options.replay)
+        : options.record
+          ? recordingPages(options.record)
+          : livePages();
+      const regions = global.regions?.split(",").filter(Boolean) ?? config.aws.regions;
+
       const collectors: CollectorReport[] = await withStore(global, async (store) => {
         const reports: CollectorReport[] = [];
-        if (only.includes("billing")) {
+        if (only.has("billing")) {
           const startedAt = new Date();
           const report = await collectCostExplorer(store, { config, aws, now: at });
           await recordCollectorRun(store.connection, runId, report, startedAt);
           reports.push(report);
+        }
+        if (only.has("inventory") || only.has("utilization")) {
+          reports.push(
+            ...(await collectInventoryAndUtilization(store, {
+              config,
+              aws,
+              regions,
+              now: at,
+              runId,
+              inventory: only.has("inventory"),
+              utilization: only.has("utilization"),
+              pages,
+              ...(options.replay ? { replayDir: options.replay } : {}),
+            })),
+          );
         }
         return reports;
       });
@@ -58,8 +84,33 @@ export function collectCommand(): Command {
       const failed = collectors.filter((c) => c.status === "failed");
       if (failed.length) {
         throw new RuntimeError(
-          `${failed.length} collector${failed.length > 1 ? "s" : ""} failed: ${failed.map((c) => `${c.name}: ${c.error}`).join("; ")}`,
+          `${failed.length} of ${collectors.length} collector runs failed: ` +
+            failed.map((c) => `${c.name} ${c.account ?? ""} ${c.region ?? ""}: ${c.error}`).join("; "),
         );
       }
     });
+}
+
+function selectCollectors(options: CollectOptions): Set<CollectorName> {
+  if (options.record && options.replay) throw new UsageError("--record and --replay cannot be used together");
+  if (options.only === undefined) {
+    // Cost Explorer answers are not recorded: a replay has no billing to read.
+    return new Set(options.replay ? ["inventory", "utilization"] : COLLECTORS);
+  }
+  const names = options.only
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = names.filter((name) => !(COLLECTORS as readonly string[]).includes(name));
+  if (unknown.length || names.length === 0) {
+    throw new UsageError(
+      `--only: unknown collector "${unknown.join(", ")}": choose from ${COLLECTORS.join(", ")}`,
+    );
+  }
+  if (options.replay && names.includes("billing")) {
+    throw new UsageError(
+      "--replay: billing (Cost Explorer) is not recorded; load billing exports with finops ingest",
+    );
+  }
+  return new Set(names as CollectorName[]);
 }

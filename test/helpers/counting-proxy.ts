@@ -10,6 +10,8 @@ export interface CountingProxy {
   requests: RecordedRequest[];
   /** When set, answers matching requests itself with this status and body instead of forwarding. */
   failWith?: { target: string; status: number; body: string };
+  /** When set and true for a request (by its headers), answers 503 instead of forwarding. */
+  failWhen?: (headers: Record<string, string | string[] | undefined>) => boolean;
   close(): Promise<void>;
 }
 
@@ -35,6 +37,11 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
     if (proxy.failWith && target.endsWith(proxy.failWith.target)) {
       response.writeHead(proxy.failWith.status, { "content-type": "application/x-amz-json-1.1" });
       response.end(proxy.failWith.body);
+      return;
+    }
+    if (proxy.failWhen?.(request.headers)) {
+      response.writeHead(503, { "content-type": "text/plain" });
+      response.end("Service Unavailable");
       return;
     }
     const headers = Object.fromEntries(

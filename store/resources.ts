@@ -1,0 +1,81 @@
+import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
+import { Decimal } from "./money.js";
+
+export interface ResourceQuery {
+  type?: string;
+  account?: string;
+  region?: string;
+  /** Only resources without a value for any team tag key. */
+  untagged?: boolean;
+  teamKeys: string[];
+  caseInsensitiveTags: boolean;
+}
+
+export interface ResourceLine {
+  resourceId: string;
+  resourceType: string;
+  account: string;
+  region: string;
+  state: string | null;
+  createdAt: string | null;
+  tags: Record<string, string>;
+  team: string | null;
+  /** EffectiveCost of the resource's billing rows over the last 30 days of billing; null without any. */
+  monthlyCost: Decimal | null;
+}
+
+/** How billing names a resource of each type besides its id: the ARN (EC2 resources have none stored). */
+const ARN_OF = `CASE r.resource_type
+    WHEN 'ec2:elastic-ip' THEN 'arn:aws:ec2:' || r.region || ':' || r.account || ':elastic-ip/' || r.resource_id
+    WHEN 'ec2:nat-gateway' THEN 'arn:aws:ec2:' || r.region || ':' || r.account || ':natgateway/' || r.resource_id
+    WHEN 'ec2:snapshot' THEN 'arn:aws:ec2:' || r.region || '::snapshot/' || r.resource_id
+    WHEN 'ec2:instance' THEN 'arn:aws:ec2:' || r.region || ':' || r.account || ':instance/' || r.resource_id
+    WHEN 'ec2:volume' THEN 'arn:aws:ec2:' || r.region || ':' || r.account || ':volume/' || r.resource_id
+    WHEN 's3:bucket' THEN 'arn:aws:s3:::' || r.resource_id
+    ELSE json_extract_string(r.attributes, '$.arn') END`;
+
+/** The current inventory, with each resource's team and its cost from billing where billing names it. */
+export async function currentResources(
+  connection: DuckDBConnection,
+  query: ResourceQuery,
+): Promise<ResourceLine[]> {
+  const params: DuckDBValue[] = [];
+  const param = (value: DuckDBValue) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const lookup = query.caseInsensitiveTags ? "tag_value_ci" : "tag_value_exact";
+  const team = `coalesce(${query.teamKeys.map((k) => `nullif(${lookup}(r.tags, ${param(k)}), '')`).join(", ")})`;
+  const filters: string[] = [];
+  if (query.type) filters.push(`r.resource_type = ${param(query.type)}`);
+  if (query.account) filters.push(`r.account = ${param(query.account)}`);
+  if (query.region) filters.push(`r.region = ${param(query.region)}`);
+  if (query.untagged) filters.push(`${team} IS NULL`);
+  const sql = `
+    WITH window_end AS (SELECT max(ChargePeriodStart) AS last FROM billing_costs),
+    cost AS (
+      SELECT ResourceId, sum(EffectiveCost) AS monthly FROM billing_costs, window_end
+      WHERE ResourceId IS NOT NULL AND ChargePeriodStart >= date_trunc('day', window_end.last) - INTERVAL 29 DAY
+      GROUP BY ResourceId
+    )
+    SELECT r.resource_id, r.resource_type, r.account, r.region, r.state,
+      strftime(r.created_at, '%Y-%m-%dT%H:%M:%SZ') AS created_at, r.tags::VARCHAR AS tags, ${team} AS team,
+      coalesce(by_id.monthly, by_arn.monthly) AS monthly
+    FROM resources_current r
+    LEFT JOIN cost by_id ON by_id.ResourceId = r.resource_id
+    LEFT JOIN cost by_arn ON by_arn.ResourceId = ${ARN_OF}
+    ${filters.length ? `WHERE ${filters.join(" AND ")}` : ""}
+    ORDER BY monthly DESC NULLS LAST, r.account, r.region, r.resource_type, r.resource_id`;
+  const reader = await connection.runAndReadAll(sql, params);
+  return reader.getRowObjectsJson().map((row) => ({
+    resourceId: String(row.resource_id),
+    resourceType: String(row.resource_type),
+    account: String(row.account),
+    region: String(row.region),
+    state: row.state === null ? null : String(row.state),
+    createdAt: row.created_at === null ? null : String(row.created_at),
+    tags: JSON.parse(String(row.tags ?? "{}")) as Record<string, string>,
+    team: row.team === null ? null : String(row.team),
+    monthlyCost: row.monthly === null ? null : new Decimal(String(row.monthly)),
+  }));
+}
