@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { collectCommand } from "./commands/collect.js";
 import { costsCommand } from "./commands/costs.js";
 import { demoCommand } from "./commands/demo.js";
+import { iamPolicyCommand } from "./commands/iam-policy.js";
 import { ingestCommand } from "./commands/ingest.js";
 import { resourcesCommand } from "./commands/resources.js";
 import { EXIT, exitCodeFor } from "./errors.js";
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
     costsCommand(),
     resourcesCommand(),
     demoCommand(),
+    iamPolicyCommand(),
   ]) {
     program.addCommand(command.exitOverride());
   }

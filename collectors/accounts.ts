@@ -136,3 +136,6 @@ async function first<P>(
   for await (const page of pages.pages<P>(scope, async () => ({ page: await call() }))) return page;
   throw new Error(`${scope.service}:${scope.operation}: no answer`);
 }
+
+/** Discovery: the Organization's accounts and every enabled region (sts:GetCallerIdentity needs none). */
+export const DISCOVERY_IAM_ACTIONS = ["organizations:ListAccounts", "ec2:DescribeRegions"] as const;

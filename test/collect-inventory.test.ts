@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
+import { readdir } from "node:fs/promises";
+import { join, sep } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import {
@@ -157,6 +158,34 @@ async function seed(endpoint: string): Promise<Seeded> {
   };
 }
 
+/** IAM action of each recorded API operation (where they differ from service:operation). */
+const IAM_ACTION: Record<string, string | null> = {
+  "s3:ListBuckets": "s3:ListAllMyBuckets",
+  "s3:GetBucketLifecycleConfiguration": "s3:GetLifecycleConfiguration",
+  "tagging:GetResources": "tag:GetResources",
+  "sts:GetCallerIdentity": null, // needs no permission
+};
+
+/** Every operation the collectors really called (as recorded) is allowed by `finops iam-policy`. */
+async function assertPolicyCoversRecordedCalls(recordDir: string) {
+  const result = await runFinops(["iam-policy", "--role", "collector"]);
+  assert.equal(result.code, 0, result.stderr);
+  const allowed = new Set<string>(JSON.parse(result.stdout).Statement[0].Action);
+  const called = new Set<string>();
+  for (const entry of await readdir(recordDir, { recursive: true })) {
+    const parts = entry.split(sep);
+    if (parts.length >= 4) called.add(`${parts[2]}:${parts[3]}`);
+  }
+  assert.ok(
+    called.has("ec2:DescribeInstances") && called.has("cloudwatch:GetMetricData"),
+    [...called].join(),
+  );
+  for (const call of called) {
+    const action = call in IAM_ACTION ? IAM_ACTION[call] : call;
+    if (action) assert.ok(allowed.has(action), `${call} needs ${action}, missing from the policy`);
+  }
+}
+
 interface Resource {
   resourceId: string;
   resourceType: string;
@@ -303,6 +332,7 @@ describe("finops collect --only inventory,utilization (against moto, two regions
     const replayed = join(dir.path, "replayed.duckdb");
     const live = await collect(recorded, "--record", recordDir);
     assert.equal(live.code, 0, live.stderr);
+    await assertPolicyCoversRecordedCalls(recordDir);
     await proxy.close();
     await moto.stop();
     const replay = await runFinops(["collect", "--replay", recordDir, "--db", replayed, "--json"], {

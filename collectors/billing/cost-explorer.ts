@@ -230,3 +230,6 @@ async function storeFetched(store: Store, fetched: FetchedQuery[], apiCalls: num
   }
   return rows;
 }
+
+/** The IAM actions the Cost Explorer collector calls. */
+export const COST_EXPLORER_IAM_ACTIONS = ["ce:GetCostAndUsage"] as const;

@@ -49,3 +49,6 @@ export async function downloadPrefix(uri: string, targetDir: string, aws: AwsOpt
     throw new UsageError(`${uri}: no billing files (.csv, .csv.gz, .parquet) under this prefix`);
   return paths.sort();
 }
+
+/** The IAM actions `finops ingest s3://...` calls on the export bucket. */
+export const S3_INGEST_IAM_ACTIONS = ["s3:ListBucket", "s3:GetObject"] as const;

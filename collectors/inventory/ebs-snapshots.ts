@@ -10,6 +10,7 @@ import { type InventoryCollector, iso, type ResourceRecord, tagObject } from "./
 export const ebsSnapshots: InventoryCollector = {
   name: "inventory:ebs-snapshots",
   scope: "regional",
+  iamActions: ["ec2:DescribeSnapshots"],
   async collect(scope) {
     const client = clientFor(EC2Client, scope);
     const records: ResourceRecord[] = [];

@@ -5,6 +5,7 @@ import { type InventoryCollector, iso, type ResourceRecord, tagObject } from "./
 export const ebsVolumes: InventoryCollector = {
   name: "inventory:ebs-volumes",
   scope: "regional",
+  iamActions: ["ec2:DescribeVolumes"],
   async collect(scope) {
     const client = clientFor(EC2Client, scope);
     const records: ResourceRecord[] = [];

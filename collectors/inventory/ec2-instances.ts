@@ -10,6 +10,7 @@ import { type InventoryCollector, iso, type ResourceRecord, tagObject } from "./
 export const ec2Instances: InventoryCollector = {
   name: "inventory:ec2-instances",
   scope: "regional",
+  iamActions: ["ec2:DescribeInstances"],
   async collect(scope) {
     const client = clientFor(EC2Client, scope);
     const records: ResourceRecord[] = [];

@@ -10,6 +10,7 @@ import { type InventoryCollector, type ResourceRecord, tagObject } from "./resou
 export const elasticIps: InventoryCollector = {
   name: "inventory:elastic-ips",
   scope: "regional",
+  iamActions: ["ec2:DescribeAddresses"],
   async collect(scope) {
     const client = clientFor(EC2Client, scope);
     const records: ResourceRecord[] = [];

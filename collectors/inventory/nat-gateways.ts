@@ -9,6 +9,7 @@ import { type InventoryCollector, iso, type ResourceRecord, tagObject } from "./
 export const natGateways: InventoryCollector = {
   name: "inventory:nat-gateways",
   scope: "regional",
+  iamActions: ["ec2:DescribeNatGateways"],
   async collect(scope) {
     const client = clientFor(EC2Client, scope);
     const records: ResourceRecord[] = [];

@@ -45,6 +45,8 @@ export interface InventoryCollector {
   name: string;
   /** Account-wide APIs (S3's ListBuckets) run once per account, from its first region. */
   scope: "regional" | "account";
+  /** The IAM actions its API calls need: `finops iam-policy --role collector` is built from these. */
+  iamActions: readonly string[];
   collect(scope: CollectScope): Promise<ResourceRecord[]>;
 }
 

@@ -43,6 +43,12 @@ export interface LifecycleRuleSummary {
 export const s3Buckets: InventoryCollector = {
   name: "inventory:s3-buckets",
   scope: "account",
+  iamActions: [
+    "s3:ListAllMyBuckets",
+    "s3:GetBucketLocation",
+    "s3:GetBucketTagging",
+    "s3:GetLifecycleConfiguration",
+  ],
   async collect(scope) {
     const listClient = clientFor(S3Client, scope);
     const regional = new Map<string, S3Client>();

@@ -13,6 +13,7 @@ import { type InventoryCollector, type ResourceRecord, tagObject } from "./resou
 export const taggingResources: InventoryCollector = {
   name: "inventory:tagging",
   scope: "regional",
+  iamActions: ["tag:GetResources"],
   async collect(scope) {
     const client = clientFor(ResourceGroupsTaggingAPIClient, scope);
     const records: ResourceRecord[] = [];

@@ -241,3 +241,6 @@ export async function collectUtilization(
       compare(a.day, b.day),
   );
 }
+
+/** The IAM actions the utilization collector calls. */
+export const UTILIZATION_IAM_ACTIONS = ["cloudwatch:GetMetricData"] as const;
