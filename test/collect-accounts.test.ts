@@ -3,7 +3,15 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { EC2Client, RunInstancesCommand } from "@aws-sdk/client-ec2";
+import {
+  CreateAccountCommand,
+  CreateOrganizationCommand,
+  OrganizationsClient,
+} from "@aws-sdk/client-organizations";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { resolveAccounts, resolveRegions } from "../collectors/accounts.js";
+import { livePages } from "../collectors/pages.js";
+import { configSchema } from "../rules/config.js";
 import { runFinops } from "./helpers/cli.js";
 import { type Moto, startMoto } from "./helpers/moto.js";
 import { tempDir } from "./helpers/project.js";
@@ -92,5 +100,28 @@ describe("finops collect across accounts by assumed roles (against moto)", () =>
       Action: ["sts:AssumeRole"],
       Resource: ACCOUNTS.map(roleArn),
     });
+  });
+
+  test("regions: all asks DescribeRegions; an Organization's active accounts are assumed by role name", async () => {
+    process.env.AWS_ACCESS_KEY_ID = "testing";
+    process.env.AWS_SECRET_ACCESS_KEY = "testing";
+    const aws = { endpointUrl: moto.endpoint, region: "us-east-1" };
+    const regions = await resolveRegions(["all"], aws, livePages(), { account: "123456789012" });
+    assert.ok(regions.includes("us-east-1") && regions.includes("eu-west-1"), regions.join());
+    assert.deepEqual(regions, [...regions].sort());
+
+    const organizations = new OrganizationsClient({ ...aws, endpoint: moto.endpoint });
+    await organizations.send(new CreateOrganizationCommand({ FeatureSet: "ALL" }));
+    await organizations.send(
+      new CreateAccountCommand({ AccountName: "sandbox", Email: "sandbox@example.com" }),
+    );
+    organizations.destroy();
+    const config = configSchema.parse({ aws: { organization: { roleName: "finops-collector" } } });
+    const targets = await resolveAccounts(config, aws, livePages());
+    assert.ok(targets.length >= 2, "the management account and the new one");
+    for (const target of targets) {
+      assert.match(target.account, /^\d{12}$/);
+      assert.ok(target.credentials?.accessKeyId, "credentials of the assumed role");
+    }
   });
 });
