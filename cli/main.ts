@@ -1,4 +1,8 @@
 #!/usr/bin/env node
 import { main } from "./program.js";
 
+// Node 20 is this project's runtime and the lock file pins SDK releases that support it; the SDK's
+// notice that later releases need Node 22 would otherwise print on every command that builds a client.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 process.exitCode = await main(process.argv);

@@ -8,10 +8,15 @@ import { basename, dirname, join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { RuntimeError, UsageError } from "../cli/errors.js";
 import { ingestFiles } from "../collectors/billing/ingest.js";
-import { openStore } from "../store/database.js";
+import { collectInventoryAndUtilization } from "../collectors/collect-run.js";
+import { replayPages } from "../collectors/pages.js";
+import { newRunId } from "../collectors/run.js";
+import type { Config } from "../rules/config.js";
+import { openStore, type Store } from "../store/database.js";
 import { trimDecimal } from "../store/money.js";
 import { type BillingOutput, writeBilling } from "./billing.js";
 import { allResources, buildEstate, DAY_MS, type Estate, isoDay } from "./estate.js";
+import { replayInstant, writeReplay } from "./replay.js";
 
 export interface DemoBuild {
   estate: Estate;
@@ -20,6 +25,8 @@ export interface DemoBuild {
   billing: BillingOutput;
   rowsLoaded: number;
   billingPeriods: string[];
+  /** The recorded API pages the demo's inventory and utilization were collected from. */
+  replay: { folder: string; resources: number; metricDays: number };
 }
 
 /** The folder for the demo's files: the database's own folder if it is `.demo`, else `.demo` beside it. */
@@ -70,6 +77,7 @@ export async function buildDemo(options: {
   dbPath: string;
   anchor: Date;
   seed: number;
+  config: Config;
   progress?: (message: string) => void;
 }): Promise<DemoBuild> {
   const { dbPath, seed } = options;
@@ -89,6 +97,7 @@ export async function buildDemo(options: {
   try {
     const store = await openStore(building);
     let loaded: { rowsLoaded: number; billingPeriods: string[] };
+    let replay: DemoBuild["replay"];
     try {
       progress(`Loading ${billing.rows.toLocaleString("en-US")} billing rows into ${dbPath}`);
       loaded = await ingestFiles(
@@ -97,16 +106,67 @@ export async function buildDemo(options: {
         { format: "focus" },
       );
       await checkTotals(store.connection, billing);
+      replay = await collectFromReplay(
+        store,
+        estate,
+        options.config,
+        join(demoFolder(dbPath), "replay"),
+        progress,
+      );
       await recordDemo(store.connection, estate, loaded.rowsLoaded);
     } finally {
       store.close();
     }
     await removeDatabaseFiles(dbPath);
     await rename(building, dbPath);
-    return { estate, dbPath, billingFolder, billing, ...loaded };
+    return { estate, dbPath, billingFolder, billing, replay, ...loaded };
   } finally {
     await removeDatabaseFiles(building);
   }
+}
+
+/**
+ * Writes the estate's API pages as a record folder and collects inventory and utilization from it
+ * with the engine's own collectors (`finops collect --replay`): the demo runs the real parsing code.
+ */
+async function collectFromReplay(
+  store: Store,
+  estate: Estate,
+  config: Config,
+  folder: string,
+  progress: (message: string) => void,
+): Promise<DemoBuild["replay"]> {
+  const written = await writeReplay(estate, folder);
+  progress(
+    `Collecting inventory and utilization by replay of ${written.files} recorded API pages in ${folder}`,
+  );
+  const reports = await collectInventoryAndUtilization(store, {
+    config,
+    aws: {},
+    regions: [],
+    now: replayInstant(estate),
+    runId: newRunId(),
+    inventory: true,
+    utilization: true,
+    pages: replayPages(folder),
+    replayDir: folder,
+  });
+  const failed = reports.filter((r) => r.status === "failed");
+  if (failed.length) {
+    throw new RuntimeError(
+      `demo replay failed: ${failed.map((r) => `${r.name} ${r.region}: ${r.error}`).join("; ")}`,
+    );
+  }
+  return {
+    folder,
+    // Each resource once (the Tagging API also reports those the dedicated collectors list).
+    resources: Number(
+      (
+        await store.connection.runAndReadAll("SELECT count(*) AS n FROM resources_current")
+      ).getRowObjectsJson()[0]?.n,
+    ),
+    metricDays: reports.filter((r) => r.name.startsWith("utilization:")).reduce((sum, r) => sum + r.rows, 0),
+  };
 }
 
 async function removeOldBilling(folder: string): Promise<void> {

@@ -141,7 +141,8 @@ function utilization(rng: Random, profile: UtilizationProfile): Instance["utiliz
     return {
       profile,
       cpuMeanPercent: mean,
-      cpuMaxPercent: round1(mean + rng.float(0.5, 3.5)),
+      // Idle means below 5% even at its busiest (the same draw as before, capped: the stream is unchanged).
+      cpuMaxPercent: round1(Math.min(4.8, mean + rng.float(0.5, 3.5))),
       networkInBytesPerHour: Math.round(rng.float(0.05, 2) * mb),
       networkOutBytesPerHour: Math.round(rng.float(0.02, 1) * mb),
     };

@@ -36,8 +36,10 @@ export function natGateways(
     const net = network(account, plan.region);
     const id = awsId(rng, "nat");
     const natArn = arn("ec2", plan.region, account.id, `natgateway/${id}`);
-    const gb = rng.float(plan.gbPerDay[0], plan.gbPerDay[1]);
+    const drawn = rng.float(plan.gbPerDay[0], plan.gbPerDay[1]);
     const idle = plan.gbPerDay[1] < 1;
+    // An idle gateway sends nothing at all (the draw is still made, so the stream is unchanged).
+    const gb = idle ? 0 : drawn;
     out.natGateways.push({
       id,
       arn: natArn,

@@ -25,6 +25,9 @@
  *   RDS CPU and connections; no datapoints while a resource is stopped or does not exist. Day-to-day
  *   variation comes from `jitter(key, spread)` in random.ts with a key like `${id}|cpu|${day}`: stateless,
  *   so any writer computes the same value without sharing state.
+ * - Waste the rules should find is placed on purpose by estate-waste.ts (from its own random stream);
+ *   `wasteCounts` there says how much of each kind there is. replay.ts writes the inventory and
+ *   utilization above as a folder of raw API pages that `finops collect --replay` reads.
  * - A new field must not draw from the estate's sequential `Random` (that would shift every record after
  *   it and change the bill): derive it from `noise(key)` with a key like `${id}|field`, or from a separate `new Random(...)` stream.
  */
@@ -34,6 +37,7 @@ import { addresses, natGateways, networks } from "./estate-network.js";
 import { buildServices } from "./estate-services.js";
 import { leftoverVolumes, snapshots } from "./estate-storage.js";
 import type { Account, BuildContext, Ec2Estate, Estate, Organization, Resource } from "./estate-types.js";
+import { plantWaste } from "./estate-waste.js";
 import { DAY_MS, HOUR_MS, isoDay, isoTime, utcDay, WINDOW_DAYS } from "./lifecycle.js";
 import { Random } from "./random.js";
 import { TEAMS } from "./teams.js";
@@ -84,6 +88,8 @@ export function buildEstate(seed: number, anchorDay: Date): Estate {
   addresses(ctx, ec2);
   ec2.savingsPlans.push(savingsPlan(ctx, ec2.instances));
   const services = buildServices(ctx);
+  // Waste placed on purpose comes last, from its own stream: the records above stay as they were.
+  plantWaste({ ...ctx, rng: new Random(`${seed}|waste`) }, network, ec2, services);
   return {
     seed,
     anchor: isoDay(anchorMs),

@@ -31,7 +31,13 @@ export function demoCommand(): Command {
       const dbPath = global.db ?? process.env.FINOPS_DB ?? DEMO_DB;
       const anchorMs = utcDay(now(global));
       const progress = global.json ? () => {} : note;
-      const build = await buildDemo({ dbPath, anchor: new Date(anchorMs), seed: DEMO_SEED, progress });
+      const build = await buildDemo({
+        dbPath,
+        anchor: new Date(anchorMs),
+        seed: DEMO_SEED,
+        config,
+        progress,
+      });
 
       const last30 = { from: isoDay(anchorMs - 30 * DAY_MS), to: isoDay(anchorMs) };
       const window = { from: build.estate.windowStart, to: isoDay(anchorMs) };
@@ -75,6 +81,7 @@ export function demoCommand(): Command {
           billingPeriods: build.billingPeriods,
           accounts: build.estate.accounts.map((a) => ({ id: a.id, name: a.name })),
           estate: estateCounts(build.estate),
+          inventory: build.replay,
           totals: summary.window,
           last30Days: {
             ...summary.last30,
@@ -128,6 +135,10 @@ function printSummary(
       `billing periods ${build.billingPeriods.join(", ")}): ${e.currency} ${formatMoney(summary.window.effectiveCost)} effective, ` +
       `${formatMoney(summary.window.billedCost)} billed.`,
   );
+  printLine(
+    `Collected ${build.replay.resources.toLocaleString("en-US")} resources and ${build.replay.metricDays.toLocaleString("en-US")} ` +
+      `daily metric values by replay of the estate's recorded API pages (${build.replay.folder}).`,
+  );
   printLine("");
   printLine(
     `Last 30 days (${summary.last30.from} to ${summary.last30.to}, exclusive): ${e.currency} ${formatMoney(summary.last30.effectiveCost)} effective, ` +
@@ -166,6 +177,8 @@ function printSummary(
     `costs --by tag:environment`,
     `costs --by account`,
     `costs --by resource --from ${summary.last30.from}`,
+    `resources --untagged --type ec2:instance`,
+    `resources --type ec2:volume`,
   ]) {
     printLine(`  npx finops --db ${db} ${next}`);
   }
