@@ -3,6 +3,7 @@
  * Benchmarks: `npm run bench -- NAME [options]`. With no name (or --help) lists them; an unknown name
  * exits 2.
  */
+import { runCollectBenchmark } from "./collect.js";
 import { runIngestBenchmark } from "./ingest.js";
 
 interface Benchmark {
@@ -11,6 +12,12 @@ interface Benchmark {
 }
 
 const BENCHMARKS: Record<string, Benchmark> = {
+  collect: {
+    description:
+      "finops collect --only inventory,utilization against moto seeded with 5,000 instances and 5,000 volumes: " +
+      "wall time, peak RSS, API calls, GetMetricData calls per 1,000 instances",
+    run: runCollectBenchmark,
+  },
   ingest: {
     description:
       "finops ingest of generated FOCUS 1.0 CSVs (1M and 10M rows) against DuckDB's own CSV load: wall time, peak RSS",
