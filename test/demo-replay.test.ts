@@ -3,11 +3,10 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { INVENTORY_COLLECTORS } from "../collectors/collect-run.js";
 import { ebsSnapshots } from "../collectors/inventory/ebs-snapshots.js";
 import { ebsVolumes } from "../collectors/inventory/ebs-volumes.js";
 import { ec2Instances } from "../collectors/inventory/ec2-instances.js";
-import { elasticIps } from "../collectors/inventory/elastic-ips.js";
-import { natGateways } from "../collectors/inventory/nat-gateways.js";
 import type { CollectScope, InventoryCollector, ResourceRecord } from "../collectors/inventory/resource.js";
 import { s3Buckets } from "../collectors/inventory/s3-buckets.js";
 import { taggingResources } from "../collectors/inventory/tagging.js";
@@ -32,14 +31,7 @@ import type { MetricDay } from "../store/inventory.js";
 import { tempDir } from "./helpers/project.js";
 
 const ANCHOR = new Date("2024-09-18T00:00:00Z");
-const REGIONAL: InventoryCollector[] = [
-  ec2Instances,
-  ebsVolumes,
-  ebsSnapshots,
-  elasticIps,
-  natGateways,
-  taggingResources,
-];
+const REGIONAL: InventoryCollector[] = INVENTORY_COLLECTORS.filter((c) => c.scope === "regional");
 
 /** Every file under a folder with its SHA-256, by relative path. */
 function digests(root: string, sub = ""): Map<string, string> {
