@@ -1,8 +1,10 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
+import { analyzeCommand } from "./commands/analyze.js";
 import { collectCommand } from "./commands/collect.js";
 import { costsCommand } from "./commands/costs.js";
 import { demoCommand } from "./commands/demo.js";
+import { findingsCommand } from "./commands/findings.js";
 import { iamPolicyCommand } from "./commands/iam-policy.js";
 import { ingestCommand } from "./commands/ingest.js";
 import { resourcesCommand } from "./commands/resources.js";
@@ -34,6 +36,8 @@ export function buildProgram(): Command {
     collectCommand(),
     costsCommand(),
     resourcesCommand(),
+    analyzeCommand(),
+    findingsCommand(),
     demoCommand(),
     iamPolicyCommand(),
   ]) {

@@ -143,8 +143,9 @@ function utilization(rng: Random, profile: UtilizationProfile): Instance["utiliz
       cpuMeanPercent: mean,
       // Idle means below 5% even at its busiest (the same draw as before, capped: the stream is unchanged).
       cpuMaxPercent: round1(Math.min(4.8, mean + rng.float(0.5, 3.5))),
-      networkInBytesPerHour: Math.round(rng.float(0.05, 2) * mb),
-      networkOutBytesPerHour: Math.round(rng.float(0.02, 1) * mb),
+      // Idle traffic is a few MB a day at most (health checks, agents): the same draws, scaled down.
+      networkInBytesPerHour: Math.round((rng.float(0.05, 2) * mb) / 20),
+      networkOutBytesPerHour: Math.round((rng.float(0.02, 1) * mb) / 20),
     };
   }
   if (profile === "low") {

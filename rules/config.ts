@@ -2,13 +2,39 @@ import { existsSync, readFileSync } from "node:fs";
 import { isMap, isNode, isPair, isScalar, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { UsageError } from "../cli/errors.js";
+import { RULE_KINDS } from "./catalogue.js";
+import { ACTIONS, SEVERITIES } from "./rule-kind.js";
 
 const tagsSchema = z.strictObject({
   /** Tag keys that name the owning team, in order of precedence. */
   teamKeys: z.array(z.string().min(1)).min(1).default(["team", "owner"]),
   /** Match tag keys ignoring case ("Team" and "team" are the same key). */
   caseInsensitive: z.boolean().default(true),
+  /** Tags every resource must carry (the missing-tags rule). */
+  required: z.array(z.string().min(1)).default(["team", "environment"]),
+  /** A resource with this tag is reported but never remediated. */
+  protect: z.string().min(1).default("finops:protect"),
+  /** A resource with this tag (value: a rule id, several separated by commas, or *) is left out of findings. */
+  exemption: z.string().min(1).default("finops:ignore"),
 });
+
+const ruleSchema = z.strictObject({
+  /** The rule's id in findings; also its kind unless `kind` says otherwise. */
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "lower-case letters, digits and dashes"),
+  kind: z.string().min(1).optional(),
+  enabled: z.boolean().default(true),
+  severity: z.enum(SEVERITIES).optional(),
+  action: z.enum(ACTIONS).optional(),
+  /** The kind's parameters; each kind documents its own, with defaults. */
+  params: z.record(z.string(), z.unknown()).default({}),
+});
+
+export type RuleConfig = z.infer<typeof ruleSchema>;
+
+/** Every built-in rule kind, enabled with its defaults: the rules when rules.yaml names none. */
+const DEFAULT_RULES: RuleConfig[] = [...RULE_KINDS.keys()]
+  .filter((kind) => kind !== "sql")
+  .map((id) => ({ id, enabled: true, params: {} }));
 
 const costExplorerSchema = z.strictObject({
   /** How far back the first collection reaches. */
@@ -50,18 +76,73 @@ const utilizationSchema = z.strictObject({
   lookbackDays: z.number().int().min(1).max(455).default(30),
 });
 
-export const configSchema = z.strictObject({
-  tags: tagsSchema.default(tagsSchema.parse({})),
-  aws: awsSchema.default(awsSchema.parse({})),
-  billing: z
-    .strictObject({ costExplorer: costExplorerSchema.default(costExplorerSchema.parse({})) })
-    .default({ costExplorer: costExplorerSchema.parse({}) }),
-  utilization: utilizationSchema.default(utilizationSchema.parse({})),
-});
+export const configSchema = z
+  .strictObject({
+    tags: tagsSchema.default(tagsSchema.parse({})),
+    aws: awsSchema.default(awsSchema.parse({})),
+    billing: z
+      .strictObject({ costExplorer: costExplorerSchema.default(costExplorerSchema.parse({})) })
+      .default({ costExplorer: costExplorerSchema.parse({}) }),
+    utilization: utilizationSchema.default(utilizationSchema.parse({})),
+    rules: z.array(ruleSchema).default(DEFAULT_RULES),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Map<string, number>();
+    config.rules.forEach((rule, index) => {
+      const earlier = seen.get(rule.id);
+      if (earlier !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["rules", index, "id"],
+          message: `duplicate rule id "${rule.id}" (also rules[${earlier}])`,
+        });
+      }
+      seen.set(rule.id, index);
+      const kindName = rule.kind ?? rule.id;
+      const kind = RULE_KINDS.get(kindName);
+      if (!kind) {
+        const guess = closest(kindName, [...RULE_KINDS.keys()]);
+        ctx.addIssue({
+          code: "custom",
+          path: ["rules", index, rule.kind ? "kind" : "id"],
+          message: `unknown rule kind "${kindName}": ${guess ? `did you mean "${guess}"?` : `set kind to one of ${[...RULE_KINDS.keys()].join(", ")}`}`,
+        });
+        return;
+      }
+      const params = kind.params.safeParse(rule.params);
+      if (!params.success) {
+        const issue = params.error.issues[0];
+        if (!issue) return;
+        if (issue.code === "unrecognized_keys") {
+          const key = issue.keys[0] ?? "";
+          const known = kind.params instanceof z.ZodObject ? Object.keys(kind.params.shape) : [];
+          const guess = closest(key, known);
+          ctx.addIssue({
+            code: "custom",
+            path: ["rules", index, "params", ...issue.path.map(String), key],
+            message: `unknown parameter of ${kindName}: ${guess ? `did you mean "${guess}"?` : `known: ${known.join(", ") || "none"}`}`,
+          });
+        } else {
+          ctx.addIssue({
+            code: "custom",
+            path: ["rules", index, "params", ...issue.path.map(String)],
+            message: issue.message,
+          });
+        }
+      }
+    });
+  });
 
 export type Config = z.infer<typeof configSchema>;
 
 export const DEFAULT_CONFIG_PATH = "./rules.yaml";
+
+const LOCATIONS = new WeakMap<Config, (path: (string | number)[]) => string>();
+
+/** Where a value of a loaded config stands, as file:line:column, for errors found after loading. */
+export function configLocation(config: Config, path: (string | number)[]): string {
+  return LOCATIONS.get(config)?.(path) ?? "rules.yaml (built-in defaults)";
+}
 
 /**
  * Loads rules.yaml. The default path may be absent (built-in defaults apply); a path the user named
@@ -88,7 +169,13 @@ export function parseConfig(text: string, file: string): Config {
   if (yamlError) throw new UsageError(`${where(yamlError.pos[0])}: invalid YAML: ${yamlError.message}`);
 
   const result = configSchema.safeParse(doc.toJS() ?? {});
-  if (result.success) return result.data;
+  if (result.success) {
+    LOCATIONS.set(result.data, (path) => {
+      const node = doc.getIn(path, true);
+      return where(isNode(node) ? node.range?.[0] : undefined);
+    });
+    return result.data;
+  }
 
   const issue = result.error.issues[0];
   if (!issue) throw new UsageError(`${file}: invalid configuration`);
@@ -130,7 +217,7 @@ function unwrap(schema: z.ZodType): z.ZodType {
 }
 
 /** The known key nearest to a misspelt one, if it is near enough to be a typo. */
-function closest(word: string, candidates: string[]): string | undefined {
+export function closest(word: string, candidates: string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
   for (const candidate of candidates) {

@@ -193,6 +193,44 @@ const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: "findings with history, analysis runs",
+    sql: `
+      -- One row per rule and resource: first seen, last seen, and resolved once a later run no longer
+      -- finds it (a finding seen again is reopened).
+      CREATE TABLE findings (
+        id VARCHAR PRIMARY KEY,
+        rule VARCHAR NOT NULL,
+        resource_id VARCHAR NOT NULL,
+        resource_type VARCHAR NOT NULL,
+        account VARCHAR NOT NULL,
+        region VARCHAR NOT NULL,
+        team VARCHAR NOT NULL,
+        severity VARCHAR NOT NULL,
+        reason VARCHAR NOT NULL,
+        evidence JSON,
+        monthly_cost DECIMAL(38,12),
+        monthly_cost_source VARCHAR,
+        estimated_monthly_savings DECIMAL(38,12),
+        action VARCHAR NOT NULL,
+        protected BOOLEAN NOT NULL,
+        first_seen TIMESTAMP NOT NULL,
+        last_seen TIMESTAMP NOT NULL,
+        resolved_at TIMESTAMP,
+        last_run_id VARCHAR NOT NULL
+      );
+
+      CREATE TABLE analysis_runs (
+        run_id VARCHAR PRIMARY KEY,
+        evaluated_at TIMESTAMP NOT NULL,
+        started_at TIMESTAMP NOT NULL,
+        finished_at TIMESTAMP,
+        rules JSON,
+        findings INTEGER
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

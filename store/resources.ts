@@ -25,7 +25,7 @@ export interface ResourceLine {
 }
 
 /** How billing names a resource of each type besides its id: the ARN (EC2 resources have none stored). */
-const ARN_OF = `CASE r.resource_type
+export const ARN_OF = `CASE r.resource_type
     WHEN 'ec2:elastic-ip' THEN 'arn:aws:ec2:' || r.region || ':' || r.account || ':elastic-ip/' || r.resource_id
     WHEN 'ec2:nat-gateway' THEN 'arn:aws:ec2:' || r.region || ':' || r.account || ':natgateway/' || r.resource_id
     WHEN 'ec2:snapshot' THEN 'arn:aws:ec2:' || r.region || '::snapshot/' || r.resource_id
@@ -33,6 +33,17 @@ const ARN_OF = `CASE r.resource_type
     WHEN 'ec2:volume' THEN 'arn:aws:ec2:' || r.region || ':' || r.account || ':volume/' || r.resource_id
     WHEN 's3:bucket' THEN 'arn:aws:s3:::' || r.resource_id
     ELSE json_extract_string(r.attributes, '$.arn') END`;
+
+/**
+ * `cost`: each billed resource id's EffectiveCost over the last 30 days of billing (the days up to the
+ * latest ChargePeriodStart). Joined on a resource's id, else its ARN.
+ */
+export const RESOURCE_COST_CTE = `window_end AS (SELECT max(ChargePeriodStart) AS last FROM billing_costs),
+    cost AS (
+      SELECT ResourceId, sum(EffectiveCost) AS monthly FROM billing_costs, window_end
+      WHERE ResourceId IS NOT NULL AND ChargePeriodStart >= date_trunc('day', window_end.last) - INTERVAL 29 DAY
+      GROUP BY ResourceId
+    )`;
 
 /** The current inventory, with each resource's team and its cost from billing where billing names it. */
 export async function currentResources(
@@ -52,12 +63,7 @@ export async function currentResources(
   if (query.region) filters.push(`r.region = ${param(query.region)}`);
   if (query.untagged) filters.push(`${team} IS NULL`);
   const sql = `
-    WITH window_end AS (SELECT max(ChargePeriodStart) AS last FROM billing_costs),
-    cost AS (
-      SELECT ResourceId, sum(EffectiveCost) AS monthly FROM billing_costs, window_end
-      WHERE ResourceId IS NOT NULL AND ChargePeriodStart >= date_trunc('day', window_end.last) - INTERVAL 29 DAY
-      GROUP BY ResourceId
-    )
+    WITH ${RESOURCE_COST_CTE}
     SELECT r.resource_id, r.resource_type, r.account, r.region, r.state,
       strftime(r.created_at, '%Y-%m-%dT%H:%M:%SZ') AS created_at, r.tags::VARCHAR AS tags, ${team} AS team,
       coalesce(by_id.monthly, by_arn.monthly) AS monthly

@@ -1,0 +1,104 @@
+import { randomUUID } from "node:crypto";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { UsageError } from "../cli/errors.js";
+import { inTransaction } from "../store/database.js";
+import { ARN_OF, RESOURCE_COST_CTE } from "../store/resources.js";
+import { RULE_KINDS } from "./catalogue.js";
+import { type Config, configLocation } from "./config.js";
+import { type RuleContext, sqlText } from "./rule-kind.js";
+
+/** Runs every enabled rule as one set-based query and merges the matches into the findings history. */
+export async function analyze(
+  connection: DuckDBConnection,
+  config: Config,
+  now: Date,
+): Promise<{ runId: string; evaluatedRules: string[] }> {
+  const nowLiteral = `TIMESTAMP ${sqlText(now.toISOString().replace("T", " ").replace("Z", ""))}`;
+  const lookup = config.tags.caseInsensitive ? "tag_value_ci" : "tag_value_exact";
+  const context: RuleContext = {
+    now: nowLiteral,
+    tag: (column, key) => `${lookup}(${column}, ${sqlText(key)})`,
+    requiredTags: config.tags.required,
+  };
+  const enabled = config.rules.map((rule, index) => ({ rule, index })).filter(({ rule }) => rule.enabled);
+  const runId = `analysis-${now.toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${randomUUID().slice(0, 8)}`;
+
+  // Each rule is checked on its own first, so a broken rule (a user's SQL) is named with its place in
+  // rules.yaml instead of failing the whole query anonymously.
+  const selects: string[] = [];
+  for (const { rule, index } of enabled) {
+    const kind = RULE_KINDS.get(rule.kind ?? rule.id);
+    if (!kind) continue; // rejected when the config was loaded
+    const params = kind.params.parse(rule.params);
+    const select = `SELECT ${sqlText(rule.id)} AS rule, ${sqlText(rule.severity ?? kind.defaultSeverity)} AS severity,
+        ${sqlText(rule.action ?? kind.defaultAction)} AS action, CAST(m.account AS VARCHAR) AS account,
+        CAST(m.resource_id AS VARCHAR) AS resource_id, CAST(m.reason AS VARCHAR) AS reason,
+        CAST(m.evidence AS JSON) AS evidence, CAST(m.savings_ratio AS DECIMAL(9,6)) AS savings_ratio
+      FROM (${kind.sql(params, context)}) m`;
+    try {
+      await connection.run(`SELECT * FROM (${select}) LIMIT 0`);
+    } catch (error) {
+      const where = configLocation(config, [
+        "rules",
+        index,
+        ...(kind.kind === "sql" ? ["params", "query"] : ["id"]),
+      ]);
+      throw new UsageError(
+        `${where}: rule "${rule.id}" cannot run: ${(error as Error).message.split("\n")[0]}`,
+      );
+    }
+    selects.push(select);
+  }
+
+  const exemption = `coalesce(${context.tag("r.tags", config.tags.exemption)}, '')`;
+  const protect = context.tag("r.tags", config.tags.protect);
+  const team = `coalesce(${config.tags.teamKeys.map((k) => `nullif(${context.tag("r.tags", k)}, '')`).join(", ")}, 'unowned')`;
+  const matches = selects.length
+    ? selects.join("\nUNION ALL\n")
+    : "SELECT NULL AS rule, NULL AS severity, NULL AS action, NULL AS account, NULL AS resource_id, NULL AS reason, NULL::JSON AS evidence, NULL::DECIMAL(9,6) AS savings_ratio WHERE false";
+
+  await inTransaction(connection, async () => {
+    await connection.run(`CREATE OR REPLACE TEMP TABLE run_findings AS
+      WITH ${RESOURCE_COST_CTE},
+      matches AS (${matches})
+      SELECT substr(md5(x.rule || '|' || x.account || '|' || x.resource_id), 1, 16) AS id,
+        x.rule, x.resource_id, r.resource_type, x.account, r.region, ${team} AS team, x.severity, x.reason,
+        x.evidence, coalesce(by_id.monthly, by_arn.monthly) AS monthly_cost,
+        CASE WHEN coalesce(by_id.monthly, by_arn.monthly) IS NOT NULL THEN 'billing' END AS monthly_cost_source,
+        CAST(coalesce(by_id.monthly, by_arn.monthly) * x.savings_ratio AS DECIMAL(38,12)) AS savings,
+        x.action, ${protect} IS NOT NULL AND lower(${protect}) NOT IN ('false', 'no', '0') AS protected
+      FROM matches x
+      JOIN resources_current r ON r.account = x.account AND r.resource_id = x.resource_id
+      LEFT JOIN cost by_id ON by_id.ResourceId = r.resource_id
+      LEFT JOIN cost by_arn ON by_arn.ResourceId = ${ARN_OF}
+      -- An exemption tag names the rules it exempts from (comma-separated), or * for all.
+      WHERE NOT list_has_any(string_split(replace(${exemption}, ' ', ''), ','), ['*', x.rule])
+      QUALIFY row_number() OVER (PARTITION BY x.rule, x.account, x.resource_id ORDER BY x.reason) = 1`);
+    await connection.run(
+      `INSERT INTO analysis_runs VALUES ($1, ${nowLiteral}, now()::TIMESTAMP, NULL, $2, NULL)`,
+      [runId, JSON.stringify(enabled.map(({ rule }) => rule.id))],
+    );
+    await connection.run(`UPDATE findings f SET
+        team = n.team, severity = n.severity, reason = n.reason, evidence = n.evidence, monthly_cost = n.monthly_cost,
+        monthly_cost_source = n.monthly_cost_source, estimated_monthly_savings = n.savings, action = n.action,
+        protected = n.protected, resource_type = n.resource_type, region = n.region,
+        last_seen = ${nowLiteral}, resolved_at = NULL, last_run_id = '${runId}'
+      FROM run_findings n WHERE f.id = n.id`);
+    await connection.run(`INSERT INTO findings
+      SELECT id, rule, resource_id, resource_type, account, region, team, severity, reason, evidence, monthly_cost,
+        monthly_cost_source, savings, action, protected, ${nowLiteral}, ${nowLiteral}, NULL, '${runId}'
+      FROM run_findings n WHERE NOT EXISTS (SELECT 1 FROM findings f WHERE f.id = n.id)`);
+    // Open findings of the rules just evaluated that this run did not find again are resolved.
+    await connection.run(
+      `UPDATE findings SET resolved_at = ${nowLiteral}
+       WHERE resolved_at IS NULL AND last_run_id <> '${runId}'
+         AND list_contains([${["''", ...enabled.map(({ rule }) => sqlText(rule.id))].join(", ")}], rule)`,
+    );
+    await connection.run(
+      `UPDATE analysis_runs SET finished_at = now()::TIMESTAMP,
+         findings = (SELECT count(*) FROM run_findings) WHERE run_id = $1`,
+      [runId],
+    );
+  });
+  return { runId, evaluatedRules: enabled.map(({ rule }) => rule.id) };
+}

@@ -1,0 +1,26 @@
+import { z } from "zod";
+import type { RuleKind } from "../rule-kind.js";
+
+const params = z.strictObject({
+  /** gp3 is about 20% cheaper per GB-month than gp2, with baseline IOPS and throughput included. */
+  savingsRatio: z.number().min(0).max(1).default(0.2),
+});
+
+export const gp2Volume: RuleKind<typeof params> = {
+  kind: "gp2-volume",
+  title: "gp2 volume that could be gp3",
+  description: "A gp2 EBS volume: gp3 gives the same or better baseline performance for about 20% less.",
+  category: "storage",
+  defaultSeverity: "low",
+  defaultAction: "notify",
+  savings: "savingsRatio (default 20%) of the volume's cost: the gp3 price difference",
+  params,
+  sql: (p) => `
+    SELECT account, resource_id,
+      'gp2 volume of ' || coalesce(json_extract_string(attributes, '$.sizeGiB'), '?') || ' GiB: gp3 costs about '
+        || round(${p.savingsRatio} * 100) || '% less' AS reason,
+      json_object('volumeType', 'gp2', 'sizeGiB', json_extract(attributes, '$.sizeGiB'), 'state', state) AS evidence,
+      ${p.savingsRatio} AS savings_ratio
+    FROM resources_current r
+    WHERE resource_type = 'ec2:volume' AND json_extract_string(attributes, '$.volumeType') = 'gp2'`,
+};

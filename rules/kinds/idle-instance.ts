@@ -1,0 +1,42 @@
+import { z } from "zod";
+import type { RuleKind } from "../rule-kind.js";
+
+const params = z.strictObject({
+  lookbackDays: z.number().int().min(1).default(14),
+  /** Fewer days of metrics than this: not enough evidence, no finding. */
+  minDataDays: z.number().int().min(1).default(7),
+  /** The highest daily maximum CPU must stay below this (percent). */
+  maxCpuPercent: z.number().min(0).max(100).default(5),
+  /** The mean daily NetworkIn + NetworkOut must stay below this (MB). */
+  maxNetworkMbPerDay: z.number().min(0).default(5),
+});
+
+export const idleInstance: RuleKind<typeof params> = {
+  kind: "idle-instance",
+  title: "Idle EC2 instance",
+  description: "A running instance (not a Kubernetes node) whose CPU and network stayed near zero.",
+  category: "compute",
+  defaultSeverity: "high",
+  defaultAction: "stop",
+  savings: "the instance's compute cost (stopping keeps its volumes, which stay billed)",
+  params,
+  sql: (p, ctx) => `
+    SELECT account, resource_id,
+      'idle for ' || data_days || ' days: CPU peaked at ' || round(max_cpu, 2) || '%, network ' || round(net_mb, 2) || ' MB/day' AS reason,
+      json_object('days', data_days, 'maxCpuPercent', round(max_cpu, 3), 'meanNetworkMbPerDay', round(net_mb, 3)) AS evidence,
+      1.0 AS savings_ratio
+    FROM (
+      SELECT r.account, r.resource_id,
+        count(DISTINCT m.day) FILTER (WHERE m.metric = 'CPUUtilization') AS data_days,
+        max(m.maximum) FILTER (WHERE m.metric = 'CPUUtilization') AS max_cpu,
+        coalesce(sum(m.sum) FILTER (WHERE m.metric IN ('NetworkIn', 'NetworkOut')), 0)
+          / greatest(count(DISTINCT m.day) FILTER (WHERE m.metric = 'CPUUtilization'), 1) / 1e6 AS net_mb
+      FROM resources_current r
+      JOIN metrics_daily m ON m.account = r.account AND m.resource_id = r.resource_id
+        AND m.day >= CAST(${ctx.now} AS DATE) - ${p.lookbackDays} AND m.day < CAST(${ctx.now} AS DATE)
+      WHERE r.resource_type = 'ec2:instance' AND r.state = 'running'
+        AND coalesce(json_extract_string(r.attributes, '$.kubernetes'), 'null') = 'null'
+      GROUP BY r.account, r.resource_id
+    )
+    WHERE data_days >= ${p.minDataDays} AND max_cpu < ${p.maxCpuPercent} AND net_mb < ${p.maxNetworkMbPerDay}`,
+};

@@ -1,0 +1,37 @@
+import { z } from "zod";
+import type { RuleKind } from "../rule-kind.js";
+
+const params = z.strictObject({
+  lookbackDays: z.number().int().min(1).default(7),
+  minDataDays: z.number().int().min(1).default(3),
+  /** The mean of the daily average CPU must stay below this (percent). */
+  maxMeanCpuPercent: z.number().min(0).max(100).default(10),
+});
+
+export const idleK8sNode: RuleKind<typeof params> = {
+  kind: "idle-k8s-node",
+  title: "Under-used Kubernetes node",
+  description: "A Kubernetes node with low mean CPU: the cluster could run on fewer nodes.",
+  category: "compute",
+  defaultSeverity: "medium",
+  defaultAction: "notify",
+  savings:
+    "the node's cost, if the cluster's autoscaler removes it (finops only notifies: autoscalers own nodes)",
+  params,
+  sql: (p, ctx) => `
+    SELECT account, resource_id,
+      'node of cluster ' || coalesce(cluster, '?') || ': mean CPU ' || round(mean_cpu, 2) || '% over ' || data_days || ' days' AS reason,
+      json_object('cluster', cluster, 'days', data_days, 'meanCpuPercent', round(mean_cpu, 3)) AS evidence,
+      1.0 AS savings_ratio
+    FROM (
+      SELECT r.account, r.resource_id, json_extract_string(r.attributes, '$.kubernetes.cluster') AS cluster,
+        count(DISTINCT m.day) AS data_days, avg(m.average) AS mean_cpu
+      FROM resources_current r
+      JOIN metrics_daily m ON m.account = r.account AND m.resource_id = r.resource_id AND m.metric = 'CPUUtilization'
+        AND m.day >= CAST(${ctx.now} AS DATE) - ${p.lookbackDays} AND m.day < CAST(${ctx.now} AS DATE)
+      WHERE r.resource_type = 'ec2:instance' AND r.state = 'running'
+        AND coalesce(json_extract_string(r.attributes, '$.kubernetes'), 'null') <> 'null'
+      GROUP BY ALL
+    )
+    WHERE data_days >= ${p.minDataDays} AND mean_cpu < ${p.maxMeanCpuPercent}`,
+};

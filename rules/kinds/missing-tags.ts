@@ -1,0 +1,32 @@
+import { z } from "zod";
+import { type RuleKind, sqlText } from "../rule-kind.js";
+
+const params = z.strictObject({
+  /** Required tag keys; default: tags.required of the config. */
+  required: z.array(z.string().min(1)).optional(),
+});
+
+export const missingTags: RuleKind<typeof params> = {
+  kind: "missing-tags",
+  title: "Resource without the required tags",
+  description: "A resource missing one of the required tags: its cost cannot be allocated to an owner.",
+  category: "tagging",
+  defaultSeverity: "low",
+  defaultAction: "notify",
+  savings: "none: untagged spend is not waste by itself, it is spend nobody answers for",
+  params,
+  sql: (p, ctx) => {
+    const required = p.required ?? [...ctx.requiredTags];
+    if (required.length === 0)
+      return "SELECT NULL AS account, NULL AS resource_id, NULL AS reason, NULL AS evidence, 0.0 AS savings_ratio WHERE false";
+    const missing = required.map(
+      (key) => `CASE WHEN nullif(${ctx.tag("tags", key)}, '') IS NULL THEN ${sqlText(key)} END`,
+    );
+    return `
+      SELECT account, resource_id, 'missing tag' || CASE WHEN len(missing) > 1 THEN 's ' ELSE ' ' END
+          || array_to_string(missing, ', ') AS reason,
+        json_object('missing', missing) AS evidence, 0.0 AS savings_ratio
+      FROM (SELECT r.*, list_filter([${missing.join(", ")}], x -> x IS NOT NULL) AS missing FROM resources_current r) r
+      WHERE len(missing) > 0`;
+  },
+};

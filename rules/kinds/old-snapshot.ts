@@ -1,0 +1,27 @@
+import { z } from "zod";
+import type { RuleKind } from "../rule-kind.js";
+
+const params = z.strictObject({
+  /** Snapshots older than this many days. */
+  minAgeDays: z.number().int().min(1).default(90),
+});
+
+export const oldSnapshot: RuleKind<typeof params> = {
+  kind: "old-snapshot",
+  title: "Old EBS snapshot",
+  description: "An EBS snapshot older than the retention a team would normally keep.",
+  category: "storage",
+  defaultSeverity: "low",
+  defaultAction: "delete",
+  savings: "the snapshot's whole cost",
+  params,
+  sql: (p, ctx) => `
+    SELECT account, resource_id,
+      'snapshot is ' || date_diff('day', created_at, ${ctx.now}) || ' days old (over ${p.minAgeDays})' AS reason,
+      json_object('createdAt', strftime(created_at, '%Y-%m-%dT%H:%M:%SZ'), 'ageDays', date_diff('day', created_at, ${ctx.now}),
+        'sizeGiB', json_extract(attributes, '$.sizeGiB')) AS evidence,
+      1.0 AS savings_ratio
+    FROM resources_current r
+    WHERE resource_type = 'ec2:snapshot' AND created_at IS NOT NULL
+      AND date_diff('day', created_at, ${ctx.now}) > ${p.minAgeDays}`,
+};

@@ -1,0 +1,20 @@
+import { z } from "zod";
+import type { RuleKind } from "../rule-kind.js";
+
+const params = z.strictObject({});
+
+export const s3NoLifecycle: RuleKind<typeof params> = {
+  kind: "s3-no-lifecycle",
+  title: "S3 bucket without lifecycle rules",
+  description: "A bucket with no lifecycle configuration: objects and incomplete uploads are kept forever.",
+  category: "lifecycle",
+  defaultSeverity: "low",
+  defaultAction: "notify",
+  savings: "none estimated: what a lifecycle policy saves depends on the rules the owner chooses",
+  params,
+  sql: () => `
+    SELECT account, resource_id, 'bucket has no lifecycle rules' AS reason,
+      json_object('lifecycleRules', 0) AS evidence, 0.0 AS savings_ratio
+    FROM resources_current r
+    WHERE resource_type = 's3:bucket' AND coalesce(CAST(json_extract(attributes, '$.lifecycleRules') AS INTEGER), 0) = 0`,
+};

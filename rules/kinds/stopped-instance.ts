@@ -1,0 +1,29 @@
+import { z } from "zod";
+import type { RuleKind } from "../rule-kind.js";
+
+const params = z.strictObject({
+  /** Days an instance must have been stopped. */
+  minDays: z.number().int().min(0).default(30),
+});
+
+export const stoppedInstance: RuleKind<typeof params> = {
+  kind: "stopped-instance",
+  title: "Long-stopped EC2 instance",
+  description: "An instance stopped for weeks: no compute is billed, but its EBS volumes and addresses are.",
+  category: "compute",
+  defaultSeverity: "medium",
+  defaultAction: "terminate",
+  savings:
+    "the instance's own remaining cost; its volumes are billed under their own ids and are found by the volume rules once detached",
+  params,
+  sql: (p, ctx) => `
+    SELECT account, resource_id,
+      'stopped for ' || date_diff('day', state_since, ${ctx.now}) || ' days, still paying for '
+        || json_array_length(json_extract(attributes, '$.volumeIds')) || ' volume(s)' AS reason,
+      json_object('stoppedSince', strftime(state_since, '%Y-%m-%dT%H:%M:%SZ'),
+        'days', date_diff('day', state_since, ${ctx.now}), 'volumeIds', json_extract(attributes, '$.volumeIds')) AS evidence,
+      1.0 AS savings_ratio
+    FROM resources_current r
+    WHERE resource_type = 'ec2:instance' AND state = 'stopped' AND state_since IS NOT NULL
+      AND date_diff('day', state_since, ${ctx.now}) > ${p.minDays}`,
+};

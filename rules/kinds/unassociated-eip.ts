@@ -1,0 +1,22 @@
+import { z } from "zod";
+import type { RuleKind } from "../rule-kind.js";
+
+const params = z.strictObject({});
+
+export const unassociatedEip: RuleKind<typeof params> = {
+  kind: "unassociated-eip",
+  title: "Unassociated Elastic IP",
+  description: "An Elastic IP address attached to nothing: billed by the hour for no use.",
+  category: "network",
+  defaultSeverity: "medium",
+  defaultAction: "release",
+  savings: "the address's whole cost",
+  params,
+  sql: () => `
+    SELECT account, resource_id,
+      'Elastic IP ' || coalesce(json_extract_string(attributes, '$.publicIp'), resource_id) || ' is not associated' AS reason,
+      json_object('publicIp', json_extract(attributes, '$.publicIp'), 'associationId', NULL) AS evidence,
+      1.0 AS savings_ratio
+    FROM resources_current r
+    WHERE resource_type = 'ec2:elastic-ip' AND state = 'unassociated'`,
+};

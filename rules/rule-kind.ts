@@ -1,0 +1,50 @@
+import type { z } from "zod";
+
+export const SEVERITIES = ["low", "medium", "high"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const ACTIONS = [
+  "notify",
+  "tag",
+  "stop",
+  "terminate",
+  "snapshot-and-delete",
+  "delete",
+  "release",
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+/** What every rule's SQL may use besides its parameters. */
+export interface RuleContext {
+  /** The instant rules evaluate at (--now), as a SQL TIMESTAMP literal. */
+  now: string;
+  /** SQL for a tag's value by key, honouring tags.caseInsensitive: tag(tagsColumn, 'key'). */
+  tag: (tagsColumn: string, key: string) => string;
+  /** Tags every resource must carry. */
+  requiredTags: readonly string[];
+}
+
+/**
+ * A rule kind: metadata, parameters with documented defaults, and one set-based SQL query over the
+ * collected tables. The query selects `r.*`-style rows from resources_current (alias r) that match,
+ * with these columns: account, resource_id, reason (one sentence with the figures), evidence (a JSON
+ * object of the values that triggered it) and savings_ratio (the share of the resource's monthly cost
+ * the rule's action saves, 0 to 1: see each kind's `savings` text).
+ */
+export interface RuleKind<P extends z.ZodType = z.ZodType> {
+  kind: string;
+  title: string;
+  description: string;
+  category: "compute" | "storage" | "network" | "tagging" | "lifecycle" | "custom";
+  defaultSeverity: Severity;
+  defaultAction: Action;
+  /** How the estimated monthly savings follow from the action, for the documentation. */
+  savings: string;
+  params: P;
+  sql(params: z.infer<P>, context: RuleContext): string;
+}
+
+/** A SQL string literal. */
+export function sqlText(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
