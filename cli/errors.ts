@@ -11,8 +11,14 @@ export class RuntimeError extends Error {
   override readonly name = "RuntimeError";
 }
 
+/** `analyze --fail-on` found a finding at that severity or above: exit 3, after the output was written. */
+export class ThresholdReached extends Error {
+  override readonly name = "ThresholdReached";
+}
+
 export function exitCodeFor(error: unknown): number {
   if (error instanceof UsageError) return EXIT.usage;
+  if (error instanceof ThresholdReached) return EXIT.threshold;
   if (error && typeof error === "object" && "code" in error) {
     const code = (error as { code?: unknown }).code;
     // commander's own parse errors (unknown option, missing argument) are usage errors.

@@ -3,8 +3,8 @@ import { analyze } from "../../rules/evaluate.js";
 import { SEVERITIES, type Severity } from "../../rules/rule-kind.js";
 import { queryFindings } from "../../store/findings.js";
 import { commandConfig, globalOptions, now, withStore } from "../context.js";
-import { EXIT } from "../errors.js";
-import { printJson, printLine } from "../output.js";
+import { ThresholdReached } from "../errors.js";
+import { printJson } from "../output.js";
 import { printFindings, totalSavings } from "./findings-output.js";
 
 export function analyzeCommand(): Command {
@@ -32,9 +32,9 @@ export function analyzeCommand(): Command {
         const threshold = SEVERITIES.indexOf(options.failOn);
         const hits = findings.filter((f) => SEVERITIES.indexOf(f.severity as Severity) >= threshold);
         if (hits.length) {
-          if (!global.json)
-            printLine(`${hits.length} findings at ${options.failOn} severity or above (--fail-on).`);
-          process.exitCode = EXIT.threshold;
+          throw new ThresholdReached(
+            `${hits.length} findings at ${options.failOn} severity or above (--fail-on)`,
+          );
         }
       }
     });
