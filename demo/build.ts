@@ -12,6 +12,7 @@ import { collectInventoryAndUtilization } from "../collectors/collect-run.js";
 import { replayPages } from "../collectors/pages.js";
 import { newRunId } from "../collectors/run.js";
 import type { Config } from "../rules/config.js";
+import { analyze } from "../rules/evaluate.js";
 import { openStore, type Store } from "../store/database.js";
 import { trimDecimal } from "../store/money.js";
 import { type BillingOutput, writeBilling } from "./billing.js";
@@ -113,6 +114,8 @@ export async function buildDemo(options: {
         join(demoFolder(dbPath), "replay"),
         progress,
       );
+      progress("Evaluating the waste rules of rules.yaml");
+      await analyze(store.connection, options.config, replayInstant(estate));
       await recordDemo(store.connection, estate, loaded.rowsLoaded);
     } finally {
       store.close();

@@ -28,7 +28,8 @@ export interface ResourceLine {
 export const ARN_OF = `CASE r.resource_type
     WHEN 'ec2:elastic-ip' THEN 'arn:aws:ec2:' || r.region || ':' || r.account || ':elastic-ip/' || r.resource_id
     WHEN 'ec2:nat-gateway' THEN 'arn:aws:ec2:' || r.region || ':' || r.account || ':natgateway/' || r.resource_id
-    WHEN 'ec2:snapshot' THEN 'arn:aws:ec2:' || r.region || '::snapshot/' || r.resource_id
+    -- Snapshot ARNs name no account, but the CUR's resource ids for snapshots do.
+    WHEN 'ec2:snapshot' THEN 'arn:aws:ec2:' || r.region || ':' || r.account || ':snapshot/' || r.resource_id
     WHEN 'ec2:instance' THEN 'arn:aws:ec2:' || r.region || ':' || r.account || ':instance/' || r.resource_id
     WHEN 'ec2:volume' THEN 'arn:aws:ec2:' || r.region || ':' || r.account || ':volume/' || r.resource_id
     WHEN 's3:bucket' THEN 'arn:aws:s3:::' || r.resource_id

@@ -3,6 +3,7 @@ import { buildDemo, estateCounts } from "../../demo/build.js";
 import { DAY_MS, DEMO_SEED, isoDay, utcDay } from "../../demo/estate.js";
 import { type CostDimension, type CostLine, costsBy } from "../../store/costs.js";
 import { openStore } from "../../store/database.js";
+import { type Finding, queryFindings } from "../../store/findings.js";
 import { Decimal, formatMoney, sumDecimals } from "../../store/money.js";
 import { commandConfig, globalOptions, now } from "../context.js";
 import { note, printJson, printLine, printTable } from "../output.js";
@@ -48,6 +49,7 @@ export function demoCommand(): Command {
         byService: CostLine[];
         byTeam: CostLine[];
         byAccount: CostLine[];
+        findings: RuleSummary[];
       };
       try {
         const query = (dimension: CostDimension, period: { from: string; to: string }) =>
@@ -64,6 +66,7 @@ export function demoCommand(): Command {
           byService: await query({ kind: "service" }, last30),
           byTeam: await query({ kind: "team", tagKeys: config.tags.teamKeys }, last30),
           byAccount,
+          findings: summarizeByRule(await queryFindings(store.connection, { status: "open" })),
         };
       } finally {
         store.close();
@@ -82,6 +85,7 @@ export function demoCommand(): Command {
           accounts: build.estate.accounts.map((a) => ({ id: a.id, name: a.name })),
           estate: estateCounts(build.estate),
           inventory: build.replay,
+          findings: summary.findings,
           totals: summary.window,
           last30Days: {
             ...summary.last30,
@@ -102,6 +106,32 @@ export function demoCommand(): Command {
     });
 }
 
+interface RuleSummary {
+  rule: string;
+  count: number;
+  monthlyCost: Decimal;
+  estimatedMonthlySavings: Decimal;
+}
+
+function summarizeByRule(findings: Finding[]): RuleSummary[] {
+  const byRule = new Map<string, Finding[]>();
+  for (const f of findings) byRule.set(f.rule, [...(byRule.get(f.rule) ?? []), f]);
+  return [...byRule]
+    .map(([rule, list]) => ({
+      rule,
+      count: list.length,
+      monthlyCost: new Decimal(sumDecimals(list.map((f) => f.monthlyCost?.text ?? "0"))),
+      estimatedMonthlySavings: new Decimal(
+        sumDecimals(list.map((f) => f.estimatedMonthlySavings?.text ?? "0")),
+      ),
+    }))
+    .sort(
+      (a, b) =>
+        b.estimatedMonthlySavings.toNumber() - a.estimatedMonthlySavings.toNumber() ||
+        a.rule.localeCompare(b.rule),
+    );
+}
+
 function totals(lines: CostLine[]): { billedCost: Decimal; effectiveCost: Decimal } {
   return {
     billedCost: new Decimal(sumDecimals(lines.map((l) => l.billedCost.text))),
@@ -117,6 +147,7 @@ function printSummary(
     byService: CostLine[];
     byTeam: CostLine[];
     byAccount: CostLine[];
+    findings: RuleSummary[];
   },
   accountNames: Map<string, string>,
 ): void {
@@ -168,6 +199,18 @@ function printSummary(
     rows(summary.byAccount, (l) => `${l.key ?? "(none)"} ${accountNames.get(l.key ?? "") ?? ""}`.trim()),
     [1, 2],
   );
+  printLine("");
+  printLine("Waste found by the rules of rules.yaml (monthly cost from the last 30 days of billing):");
+  printTable(
+    ["Rule", "Findings", "Monthly cost", "Est. monthly savings"],
+    summary.findings.map((r) => [
+      r.rule,
+      String(r.count),
+      formatMoney(r.monthlyCost),
+      formatMoney(r.estimatedMonthlySavings),
+    ]),
+    [1, 2, 3],
+  );
   const db = quote(build.dbPath);
   printLine("");
   printLine("Try next:");
@@ -177,6 +220,8 @@ function printSummary(
     `costs --by tag:environment`,
     `costs --by account`,
     `costs --by resource --from ${summary.last30.from}`,
+    `findings --rule idle-instance`,
+    `analyze --now ${isoDay(Date.parse(`${e.anchor}T00:00:00Z`) + 7 * DAY_MS)} --fail-on high`,
     `resources --untagged --type ec2:instance`,
     `resources --type ec2:volume`,
   ]) {
