@@ -1,0 +1,72 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { runFinops } from "./helpers/cli.js";
+import { parseCostsJson } from "./helpers/decimal.js";
+import { tempDir } from "./helpers/project.js";
+
+const RULES = [
+  "idle-instance",
+  "idle-k8s-node",
+  "stopped-instance",
+  "unattached-volume",
+  "gp2-volume",
+  "oversized-volume",
+  "old-snapshot",
+  "orphaned-snapshot",
+  "unassociated-eip",
+  "idle-nat-gateway",
+  "s3-no-lifecycle",
+  "missing-tags",
+  "expired",
+  "previous-generation",
+];
+
+describe("the demo estate's findings", () => {
+  const dir = tempDir();
+  const db = join(dir.path, "demo.duckdb");
+  let findings: { rule: string; resourceId: string; monthlyCost: string | null }[] = [];
+
+  before(async () => {
+    const demo = await runFinops(["demo", "--no-serve", "--db", db, "--now", "2024-09-18", "--json"]);
+    assert.equal(demo.code, 0, demo.stderr);
+    const result = await runFinops(["findings", "--status", "open", "--db", db, "--json"]);
+    assert.equal(result.code, 0, result.stderr);
+    // Money as text, every digit kept.
+    findings = JSON.parse(result.stdout.replace(/("monthlyCost":\s*)(-?[0-9][0-9.eE+-]*)/g, '$1"$2"'));
+  });
+  after(() => dir.remove());
+
+  test("every rule of the catalogue finds waste placed in the demo", () => {
+    assert.deepEqual([...new Set(findings.map((f) => f.rule))].sort(), [...RULES].sort());
+  });
+
+  test("each finding's monthly cost is its resource's last 30 days in the demo billing", async () => {
+    // The demo billing ends the day before the anchor: its last 30 days are 08-19 to 09-17.
+    const costs = parseCostsJson(
+      (
+        await runFinops([
+          "costs",
+          "--by",
+          "resource",
+          "--from",
+          "2024-08-19",
+          "--to",
+          "2024-09-18",
+          "--db",
+          db,
+          "--json",
+        ])
+      ).stdout,
+    );
+    const byResource = new Map(costs.map((c) => [c.key, c.effectiveCost]));
+    let compared = 0;
+    for (const finding of findings) {
+      const billed = byResource.get(finding.resourceId);
+      if (billed === undefined || finding.monthlyCost === null) continue;
+      assert.equal(finding.monthlyCost, billed, `${finding.rule} ${finding.resourceId}`);
+      compared++;
+    }
+    assert.ok(compared > 300, `compared ${compared} findings`);
+  });
+});
