@@ -307,6 +307,24 @@ describe("finops collect --only inventory,utilization (against moto, two regions
     assert.equal(Number(rows[0]?.avg), 20);
   });
 
+  test("the rules find the seeded waste in what was collected", async () => {
+    const inEightDays = new Date(Date.now() + 8 * 86_400_000).toISOString();
+    const result = await runFinops(["analyze", "--db", db, "--now", inEightDays, "--json"]);
+    assert.equal(result.code, 0, result.stderr);
+    const findings: { rule: string; resourceId: string }[] = JSON.parse(result.stdout).findings;
+    const has = (rule: string, id: string) => findings.some((f) => f.rule === rule && f.resourceId === id);
+    assert.ok(has("unassociated-eip", seeded.addresses.idle ?? ""));
+    assert.ok(!has("unassociated-eip", seeded.addresses.associated ?? ""));
+    assert.ok(has("unattached-volume", seeded.volumes.unattached ?? ""));
+    assert.ok(has("gp2-volume", seeded.volumes.unattached ?? ""));
+    assert.ok(!has("unattached-volume", seeded.volumes.attached ?? ""));
+    assert.ok(has("previous-generation", seeded.instances.stopped ?? ""));
+    assert.ok(has("missing-tags", seeded.instances.stopped ?? ""));
+    assert.ok(has("s3-no-lifecycle", "finops-eu-data"));
+    assert.ok(!has("s3-no-lifecycle", "finops-logs"));
+    assert.ok(!has("idle-instance", seeded.instances.web ?? ""), "20% CPU is not idle");
+  });
+
   test("one region failing is reported, exits 1, and the other region's rows are kept", async () => {
     const partial = join(dir.path, "partial.duckdb");
     proxy.failWhen = (headers) => String(headers.authorization ?? "").includes("/eu-west-1/");
