@@ -5,6 +5,7 @@
  */
 import { runCollectBenchmark } from "./collect.js";
 import { runIngestBenchmark } from "./ingest.js";
+import { runRulesBenchmark } from "./rules.js";
 
 interface Benchmark {
   description: string;
@@ -22,6 +23,12 @@ const BENCHMARKS: Record<string, Benchmark> = {
     description:
       "finops ingest of generated FOCUS 1.0 CSVs (1M and 10M rows) against DuckDB's own CSV load: wall time, peak RSS",
     run: runIngestBenchmark,
+  },
+  rules: {
+    description:
+      "finops analyze (every built-in rule) over generated stores of 100k and 1M resources with 30 days of " +
+      "metrics: wall time of a first and a second run, peak RSS, findings per rule, growth with size",
+    run: runRulesBenchmark,
   },
 };
 

@@ -23,6 +23,26 @@ export async function analyze(
   const enabled = config.rules.map((rule, index) => ({ rule, index })).filter(({ rule }) => rule.enabled);
   const runId = `analysis-${now.toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${randomUUID().slice(0, 8)}`;
 
+  // The view is a join and a window over the inventory history; every rule reads it. A temporary table
+  // of the same name (it shadows the view for this connection) computes it once per run instead.
+  await connection.run(
+    "CREATE OR REPLACE TEMP TABLE resources_current AS SELECT * FROM main.resources_current",
+  );
+  try {
+    return await evaluate(connection, config, context, enabled, runId, nowLiteral);
+  } finally {
+    await connection.run("DROP TABLE IF EXISTS temp.resources_current");
+  }
+}
+
+async function evaluate(
+  connection: DuckDBConnection,
+  config: Config,
+  context: RuleContext,
+  enabled: { rule: Config["rules"][number]; index: number }[],
+  runId: string,
+  nowLiteral: string,
+): Promise<{ runId: string; evaluatedRules: string[] }> {
   // Each rule is checked on its own first, so a broken rule (a user's SQL) is named with its place in
   // rules.yaml instead of failing the whole query anonymously.
   const selects: string[] = [];

@@ -4,7 +4,7 @@ import { SEVERITIES, type Severity } from "../../rules/rule-kind.js";
 import { queryFindings } from "../../store/findings.js";
 import { commandConfig, globalOptions, now, withStore } from "../context.js";
 import { ThresholdReached } from "../errors.js";
-import { printJson } from "../output.js";
+import { printJsonWithList } from "../output.js";
 import { printFindings, totalSavings } from "./findings-output.js";
 
 export function analyzeCommand(): Command {
@@ -26,7 +26,7 @@ export function analyzeCommand(): Command {
         return queryFindings(store.connection, { runId: run.runId, status: "open" });
       });
       const summary = { count: findings.length, estimatedMonthlySavings: totalSavings(findings) };
-      if (global.json) printJson({ findings, summary });
+      if (global.json) await printJsonWithList("findings", findings, { summary });
       else printFindings(findings);
       if (options.failOn) {
         const threshold = SEVERITIES.indexOf(options.failOn);
