@@ -20,23 +20,28 @@ export const idleInstance: RuleKind<typeof params> = {
   defaultAction: "stop",
   savings: "the instance's compute cost (stopping keeps its volumes, which stay billed)",
   params,
+  // Metrics are aggregated per resource before the join: the window holds millions of rows.
+  // (resource, namespace, metric, day) is unique, so a metric's row count is its number of days.
   sql: (p, ctx) => `
+    WITH m AS (
+      SELECT account, resource_id,
+        count(*) FILTER (WHERE metric = 'CPUUtilization') AS data_days,
+        max(maximum) FILTER (WHERE metric = 'CPUUtilization') AS max_cpu,
+        coalesce(sum(sum) FILTER (WHERE metric IN ('NetworkIn', 'NetworkOut')), 0) AS net_bytes
+      FROM metrics_daily
+      WHERE namespace = 'AWS/EC2' AND metric IN ('CPUUtilization', 'NetworkIn', 'NetworkOut')
+        AND day >= CAST(${ctx.now} AS DATE) - ${p.lookbackDays} AND day < CAST(${ctx.now} AS DATE)
+      GROUP BY account, resource_id
+    )
     SELECT account, resource_id,
       'idle for ' || data_days || ' days: CPU peaked at ' || round(max_cpu, 2) || '%, network ' || round(net_mb, 2) || ' MB/day' AS reason,
       json_object('days', data_days, 'maxCpuPercent', round(max_cpu, 3), 'meanNetworkMbPerDay', round(net_mb, 3)) AS evidence,
       1.0 AS savings_ratio
     FROM (
-      SELECT r.account, r.resource_id,
-        count(DISTINCT m.day) FILTER (WHERE m.metric = 'CPUUtilization') AS data_days,
-        max(m.maximum) FILTER (WHERE m.metric = 'CPUUtilization') AS max_cpu,
-        coalesce(sum(m.sum) FILTER (WHERE m.metric IN ('NetworkIn', 'NetworkOut')), 0)
-          / greatest(count(DISTINCT m.day) FILTER (WHERE m.metric = 'CPUUtilization'), 1) / 1e6 AS net_mb
-      FROM resources_current r
-      JOIN metrics_daily m ON m.account = r.account AND m.resource_id = r.resource_id
-        AND m.day >= CAST(${ctx.now} AS DATE) - ${p.lookbackDays} AND m.day < CAST(${ctx.now} AS DATE)
+      SELECT r.account, r.resource_id, m.data_days, m.max_cpu, m.net_bytes / greatest(m.data_days, 1) / 1e6 AS net_mb
+      FROM resources_current r JOIN m ON m.account = r.account AND m.resource_id = r.resource_id
       WHERE r.resource_type = 'ec2:instance' AND r.state = 'running'
         AND coalesce(json_extract_string(r.attributes, '$.kubernetes'), 'null') = 'null'
-      GROUP BY r.account, r.resource_id
     )
     WHERE data_days >= ${p.minDataDays} AND max_cpu < ${p.maxCpuPercent} AND net_mb < ${p.maxNetworkMbPerDay}`,
 };

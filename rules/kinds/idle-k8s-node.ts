@@ -25,7 +25,7 @@ export const idleK8sNode: RuleKind<typeof params> = {
       1.0 AS savings_ratio
     FROM (
       SELECT r.account, r.resource_id, json_extract_string(r.attributes, '$.kubernetes.cluster') AS cluster,
-        count(DISTINCT m.day) AS data_days, avg(m.average) AS mean_cpu
+        count(*) AS data_days, avg(m.average) AS mean_cpu
       FROM resources_current r
       JOIN metrics_daily m ON m.account = r.account AND m.resource_id = r.resource_id AND m.metric = 'CPUUtilization'
         AND m.day >= CAST(${ctx.now} AS DATE) - ${p.lookbackDays} AND m.day < CAST(${ctx.now} AS DATE)

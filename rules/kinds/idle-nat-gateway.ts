@@ -19,7 +19,7 @@ export const idleNatGateway: RuleKind<typeof params> = {
     SELECT account, resource_id, 'no bytes out to destination in ' || data_days || ' days' AS reason,
       json_object('days', data_days, 'bytesOutToDestination', bytes) AS evidence, 1.0 AS savings_ratio
     FROM (
-      SELECT r.account, r.resource_id, count(DISTINCT m.day) AS data_days, coalesce(sum(m.sum), 0) AS bytes
+      SELECT r.account, r.resource_id, count(*) AS data_days, coalesce(sum(m.sum), 0) AS bytes
       FROM resources_current r
       JOIN metrics_daily m ON m.account = r.account AND m.resource_id = r.resource_id AND m.metric = 'BytesOutToDestination'
         AND m.day >= CAST(${ctx.now} AS DATE) - ${p.lookbackDays} AND m.day < CAST(${ctx.now} AS DATE)

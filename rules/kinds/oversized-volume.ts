@@ -23,24 +23,32 @@ export const oversizedVolume: RuleKind<typeof params> = {
   defaultAction: "notify",
   savings: "savingsRatio (default 50%) of the volume's cost: a right-sized gp3 volume",
   params,
+  // Metrics are aggregated per volume before the join, and its attributes read once per volume.
   sql: (p, ctx) => `
+    WITH m AS (
+      SELECT account, resource_id,
+        greatest(count(*) FILTER (WHERE metric = 'VolumeReadOps'), count(*) FILTER (WHERE metric = 'VolumeWriteOps')) AS data_days,
+        coalesce(sum(sum), 0) AS ops_total
+      FROM metrics_daily
+      WHERE namespace = 'AWS/EBS' AND metric IN ('VolumeReadOps', 'VolumeWriteOps')
+        AND day >= CAST(${ctx.now} AS DATE) - ${p.lookbackDays} AND day < CAST(${ctx.now} AS DATE)
+      GROUP BY account, resource_id
+    ),
+    v AS (
+      SELECT account, resource_id, json_extract_string(attributes, '$.volumeType') AS volume_type,
+        CAST(json_extract(attributes, '$.sizeGiB') AS INTEGER) AS size_gib,
+        CAST(json_extract(attributes, '$.iops') AS INTEGER) AS iops
+      FROM resources_current
+      WHERE resource_type = 'ec2:volume' AND state = 'in-use'
+    )
     SELECT account, resource_id,
       volume_type || ' ' || size_gib || ' GiB' || CASE WHEN iops IS NOT NULL THEN ' ' || iops || ' IOPS' ELSE '' END
         || ' averages ' || round(ops, 1) || ' read+write ops a day' AS reason,
       json_object('volumeType', volume_type, 'sizeGiB', size_gib, 'iops', iops, 'days', data_days, 'meanDailyOps', round(ops, 3)) AS evidence,
       ${p.savingsRatio} AS savings_ratio
     FROM (
-      SELECT r.account, r.resource_id, json_extract_string(r.attributes, '$.volumeType') AS volume_type,
-        CAST(json_extract(r.attributes, '$.sizeGiB') AS INTEGER) AS size_gib,
-        CAST(json_extract(r.attributes, '$.iops') AS INTEGER) AS iops,
-        count(DISTINCT m.day) AS data_days,
-        coalesce(sum(m.sum), 0) / greatest(count(DISTINCT m.day), 1) AS ops
-      FROM resources_current r
-      JOIN metrics_daily m ON m.account = r.account AND m.resource_id = r.resource_id
-        AND m.metric IN ('VolumeReadOps', 'VolumeWriteOps')
-        AND m.day >= CAST(${ctx.now} AS DATE) - ${p.lookbackDays} AND m.day < CAST(${ctx.now} AS DATE)
-      WHERE r.resource_type = 'ec2:volume' AND r.state = 'in-use'
-      GROUP BY ALL
+      SELECT v.*, m.data_days, m.ops_total / greatest(m.data_days, 1) AS ops
+      FROM v JOIN m ON m.account = v.account AND m.resource_id = v.resource_id
     )
     WHERE data_days >= ${p.minDataDays} AND ops < ${p.maxDailyOps}
       AND (size_gib >= ${p.minSizeGiB} OR (volume_type IN ('io1', 'io2') AND coalesce(iops, 0) <= ${p.maxProvisionedIops}))`,
