@@ -28,6 +28,7 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import pLimit from "p-limit";
 import { type Moto, startMoto } from "../test/helpers/moto.js";
 import { ChildFailure, measureNode, PROJECT_ROOT } from "./measure.js";
+import { benchOptions, UsageError } from "./options.js";
 
 const REGION = "us-east-1";
 const DEFAULT_INSTANCES = 5_000;
@@ -64,8 +65,6 @@ export const COLLECT_USAGE = `usage: npm run bench -- collect [--instances N] [-
   --volumes N           EBS volumes seeded besides the instances' root volumes, half tagged (default ${DEFAULT_VOLUMES})
   --metric-instances N  instances given ${METRIC_DAYS} days of CPUUtilization in CloudWatch (default ${DEFAULT_METRIC_INSTANCES})
   --concurrency N       seeding requests in flight at once (default ${DEFAULT_CONCURRENCY})`;
-
-class UsageError extends Error {}
 
 interface Options {
   instances: number;
@@ -140,18 +139,8 @@ function parseArgsFor(args: string[]) {
 }
 
 export async function runCollectBenchmark(args: string[]): Promise<number> {
-  let options: ReturnType<typeof parseOptions>;
-  try {
-    options = parseOptions(args);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`bench collect: ${error.message}\n${COLLECT_USAGE}\n`);
-    return 2;
-  }
-  if (options === "help") {
-    process.stdout.write(`${COLLECT_USAGE}\n`);
-    return 0;
-  }
+  const options = benchOptions("collect", COLLECT_USAGE, args, parseOptions);
+  if (typeof options === "number") return options;
 
   // The seeding clients and the child (which inherits this environment) use moto's fake credentials only.
   for (const name of ["AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_MAX_ATTEMPTS"])

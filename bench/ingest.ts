@@ -14,6 +14,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ensureFocusCsv } from "./focus-csv.js";
 import { ChildFailure, type Measurement, measureNode, PROJECT_ROOT } from "./measure.js";
+import { benchOptions, UsageError } from "./options.js";
 
 const DEFAULT_ROWS = [1_000_000, 10_000_000];
 /** Runs per engine: one at 10M rows and above (minutes each), three below, of which the median. */
@@ -31,8 +32,6 @@ export const INGEST_USAGE = `usage: npm run bench -- ingest [--rows 1000000,1000
   --rows LIST     comma-separated file sizes in rows (default ${DEFAULT_ROWS.join(",")})
   --runs N        runs per engine and size (default: 3 below 10M rows, 1 from 10M), median reported
   --data-dir DIR  where generated CSV files are kept and reused (default bench-data/ at the project root)`;
-
-class UsageError extends Error {}
 
 interface EngineResult {
   wallSeconds: number;
@@ -103,18 +102,8 @@ function parseArgsFor(args: string[]) {
 }
 
 export async function runIngestBenchmark(args: string[]): Promise<number> {
-  let options: ReturnType<typeof parseOptions>;
-  try {
-    options = parseOptions(args);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`bench ingest: ${error.message}\n${INGEST_USAGE}\n`);
-    return 2;
-  }
-  if (options === "help") {
-    process.stdout.write(`${INGEST_USAGE}\n`);
-    return 0;
-  }
+  const options = benchOptions("ingest", INGEST_USAGE, args, parseOptions);
+  if (typeof options === "number") return options;
 
   try {
     await mkdir(options.dataDir, { recursive: true });

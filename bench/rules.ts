@@ -33,6 +33,7 @@ import { openStore } from "../store/database.js";
 import { queryFindings } from "../store/findings.js";
 import { RESOURCE_COST_CTE } from "../store/resources.js";
 import { ChildFailure, measureNode, PROJECT_ROOT } from "./measure.js";
+import { benchOptions, UsageError } from "./options.js";
 
 const DEFAULT_RESOURCES = [100_000, 1_000_000];
 const MIN_RESOURCES = 1_000;
@@ -62,8 +63,6 @@ export const RULES_USAGE = `usage: npm run bench -- rules [--resources 100000,10
   --resources LIST    comma-separated store sizes in resources (default ${DEFAULT_RESOURCES.join(",")}, at least ${MIN_RESOURCES})
   --keep              keep the generated databases (their paths go to stderr) instead of deleting them
   --analyze-child DB  (internal) open DB, run analyze() as of ${NOW}, print its timing as JSON`;
-
-class UsageError extends Error {}
 
 interface Options {
   resources: number[];
@@ -165,18 +164,8 @@ function parseArgsFor(args: string[]) {
 }
 
 export async function runRulesBenchmark(args: string[]): Promise<number> {
-  let options: ReturnType<typeof parseOptions>;
-  try {
-    options = parseOptions(args);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`bench rules: ${error.message}\n${RULES_USAGE}\n`);
-    return 2;
-  }
-  if (options === "help") {
-    process.stdout.write(`${RULES_USAGE}\n`);
-    return 0;
-  }
+  const options = benchOptions("rules", RULES_USAGE, args, parseOptions);
+  if (typeof options === "number") return options;
   if (options.analyzeChild) return analyzeChild(options.analyzeChild);
 
   try {
