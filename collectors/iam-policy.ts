@@ -3,6 +3,7 @@ import { DISCOVERY_IAM_ACTIONS } from "./accounts.js";
 import { COST_EXPLORER_IAM_ACTIONS } from "./billing/cost-explorer.js";
 import { S3_INGEST_IAM_ACTIONS } from "./billing/s3-objects.js";
 import { INVENTORY_COLLECTORS } from "./collect-run.js";
+import { PRICING_IAM_ACTIONS } from "./pricing/price-list.js";
 import { UTILIZATION_IAM_ACTIONS } from "./utilization/cloudwatch.js";
 
 export interface PolicyDocument {
@@ -17,6 +18,7 @@ export function collectorActions(): string[] {
     ...S3_INGEST_IAM_ACTIONS,
     ...DISCOVERY_IAM_ACTIONS,
     ...UTILIZATION_IAM_ACTIONS,
+    ...PRICING_IAM_ACTIONS,
     ...INVENTORY_COLLECTORS.flatMap((c) => c.iamActions),
   ]);
   return [...actions].sort();

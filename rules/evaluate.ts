@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { UsageError } from "../cli/errors.js";
 import { inTransaction } from "../store/database.js";
-import { ARN_OF, RESOURCE_COST_CTE } from "../store/resources.js";
+import { TARGET_COST_CTES } from "../store/price-basis.js";
 import { RULE_KINDS } from "./catalogue.js";
 import { type Config, configLocation } from "./config.js";
 import { type RuleContext, sqlText } from "./rule-kind.js";
@@ -53,7 +53,8 @@ async function evaluate(
     const select = `SELECT ${sqlText(rule.id)} AS rule, ${sqlText(rule.severity ?? kind.defaultSeverity)} AS severity,
         ${sqlText(rule.action ?? kind.defaultAction)} AS action, CAST(m.account AS VARCHAR) AS account,
         CAST(m.resource_id AS VARCHAR) AS resource_id, CAST(m.reason AS VARCHAR) AS reason,
-        CAST(m.evidence AS JSON) AS evidence, CAST(m.savings_ratio AS DECIMAL(9,6)) AS savings_ratio
+        CAST(m.evidence AS JSON) AS evidence, CAST(m.savings_ratio AS DECIMAL(9,6)) AS savings_ratio,
+        ${kind.extraCostIds ? "CAST(m.extra_cost_ids AS VARCHAR[])" : "[]::VARCHAR[]"} AS extra_cost_ids
       FROM (${kind.sql(params, context)}) m`;
     try {
       await connection.run(`SELECT * FROM (${select}) LIMIT 0`);
@@ -75,38 +76,71 @@ async function evaluate(
   const team = `coalesce(${config.tags.teamKeys.map((k) => `nullif(${context.tag("r.tags", k)}, '')`).join(", ")}, 'unowned')`;
   const matches = selects.length
     ? selects.join("\nUNION ALL\n")
-    : "SELECT NULL AS rule, NULL AS severity, NULL AS action, NULL AS account, NULL AS resource_id, NULL AS reason, NULL::JSON AS evidence, NULL::DECIMAL(9,6) AS savings_ratio WHERE false";
+    : "SELECT NULL AS rule, NULL AS severity, NULL AS action, NULL AS account, NULL AS resource_id, NULL AS reason, NULL::JSON AS evidence, NULL::DECIMAL(9,6) AS savings_ratio, []::VARCHAR[] AS extra_cost_ids WHERE false";
 
   await inTransaction(connection, async () => {
     await connection.run(`CREATE OR REPLACE TEMP TABLE run_findings AS
-      WITH ${RESOURCE_COST_CTE},
-      matches AS (${matches})
+      WITH all_matches AS (${matches}),
+      matches AS (
+        SELECT * FROM all_matches
+        QUALIFY row_number() OVER (PARTITION BY rule, account, resource_id ORDER BY reason) = 1
+      ),
+      extra_ids AS (SELECT rule, account, resource_id, unnest(extra_cost_ids) AS extra_id FROM matches),
+      targets AS (
+        SELECT account, resource_id FROM matches UNION SELECT account, extra_id FROM extra_ids
+      ),
+      ${TARGET_COST_CTES},
+      -- Resources whose cost is part of a finding's (a stopped instance's volumes), where still in inventory.
+      extras AS (
+        SELECT e.rule, e.account, e.resource_id, sum(c.monthly) AS monthly,
+          CASE WHEN bool_or(c.source = 'price-list') THEN 'price-list'
+            WHEN bool_or(c.source = 'billing-unit-price') THEN 'billing-unit-price'
+            WHEN bool_and(c.source = 'billing') THEN 'billing' END AS source,
+          'with its ' || count(*) || ' volume(s) (' || string_agg(e.extra_id, ', ' ORDER BY e.extra_id) || ') costing '
+            || coalesce(CAST(round(sum(c.monthly), 2) AS VARCHAR), 'an unknown amount') || ' a month'
+            || CASE WHEN bool_or(c.source <> 'billing') THEN ', estimated where billing does not name them' ELSE '' END
+            AS note
+        FROM extra_ids e JOIN target_cost c ON c.account = e.account AND c.resource_id = e.extra_id
+        GROUP BY e.rule, e.account, e.resource_id
+      ),
+      priced AS (
+        SELECT x.*, own.monthly AS own_monthly, own.source AS own_source, own.note AS own_note,
+          ex.monthly AS extra_monthly, ex.source AS extra_source, ex.note AS extra_note,
+          CASE WHEN own.monthly IS NOT NULL OR ex.monthly IS NOT NULL
+            THEN coalesce(own.monthly, 0) + coalesce(ex.monthly, 0) END AS monthly_cost
+        FROM matches x
+        LEFT JOIN target_cost own ON own.account = x.account AND own.resource_id = x.resource_id
+        LEFT JOIN extras ex ON ex.rule = x.rule AND ex.account = x.account AND ex.resource_id = x.resource_id
+      )
       SELECT substr(md5(x.rule || '|' || x.account || '|' || x.resource_id), 1, 16) AS id,
         x.rule, x.resource_id, r.resource_type, x.account, r.region, ${team} AS team, x.severity, x.reason,
-        x.evidence, coalesce(by_id.monthly, by_arn.monthly) AS monthly_cost,
-        CASE WHEN coalesce(by_id.monthly, by_arn.monthly) IS NOT NULL THEN 'billing' END AS monthly_cost_source,
-        CAST(coalesce(by_id.monthly, by_arn.monthly) * x.savings_ratio AS DECIMAL(38,12)) AS savings,
+        x.evidence, x.monthly_cost,
+        CASE WHEN x.monthly_cost IS NULL THEN NULL
+          WHEN list_contains([x.own_source, x.extra_source], 'price-list') THEN 'price-list'
+          WHEN list_contains([x.own_source, x.extra_source], 'billing-unit-price') THEN 'billing-unit-price'
+          WHEN list_contains([x.own_source, x.extra_source], 'billing') THEN 'billing'
+          ELSE x.own_source END AS monthly_cost_source,
+        nullif(concat_ws('; ', x.own_note, x.extra_note), '') AS monthly_cost_note,
+        CAST(x.monthly_cost * x.savings_ratio AS DECIMAL(38,12)) AS savings,
         x.action, ${protect} IS NOT NULL AND lower(${protect}) NOT IN ('false', 'no', '0') AS protected
-      FROM matches x
+      FROM priced x
       JOIN resources_current r ON r.account = x.account AND r.resource_id = x.resource_id
-      LEFT JOIN cost by_id ON by_id.ResourceId = r.resource_id
-      LEFT JOIN cost by_arn ON by_arn.ResourceId = ${ARN_OF}
       -- An exemption tag names the rules it exempts from (comma-separated), or * for all.
-      WHERE NOT list_has_any(string_split(replace(${exemption}, ' ', ''), ','), ['*', x.rule])
-      QUALIFY row_number() OVER (PARTITION BY x.rule, x.account, x.resource_id ORDER BY x.reason) = 1`);
+      WHERE NOT list_has_any(string_split(replace(${exemption}, ' ', ''), ','), ['*', x.rule])`);
     await connection.run(
       `INSERT INTO analysis_runs VALUES ($1, ${nowLiteral}, now()::TIMESTAMP, NULL, $2, NULL)`,
       [runId, JSON.stringify(enabled.map(({ rule }) => rule.id))],
     );
     await connection.run(`UPDATE findings f SET
         team = n.team, severity = n.severity, reason = n.reason, evidence = n.evidence, monthly_cost = n.monthly_cost,
-        monthly_cost_source = n.monthly_cost_source, estimated_monthly_savings = n.savings, action = n.action,
+        monthly_cost_source = n.monthly_cost_source, monthly_cost_note = n.monthly_cost_note, estimated_monthly_savings = n.savings, action = n.action,
         protected = n.protected, resource_type = n.resource_type, region = n.region,
         last_seen = ${nowLiteral}, resolved_at = NULL, last_run_id = '${runId}'
       FROM run_findings n WHERE f.id = n.id`);
-    await connection.run(`INSERT INTO findings
+    await connection.run(`INSERT INTO findings BY NAME
       SELECT id, rule, resource_id, resource_type, account, region, team, severity, reason, evidence, monthly_cost,
-        monthly_cost_source, savings, action, protected, ${nowLiteral}, ${nowLiteral}, NULL, '${runId}'
+        monthly_cost_source, monthly_cost_note, savings AS estimated_monthly_savings, action, protected,
+        ${nowLiteral} AS first_seen, ${nowLiteral} AS last_seen, NULL AS resolved_at, '${runId}' AS last_run_id
       FROM run_findings n WHERE NOT EXISTS (SELECT 1 FROM findings f WHERE f.id = n.id)`);
     // Open findings of the rules just evaluated that this run did not find again are resolved.
     await connection.run(

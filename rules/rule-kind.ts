@@ -40,6 +40,11 @@ export interface RuleKind<P extends z.ZodType = z.ZodType> {
   defaultAction: Action;
   /** How the estimated monthly savings follow from the action, for the documentation. */
   savings: string;
+  /**
+   * The query also selects extra_cost_ids: ids of resources in the same account whose monthly cost is
+   * part of the finding's (a stopped instance's volumes).
+   */
+  extraCostIds?: boolean;
   params: P;
   sql(params: z.infer<P>, context: RuleContext): string;
 }

@@ -14,8 +14,13 @@ export interface Finding {
   reason: string;
   evidence: unknown;
   monthlyCost: Decimal | null;
-  /** Where monthlyCost came from ("billing"), or null when no billing row names the resource. */
+  /**
+   * Where monthlyCost came from: "billing" (the resource's own rows), "billing-unit-price" (its usage at
+   * the unit price billed for its kind), "price-list" (the AWS Price List), "no-usage", or null.
+   */
   monthlyCostSource: string | null;
+  /** How an estimated monthlyCost was reached, or why there is none. */
+  monthlyCostNote: string | null;
   estimatedMonthlySavings: Decimal | null;
   action: string;
   protected: boolean;
@@ -49,7 +54,7 @@ export async function queryFindings(connection: DuckDBConnection, query: Finding
   if (query.runId) filters.push(`last_run_id = ${param(query.runId)}`);
   const reader = await connection.runAndReadAll(
     `SELECT id, rule, resource_id, resource_type, account, region, team, severity, reason, evidence::VARCHAR AS evidence,
-       monthly_cost, monthly_cost_source, estimated_monthly_savings, action, protected,
+       monthly_cost, monthly_cost_source, monthly_cost_note, estimated_monthly_savings, action, protected,
        ${iso("first_seen")} AS first_seen, ${iso("last_seen")} AS last_seen, ${iso("resolved_at")} AS resolved_at
      FROM findings ${filters.length ? `WHERE ${filters.join(" AND ")}` : ""}
      ORDER BY estimated_monthly_savings DESC NULLS LAST, monthly_cost DESC NULLS LAST, rule, account, resource_id`,
@@ -68,6 +73,7 @@ export async function queryFindings(connection: DuckDBConnection, query: Finding
     evidence: row.evidence === null ? null : JSON.parse(String(row.evidence)),
     monthlyCost: row.monthly_cost === null ? null : new Decimal(String(row.monthly_cost)),
     monthlyCostSource: row.monthly_cost_source === null ? null : String(row.monthly_cost_source),
+    monthlyCostNote: row.monthly_cost_note === null ? null : String(row.monthly_cost_note),
     estimatedMonthlySavings:
       row.estimated_monthly_savings === null ? null : new Decimal(String(row.estimated_monthly_savings)),
     action: String(row.action),

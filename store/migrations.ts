@@ -231,6 +231,26 @@ const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: "cost notes on findings, Price List prices",
+    sql: `
+      -- How a finding's monthly cost was estimated where billing does not name the resource, or why
+      -- there is no figure.
+      ALTER TABLE findings ADD COLUMN monthly_cost_note VARCHAR;
+
+      -- On-demand prices from the AWS Price List API, one per price key (see store/price-basis.ts):
+      -- the last resort for a resource no billing row prices.
+      CREATE TABLE prices (
+        price_key VARCHAR PRIMARY KEY,
+        unit VARCHAR NOT NULL,
+        usd_per_unit DECIMAL(38,12) NOT NULL,
+        sku VARCHAR,
+        description VARCHAR,
+        fetched_at TIMESTAMP NOT NULL
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

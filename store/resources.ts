@@ -36,14 +36,17 @@ export const ARN_OF = `CASE r.resource_type
     ELSE json_extract_string(r.attributes, '$.arn') END`;
 
 /**
- * `cost`: each billed resource id's EffectiveCost over the last 30 days of billing (the days up to the
- * latest ChargePeriodStart). Joined on a resource's id, else its ARN.
+ * `recent_billing`: the last 30 days of billing (the days up to the latest ChargePeriodStart); `cost`: each
+ * billed resource id's EffectiveCost over them. Joined on a resource's id, else its ARN.
  */
 export const RESOURCE_COST_CTE = `window_end AS (SELECT max(ChargePeriodStart) AS last FROM billing_costs),
+    recent_billing AS (
+      SELECT b.* FROM billing_costs b, window_end
+      WHERE b.ChargePeriodStart >= date_trunc('day', window_end.last) - INTERVAL 29 DAY
+    ),
     cost AS (
-      SELECT ResourceId, sum(EffectiveCost) AS monthly FROM billing_costs, window_end
-      WHERE ResourceId IS NOT NULL AND ChargePeriodStart >= date_trunc('day', window_end.last) - INTERVAL 29 DAY
-      GROUP BY ResourceId
+      SELECT ResourceId, sum(EffectiveCost) AS monthly FROM recent_billing
+      WHERE ResourceId IS NOT NULL GROUP BY ResourceId
     )`;
 
 /** The current inventory, with each resource's team and its cost from billing where billing names it. */

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
+import { RULE_KINDS } from "../rules/catalogue.js";
 import { runFinops } from "./helpers/cli.js";
-import { tempDir } from "./helpers/project.js";
+import { PROJECT_ROOT, tempDir } from "./helpers/project.js";
 
 /** A bad rules.yaml, and what the error must say: file:line:column and the problem. */
 const CORPUS: { name: string; yaml: string; error: RegExp }[] = [
@@ -63,5 +64,15 @@ describe("a bad rules.yaml exits 2 naming the line and column", () => {
       assert.match(result.stderr, error);
       assert.equal(result.stdout, "");
     });
+  }
+});
+
+test("the README's rule table says what each rule kind of the catalogue does and saves", () => {
+  const readme = readFileSync(join(PROJECT_ROOT, "README.md"), "utf8");
+  for (const kind of RULE_KINDS.values()) {
+    const row = readme.split("\n").find((line) => line.startsWith(`| \`${kind.kind}\``));
+    assert.ok(row, `README has a row for ${kind.kind}`);
+    assert.ok(row.includes(kind.description), `${kind.kind}: description`);
+    assert.ok(row.includes(kind.savings), `${kind.kind}: savings`);
   }
 });

@@ -3,11 +3,10 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { ResourceRecord } from "../collectors/inventory/resource.js";
-import { recordCollectorRun } from "../collectors/run.js";
-import { openStore } from "../store/database.js";
-import { type MetricDay, saveInventory, saveMetrics } from "../store/inventory.js";
+import type { MetricDay } from "../store/inventory.js";
 import { runFinops } from "./helpers/cli.js";
 import { tempDir } from "./helpers/project.js";
+import { seedInventory } from "./helpers/seed.js";
 
 const NOW = new Date("2024-10-15T00:00:00Z");
 const ACCOUNT = "111111111111";
@@ -218,26 +217,6 @@ describe("rules on both sides of every threshold (a seeded store)", () => {
       .map((f) => f.resourceId)
       .sort();
 
-  async function saveRun(runId: string, records: ResourceRecord[], at: Date) {
-    const store = await openStore(db);
-    try {
-      const byCollector = new Map<string, ResourceRecord[]>();
-      for (const r of records)
-        byCollector.set(r.resourceType, [...(byCollector.get(r.resourceType) ?? []), r]);
-      for (const [type, list] of byCollector) {
-        const name = `inventory:${type}`;
-        await saveInventory(store.connection, runId, name, REGION, at, list);
-        await recordCollectorRun(
-          store.connection,
-          runId,
-          { name, account: ACCOUNT, region: REGION, status: "ok", rows: list.length, apiCalls: 0 },
-          at,
-        );
-      }
-    } finally {
-      store.close();
-    }
-  }
   const analyze = async (now = NOW) => {
     const result = await runFinops(["analyze", "--db", db, "--now", now.toISOString(), "--json"]);
     assert.equal(result.code, 0, result.stderr);
@@ -246,15 +225,13 @@ describe("rules on both sides of every threshold (a seeded store)", () => {
 
   before(async () => {
     // An earlier run saw vol-detached-3d attached three days ago.
-    await saveRun(
+    await seedInventory(
+      db,
       "run-1",
       [volume("vol-detached-3d", "in-use", {}, { createdAt: daysAgo(100) })],
       new Date(daysAgo(3)),
     );
-    await saveRun("run-2", RECORDS, new Date(daysAgo(0.1)));
-    const store = await openStore(db);
-    await saveMetrics(store.connection, "run-2", METRICS);
-    store.close();
+    await seedInventory(db, "run-2", RECORDS, new Date(daysAgo(0.1)), METRICS);
     const csv = join(dir.path, "billing.csv");
     writeFileSync(csv, billingCsv());
     assert.equal((await runFinops(["ingest", csv, "--db", db])).code, 0);
@@ -310,7 +287,7 @@ describe("rules on both sides of every threshold (a seeded store)", () => {
     const associated = RECORDS.map((r) =>
       r.resourceId === "eipalloc-free" ? { ...r, state: "associated" } : r,
     );
-    await saveRun("run-3", associated, later);
+    await seedInventory(db, "run-3", associated, later);
     await analyze(later);
     const resolved = JSON.parse(
       (
@@ -331,7 +308,7 @@ describe("rules on both sides of every threshold (a seeded store)", () => {
       [["eipalloc-free", "resolved"]],
     );
     const again = new Date(NOW.getTime() + 7_200_000);
-    await saveRun("run-4", RECORDS, again);
+    await seedInventory(db, "run-4", RECORDS, again);
     await analyze(again);
     const open = JSON.parse(
       (await runFinops(["findings", "--rule", "unassociated-eip", "--db", db, "--json"])).stdout,

@@ -2,12 +2,13 @@ import { Command } from "commander";
 import { collectCostExplorer } from "../../collectors/billing/cost-explorer.js";
 import { collectInventoryAndUtilization } from "../../collectors/collect-run.js";
 import { livePages, type PageSource, recordingPages, replayPages } from "../../collectors/pages.js";
+import { collectPrices } from "../../collectors/pricing/price-list.js";
 import { type CollectorReport, newRunId, recordCollectorRun } from "../../collectors/run.js";
 import { awsOptions, commandConfig, globalOptions, now, withStore } from "../context.js";
 import { RuntimeError, UsageError } from "../errors.js";
 import { printJson, printTable } from "../output.js";
 
-const COLLECTORS = ["billing", "inventory", "utilization"] as const;
+const COLLECTORS = ["billing", "inventory", "utilization", "pricing"] as const;
 type CollectorName = (typeof COLLECTORS)[number];
 
 interface CollectOptions {
@@ -20,7 +21,8 @@ export function collectCommand(): Command {
   return new Command("collect")
     .description(
       "pull data from AWS into the database: billing (Cost Explorer), inventory (EC2, EBS, snapshots, Elastic IPs, " +
-        "NAT gateways, S3, the Tagging API) and utilization (CloudWatch), across the configured accounts and regions",
+        "NAT gateways, S3, the Tagging API), utilization (CloudWatch), across the configured accounts and regions, " +
+        "and pricing (the AWS Price List, only for the kinds of resource that billing does not price)",
     )
     .option("--only <collectors>", `comma-separated: ${COLLECTORS.join(", ")} (default: all)`)
     .option("--record <dir>", "also save every raw API response page as JSON under this folder")
@@ -62,6 +64,13 @@ export function collectCommand(): Command {
             })),
           );
         }
+        // After inventory: what needs a list price depends on the resources just collected.
+        if (only.has("pricing")) {
+          const startedAt = new Date();
+          const report = await collectPrices(store, { aws, now: at });
+          await recordCollectorRun(store.connection, runId, report, startedAt);
+          reports.push(report);
+        }
         return reports;
       });
       if (global.json) {
@@ -94,7 +103,7 @@ export function collectCommand(): Command {
 function selectCollectors(options: CollectOptions): Set<CollectorName> {
   if (options.record && options.replay) throw new UsageError("--record and --replay cannot be used together");
   if (options.only === undefined) {
-    // Cost Explorer answers are not recorded: a replay has no billing to read.
+    // Cost Explorer and Price List answers are not recorded: a replay has neither to read.
     return new Set(options.replay ? ["inventory", "utilization"] : COLLECTORS);
   }
   const names = options.only
@@ -111,6 +120,9 @@ function selectCollectors(options: CollectOptions): Set<CollectorName> {
     throw new UsageError(
       "--replay: billing (Cost Explorer) is not recorded; load billing exports with finops ingest",
     );
+  }
+  if (options.replay && names.includes("pricing")) {
+    throw new UsageError("--replay: Price List answers are not recorded; collect pricing live");
   }
   return new Set(names as CollectorName[]);
 }

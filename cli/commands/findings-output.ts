@@ -17,13 +17,16 @@ export function printFindings(findings: Finding[]): void {
       f.region,
       f.team,
       f.severity,
-      f.monthlyCost ? formatMoney(f.monthlyCost) : "",
-      f.estimatedMonthlySavings ? formatMoney(f.estimatedMonthlySavings) : "",
+      money(f, f.monthlyCost),
+      money(f, f.estimatedMonthlySavings),
       f.protected ? `${f.action} (protected)` : f.action,
       f.reason.length > 70 ? `${f.reason.slice(0, 69)}…` : f.reason,
     ]),
     [6, 7],
   );
+  if (findings.some((f) => estimated(f))) {
+    printLine("~ estimated where billing does not name the resource: see monthlyCostNote in --json.");
+  }
   printLine(
     `${findings.length.toLocaleString("en-US")} findings, ${formatMoney(totalSavings(findings))} estimated monthly savings.`,
   );
@@ -31,4 +34,13 @@ export function printFindings(findings: Finding[]): void {
 
 export function totalSavings(findings: Finding[]): Decimal {
   return new Decimal(sumDecimals(findings.map((f) => f.estimatedMonthlySavings?.text ?? "0")));
+}
+
+const estimated = (f: Finding) =>
+  f.monthlyCostSource === "billing-unit-price" || f.monthlyCostSource === "price-list";
+
+/** Estimated figures are marked, so that nobody reads them as billed money. */
+function money(f: Finding, amount: Decimal | null): string {
+  if (amount === null) return "";
+  return estimated(f) ? `~${formatMoney(amount)}` : formatMoney(amount);
 }

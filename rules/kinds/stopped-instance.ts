@@ -14,7 +14,8 @@ export const stoppedInstance: RuleKind<typeof params> = {
   defaultSeverity: "medium",
   defaultAction: "terminate",
   savings:
-    "the instance's own remaining cost; its volumes are billed under their own ids and are found by the volume rules once detached",
+    "the instance's remaining cost plus its attached volumes' (terminating deletes the volumes marked delete-on-termination; the others should be snapshotted and deleted)",
+  extraCostIds: true,
   params,
   sql: (p, ctx) => `
     SELECT account, resource_id,
@@ -22,7 +23,8 @@ export const stoppedInstance: RuleKind<typeof params> = {
         || json_array_length(json_extract(attributes, '$.volumeIds')) || ' volume(s)' AS reason,
       json_object('stoppedSince', strftime(state_since, '%Y-%m-%dT%H:%M:%SZ'),
         'days', date_diff('day', state_since, ${ctx.now}), 'volumeIds', json_extract(attributes, '$.volumeIds')) AS evidence,
-      1.0 AS savings_ratio
+      1.0 AS savings_ratio,
+      coalesce(CAST(json_extract(attributes, '$.volumeIds') AS VARCHAR[]), []) AS extra_cost_ids
     FROM resources_current r
     WHERE resource_type = 'ec2:instance' AND state = 'stopped' AND state_since IS NOT NULL
       AND date_diff('day', state_since, ${ctx.now}) > ${p.minDays}`,

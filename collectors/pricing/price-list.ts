@@ -1,0 +1,217 @@
+import { type Filter, GetProductsCommand, PricingClient } from "@aws-sdk/client-pricing";
+import pLimit from "p-limit";
+import { inTransaction, type Store } from "../../store/database.js";
+import { PRICE_KEY_NEEDS_LIST_PRICE } from "../../store/price-basis.js";
+import { type AwsOptions, clientConfig } from "../aws.js";
+import { type CollectorReport, describeAwsError } from "../run.js";
+
+export const PRICING_COLLECTOR = "pricing:price-list";
+export const PRICING_IAM_ACTIONS = ["pricing:GetProducts"] as const;
+
+/** A price stays good this long: on-demand prices change a few times a year. */
+const REFRESH_DAYS = 7;
+
+/** The Price List API answers from us-east-1 (and two other regions) for every region's prices. */
+const PRICE_LIST_REGION = "us-east-1";
+
+/** Price List operatingSystem values for the platforms EC2 reports. */
+const OPERATING_SYSTEMS: Record<string, string> = {
+  "Linux/UNIX": "Linux",
+  Windows: "Windows",
+  "Red Hat Enterprise Linux": "RHEL",
+  "SUSE Linux": "SUSE",
+};
+
+interface PriceQuery {
+  serviceCode: string;
+  filters: Record<string, string>;
+  /** The Price List unit the price must be in. */
+  unit: "Hrs" | "GB-Mo";
+  /** Where a product family holds several usage types, the one that prices this key. */
+  usageTypeSuffix?: string;
+}
+
+/** How a price key (see store/price-basis.ts) is asked of the Price List; null for keys it cannot price. */
+export function priceQuery(priceKey: string): PriceQuery | null {
+  const [type, region, ...rest] = priceKey.split("|");
+  if (!region) return null;
+  switch (type) {
+    case "ec2:instance": {
+      const [instanceType, platform, lifecycle] = rest;
+      const operatingSystem = OPERATING_SYSTEMS[platform ?? ""];
+      // Spot prices change by the minute and are not in the Price List.
+      if (!instanceType || !operatingSystem || lifecycle === "spot") return null;
+      return {
+        serviceCode: "AmazonEC2",
+        filters: {
+          regionCode: region,
+          instanceType,
+          operatingSystem,
+          tenancy: "Shared",
+          preInstalledSw: "NA",
+          capacitystatus: "Used",
+          licenseModel: operatingSystem === "Windows" ? "License Included" : "No License required",
+        },
+        unit: "Hrs",
+      };
+    }
+    case "ec2:volume":
+      return rest[0]
+        ? {
+            serviceCode: "AmazonEC2",
+            filters: { regionCode: region, productFamily: "Storage", volumeApiName: rest[0] },
+            unit: "GB-Mo",
+          }
+        : null;
+    case "ec2:snapshot":
+      return {
+        serviceCode: "AmazonEC2",
+        filters: { regionCode: region, productFamily: "Storage Snapshot" },
+        unit: "GB-Mo",
+        usageTypeSuffix: "EBS:SnapshotUsage",
+      };
+    case "ec2:elastic-ip":
+      return {
+        serviceCode: "AmazonVPC",
+        filters: { regionCode: region, productFamily: "VPC Public IPv4 Address" },
+        unit: "Hrs",
+        usageTypeSuffix: "PublicIPv4:IdleAddress",
+      };
+    case "ec2:nat-gateway":
+      return {
+        serviceCode: "AmazonEC2",
+        filters: { regionCode: region, productFamily: "NAT Gateway" },
+        unit: "Hrs",
+        usageTypeSuffix: "NatGateway-Hours",
+      };
+    default:
+      return null;
+  }
+}
+
+export interface ListPrice {
+  unit: "hours" | "gb-months";
+  usdPerUnit: string;
+  sku: string | null;
+  description: string | null;
+}
+
+/** Price List items are JSON documents, one per product, with its on-demand terms. */
+interface PriceListItem {
+  product?: { sku?: string; attributes?: Record<string, string> };
+  terms?: {
+    OnDemand?: Record<
+      string,
+      {
+        priceDimensions?: Record<
+          string,
+          { unit?: string; description?: string; beginRange?: string; pricePerUnit?: { USD?: string } }
+        >;
+      }
+    >;
+  };
+}
+
+/** The on-demand first-tier USD price of the first product matching the query, or null. */
+export function pickPrice(items: readonly string[], query: PriceQuery): ListPrice | null {
+  for (const text of items) {
+    const item = JSON.parse(text) as PriceListItem;
+    const usageType = item.product?.attributes?.usagetype ?? "";
+    if (query.usageTypeSuffix && !usageType.endsWith(query.usageTypeSuffix)) continue;
+    for (const term of Object.values(item.terms?.OnDemand ?? {})) {
+      for (const dimension of Object.values(term.priceDimensions ?? {})) {
+        const usd = dimension.pricePerUnit?.USD;
+        if (dimension.unit !== query.unit || usd === undefined || (dimension.beginRange ?? "0") !== "0")
+          continue;
+        if (!/^\d+(\.\d+)?$/.test(usd) || Number(usd) === 0) continue;
+        return {
+          unit: query.unit === "Hrs" ? "hours" : "gb-months",
+          usdPerUnit: usd,
+          sku: item.product?.sku ?? null,
+          description: dimension.description ?? null,
+        };
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * Fetches the Price List's on-demand price of every price key that billing cannot price (no billing row
+ * names the resource, none bills its kind) and that has no price fetched in the last week. The Price
+ * List is the last resort of the money figures: a user's own bill knows their discounts, it does not.
+ */
+export async function collectPrices(
+  store: Store,
+  options: { aws: AwsOptions; now: Date; concurrency?: number },
+): Promise<CollectorReport> {
+  const report: CollectorReport = {
+    name: PRICING_COLLECTOR,
+    account: null,
+    region: PRICE_LIST_REGION,
+    status: "ok",
+    rows: 0,
+    apiCalls: 0,
+  };
+  const connection = store.connection;
+  const wanted = await connection.runAndReadAll(
+    `WITH ${PRICE_KEY_NEEDS_LIST_PRICE}
+     SELECT price_key FROM needs_list_price
+     WHERE price_key NOT IN (
+       SELECT price_key FROM prices WHERE fetched_at > CAST($1 AS TIMESTAMP) - INTERVAL ${REFRESH_DAYS} DAY
+     ) ORDER BY price_key`,
+    [options.now.toISOString()],
+  );
+  const keys = wanted.getRowObjectsJson().map((row) => String(row.price_key));
+  const client = new PricingClient(clientConfig(options.aws, PRICE_LIST_REGION));
+  const limit = pLimit(options.concurrency ?? 4);
+  const found: { key: string; price: ListPrice }[] = [];
+  try {
+    await Promise.all(
+      keys.map((key) =>
+        limit(async () => {
+          const query = priceQuery(key);
+          if (!query) return;
+          const filters: Filter[] = Object.entries(query.filters).map(([Field, Value]) => ({
+            Type: "TERM_MATCH",
+            Field,
+            Value,
+          }));
+          let token: string | undefined;
+          do {
+            report.apiCalls++;
+            const page = await client.send(
+              new GetProductsCommand({
+                ServiceCode: query.serviceCode,
+                Filters: filters,
+                FormatVersion: "aws_v1",
+                MaxResults: 100,
+                NextToken: token,
+              }),
+            );
+            const price = pickPrice(page.PriceList ?? [], query);
+            if (price) {
+              found.push({ key, price });
+              return;
+            }
+            token = page.NextToken;
+          } while (token);
+        }),
+      ),
+    );
+  } catch (error) {
+    // Nothing is stored from a failed run: the prices already stored stay as they were.
+    return { ...report, status: "failed", error: describeAwsError(error) };
+  } finally {
+    client.destroy();
+  }
+  await inTransaction(connection, async () => {
+    for (const { key, price } of found) {
+      await connection.run(
+        `INSERT OR REPLACE INTO prices VALUES ($1, $2, CAST($3 AS DECIMAL(38,12)), $4, $5, CAST($6 AS TIMESTAMP))`,
+        [key, price.unit, price.usdPerUnit, price.sku, price.description, options.now.toISOString()],
+      );
+    }
+  });
+  return { ...report, rows: found.length };
+}
