@@ -80,11 +80,7 @@ async function evaluate(
 
   await inTransaction(connection, async () => {
     await connection.run(`CREATE OR REPLACE TEMP TABLE run_findings AS
-      WITH all_matches AS (${matches}),
-      matches AS (
-        SELECT * FROM all_matches
-        QUALIFY row_number() OVER (PARTITION BY rule, account, resource_id ORDER BY reason) = 1
-      ),
+      WITH matches AS (${matches}),
       extra_ids AS (SELECT rule, account, resource_id, unnest(extra_cost_ids) AS extra_id FROM matches),
       targets AS (
         SELECT account, resource_id FROM matches UNION SELECT account, extra_id FROM extra_ids

@@ -100,6 +100,7 @@ const RECORDS: ResourceRecord[] = [
   instance("i-cpu-5.1", { tags: { team: "platform" } }),
   instance("i-net-6mb"),
   instance("i-6-days"),
+  instance("i-no-network"),
   instance("i-exempt", { tags: { ...TAGS, "finops:ignore": "idle-instance" } }),
   instance("i-protected", { tags: { ...TAGS, "finops:protect": "true" } }),
   // idle-k8s-node: mean daily average CPU < 10% over 7 days.
@@ -159,7 +160,11 @@ const METRICS: MetricDay[] = [
   ...cpu("i-6-days", 6, 1),
   ...network("i-6-days", 6, 1),
   ...cpu("i-exempt", 14, 1),
+  ...network("i-exempt", 14, 1),
   ...cpu("i-protected", 14, 1),
+  ...network("i-protected", 14, 1),
+  // Without network data it is not known to be idle.
+  ...cpu("i-no-network", 14, 1),
   ...cpu("i-node-9.9", 7, 30, 9.9),
   ...cpu("i-node-10.1", 7, 30, 10.1),
   ...volumeOps("vol-100g-999ops", 14, 999),

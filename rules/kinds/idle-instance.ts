@@ -27,6 +27,7 @@ export const idleInstance: RuleKind<typeof params> = {
       SELECT account, resource_id,
         count(*) FILTER (WHERE metric = 'CPUUtilization') AS data_days,
         max(maximum) FILTER (WHERE metric = 'CPUUtilization') AS max_cpu,
+        count(DISTINCT day) FILTER (WHERE metric IN ('NetworkIn', 'NetworkOut')) AS network_days,
         coalesce(sum(sum) FILTER (WHERE metric IN ('NetworkIn', 'NetworkOut')), 0) AS net_bytes
       FROM metrics_daily
       WHERE namespace = 'AWS/EC2' AND metric IN ('CPUUtilization', 'NetworkIn', 'NetworkOut')
@@ -38,10 +39,12 @@ export const idleInstance: RuleKind<typeof params> = {
       json_object('days', data_days, 'maxCpuPercent', round(max_cpu, 3), 'meanNetworkMbPerDay', round(net_mb, 3)) AS evidence,
       1.0 AS savings_ratio
     FROM (
-      SELECT r.account, r.resource_id, m.data_days, m.max_cpu, m.net_bytes / greatest(m.data_days, 1) / 1e6 AS net_mb
+      SELECT r.account, r.resource_id, m.data_days, m.network_days, m.max_cpu,
+        m.net_bytes / greatest(m.network_days, 1) / 1e6 AS net_mb
       FROM resources_current r JOIN m ON m.account = r.account AND m.resource_id = r.resource_id
       WHERE r.resource_type = 'ec2:instance' AND r.state = 'running'
         AND coalesce(json_extract_string(r.attributes, '$.kubernetes'), 'null') = 'null'
     )
-    WHERE data_days >= ${p.minDataDays} AND max_cpu < ${p.maxCpuPercent} AND net_mb < ${p.maxNetworkMbPerDay}`,
+    -- Both measures need the minimum of days: an instance without network data is not known to be idle.
+    WHERE data_days >= ${p.minDataDays} AND network_days >= ${p.minDataDays} AND max_cpu < ${p.maxCpuPercent} AND net_mb < ${p.maxNetworkMbPerDay}`,
 };

@@ -18,7 +18,8 @@ export const sqlRule: RuleKind<typeof params> = {
   defaultAction: "notify",
   savings: "the query's savings_ratio column (0 when absent) of the resource's cost",
   params,
-  // UNION BY NAME gives the optional columns a NULL where the query has none.
+  // UNION BY NAME gives the optional columns a NULL where the query has none. A user's query may name a
+  // resource twice; a finding is one per rule and resource (the built-in kinds select each at most once).
   sql: (p) => `
     SELECT CAST(account AS VARCHAR) AS account, CAST(resource_id AS VARCHAR) AS resource_id,
       CAST(reason AS VARCHAR) AS reason, CAST(evidence AS JSON) AS evidence,
@@ -28,5 +29,6 @@ export const sqlRule: RuleKind<typeof params> = {
         NULL::VARCHAR AS evidence, NULL::DOUBLE AS savings_ratio
       WHERE false
       UNION ALL BY NAME (${p.query})
-    )`,
+    )
+    QUALIFY row_number() OVER (PARTITION BY account, resource_id ORDER BY reason) = 1`,
 };
