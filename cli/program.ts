@@ -1,12 +1,17 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { analyzeCommand } from "./commands/analyze.js";
+import { applyCommand } from "./commands/apply.js";
+import { approveCommand } from "./commands/approve.js";
+import { cleanupCommand } from "./commands/cleanup.js";
 import { collectCommand } from "./commands/collect.js";
 import { costsCommand } from "./commands/costs.js";
 import { demoCommand } from "./commands/demo.js";
 import { findingsCommand } from "./commands/findings.js";
+import { historyCommand } from "./commands/history.js";
 import { iamPolicyCommand } from "./commands/iam-policy.js";
 import { ingestCommand } from "./commands/ingest.js";
+import { planCommand } from "./commands/plan.js";
 import { resourcesCommand } from "./commands/resources.js";
 import { EXIT, exitCodeFor } from "./errors.js";
 
@@ -38,6 +43,11 @@ export function buildProgram(): Command {
     resourcesCommand(),
     analyzeCommand(),
     findingsCommand(),
+    planCommand(),
+    approveCommand(),
+    applyCommand(),
+    historyCommand(),
+    cleanupCommand(),
     demoCommand(),
     iamPolicyCommand(),
   ]) {

@@ -1,3 +1,4 @@
+import { remediatorActions, remediatorReadActions } from "../remediation/executors/index.js";
 import type { Config } from "../rules/config.js";
 import { DISCOVERY_IAM_ACTIONS } from "./accounts.js";
 import { COST_EXPLORER_IAM_ACTIONS } from "./billing/cost-explorer.js";
@@ -29,14 +30,40 @@ export function collectorActions(): string[] {
  * (or the Organization's role name) get an sts:AssumeRole statement of their own.
  */
 export function collectorPolicy(config: Config): PolicyDocument {
-  const statements: PolicyDocument["Statement"] = [
+  return withAssumeRoles(config, "FinopsCollector", [
     { Sid: "FinopsCollectorRead", Effect: "Allow", Action: collectorActions(), Resource: "*" },
-  ];
+  ]);
+}
+
+/**
+ * The remediator role's policy: exactly the write actions the executors call, the reads they describe
+ * resources with, and DescribeRegions and ListAccounts when the config discovers them.
+ */
+export function remediatorPolicy(config: Config): PolicyDocument {
+  return withAssumeRoles(config, "FinopsRemediator", [
+    { Sid: "FinopsRemediatorWrite", Effect: "Allow", Action: remediatorActions(), Resource: "*" },
+    {
+      Sid: "FinopsRemediatorRead",
+      Effect: "Allow",
+      Action: [
+        ...remediatorReadActions(),
+        ...(config.aws.organization ? ["organizations:ListAccounts"] : []),
+      ].sort(),
+      Resource: "*",
+    },
+  ]);
+}
+
+function withAssumeRoles(
+  config: Config,
+  sid: string,
+  statements: PolicyDocument["Statement"],
+): PolicyDocument {
   const roles = config.aws.accounts.map((a) => a.roleArn);
   if (config.aws.organization) roles.push(`arn:aws:iam::*:role/${config.aws.organization.roleName}`);
   if (roles.length) {
     statements.push({
-      Sid: "FinopsCollectorAssumeRoles",
+      Sid: `${sid}AssumeRoles`,
       Effect: "Allow",
       Action: ["sts:AssumeRole"],
       Resource: roles.sort(),

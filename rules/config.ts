@@ -25,6 +25,13 @@ const ruleSchema = z.strictObject({
   enabled: z.boolean().default(true),
   severity: z.enum(SEVERITIES).optional(),
   action: z.enum(ACTIONS).optional(),
+  /**
+   * manual: a plan holding the rule's items waits for `finops approve`; auto: the scheduled cleanup
+   * approves and applies them itself (for example expired resources in sandbox accounts).
+   */
+  approval: z.enum(["manual", "auto"]).default("manual"),
+  /** Only these accounts are remediated for this rule (all when absent). */
+  accounts: z.array(z.string().regex(/^\d{12}$/, "a 12-digit AWS account id")).optional(),
   /** The kind's parameters; each kind documents its own, with defaults. */
   params: z.record(z.string(), z.unknown()).default({}),
 });
@@ -34,7 +41,7 @@ export type RuleConfig = z.infer<typeof ruleSchema>;
 /** Every built-in rule kind, enabled with its defaults: the rules when rules.yaml names none. */
 const DEFAULT_RULES: RuleConfig[] = [...RULE_KINDS.keys()]
   .filter((kind) => kind !== "sql")
-  .map((id) => ({ id, enabled: true, params: {} }));
+  .map((id) => ({ id, enabled: true, approval: "manual" as const, params: {} }));
 
 const costExplorerSchema = z.strictObject({
   /** How far back the first collection reaches. */
@@ -76,6 +83,28 @@ const utilizationSchema = z.strictObject({
   lookbackDays: z.number().int().min(1).max(455).default(30),
 });
 
+const remediationSchema = z.strictObject({
+  /** The tag that marks a resource for a destructive action, with the action and its date. */
+  markTag: z.string().min(1).default("finops:marked-for"),
+  /** Days between marking a resource (and telling its team) and acting on it. */
+  graceDays: z.number().int().min(0).max(90).default(3),
+  /** How long an approval stays good. */
+  approvalHours: z
+    .number()
+    .min(0.01)
+    .max(24 * 30)
+    .default(24),
+  /** The most actions one apply takes (the blast-radius cap); --max-actions overrides it. */
+  maxActions: z.number().int().min(1).default(25),
+  /**
+   * The most one apply acts on for a rule, as a percentage of the current inventory of the rule's
+   * resource type in the plan's accounts (at least one resource).
+   */
+  maxPercentPerRule: z.number().min(0).max(100).default(10),
+  /** Cron expression (UTC) of the scheduled cleanup that `finops serve` runs; none by default. */
+  schedule: z.string().min(1).optional(),
+});
+
 export const configSchema = z
   .strictObject({
     tags: tagsSchema.default(tagsSchema.parse({})),
@@ -84,6 +113,7 @@ export const configSchema = z
       .strictObject({ costExplorer: costExplorerSchema.default(costExplorerSchema.parse({})) })
       .default({ costExplorer: costExplorerSchema.parse({}) }),
     utilization: utilizationSchema.default(utilizationSchema.parse({})),
+    remediation: remediationSchema.default(remediationSchema.parse({})),
     rules: z.array(ruleSchema).default(DEFAULT_RULES),
   })
   .superRefine((config, ctx) => {

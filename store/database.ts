@@ -28,6 +28,11 @@ const SAFE_CONFIG = {
   autoload_known_extensions: "false",
 };
 
+/** The database is held by another process. */
+export class DatabaseBusy extends Error {
+  override readonly name = "DatabaseBusy";
+}
+
 export function resolveDbPath(flag: string | undefined): string {
   return flag ?? process.env.FINOPS_DB ?? "./finops.duckdb";
 }
@@ -36,7 +41,14 @@ export async function openStore(path: string, options: OpenOptions = {}): Promis
   const config: Record<string, string> = { ...SAFE_CONFIG };
   if (options.memoryLimit) config.memory_limit = options.memoryLimit;
   if (options.preserveInsertionOrder === false) config.preserve_insertion_order = "false";
-  const instance = await DuckDBInstance.create(path, config);
+  const instance = await DuckDBInstance.create(path, config).catch((error: Error) => {
+    const holder = /Conflicting lock is held in (.*) \(PID (\d+)\)/.exec(error.message);
+    if (!holder) throw error;
+    // DuckDB allows one process to write a database at a time: an apply running, a collect, a serve.
+    throw new DatabaseBusy(
+      `the database ${path} is in use by another process (${holder[1]}, pid ${holder[2]}): DuckDB lets one process write it at a time; try again when it is done`,
+    );
+  });
   const connection = await instance.connect();
   // Billing timestamps are UTC; naive timestamps in files are read as UTC too.
   try {

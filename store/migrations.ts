@@ -251,6 +251,56 @@ const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: "remediation plans, approvals, journal, locks",
+    sql: `
+      -- A plan is immutable: its id is the SHA-256 of its canonical content (the items and their
+      -- preconditions), so an approval binds to exactly what was reviewed.
+      CREATE TABLE plans (
+        plan_id VARCHAR PRIMARY KEY,
+        created_at TIMESTAMP NOT NULL,
+        evaluated_at TIMESTAMP NOT NULL,
+        content JSON NOT NULL,
+        items INTEGER NOT NULL
+      );
+
+      CREATE TABLE approvals (
+        plan_id VARCHAR NOT NULL,
+        approved_by VARCHAR NOT NULL,
+        approved_at TIMESTAMP NOT NULL,
+        expires_at TIMESTAMP NOT NULL
+      );
+
+      -- Append only: a row before each AWS call (status started) and one after (done, failed or
+      -- skipped). A run that crashed between the two is resumed by checking the resource, never by
+      -- calling again blindly.
+      CREATE SEQUENCE journal_seq;
+      CREATE TABLE journal (
+        seq BIGINT PRIMARY KEY DEFAULT nextval('journal_seq'),
+        run_id VARCHAR NOT NULL,
+        plan_id VARCHAR NOT NULL,
+        item INTEGER NOT NULL,
+        step VARCHAR NOT NULL,
+        resource_id VARCHAR NOT NULL,
+        action VARCHAR NOT NULL,
+        status VARCHAR NOT NULL,
+        detail VARCHAR,
+        before_state JSON,
+        after_state JSON,
+        at TIMESTAMP NOT NULL
+      );
+
+      -- One row per held lock; a lock whose holder process is gone is taken over.
+      CREATE TABLE locks (
+        name VARCHAR PRIMARY KEY,
+        holder VARCHAR NOT NULL,
+        pid INTEGER NOT NULL,
+        host VARCHAR NOT NULL,
+        acquired_at TIMESTAMP NOT NULL
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -1,7 +1,6 @@
 import { Command, Option } from "commander";
-import { collectorPolicy } from "../../collectors/iam-policy.js";
+import { collectorPolicy, remediatorPolicy } from "../../collectors/iam-policy.js";
 import { commandConfig, globalOptions } from "../context.js";
-import { UsageError } from "../errors.js";
 import { printJson } from "../output.js";
 
 export function iamPolicyCommand(): Command {
@@ -11,11 +10,7 @@ export function iamPolicyCommand(): Command {
       new Option("--role <role>", "which role").choices(["collector", "remediator"]).makeOptionMandatory(),
     )
     .action((options: { role: "collector" | "remediator" }, command: Command) => {
-      if (options.role === "remediator") {
-        throw new UsageError(
-          "--role remediator: this version has no remediation actions yet; only --role collector",
-        );
-      }
-      printJson(collectorPolicy(commandConfig(globalOptions(command))));
+      const config = commandConfig(globalOptions(command));
+      printJson(options.role === "remediator" ? remediatorPolicy(config) : collectorPolicy(config));
     });
 }

@@ -1,0 +1,51 @@
+import { Command } from "commander";
+import { applyPlan, PlanRefused } from "../../remediation/apply.js";
+import { loadPlan } from "../../remediation/plan.js";
+import { awsOptions, commandConfig, globalOptions, now, withStore } from "../context.js";
+import { RuntimeError, UsageError } from "../errors.js";
+import { printJson, printLine, printTable } from "../output.js";
+
+export function applyCommand(): Command {
+  return new Command("apply")
+    .description(
+      "apply an approved, unexpired, unchanged plan: each resource is described again and skipped if it " +
+        "changed; every AWS call is journaled; one apply at a time; a cap on actions per run",
+    )
+    .argument("<planId>", "the approved plan")
+    .option("--max-actions <n>", "the most actions this run takes (default: remediation.maxActions, 25)")
+    .action(async (planId: string, options: { maxActions?: string }, command: Command) => {
+      const global = globalOptions(command);
+      const config = commandConfig(global);
+      const maxActions =
+        options.maxActions === undefined ? config.remediation.maxActions : Number(options.maxActions);
+      if (!Number.isInteger(maxActions) || maxActions < 1) {
+        throw new UsageError(`--max-actions: "${options.maxActions}" is not a whole number of 1 or more`);
+      }
+      const at = now(global);
+      const results = await withStore(global, async (store) => {
+        const plan = await loadPlan(store.connection, planId);
+        if (!plan) throw new RuntimeError(`no plan ${planId}: run finops plan`);
+        try {
+          return await applyPlan(store.connection, config, awsOptions(global, config), plan, {
+            now: at,
+            maxActions,
+          });
+        } catch (error) {
+          if (error instanceof PlanRefused) throw new RuntimeError(`refused: ${error.message}`);
+          throw error;
+        }
+      });
+      if (global.json) printJson({ planId, results });
+      else {
+        printTable(
+          ["resource", "action", "status", "detail"],
+          results.map((r) => [r.resourceId, r.action, r.status, r.detail]),
+        );
+        const count = (s: string) => results.filter((r) => r.status === s).length;
+        printLine(`${count("done")} done, ${count("skipped")} skipped, ${count("failed")} failed.`);
+      }
+      const failed = results.filter((r) => r.status === "failed");
+      if (failed.length)
+        throw new RuntimeError(`${failed.length} item(s) failed: see finops history --plan ${planId}`);
+    });
+}

@@ -1,0 +1,31 @@
+import { Command } from "commander";
+import { approvePlan } from "../../remediation/approvals.js";
+import { loadPlan } from "../../remediation/plan.js";
+import { commandConfig, globalOptions, now, withStore } from "../context.js";
+import { RuntimeError } from "../errors.js";
+import { printJson, printLine } from "../output.js";
+
+export function approveCommand(): Command {
+  return new Command("approve")
+    .description(
+      "record who approved which exact plan, and when; the approval expires (remediation.approvalHours)",
+    )
+    .argument("<planId>", "the plan's id, as plan printed it")
+    .requiredOption("--by <name>", "who approves")
+    .action(async (planId: string, options: { by: string }, command: Command) => {
+      const global = globalOptions(command);
+      const config = commandConfig(global);
+      const at = now(global);
+      const approval = await withStore(global, async (store) => {
+        const plan = await loadPlan(store.connection, planId);
+        if (!plan) throw new RuntimeError(`no plan ${planId}: run finops plan`);
+        try {
+          return await approvePlan(store.connection, plan, options.by, at, config.remediation.approvalHours);
+        } catch (error) {
+          throw new RuntimeError((error as Error).message);
+        }
+      });
+      if (global.json) printJson(approval);
+      else printLine(`Plan ${planId} approved by ${approval.approvedBy} until ${approval.expiresAt}.`);
+    });
+}

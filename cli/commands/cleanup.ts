@@ -1,0 +1,60 @@
+import { Command } from "commander";
+import { PlanRefused } from "../../remediation/apply.js";
+import { runCleanup } from "../../remediation/cleanup.js";
+import type { Plan } from "../../remediation/plan.js";
+import { awsOptions, commandConfig, globalOptions, now, withStore } from "../context.js";
+import { RuntimeError } from "../errors.js";
+import { printJson, printLine } from "../output.js";
+
+const summary = (plan: Plan) =>
+  plan.content.items.map((i) => ({
+    resourceId: i.resourceId,
+    action: i.action,
+    rule: i.rule,
+    reason: i.reason,
+  }));
+
+export function cleanupCommand(): Command {
+  return new Command("cleanup")
+    .description(
+      "the scheduled cleanup: plan and apply the rules with approval: auto; plan the others, which wait for " +
+        "finops approve. --dry-run plans only",
+    )
+    .option("--dry-run", "plan only: change nothing in AWS")
+    .action(async (options: { dryRun?: boolean }, command: Command) => {
+      const global = globalOptions(command);
+      const config = commandConfig(global);
+      const at = now(global);
+      const run = await withStore(global, (store) =>
+        runCleanup(store.connection, config, awsOptions(global, config), {
+          now: at,
+          dryRun: !!options.dryRun,
+        }).catch((error: unknown) => {
+          throw error instanceof PlanRefused ? new RuntimeError(`refused: ${error.message}`) : error;
+        }),
+      );
+      if (global.json) {
+        printJson({
+          dryRun: !!options.dryRun,
+          auto: { planId: run.auto.plan.planId, items: summary(run.auto.plan), results: run.auto.results },
+          waiting: { planId: run.waiting.plan.planId, items: summary(run.waiting.plan) },
+        });
+      } else {
+        const auto = run.auto.results;
+        printLine(
+          `Auto-approved rules: plan ${run.auto.plan.planId}, ${run.auto.plan.content.items.length} item(s)` +
+            (auto
+              ? `: ${auto.filter((r) => r.status === "done").length} done, ${auto.filter((r) => r.status !== "done").length} not`
+              : options.dryRun
+                ? " (dry run: nothing changed)"
+                : ""),
+        );
+        printLine(
+          `Rules that need approval: plan ${run.waiting.plan.planId}, ${run.waiting.plan.content.items.length} item(s) waiting for finops approve.`,
+        );
+      }
+      if (run.auto.results?.some((r) => r.status === "failed")) {
+        throw new RuntimeError(`some actions failed: see finops history --plan ${run.auto.plan.planId}`);
+      }
+    });
+}

@@ -1,0 +1,82 @@
+import { Command } from "commander";
+import { buildPlan } from "../../remediation/plan.js";
+import { Decimal, formatMoney } from "../../store/money.js";
+import { awsOptions, commandConfig, globalOptions, now, withStore } from "../context.js";
+import { printJson, printLine, printTable } from "../output.js";
+
+const repeatable = (value: string, all: string[] = []) => [...all, value];
+
+export function planCommand(): Command {
+  return new Command("plan")
+    .description(
+      "dry run: select the open findings with an action, describe each resource live, check EC2's DryRun " +
+        "permission, and store the plan (its id is its content's hash); changes nothing in AWS",
+    )
+    .option("--rule <id>", "only this rule (repeatable)", repeatable)
+    .option("--team <team>", "only this team")
+    .action(async (options: { rule?: string[]; team?: string }, command: Command) => {
+      const global = globalOptions(command);
+      const config = commandConfig(global);
+      const at = now(global);
+      const { plan, excluded } = await withStore(global, (store) =>
+        buildPlan(
+          store.connection,
+          config,
+          awsOptions(global, config),
+          {
+            ...(options.rule ? { rules: options.rule } : {}),
+            ...(options.team ? { team: options.team } : {}),
+          },
+          at,
+        ),
+      );
+      if (global.json) {
+        printJson({
+          planId: plan.planId,
+          dryRun: true,
+          evaluatedAt: plan.evaluatedAt,
+          items: plan.content.items.map((item) => ({
+            resourceId: item.resourceId,
+            resourceType: item.resourceType,
+            action: item.action,
+            rule: item.rule,
+            reason: item.reason,
+            estimatedMonthlySavings:
+              item.estimatedMonthlySavings === null ? null : new Decimal(item.estimatedMonthlySavings),
+            account: item.account,
+            region: item.region,
+            team: item.team,
+            approval: item.approval,
+            markValue: item.markValue,
+            preconditions: item.preconditions,
+          })),
+          excluded,
+        });
+        return;
+      }
+      if (plan.content.items.length === 0) {
+        printLine("Nothing to do: no open finding with an action can be acted on now.");
+      } else {
+        printTable(
+          ["resource", "action", "rule", "team", "savings", "reason"],
+          plan.content.items.map((item) => [
+            item.resourceId,
+            item.action === "mark" ? `mark (${item.markValue})` : item.action,
+            item.rule,
+            item.team,
+            item.estimatedMonthlySavings === null
+              ? ""
+              : formatMoney(new Decimal(item.estimatedMonthlySavings)),
+            item.reason.length > 70 ? `${item.reason.slice(0, 69)}…` : item.reason,
+          ]),
+          [4],
+        );
+      }
+      if (excluded.length) {
+        printLine(`${excluded.length} left out:`);
+        for (const e of excluded) printLine(`  ${e.resourceId} (${e.rule}, ${e.action}): ${e.why}`);
+      }
+      printLine(`Plan ${plan.planId}: ${plan.content.items.length} item(s). Nothing was changed.`);
+      if (plan.content.items.length) printLine(`Next: finops approve ${plan.planId} --by NAME`);
+    });
+}

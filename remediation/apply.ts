@@ -1,0 +1,261 @@
+import { randomUUID } from "node:crypto";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import type { AwsOptions } from "../collectors/aws.js";
+import type { Config } from "../rules/config.js";
+import { latestApproval } from "./approvals.js";
+import {
+  awsErrorCode,
+  changedSince,
+  type Executor,
+  type ExecutorScope,
+  type Observed,
+  type PlanTarget,
+  type Step,
+} from "./executor.js";
+import { EXECUTORS } from "./executors/index.js";
+import { crashPoint, ITEM_STEP, type ItemHistory, journal, planHistory } from "./journal.js";
+import { acquireLock, releaseLock } from "./lock.js";
+import { alteredPlan, type Plan, type PlanItem, planTarget } from "./plan.js";
+import { Scopes } from "./scopes.js";
+
+export interface ApplyResult {
+  resourceId: string;
+  action: string;
+  status: "done" | "skipped" | "failed";
+  detail: string;
+}
+
+/** Why apply refuses a plan as a whole (exit 1): nothing was touched. */
+export class PlanRefused extends Error {}
+
+export const APPLY_LOCK = "apply";
+
+/** Whether the plan may be applied now: intact, approved, approval unexpired. Throws PlanRefused. */
+export async function checkApplicable(connection: DuckDBConnection, plan: Plan, now: Date): Promise<string> {
+  const altered = alteredPlan(plan);
+  if (altered) throw new PlanRefused(altered);
+  const approval = await latestApproval(connection, plan.planId);
+  if (!approval) {
+    throw new PlanRefused(`plan ${plan.planId} is not approved: finops approve ${plan.planId} --by NAME`);
+  }
+  if (Date.parse(approval.expiresAt) <= now.getTime()) {
+    throw new PlanRefused(
+      `the approval of plan ${plan.planId} by ${approval.approvedBy} expired at ${approval.expiresAt}: approve it again, or make a new plan`,
+    );
+  }
+  return approval.approvedBy;
+}
+
+/** How many items of each rule one run may act on: a share of the rule's resource type in inventory. */
+async function perRuleCaps(
+  connection: DuckDBConnection,
+  plan: Plan,
+  percent: number,
+): Promise<Map<string, number>> {
+  const caps = new Map<string, number>();
+  const types = new Map<string, { type: string; accounts: Set<string> }>();
+  for (const item of plan.content.items) {
+    const entry = types.get(item.rule) ?? { type: item.resourceType, accounts: new Set() };
+    entry.accounts.add(item.account);
+    types.set(item.rule, entry);
+  }
+  for (const [rule, { type, accounts }] of types) {
+    const reader = await connection.runAndReadAll(
+      `SELECT count(*) AS n FROM resources_current WHERE resource_type = $1 AND list_contains($2::VARCHAR[], account)`,
+      [type, `[${[...accounts].map((a) => `"${a}"`).join(",")}]`],
+    );
+    const population = Number(reader.getRowObjectsJson()[0]?.n ?? 0);
+    caps.set(rule, Math.max(1, Math.floor((population * percent) / 100)));
+  }
+  return caps;
+}
+
+/**
+ * Applies an approved plan: every item is described again and skipped, with the reason, if anything
+ * changed since the plan (state, attachments, tags) or it now carries the protect or exemption tag; each
+ * AWS call sits between two journal rows, so that a crash resumes without acting twice; one apply at a
+ * time (a lock); at most maxActions actions per run and a share of each rule's resources.
+ */
+export async function applyPlan(
+  connection: DuckDBConnection,
+  config: Config,
+  aws: AwsOptions,
+  plan: Plan,
+  options: { now: Date; maxActions: number },
+): Promise<ApplyResult[]> {
+  await checkApplicable(connection, plan, options.now);
+  const runId = `apply-${randomUUID().slice(0, 8)}`;
+  const held = await acquireLock(connection, APPLY_LOCK, runId);
+  if (held) throw new PlanRefused(`another apply is running: ${held}`);
+  const scopes = new Scopes(config, aws);
+  try {
+    const history = await planHistory(connection, plan.planId);
+    const caps = await perRuleCaps(connection, plan, config.remediation.maxPercentPerRule);
+    const actedPerRule = new Map<string, number>();
+    let acted = 0;
+    const results: ApplyResult[] = [];
+    for (const [index, item] of plan.content.items.entries()) {
+      const result = (status: ApplyResult["status"], detail: string): ApplyResult => ({
+        resourceId: item.resourceId,
+        action: item.action,
+        status,
+        detail,
+      });
+      const earlier = history.get(index);
+      if (earlier?.final === "done") {
+        results.push(result("done", "done by an earlier run of this plan"));
+        continue;
+      }
+      if (acted >= options.maxActions) {
+        results.push(
+          result(
+            "skipped",
+            `not attempted: the run's cap of ${options.maxActions} actions is reached; apply again`,
+          ),
+        );
+        continue;
+      }
+      const ruleCap = caps.get(item.rule) ?? 1;
+      if ((actedPerRule.get(item.rule) ?? 0) >= ruleCap) {
+        results.push(
+          result(
+            "skipped",
+            `not attempted: ${item.rule} may act on ${ruleCap} resource(s) per run (${config.remediation.maxPercentPerRule}% of its resource type); apply again`,
+          ),
+        );
+        continue;
+      }
+      const outcome = await applyItem(connection, config, scopes, plan, index, item, earlier, runId);
+      if (outcome.acted) {
+        acted++;
+        actedPerRule.set(item.rule, (actedPerRule.get(item.rule) ?? 0) + 1);
+      }
+      results.push(result(outcome.status, outcome.detail));
+      crashPoint("item");
+    }
+    return results;
+  } finally {
+    scopes.close();
+    await releaseLock(connection, APPLY_LOCK);
+  }
+}
+
+interface ItemOutcome {
+  status: ApplyResult["status"];
+  detail: string;
+  /** Whether this run called AWS to change something (counts against the caps). */
+  acted: boolean;
+}
+
+async function applyItem(
+  connection: DuckDBConnection,
+  config: Config,
+  scopes: Scopes,
+  plan: Plan,
+  index: number,
+  item: PlanItem,
+  earlier: ItemHistory | undefined,
+  runId: string,
+): Promise<ItemOutcome> {
+  const row = { runId, planId: plan.planId, item: index, resourceId: item.resourceId, action: item.action };
+  const finish = async (
+    status: ItemOutcome["status"],
+    detail: string,
+    acted: boolean,
+    after?: Observed | null,
+  ) => {
+    await journal(connection, { ...row, step: ITEM_STEP, status, detail, after });
+    return { status, detail, acted };
+  };
+  const executor = EXECUTORS.get(item.resourceType) as Executor;
+  const target: PlanTarget = planTarget(plan.planId, index, item);
+  let scope: ExecutorScope;
+  let observed: Observed | null;
+  try {
+    scope = await scopes.scope(item.account, item.region);
+    observed = await executor.describe(scope, target);
+  } catch (error) {
+    return finish("failed", `could not describe it: ${(error as Error).message}`, false);
+  }
+
+  // A run that stopped inside this item may have made the call: the resource says whether it did.
+  if (earlier?.interrupted && executor.done(target, observed)) {
+    return finish(
+      "done",
+      "completed by an interrupted earlier run (confirmed on the resource)",
+      false,
+      observed,
+    );
+  }
+  if (observed === null) {
+    return item.action === "mark" || item.action === "unmark" || item.action === "tag"
+      ? finish("skipped", "it no longer exists", false)
+      : finish("done", "already gone", false);
+  }
+  const protect = observed.tags[config.tags.protect];
+  if (protect !== undefined && !["false", "no", "0"].includes(protect.toLowerCase())) {
+    return finish("skipped", `it now carries the protect tag ${config.tags.protect}`, false);
+  }
+  const exemption = (observed.tags[config.tags.exemption] ?? "").replaceAll(" ", "").split(",");
+  if (exemption.includes("*") || exemption.includes(item.rule)) {
+    return finish(
+      "skipped",
+      `it is now exempted (${config.tags.exemption}=${observed.tags[config.tags.exemption]})`,
+      false,
+    );
+  }
+  // Steps an interrupted run completed (a snapshot taken) leave the resource as planned; anything else
+  // that differs was changed by someone since the plan.
+  const changed = changedSince(item.preconditions, observed);
+  if (changed) return finish("skipped", `changed since the plan: ${changed}`, false);
+  const ineligible = executor.ineligible(target, observed);
+  if (ineligible) return finish("skipped", ineligible, false);
+
+  await journal(connection, { ...row, step: ITEM_STEP, status: "started", before: observed });
+  const step: Step = async (name, call, options) => {
+    const previous = earlier?.steps.get(name);
+    if (previous?.status === "done") return previous.result as Awaited<ReturnType<typeof call>>;
+    if (previous?.status === "started" && options?.resumeWith) {
+      const resumed = await options.resumeWith();
+      if (resumed !== null) {
+        await journal(connection, {
+          ...row,
+          step: name,
+          status: "done",
+          detail: "found done on resume",
+          after: resumed,
+        });
+        return resumed;
+      }
+    }
+    await journal(connection, { ...row, step: name, status: "started" });
+    crashPoint("started");
+    let output: Awaited<ReturnType<typeof call>>;
+    try {
+      output = await call();
+    } catch (error) {
+      await journal(connection, { ...row, step: name, status: "failed", detail: (error as Error).message });
+      throw error;
+    }
+    crashPoint("called");
+    // An SDK answer is recorded by its request id (for AWS support); a step's own result as it is.
+    const recorded =
+      output && "$metadata" in output
+        ? { requestId: (output as { $metadata: { requestId?: string } }).$metadata.requestId ?? null }
+        : output;
+    await journal(connection, { ...row, step: name, status: "done", after: recorded });
+    return output;
+  };
+  try {
+    const detail = await executor.act(scope, target, observed, step);
+    const after = await executor.describe(scope, target).catch(() => undefined);
+    return finish("done", detail, true, after);
+  } catch (error) {
+    const destructive = !["mark", "unmark", "tag"].includes(item.action);
+    if (destructive && awsErrorCode(error).endsWith(".NotFound")) {
+      return finish("done", `already gone (${awsErrorCode(error)})`, true, null);
+    }
+    const code = error instanceof Error && error.name !== "Error" ? `${error.name}: ` : "";
+    return finish("failed", `${code}${(error as Error).message}`, true);
+  }
+}

@@ -1,0 +1,51 @@
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { alteredPlan, type Plan } from "./plan.js";
+
+export interface Approval {
+  planId: string;
+  approvedBy: string;
+  approvedAt: string;
+  expiresAt: string;
+}
+
+/** Records who approved which exact plan (its id is its content's hash), until when. */
+export async function approvePlan(
+  connection: DuckDBConnection,
+  plan: Plan,
+  by: string,
+  now: Date,
+  hours: number,
+): Promise<Approval> {
+  const altered = alteredPlan(plan);
+  if (altered) throw new Error(altered);
+  const approval: Approval = {
+    planId: plan.planId,
+    approvedBy: by,
+    approvedAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + hours * 3_600_000).toISOString(),
+  };
+  await connection.run(
+    "INSERT INTO approvals VALUES ($1, $2, CAST($3 AS TIMESTAMP), CAST($4 AS TIMESTAMP))",
+    [approval.planId, approval.approvedBy, approval.approvedAt, approval.expiresAt],
+  );
+  return approval;
+}
+
+/** The plan's latest approval, whether or not it has expired. */
+export async function latestApproval(connection: DuckDBConnection, planId: string): Promise<Approval | null> {
+  const reader = await connection.runAndReadAll(
+    `SELECT approved_by, strftime(approved_at, '%Y-%m-%dT%H:%M:%SZ') AS approved_at,
+       strftime(expires_at, '%Y-%m-%dT%H:%M:%SZ') AS expires_at
+     FROM approvals WHERE plan_id = $1 ORDER BY approved_at DESC LIMIT 1`,
+    [planId],
+  );
+  const row = reader.getRowObjectsJson()[0];
+  return row
+    ? {
+        planId,
+        approvedBy: String(row.approved_by),
+        approvedAt: String(row.approved_at),
+        expiresAt: String(row.expires_at),
+      }
+    : null;
+}

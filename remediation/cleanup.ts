@@ -1,0 +1,41 @@
+import type { DuckDBConnection } from "@duckdb/node-api";
+import type { AwsOptions } from "../collectors/aws.js";
+import type { Config } from "../rules/config.js";
+import { type ApplyResult, applyPlan } from "./apply.js";
+import { approvePlan } from "./approvals.js";
+import { buildPlan, type Plan } from "./plan.js";
+import type { Exclusion } from "./select.js";
+
+/** Who approves what rules.yaml lets the scheduled cleanup apply by itself. */
+export const AUTO_APPROVER = "rules.yaml (approval: auto)";
+
+export interface CleanupRun {
+  /** The rules with approval: auto: planned, approved by the config and applied (unless a dry run). */
+  auto: { plan: Plan; excluded: Exclusion[]; results: ApplyResult[] | null };
+  /** The other rules: planned and stored, waiting for `finops approve`. */
+  waiting: { plan: Plan; excluded: Exclusion[] };
+}
+
+/**
+ * The scheduled cleanup: plan, then apply, for the rules configured with approval: auto; plan only for
+ * the others. The dry run stops after planning: it goes through the same selection and plan as the
+ * real run, which applies exactly the plan it made.
+ */
+export async function runCleanup(
+  connection: DuckDBConnection,
+  config: Config,
+  aws: AwsOptions,
+  options: { now: Date; dryRun: boolean; maxActions?: number },
+): Promise<CleanupRun> {
+  const auto = await buildPlan(connection, config, aws, { approval: "auto" }, options.now);
+  const waiting = await buildPlan(connection, config, aws, { approval: "manual" }, options.now);
+  let results: ApplyResult[] | null = null;
+  if (!options.dryRun && auto.plan.content.items.length) {
+    await approvePlan(connection, auto.plan, AUTO_APPROVER, options.now, config.remediation.approvalHours);
+    results = await applyPlan(connection, config, aws, auto.plan, {
+      now: options.now,
+      maxActions: options.maxActions ?? config.remediation.maxActions,
+    });
+  }
+  return { auto: { ...auto, results }, waiting };
+}

@@ -1,0 +1,98 @@
+import type { EC2Client } from "@aws-sdk/client-ec2";
+import type { Action } from "../rules/rule-kind.js";
+
+/** What an executor acts with: the plan's action, or the grace-period tagging around it. */
+export type StepAction = Exclude<Action, "notify"> | "mark" | "unmark";
+
+/** A resource as described live: what preconditions compare. */
+export interface Observed {
+  state: string | null;
+  /** What the resource is attached to, or what is attached to it (instance ids, volume ids), sorted. */
+  attachments: string[];
+  tags: Record<string, string>;
+}
+
+/** One item of a plan, as the executors see it. */
+export interface PlanTarget {
+  planId: string;
+  item: number;
+  account: string;
+  region: string;
+  resourceId: string;
+  resourceType: string;
+  action: StepAction;
+  rule: string;
+  /** For mark: the tag value to set (rule:action@date); for unmark: the tag to remove. */
+  markTag: string;
+  markValue: string | null;
+}
+
+/** The AWS access of one account and region: one EC2 client, shared by the items there. */
+export interface ExecutorScope {
+  account: string;
+  region: string;
+  ec2: EC2Client;
+}
+
+/**
+ * Runs one AWS call between two journal rows (started, then done or failed). On a resumed run, `step`
+ * returns the result recorded by the run that completed it, without calling again.
+ */
+export type Step = <T extends object | undefined>(
+  name: string,
+  call: () => Promise<T>,
+  options?: { resumeWith?: () => Promise<T | null> },
+) => Promise<T>;
+
+/**
+ * Everything finops can do to one resource type. Adding a type is adding one file that implements
+ * this and a line in executors/index.ts.
+ */
+export interface Executor {
+  resourceType: string;
+  /** The IAM read actions describe and the snapshot wait call (for `iam-policy`). */
+  readActions: readonly string[];
+  /** The actions it supports, and the IAM write actions each one calls (for `iam-policy`). */
+  actions: Partial<Record<StepAction, readonly string[]>>;
+  /** The resource now, or null when it no longer exists. */
+  describe(scope: ExecutorScope, target: PlanTarget): Promise<Observed | null>;
+  /** Why the action cannot apply to the resource as observed (null: it can). */
+  ineligible(target: PlanTarget, observed: Observed): string | null;
+  /** EC2's DryRun permission check: null when allowed, else AWS's reason. */
+  dryRun(scope: ExecutorScope, target: PlanTarget): Promise<string | null>;
+  /** Performs the action, each AWS call inside `step`; returns a one-line detail. */
+  act(scope: ExecutorScope, target: PlanTarget, observed: Observed, step: Step): Promise<string>;
+  /** Whether the action's effect is already there (a resumed run's check before acting again). */
+  done(target: PlanTarget, observed: Observed | null): boolean;
+}
+
+/** How preconditions differ from what is observed now, or null when they match. */
+export function changedSince(planned: Observed, now: Observed): string | null {
+  if (planned.state !== now.state) return `state changed: ${planned.state} → ${now.state}`;
+  if (planned.attachments.join(",") !== now.attachments.join(",")) {
+    return `attachments changed: [${planned.attachments.join(", ")}] → [${now.attachments.join(", ")}]`;
+  }
+  const keys = new Set([...Object.keys(planned.tags), ...Object.keys(now.tags)]);
+  for (const key of [...keys].sort()) {
+    if (planned.tags[key] !== now.tags[key]) {
+      return `tag ${key} changed: ${planned.tags[key] ?? "(none)"} → ${now.tags[key] ?? "(none)"}`;
+    }
+  }
+  return null;
+}
+
+/** The error name the AWS SDK gives an API error (its error code). */
+export function awsErrorCode(error: unknown): string {
+  return error instanceof Error ? error.name : "";
+}
+
+/** Runs an EC2 call with DryRun: DryRunOperation means it would have been allowed. */
+export async function ec2DryRun(call: () => Promise<unknown>): Promise<string | null> {
+  try {
+    await call();
+    return "the DryRun call succeeded without the DryRunOperation answer";
+  } catch (error) {
+    if (awsErrorCode(error) === "DryRunOperation") return null;
+    return `${awsErrorCode(error)}: ${(error as Error).message}`;
+  }
+}

@@ -1,0 +1,74 @@
+import {
+  DescribeInstancesCommand,
+  StopInstancesCommand,
+  TerminateInstancesCommand,
+} from "@aws-sdk/client-ec2";
+import { awsErrorCode, type Executor, ec2DryRun } from "../executor.js";
+import { actOnTags, ec2Tags, TAG_IAM_ACTIONS, tagDryRun, tagsDone } from "./ec2-tags.js";
+
+const GONE = new Set(["terminated", "shutting-down"]);
+
+export const ec2Instance: Executor = {
+  resourceType: "ec2:instance",
+  readActions: ["ec2:DescribeInstances"],
+  actions: { ...TAG_IAM_ACTIONS, stop: ["ec2:StopInstances"], terminate: ["ec2:TerminateInstances"] },
+
+  async describe(scope, target) {
+    try {
+      const page = await scope.ec2.send(new DescribeInstancesCommand({ InstanceIds: [target.resourceId] }));
+      const instance = page.Reservations?.flatMap((r) => r.Instances ?? [])[0];
+      if (!instance || instance.State?.Name === "terminated") return null;
+      return {
+        state: instance.State?.Name ?? null,
+        attachments: (instance.BlockDeviceMappings ?? [])
+          .flatMap((m) => (m.Ebs?.VolumeId ? [m.Ebs.VolumeId] : []))
+          .sort(),
+        tags: ec2Tags(instance.Tags),
+      };
+    } catch (error) {
+      if (awsErrorCode(error) === "InvalidInstanceID.NotFound") return null;
+      throw error;
+    }
+  },
+
+  ineligible(target, observed) {
+    if (target.action === "stop" && observed.state !== "running")
+      return `instance is ${observed.state}, not running`;
+    if (target.action === "terminate" && GONE.has(observed.state ?? ""))
+      return `instance is ${observed.state}`;
+    return null;
+  },
+
+  dryRun(scope, target) {
+    const ids = [target.resourceId];
+    return ec2DryRun(() => {
+      const tags = tagDryRun(scope, target);
+      if (tags) return tags;
+      if (target.action === "stop")
+        return scope.ec2.send(new StopInstancesCommand({ InstanceIds: ids, DryRun: true }));
+      return scope.ec2.send(new TerminateInstancesCommand({ InstanceIds: ids, DryRun: true }));
+    });
+  },
+
+  async act(scope, target, _observed, step) {
+    const tagged = await actOnTags(scope, target, step);
+    if (tagged) return tagged;
+    const ids = [target.resourceId];
+    if (target.action === "stop") {
+      await step("stop-instances", () => scope.ec2.send(new StopInstancesCommand({ InstanceIds: ids })));
+      return "stopped";
+    }
+    await step("terminate-instances", () =>
+      scope.ec2.send(new TerminateInstancesCommand({ InstanceIds: ids })),
+    );
+    return "terminated";
+  },
+
+  done(target, observed) {
+    const tags = tagsDone(target, observed);
+    if (tags !== undefined) return tags;
+    if (observed === null) return true;
+    if (target.action === "stop") return observed.state === "stopped" || observed.state === "stopping";
+    return GONE.has(observed.state ?? "");
+  },
+};

@@ -1,0 +1,29 @@
+import type { Executor, StepAction } from "../executor.js";
+import { ebsSnapshot } from "./ebs-snapshot.js";
+import { ebsVolume } from "./ebs-volume.js";
+import { ec2Instance } from "./ec2-instance.js";
+import { elasticIp } from "./elastic-ip.js";
+
+/** Every executor, by the resource type it acts on. */
+export const EXECUTORS: ReadonlyMap<string, Executor> = new Map(
+  [ec2Instance, ebsVolume, ebsSnapshot, elasticIp].map((e) => [e.resourceType, e]),
+);
+
+/** Every IAM write action the executors call: the remediator role's policy. */
+export function remediatorActions(): string[] {
+  const actions = new Set<string>();
+  for (const executor of EXECUTORS.values()) {
+    for (const list of Object.values(executor.actions) as (readonly string[])[])
+      for (const a of list) actions.add(a);
+  }
+  return [...actions].sort();
+}
+
+/** Every IAM read action the executors call to describe resources before and after acting. */
+export function remediatorReadActions(): string[] {
+  return [...new Set([...EXECUTORS.values()].flatMap((e) => e.readActions))].sort();
+}
+
+export function supports(resourceType: string, action: StepAction): boolean {
+  return EXECUTORS.get(resourceType)?.actions[action] !== undefined;
+}

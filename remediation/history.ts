@@ -1,0 +1,55 @@
+import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
+
+/** One action of the remediation journal, as `finops history --json` shows it. */
+export interface HistoryEntry {
+  planId: string;
+  runId: string;
+  resourceId: string;
+  action: string;
+  status: string;
+  approvedBy: string | null;
+  startedAt: string;
+  finishedAt: string;
+  detail: string | null;
+  before: unknown;
+  after: unknown;
+}
+
+/** Every item outcome of every apply run, oldest first, with who approved the plan it ran. */
+export async function remediationHistory(
+  connection: DuckDBConnection,
+  planId?: string,
+): Promise<HistoryEntry[]> {
+  const params: DuckDBValue[] = [];
+  if (planId) params.push(planId);
+  const reader = await connection.runAndReadAll(
+    `WITH items AS (
+       SELECT run_id, plan_id, item, min(at) AS started_at, max(seq) AS last_seq,
+         arg_min(before_state, seq) FILTER (WHERE before_state IS NOT NULL) AS before_state
+       FROM journal ${planId ? "WHERE plan_id = $1" : ""}
+       GROUP BY run_id, plan_id, item
+     )
+     SELECT i.plan_id, i.run_id, j.resource_id, j.action, j.status, j.detail,
+       strftime(i.started_at, '%Y-%m-%dT%H:%M:%SZ') AS started_at, strftime(j.at, '%Y-%m-%dT%H:%M:%SZ') AS finished_at,
+       i.before_state::VARCHAR AS before_state, j.after_state::VARCHAR AS after_state,
+       (SELECT arg_max(a.approved_by, a.approved_at) FROM approvals a
+        WHERE a.plan_id = i.plan_id AND a.approved_at <= i.started_at) AS approved_by
+     FROM items i JOIN journal j ON j.seq = i.last_seq
+     ORDER BY i.started_at, i.plan_id, i.item`,
+    params,
+  );
+  return reader.getRowObjectsJson().map((row) => ({
+    planId: String(row.plan_id),
+    runId: String(row.run_id),
+    resourceId: String(row.resource_id),
+    action: String(row.action),
+    // The last row of an item a run did not finish is a started one: the run stopped there.
+    status: String(row.status) === "started" ? "interrupted" : String(row.status),
+    approvedBy: row.approved_by === null ? null : String(row.approved_by),
+    startedAt: String(row.started_at),
+    finishedAt: String(row.finished_at),
+    detail: row.detail === null ? null : String(row.detail),
+    before: row.before_state === null ? null : JSON.parse(String(row.before_state)),
+    after: row.after_state === null ? null : JSON.parse(String(row.after_state)),
+  }));
+}
