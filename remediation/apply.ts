@@ -83,7 +83,7 @@ export async function applyPlan(
   plan: Plan,
   options: { now: Date; maxActions: number },
 ): Promise<ApplyResult[]> {
-  await checkApplicable(connection, plan, options.now);
+  const approvedBy = await checkApplicable(connection, plan, options.now);
   const runId = `apply-${randomUUID().slice(0, 8)}`;
   const held = await acquireLock(connection, APPLY_LOCK, runId);
   if (held) throw new PlanRefused(`another apply is running: ${held}`);
@@ -125,7 +125,10 @@ export async function applyPlan(
         );
         continue;
       }
-      const outcome = await applyItem(connection, config, scopes, plan, index, item, earlier, runId);
+      const outcome = await applyItem(connection, config, scopes, plan, index, item, earlier, {
+        runId,
+        approvedBy,
+      });
       if (outcome.acted) {
         acted++;
         actedPerRule.set(item.rule, (actedPerRule.get(item.rule) ?? 0) + 1);
@@ -155,9 +158,9 @@ async function applyItem(
   index: number,
   item: PlanItem,
   earlier: ItemHistory | undefined,
-  runId: string,
+  run: { runId: string; approvedBy: string },
 ): Promise<ItemOutcome> {
-  const row = { runId, planId: plan.planId, item: index, resourceId: item.resourceId, action: item.action };
+  const row = { ...run, planId: plan.planId, item: index, resourceId: item.resourceId, action: item.action };
   const finish = async (
     status: ItemOutcome["status"],
     detail: string,

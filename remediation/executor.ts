@@ -54,6 +54,8 @@ export interface Executor {
   readActions: readonly string[];
   /** The actions it supports, and the IAM write actions each one calls (for `iam-policy`). */
   actions: Partial<Record<StepAction, readonly string[]>>;
+  /** How this type is removed when a rule asks to remove it (the expired rule's terminate). */
+  removeAction: StepAction;
   /** The resource now, or null when it no longer exists. */
   describe(scope: ExecutorScope, target: PlanTarget): Promise<Observed | null>;
   /** Why the action cannot apply to the resource as observed (null: it can). */

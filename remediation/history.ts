@@ -15,7 +15,7 @@ export interface HistoryEntry {
   after: unknown;
 }
 
-/** Every item outcome of every apply run, oldest first, with who approved the plan it ran. */
+/** Every item outcome of every apply run, oldest first, with who approved the plan the run applied. */
 export async function remediationHistory(
   connection: DuckDBConnection,
   planId?: string,
@@ -24,16 +24,14 @@ export async function remediationHistory(
   if (planId) params.push(planId);
   const reader = await connection.runAndReadAll(
     `WITH items AS (
-       SELECT run_id, plan_id, item, min(at) AS started_at, max(seq) AS last_seq,
+       SELECT run_id, plan_id, item, min(logged_at) AS started_at, max(seq) AS last_seq,
          arg_min(before_state, seq) FILTER (WHERE before_state IS NOT NULL) AS before_state
        FROM journal ${planId ? "WHERE plan_id = $1" : ""}
        GROUP BY run_id, plan_id, item
      )
      SELECT i.plan_id, i.run_id, j.resource_id, j.action, j.status, j.detail,
-       strftime(i.started_at, '%Y-%m-%dT%H:%M:%SZ') AS started_at, strftime(j.at, '%Y-%m-%dT%H:%M:%SZ') AS finished_at,
-       i.before_state::VARCHAR AS before_state, j.after_state::VARCHAR AS after_state,
-       (SELECT arg_max(a.approved_by, a.approved_at) FROM approvals a
-        WHERE a.plan_id = i.plan_id AND a.approved_at <= i.started_at) AS approved_by
+       strftime(i.started_at, '%Y-%m-%dT%H:%M:%SZ') AS started_at, strftime(j.logged_at, '%Y-%m-%dT%H:%M:%SZ') AS finished_at,
+       i.before_state::VARCHAR AS before_state, j.after_state::VARCHAR AS after_state, j.approved_by
      FROM items i JOIN journal j ON j.seq = i.last_seq
      ORDER BY i.started_at, i.plan_id, i.item`,
     params,

@@ -8,6 +8,7 @@ export const ITEM_STEP = "item";
 export interface JournalRow {
   runId: string;
   planId: string;
+  approvedBy: string;
   item: number;
   step: string;
   resourceId: string;
@@ -47,11 +48,13 @@ export function crashPoint(point: "started" | "called" | "item"): void {
 /** Appends one row; each is committed on its own, so that it survives a crash right after. */
 export async function journal(connection: DuckDBConnection, row: JournalRow): Promise<void> {
   await connection.run(
-    `INSERT INTO journal (run_id, plan_id, item, step, resource_id, action, status, detail, before_state, after_state, at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now()::TIMESTAMP)`,
+    `INSERT INTO journal (run_id, plan_id, approved_by, item, step, resource_id, action, status, detail, before_state,
+       after_state, logged_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now()::TIMESTAMP)`,
     [
       row.runId,
       row.planId,
+      row.approvedBy,
       row.item,
       row.step,
       row.resourceId,

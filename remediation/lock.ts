@@ -23,7 +23,7 @@ export async function acquireLock(
 ): Promise<string | null> {
   return inTransaction(connection, async () => {
     const reader = await connection.runAndReadAll(
-      "SELECT holder, pid, host, strftime(acquired_at, '%Y-%m-%dT%H:%M:%SZ') AS at FROM locks WHERE name = $1",
+      "SELECT holder, pid, host, strftime(acquired_at, '%Y-%m-%dT%H:%M:%SZ') AS since FROM locks WHERE name = $1",
       [name],
     );
     const held = reader.getRowObjectsJson()[0];
@@ -31,7 +31,7 @@ export async function acquireLock(
       const pid = Number(held.pid);
       const sameHost = String(held.host) === hostname();
       if (!sameHost || (pid !== process.pid && alive(pid))) {
-        return `${name} is held by ${held.holder} (pid ${pid} on ${held.host}) since ${held.at}`;
+        return `${name} is held by ${held.holder} (pid ${pid} on ${held.host}) since ${held.since}`;
       }
       await connection.run("DELETE FROM locks WHERE name = $1", [name]);
     }

@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Config } from "../rules/config.js";
 import type { StepAction } from "./executor.js";
-import { supports } from "./executors/index.js";
+import { actionFor, supports } from "./executors/index.js";
 
 /** Which findings a plan covers. */
 export interface PlanFilter {
@@ -125,7 +125,11 @@ export async function selectCandidates(
       approval: rule.approval,
       markValue,
     });
-    const step = f.action as StepAction;
+    const step = actionFor(f.resourceType, f.action as StepAction);
+    if (step === null) {
+      exclude(`no executor can ${f.action} a ${f.resourceType}`);
+      continue;
+    }
     const kind = rule.kind ?? rule.id;
     const mark = parseMark(f.mark);
     let chosen: Candidate | null = null;
@@ -137,16 +141,16 @@ export async function selectCandidates(
     } else if (mark && mark.rule !== f.rule) {
       exclude(`marked by rule ${mark.rule} (${f.mark}): one mark at a time`);
       continue;
-    } else if (mark && mark.action === f.action && mark.due <= today) {
+    } else if (mark && mark.action === step && mark.due <= today) {
       chosen = candidate(step, null, `${f.reason} (marked ${f.mark}: due)`);
-    } else if (mark && mark.action === f.action) {
+    } else if (mark && mark.action === step) {
       exclude(`marked for ${mark.action} on ${mark.due}: not due yet`);
       continue;
     } else {
       chosen = candidate(
         "mark",
-        `${f.rule}:${f.action}@${due}`,
-        `${f.reason}: marked for ${f.action} on ${due}, the team is told first`,
+        `${f.rule}:${step}@${due}`,
+        `${f.reason}: marked for ${step} on ${due}, the team is told first`,
       );
     }
     if (!supports(chosen.resourceType, chosen.action)) {

@@ -280,6 +280,8 @@ const MIGRATIONS: Migration[] = [
         seq BIGINT PRIMARY KEY DEFAULT nextval('journal_seq'),
         run_id VARCHAR NOT NULL,
         plan_id VARCHAR NOT NULL,
+        -- Who approved the plan this run applies (the approval it checked).
+        approved_by VARCHAR NOT NULL,
         item INTEGER NOT NULL,
         step VARCHAR NOT NULL,
         resource_id VARCHAR NOT NULL,
@@ -288,7 +290,7 @@ const MIGRATIONS: Migration[] = [
         detail VARCHAR,
         before_state JSON,
         after_state JSON,
-        at TIMESTAMP NOT NULL
+        logged_at TIMESTAMP NOT NULL
       );
 
       -- One row per held lock; a lock whose holder process is gone is taken over.

@@ -5,6 +5,7 @@ import { actOnTags, ec2Tags, TAG_IAM_ACTIONS, tagDryRun, tagsDone } from "./ec2-
 export const ebsSnapshot: Executor = {
   resourceType: "ec2:snapshot",
   readActions: ["ec2:DescribeSnapshots"],
+  removeAction: "delete",
   actions: { ...TAG_IAM_ACTIONS, delete: ["ec2:DeleteSnapshot"] },
 
   async describe(scope, target) {

@@ -42,6 +42,7 @@ async function waitForSnapshot(scope: ExecutorScope, snapshotId: string): Promis
 export const ebsVolume: Executor = {
   resourceType: "ec2:volume",
   readActions: ["ec2:DescribeVolumes", "ec2:DescribeSnapshots"],
+  removeAction: "snapshot-and-delete",
   actions: {
     ...TAG_IAM_ACTIONS,
     delete: ["ec2:DeleteVolume"],

@@ -11,6 +11,7 @@ const GONE = new Set(["terminated", "shutting-down"]);
 export const ec2Instance: Executor = {
   resourceType: "ec2:instance",
   readActions: ["ec2:DescribeInstances"],
+  removeAction: "terminate",
   actions: { ...TAG_IAM_ACTIONS, stop: ["ec2:StopInstances"], terminate: ["ec2:TerminateInstances"] },
 
   async describe(scope, target) {

@@ -5,6 +5,7 @@ import { actOnTags, ec2Tags, TAG_IAM_ACTIONS, tagDryRun, tagsDone } from "./ec2-
 export const elasticIp: Executor = {
   resourceType: "ec2:elastic-ip",
   readActions: ["ec2:DescribeAddresses"],
+  removeAction: "release",
   actions: { ...TAG_IAM_ACTIONS, release: ["ec2:ReleaseAddress"] },
 
   async describe(scope, target) {

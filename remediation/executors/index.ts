@@ -27,3 +27,15 @@ export function remediatorReadActions(): string[] {
 export function supports(resourceType: string, action: StepAction): boolean {
   return EXECUTORS.get(resourceType)?.actions[action] !== undefined;
 }
+
+/**
+ * The action to take for a rule's action on a type: the action itself where the type supports it, else
+ * for a removal (terminate, delete) the type's own way of removing (a volume is snapshotted and deleted,
+ * an address released); null when the type has no executor for it.
+ */
+export function actionFor(resourceType: string, action: StepAction): StepAction | null {
+  const executor = EXECUTORS.get(resourceType);
+  if (!executor) return null;
+  if (executor.actions[action] !== undefined) return action;
+  return action === "terminate" || action === "delete" ? executor.removeAction : null;
+}

@@ -1,0 +1,419 @@
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, beforeEach, describe, test } from "node:test";
+import {
+  AllocateAddressCommand,
+  AttachVolumeCommand,
+  CreateSnapshotCommand,
+  CreateTagsCommand,
+  CreateVolumeCommand,
+  DescribeAddressesCommand,
+  DescribeInstancesCommand,
+  DescribeSnapshotsCommand,
+  DescribeVolumesCommand,
+  EC2Client,
+  RunInstancesCommand,
+  type Tag,
+} from "@aws-sdk/client-ec2";
+import { openStore } from "../store/database.js";
+import { type CliResult, runFinops } from "./helpers/cli.js";
+import { type CountingProxy, startCountingProxy } from "./helpers/counting-proxy.js";
+import { type Moto, startMoto } from "./helpers/moto.js";
+import { tempDir } from "./helpers/project.js";
+
+const REGION = "us-east-1";
+const credentials = { accessKeyId: "testing", secretAccessKey: "testing" };
+const NOW = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 19).concat("Z");
+const LATER = new Date(Date.parse(NOW) + 25 * 3_600_000).toISOString().slice(0, 19).concat("Z");
+const MARK = "finops:marked-for";
+
+const CONFIG = `
+tags:
+  required: []
+remediation:
+  graceDays: 0
+  maxPercentPerRule: 100
+rules:
+  - id: expired
+    approval: auto
+  - id: unattached-volume
+    params: { minDays: 0 }
+  - id: unassociated-eip
+  # moto's own AMIs come with snapshots of this account: only the test's are dropped.
+  - id: drop-snapshot
+    kind: sql
+    action: delete
+    params:
+      query: >-
+        SELECT account, resource_id, 'no longer needed' AS reason FROM resources_current
+        WHERE resource_type = 'ec2:snapshot' AND tag_value_exact(tags, 'drop-me') = 'yes'
+  - id: stop-me
+    kind: sql
+    action: stop
+    params:
+      query: >-
+        SELECT account, resource_id, 'its owner asked for it to be stopped' AS reason FROM resources_current
+        WHERE resource_type = 'ec2:instance' AND state = 'running' AND tag_value_exact(tags, 'stop-me') = 'yes'
+`;
+
+interface PlanJson {
+  planId: string;
+  items: { resourceId: string; action: string; rule: string; markValue: string | null }[];
+  excluded: { resourceId: string; why: string }[];
+}
+interface ApplyJson {
+  planId: string;
+  results: { resourceId: string; action: string; status: string; detail: string }[];
+}
+
+describe("remediation against moto: plan, approve, apply, journal", () => {
+  const dir = tempDir();
+  let db = "";
+  let fresh = 0;
+  const config = join(dir.path, "rules.yaml");
+  let moto: Moto;
+  let proxy: CountingProxy;
+  let ec2: EC2Client;
+
+  const finops = (args: string[], env: Record<string, string> = {}) =>
+    runFinops(
+      [...args, "--db", db, "--config", config, "--endpoint-url", proxy.endpoint, "--regions", REGION],
+      env,
+    );
+  const json = <T>(result: CliResult): T => {
+    assert.equal(result.code, 0, result.stderr);
+    return JSON.parse(result.stdout) as T;
+  };
+  /** Collects inventory, analyzes, and plans: what a scheduled run does before approval. */
+  const plan = async (...rules: string[]): Promise<PlanJson> => {
+    json(await finops(["collect", "--only", "inventory", "--now", NOW, "--json"]));
+    json(await finops(["analyze", "--now", NOW, "--json"]));
+    return json<PlanJson>(
+      await finops(["plan", "--json", "--now", NOW, ...rules.flatMap((r) => ["--rule", r])]),
+    );
+  };
+  const approve = async (planId: string, at = NOW) =>
+    assert.equal((await finops(["approve", planId, "--by", "alice", "--now", at])).code, 0);
+  const apply = (planId: string, env: Record<string, string> = {}, at = NOW) =>
+    finops(["apply", planId, "--json", "--now", at], env);
+  /** Mutating EC2 calls finops really sent (not its DryRun checks), by action and resource. */
+  const calls = (action: string, resourceId: string) =>
+    proxy.requests.filter(
+      (r) =>
+        r.body.includes(`Action=${action}&`) &&
+        !r.body.includes("DryRun=true") &&
+        r.body.includes(encodeURIComponent(resourceId)),
+    ).length;
+
+  const tags = (pairs: Record<string, string>): Tag[] =>
+    Object.entries(pairs).map(([Key, Value]) => ({ Key, Value }));
+  const instance = async (pairs: Record<string, string>) => {
+    const run = await ec2.send(
+      new RunInstancesCommand({
+        ImageId: "ami-12c6146b",
+        InstanceType: "t3.micro",
+        MinCount: 1,
+        MaxCount: 1,
+        TagSpecifications: [{ ResourceType: "instance", Tags: tags({ team: "platform", ...pairs }) }],
+      }),
+    );
+    return run.Instances?.[0]?.InstanceId as string;
+  };
+  const volume = async (pairs: Record<string, string> = {}) =>
+    (
+      await ec2.send(
+        new CreateVolumeCommand({
+          AvailabilityZone: `${REGION}a`,
+          Size: 8,
+          TagSpecifications: [{ ResourceType: "volume", Tags: tags({ team: "data", ...pairs }) }],
+        }),
+      )
+    ).VolumeId as string;
+  const instanceState = async (id: string) =>
+    (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations?.[0]?.Instances?.[0]
+      ?.State?.Name;
+  const exists = async (describe: () => Promise<unknown[] | undefined>) => {
+    try {
+      return ((await describe()) ?? []).length > 0;
+    } catch {
+      return false;
+    }
+  };
+  const volumeExists = (id: string) =>
+    exists(async () => (await ec2.send(new DescribeVolumesCommand({ VolumeIds: [id] }))).Volumes);
+  const tagOf = async (id: string, key: string) =>
+    (
+      await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))
+    ).Reservations?.[0]?.Instances?.[0]?.Tags?.find((t) => t.Key === key)?.Value;
+
+  // Each test starts from an empty moto and database: what one test leaves must not be planned by the next.
+  beforeEach(async () => {
+    await fetch(`${moto.endpoint}/moto-api/reset`, { method: "POST" });
+    db = join(dir.path, `finops-${++fresh}.duckdb`);
+  });
+
+  before(async () => {
+    moto = await startMoto();
+    proxy = await startCountingProxy(moto.endpoint);
+    ec2 = new EC2Client({ region: REGION, endpoint: moto.endpoint, credentials });
+    writeFileSync(config, CONFIG);
+  });
+  after(async () => {
+    ec2?.destroy();
+    await proxy?.close();
+    await moto?.stop();
+    dir.remove();
+  });
+
+  test("each action changes moto: marked first, acted on when due; protected, exempted and changed resources untouched", async () => {
+    const expired = await instance({ "expires-at": "2020-01-01" });
+    const stop = await instance({ "stop-me": "yes" });
+    const protectedOne = await instance({ "stop-me": "yes", "finops:protect": "true" });
+    const exempt = await instance({ "stop-me": "yes", "finops:ignore": "*" });
+    const free = await volume({ project: "atlas" });
+    const changing = await volume();
+    const address = (await ec2.send(new AllocateAddressCommand({ Domain: "vpc" }))).AllocationId as string;
+    const source = await volume();
+    const snapshot = (
+      await ec2.send(
+        new CreateSnapshotCommand({
+          VolumeId: source,
+          TagSpecifications: [{ ResourceType: "snapshot", Tags: tags({ "drop-me": "yes" }) }],
+        }),
+      )
+    ).SnapshotId as string;
+    // The snapshot's volume stays, attached: only the snapshot goes.
+    await ec2.send(
+      new AttachVolumeCommand({ VolumeId: source, InstanceId: protectedOne, Device: "/dev/sdf" }),
+    );
+
+    // First run: the expired instance goes at once; every other destructive action is a mark first.
+    const first = await plan();
+    const byResource = new Map(first.items.map((i) => [i.resourceId, i]));
+    assert.equal(byResource.get(expired)?.action, "terminate");
+    for (const id of [stop, free, changing, address, snapshot]) {
+      assert.equal(byResource.get(id)?.action, "mark", id);
+    }
+    assert.match(byResource.get(stop)?.markValue ?? "", /^stop-me:stop@\d{4}-\d{2}-\d{2}$/);
+    assert.match(byResource.get(free)?.markValue ?? "", /^unattached-volume:snapshot-and-delete@/);
+    assert.ok(!byResource.has(protectedOne) && !byResource.has(exempt));
+    assert.match(first.excluded.find((e) => e.resourceId === protectedOne)?.why ?? "", /protected/);
+    assert.equal(calls("TerminateInstances", expired), 0, "plan changes nothing");
+    assert.equal(calls("CreateTags", stop), 0, "plan changes nothing");
+
+    await approve(first.planId);
+    const applied = json<ApplyJson>(await apply(first.planId));
+    assert.deepEqual(
+      applied.results.map((r) => r.status),
+      first.items.map(() => "done"),
+    );
+    assert.ok(["shutting-down", "terminated"].includes((await instanceState(expired)) ?? ""));
+    assert.equal(calls("TerminateInstances", expired), 1);
+    assert.match((await tagOf(stop, MARK)) ?? "", /^stop-me:stop@/);
+
+    // Second run: the marks are due (graceDays 0) and the rules still match: the actions themselves.
+    const second = await plan();
+    const actions = Object.fromEntries(second.items.map((i) => [i.resourceId, i.action]));
+    assert.deepEqual(actions, {
+      [stop]: "stop",
+      [free]: "snapshot-and-delete",
+      [changing]: "snapshot-and-delete",
+      [address]: "release",
+      [snapshot]: "delete",
+    });
+    // Between plan and apply: a volume gets attached, the address gets protected.
+    await ec2.send(
+      new AttachVolumeCommand({ VolumeId: changing, InstanceId: protectedOne, Device: "/dev/sdg" }),
+    );
+    await ec2.send(new CreateTagsCommand({ Resources: [address], Tags: tags({ "finops:protect": "true" }) }));
+    await approve(second.planId);
+    const results = Object.fromEntries(
+      json<ApplyJson>(await apply(second.planId)).results.map((r) => [r.resourceId, r]),
+    );
+    assert.equal(results[stop]?.status, "done");
+    assert.ok(["stopping", "stopped"].includes((await instanceState(stop)) ?? ""));
+    assert.equal(results[free]?.status, "done");
+    assert.equal(await volumeExists(free), false);
+    const kept = (
+      await ec2.send(
+        new DescribeSnapshotsCommand({ Filters: [{ Name: "tag:finops:source-volume", Values: [free] }] }),
+      )
+    ).Snapshots;
+    assert.equal(kept?.length, 1, "one snapshot of the deleted volume");
+    assert.equal(kept?.[0]?.State, "completed");
+    assert.equal(
+      kept?.[0]?.Tags?.find((t) => t.Key === "project")?.Value,
+      "atlas",
+      "the volume's tags are kept",
+    );
+    assert.equal(results[changing]?.status, "skipped");
+    assert.match(
+      results[changing]?.detail ?? "",
+      /changed since the plan: state changed: available → in-use/,
+    );
+    assert.equal(await volumeExists(changing), true);
+    assert.equal(results[address]?.status, "skipped");
+    assert.match(results[address]?.detail ?? "", /protect/);
+    assert.equal(
+      (await ec2.send(new DescribeAddressesCommand({ AllocationIds: [address] }))).Addresses?.length,
+      1,
+    );
+    assert.equal(results[snapshot]?.status, "done");
+    assert.equal(
+      await exists(
+        async () => (await ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: [snapshot] }))).Snapshots,
+      ),
+      false,
+    );
+    // Protected and exempted instances were never touched.
+    assert.equal(await instanceState(protectedOne), "running");
+    assert.equal(await instanceState(exempt), "running");
+    for (const id of [protectedOne, exempt]) {
+      assert.equal(calls("StopInstances", id) + calls("CreateTags", id), 0);
+    }
+
+    const history = json<{ planId: string; resourceId: string; status: string; approvedBy: string }[]>(
+      await finops(["history", "--json", "--plan", second.planId]),
+    );
+    assert.equal(history.length, second.items.length);
+    assert.ok(history.every((h) => h.approvedBy === "alice"));
+    assert.equal(history.find((h) => h.resourceId === stop)?.status, "done");
+  });
+
+  test("an unapproved, expired or edited plan is refused, and nothing is touched", async () => {
+    const id = await instance({ "expires-at": "2021-06-01" });
+    const planned = await plan("expired");
+    assert.deepEqual(
+      planned.items.map((i) => i.resourceId),
+      [id],
+    );
+    const unapproved = await apply(planned.planId);
+    assert.equal(unapproved.code, 1);
+    assert.match(unapproved.stderr, /not approved/);
+
+    await approve(planned.planId, NOW);
+    const expired = await apply(planned.planId, {}, LATER);
+    assert.equal(expired.code, 1);
+    assert.match(expired.stderr, /expired at/);
+
+    const store = await openStore(db);
+    await store.connection.run(
+      `UPDATE plans SET content = replace(content::VARCHAR, '"terminate"', '"stop"')::JSON WHERE plan_id = $1`,
+      [planned.planId],
+    );
+    store.close();
+    const edited = await apply(planned.planId);
+    assert.equal(edited.code, 1);
+    assert.match(edited.stderr, /altered/);
+    assert.equal((await finops(["approve", planned.planId, "--by", "mallory", "--now", NOW])).code, 1);
+    assert.equal(calls("TerminateInstances", id) + calls("StopInstances", id), 0);
+    assert.equal(await instanceState(id), "running");
+  });
+
+  test("two applies at once: one acts, the other is refused", async () => {
+    const ids = [
+      await instance({ "expires-at": "2022-01-01" }),
+      await instance({ "expires-at": "2022-01-01" }),
+    ];
+    const planned = await plan("expired");
+    assert.deepEqual(planned.items.map((i) => i.resourceId).sort(), [...ids].sort());
+    await approve(planned.planId);
+    const [a, b] = await Promise.all([apply(planned.planId), apply(planned.planId)]);
+    assert.deepEqual([a.code, b.code].sort(), [0, 1]);
+    const refused = a.code === 1 ? a : b;
+    assert.match(refused.stderr, /in use by another process|another apply is running/);
+    for (const id of ids) assert.equal(calls("TerminateInstances", id), 1);
+  });
+
+  for (const crash of ["started:1", "called:1", "item:1", "called:3", "started:4", "called:4"]) {
+    test(`a crash (${crash}) in the middle of a plan: the re-run completes it, every action exactly once`, async () => {
+      // The volume is marked by an earlier plan, so that its snapshot-and-delete comes last (steps 3 and 4).
+      const vol = await volume();
+      const marking = await plan("unattached-volume");
+      assert.deepEqual(
+        marking.items.map((i) => [i.resourceId, i.action]),
+        [[vol, "mark"]],
+      );
+      await approve(marking.planId);
+      assert.equal((await apply(marking.planId)).code, 0);
+      const ids = [
+        await instance({ "expires-at": "2023-01-01" }),
+        await instance({ "expires-at": "2023-01-01" }),
+      ];
+      const planned = await plan("expired", "unattached-volume");
+      assert.deepEqual(
+        planned.items.map((i) => i.action),
+        ["terminate", "terminate", "snapshot-and-delete"],
+      );
+      await approve(planned.planId);
+
+      const killed = await apply(planned.planId, { FINOPS_TEST_CRASH: crash });
+      assert.notEqual(killed.code, 0, "the child was killed");
+      const resumed = json<ApplyJson>(await apply(planned.planId));
+      assert.deepEqual(
+        resumed.results.map((r) => r.status),
+        ["done", "done", "done"],
+      );
+      for (const id of ids) {
+        assert.equal(calls("TerminateInstances", id), 1, `${crash}: TerminateInstances ${id}`);
+        assert.ok(["shutting-down", "terminated"].includes((await instanceState(id)) ?? ""));
+      }
+      assert.equal(calls("CreateSnapshot", vol), 1, `${crash}: CreateSnapshot`);
+      assert.equal(calls("DeleteVolume", vol), 1, `${crash}: DeleteVolume`);
+      assert.equal(await volumeExists(vol), false);
+      const history = json<{ status: string }[]>(
+        await finops(["history", "--json", "--plan", planned.planId]),
+      );
+      assert.ok(history.some((h) => h.status === "interrupted" || h.status === "done"));
+    });
+  }
+
+  test("the scheduled cleanup's dry run and real run select the same items", async () => {
+    const ids = [
+      await instance({ "expires-at": "2024-01-01" }),
+      await instance({ "expires-at": "2024-01-01" }),
+    ];
+    json(await finops(["collect", "--only", "inventory", "--now", NOW, "--json"]));
+    json(await finops(["analyze", "--now", NOW, "--json"]));
+    const dry = json<{ auto: { planId: string; items: { resourceId: string }[] } }>(
+      await finops(["cleanup", "--dry-run", "--json", "--now", NOW]),
+    );
+    assert.deepEqual(dry.auto.items.map((i) => i.resourceId).sort(), [...ids].sort());
+    for (const id of ids) assert.equal(calls("TerminateInstances", id), 0);
+    const real = json<{ auto: { planId: string; results: { resourceId: string; status: string }[] } }>(
+      await finops(["cleanup", "--json", "--now", NOW]),
+    );
+    assert.equal(real.auto.planId, dry.auto.planId, "the same plan: the same content hash");
+    assert.deepEqual(
+      real.auto.results.map((r) => r.resourceId),
+      dry.auto.items.map((i) => i.resourceId),
+    );
+    for (const id of ids) assert.equal(calls("TerminateInstances", id), 1);
+  });
+
+  test("iam-policy --role remediator lists exactly the executors' write actions", async () => {
+    const policy = json<{ Statement: { Sid: string; Action: string[] }[] }>(
+      await runFinops(["iam-policy", "--role", "remediator", "--config", config]),
+    );
+    const write = policy.Statement.find((s) => s.Sid === "FinopsRemediatorWrite")?.Action;
+    assert.deepEqual(write, [
+      "ec2:CreateSnapshot",
+      "ec2:CreateTags",
+      "ec2:DeleteSnapshot",
+      "ec2:DeleteTags",
+      "ec2:DeleteVolume",
+      "ec2:ReleaseAddress",
+      "ec2:StopInstances",
+      "ec2:TerminateInstances",
+    ]);
+    // Every mutating call the runner made in these tests is in it.
+    const made = new Set(
+      proxy.requests
+        .filter((r) => r.body.includes("Version=2016-11-15")) // EC2's API version: not STS
+        .map((r) => /Action=([A-Za-z]+)/.exec(r.body)?.[1])
+        .filter((a): a is string => !!a && !/^Describe/.test(a)),
+    );
+    for (const action of made) assert.ok(write?.includes(`ec2:${action}`), action);
+  });
+});
