@@ -101,8 +101,6 @@ const remediationSchema = z.strictObject({
    * resource type in the plan's accounts (at least one resource).
    */
   maxPercentPerRule: z.number().min(0).max(100).default(10),
-  /** Cron expression (UTC) of the scheduled cleanup that `finops serve` runs; none by default. */
-  schedule: z.string().min(1).optional(),
 });
 
 export const configSchema = z
