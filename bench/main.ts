@@ -3,6 +3,7 @@
  * Benchmarks: `npm run bench -- NAME [options]`. With no name (or --help) lists them; an unknown name
  * exits 2.
  */
+import { runApplyBenchmark } from "./apply.js";
 import { runCollectBenchmark } from "./collect.js";
 import { runIngestBenchmark } from "./ingest.js";
 import { runRulesBenchmark } from "./rules.js";
@@ -13,6 +14,12 @@ interface Benchmark {
 }
 
 const BENCHMARKS: Record<string, Benchmark> = {
+  apply: {
+    description:
+      "finops plan, approve and apply of a 1,000-item plan (terminate expired instances) against moto: wall " +
+      "time, peak RSS, AWS calls per item, journal rows, and the ratio to the bare SDK doing the same",
+    run: runApplyBenchmark,
+  },
   collect: {
     description:
       "finops collect --only inventory,utilization against moto seeded with 5,000 instances and 5,000 volumes: " +

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import { validateDetailed } from "node-cron";
 import { isMap, isNode, isPair, isScalar, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { UsageError } from "../cli/errors.js";
@@ -103,6 +104,84 @@ const remediationSchema = z.strictObject({
   maxPercentPerRule: z.number().min(0).max(100).default(10),
 });
 
+/** The name of an environment variable holding a secret: secrets never sit in rules.yaml. */
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name");
+
+/** Where a team's notifications go. */
+const channelSchema = z.union([
+  /** A Slack incoming webhook (Block Kit message); its URL is a secret, read from this variable. */
+  z.strictObject({ slack: z.strictObject({ webhookUrlEnv: envName }) }),
+  /** Email over the SMTP server of notify.smtp. */
+  z.strictObject({ email: z.strictObject({ to: z.array(z.email()).min(1) }) }),
+  /** A generic JSON webhook (POST); its URL is read from this variable. */
+  z.strictObject({ webhook: z.strictObject({ urlEnv: envName }) }),
+  /** A directory: each message is written as a file (for a mail pipeline, or to read them). */
+  z.strictObject({ outbox: z.strictObject({ dir: z.string().min(1) }) }),
+]);
+export type Channel = z.infer<typeof channelSchema>;
+
+const notifySchema = z.strictObject({
+  /** Days before an unchanged finding is sent to its team again. */
+  renotifyDays: z.number().min(0).default(7),
+  /** Sender of emails. */
+  from: z.string().min(1).default("finops <finops@localhost>"),
+  smtp: z
+    .strictObject({
+      host: z.string().min(1),
+      port: z.number().int().min(1).max(65535).default(587),
+      /** TLS from the start (port 465); otherwise STARTTLS when the server offers it. */
+      secure: z.boolean().default(false),
+      user: z.string().min(1).optional(),
+      /** The variable holding the SMTP password. */
+      passwordEnv: envName.optional(),
+    })
+    .optional(),
+  /** Failed deliveries are tried again this many times in all, waiting backoffMs, then twice that, ... */
+  retry: z
+    .strictObject({
+      attempts: z.number().int().min(1).max(10).default(4),
+      backoffMs: z.number().int().min(0).max(600_000).default(2_000),
+    })
+    .default({ attempts: 4, backoffMs: 2_000 }),
+  /** Each team's channels, by the team name findings carry (unowned included). */
+  teams: z.record(z.string(), z.array(channelSchema).min(1)).default({}),
+  /** Channels of the teams not listed in teams. */
+  default: z.array(channelSchema).default([{ outbox: { dir: "finops-outbox" } }]),
+  /** Where plans waiting for approval are announced. */
+  approvers: z.array(channelSchema).default([]),
+});
+
+const cronSchema = z.string().superRefine((expression, ctx) => {
+  const result = validateDetailed(expression);
+  if (!result.valid) {
+    ctx.addIssue({
+      code: "custom",
+      message: `not a cron expression: ${result.errors.map((e) => e.message).join("; ")}`,
+    });
+  }
+});
+
+/** When `finops serve` runs each job (cron, UTC); null turns a job off. */
+const schedulesSchema = z.strictObject({
+  collect: cronSchema.nullable().default("0 2 * * *"),
+  analyze: cronSchema.nullable().default("30 2 * * *"),
+  report: cronSchema.nullable().default("0 8 * * 1"),
+  notify: cronSchema.nullable().default("0 8 * * 1"),
+  /** The remediation cleanup (finops cleanup): off unless set. */
+  cleanup: cronSchema.nullable().default(null),
+});
+
+const reportSchema = z.strictObject({
+  /** Where `finops report weekly` (and the scheduled report) writes its files. */
+  out: z.string().min(1).default("finops-reports"),
+  formats: z
+    .array(z.enum(["md", "html", "csv", "json"]))
+    .min(1)
+    .default(["html", "md", "csv", "json"]),
+  /** Who gets the weekly report: channels, as for notifications. */
+  recipients: z.array(channelSchema).default([]),
+});
+
 export const configSchema = z
   .strictObject({
     tags: tagsSchema.default(tagsSchema.parse({})),
@@ -112,6 +191,9 @@ export const configSchema = z
       .default({ costExplorer: costExplorerSchema.parse({}) }),
     utilization: utilizationSchema.default(utilizationSchema.parse({})),
     remediation: remediationSchema.default(remediationSchema.parse({})),
+    notify: notifySchema.default(notifySchema.parse({})),
+    schedules: schedulesSchema.default(schedulesSchema.parse({})),
+    report: reportSchema.default(reportSchema.parse({})),
     rules: z.array(ruleSchema).default(DEFAULT_RULES),
   })
   .superRefine((config, ctx) => {

@@ -303,6 +303,45 @@ const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    name: "notification deliveries, scheduled job runs",
+    sql: `
+      -- One row per message sent, or given up on, to one team on one channel; never rewritten.
+      CREATE TABLE deliveries (
+        delivery_id VARCHAR PRIMARY KEY,
+        kind VARCHAR NOT NULL,
+        team VARCHAR NOT NULL,
+        channel VARCHAR NOT NULL,
+        status VARCHAR NOT NULL,
+        attempts INTEGER NOT NULL,
+        error VARCHAR,
+        findings INTEGER NOT NULL,
+        created_at TIMESTAMP NOT NULL,
+        finished_at TIMESTAMP
+      );
+
+      -- Which finding was told to which team in which state (its fingerprint), and when: an unchanged
+      -- finding is not sent again before notify.renotifyDays.
+      CREATE TABLE notified_findings (
+        finding_id VARCHAR NOT NULL,
+        team VARCHAR NOT NULL,
+        fingerprint VARCHAR NOT NULL,
+        delivery_id VARCHAR NOT NULL,
+        notified_at TIMESTAMP NOT NULL
+      );
+
+      -- Every run of a scheduled job (finops serve): start, end, status, error.
+      CREATE TABLE job_runs (
+        run_id VARCHAR PRIMARY KEY,
+        job VARCHAR NOT NULL,
+        started_at TIMESTAMP NOT NULL,
+        finished_at TIMESTAMP,
+        status VARCHAR NOT NULL,
+        error VARCHAR
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

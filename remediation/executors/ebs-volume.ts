@@ -75,15 +75,18 @@ export const ebsVolume: Executor = {
     return null;
   },
 
-  dryRun(scope, target) {
-    return ec2DryRun(() => {
-      const tags = tagDryRun(scope, target);
-      if (tags) return tags;
-      if (target.action === "snapshot-and-delete") {
-        return scope.ec2.send(new CreateSnapshotCommand({ VolumeId: target.resourceId, DryRun: true }));
-      }
-      return scope.ec2.send(new DeleteVolumeCommand({ VolumeId: target.resourceId, DryRun: true }));
-    });
+  async dryRun(scope, target) {
+    const tags = tagDryRun(scope, target);
+    if (tags) return ec2DryRun(() => tags);
+    if (target.action === "snapshot-and-delete") {
+      const snapshot = await ec2DryRun(() =>
+        scope.ec2.send(new CreateSnapshotCommand({ VolumeId: target.resourceId, DryRun: true })),
+      );
+      if (snapshot) return snapshot;
+    }
+    return ec2DryRun(() =>
+      scope.ec2.send(new DeleteVolumeCommand({ VolumeId: target.resourceId, DryRun: true })),
+    );
   },
 
   async act(scope, target, observed, step) {
