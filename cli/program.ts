@@ -13,6 +13,7 @@ import { iamPolicyCommand } from "./commands/iam-policy.js";
 import { ingestCommand } from "./commands/ingest.js";
 import { planCommand } from "./commands/plan.js";
 import { resourcesCommand } from "./commands/resources.js";
+import { serveCommand } from "./commands/serve.js";
 import { EXIT, exitCodeFor } from "./errors.js";
 
 function packageVersion(): string {
@@ -48,6 +49,7 @@ export function buildProgram(): Command {
     applyCommand(),
     historyCommand(),
     cleanupCommand(),
+    serveCommand(),
     demoCommand(),
     iamPolicyCommand(),
   ]) {

@@ -4,6 +4,11 @@ import { migrate } from "./migrations.js";
 export interface Store {
   readonly path: string;
   readonly connection: DuckDBConnection;
+  /**
+   * Another connection to the same database, for work that runs beside this one (a scheduled job, a web
+   * request): each connection has its own transactions. The caller closes it.
+   */
+  connect(): Promise<DuckDBConnection>;
   close(): void;
 }
 
@@ -62,6 +67,11 @@ export async function openStore(path: string, options: OpenOptions = {}): Promis
   return {
     path,
     connection,
+    async connect() {
+      const extra = await instance.connect();
+      await extra.run("SET TimeZone = 'UTC'");
+      return extra;
+    },
     close() {
       connection.closeSync();
       instance.closeSync();

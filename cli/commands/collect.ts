@@ -1,15 +1,10 @@
 import { Command } from "commander";
-import { collectCostExplorer } from "../../collectors/billing/cost-explorer.js";
-import { collectInventoryAndUtilization } from "../../collectors/collect-run.js";
+import { COLLECTORS, type CollectorName, collectAll } from "../../collectors/collect-all.js";
 import { livePages, type PageSource, recordingPages, replayPages } from "../../collectors/pages.js";
-import { collectPrices } from "../../collectors/pricing/price-list.js";
-import { type CollectorReport, newRunId, recordCollectorRun } from "../../collectors/run.js";
+import { type CollectorReport, newRunId } from "../../collectors/run.js";
 import { awsOptions, commandConfig, globalOptions, now, withStore } from "../context.js";
 import { RuntimeError, UsageError } from "../errors.js";
 import { printJson, printTable } from "../output.js";
-
-const COLLECTORS = ["billing", "inventory", "utilization", "pricing"] as const;
-type CollectorName = (typeof COLLECTORS)[number];
 
 interface CollectOptions {
   only?: string;
@@ -41,38 +36,18 @@ export function collectCommand(): Command {
           : livePages();
       const regions = global.regions?.split(",").filter(Boolean) ?? config.aws.regions;
 
-      const collectors: CollectorReport[] = await withStore(global, async (store) => {
-        const reports: CollectorReport[] = [];
-        if (only.has("billing")) {
-          const startedAt = new Date();
-          const report = await collectCostExplorer(store, { config, aws, now: at });
-          await recordCollectorRun(store.connection, runId, report, startedAt);
-          reports.push(report);
-        }
-        if (only.has("inventory") || only.has("utilization")) {
-          reports.push(
-            ...(await collectInventoryAndUtilization(store, {
-              config,
-              aws,
-              regions,
-              now: at,
-              runId,
-              inventory: only.has("inventory"),
-              utilization: only.has("utilization"),
-              pages,
-              ...(options.replay ? { replayDir: options.replay } : {}),
-            })),
-          );
-        }
-        // After inventory: what needs a list price depends on the resources just collected.
-        if (only.has("pricing")) {
-          const startedAt = new Date();
-          const report = await collectPrices(store, { aws, now: at });
-          await recordCollectorRun(store.connection, runId, report, startedAt);
-          reports.push(report);
-        }
-        return reports;
-      });
+      const collectors: CollectorReport[] = await withStore(global, (store) =>
+        collectAll(store, {
+          config,
+          aws,
+          regions,
+          now: at,
+          runId,
+          only,
+          pages,
+          ...(options.replay ? { replayDir: options.replay } : {}),
+        }),
+      );
       if (global.json) {
         printJson({ runId, collectors });
       } else {

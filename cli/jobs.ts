@@ -1,0 +1,56 @@
+import type { AwsOptions } from "../collectors/aws.js";
+import { COLLECTORS, collectAll } from "../collectors/collect-all.js";
+import { livePages } from "../collectors/pages.js";
+import { newRunId } from "../collectors/run.js";
+import { runCleanup } from "../remediation/cleanup.js";
+import type { Config } from "../rules/config.js";
+import { analyze } from "../rules/evaluate.js";
+import type { Store } from "../store/database.js";
+import type { JobFn } from "./scheduler.js";
+
+/** Runs body with a connection of its own, so that a job's transactions never mix with another's. */
+async function withConnection(store: Store, body: (job: Store) => Promise<void>): Promise<void> {
+  const connection = await store.connect();
+  try {
+    await body({ ...store, connection, close: () => connection.closeSync() });
+  } finally {
+    connection.closeSync();
+  }
+}
+
+/**
+ * The pipeline's stages as jobs of `finops serve`, each as its command would run it, as of the moment
+ * it starts.
+ */
+export function pipelineJobs(store: Store, config: Config, aws: AwsOptions): Record<string, JobFn> {
+  return {
+    collect: () =>
+      withConnection(store, async (job) => {
+        const reports = await collectAll(job, {
+          config,
+          aws,
+          regions: config.aws.regions,
+          now: new Date(),
+          runId: newRunId(),
+          only: new Set(COLLECTORS),
+          pages: livePages(),
+        });
+        const failed = reports.filter((r) => r.status === "failed");
+        if (failed.length) {
+          throw new Error(
+            `${failed.length} of ${reports.length} collector runs failed: ${failed.map((r) => `${r.name} ${r.account ?? ""} ${r.region ?? ""}: ${r.error}`).join("; ")}`,
+          );
+        }
+      }),
+    analyze: () =>
+      withConnection(store, async (job) => {
+        await analyze(job.connection, config, new Date());
+      }),
+    cleanup: () =>
+      withConnection(store, async (job) => {
+        const run = await runCleanup(job.connection, config, aws, { now: new Date(), dryRun: false });
+        const failed = run.auto.results?.filter((r) => r.status === "failed") ?? [];
+        if (failed.length) throw new Error(`${failed.length} cleanup action(s) failed: see finops history`);
+      }),
+  };
+}

@@ -1,0 +1,57 @@
+import type { Config } from "../rules/config.js";
+import type { Store } from "../store/database.js";
+import type { AwsOptions } from "./aws.js";
+import { collectCostExplorer } from "./billing/cost-explorer.js";
+import { collectInventoryAndUtilization } from "./collect-run.js";
+import type { PageSource } from "./pages.js";
+import { collectPrices } from "./pricing/price-list.js";
+import { type CollectorReport, recordCollectorRun } from "./run.js";
+
+export const COLLECTORS = ["billing", "inventory", "utilization", "pricing"] as const;
+export type CollectorName = (typeof COLLECTORS)[number];
+
+export interface CollectAllOptions {
+  config: Config;
+  aws: AwsOptions;
+  regions: string[];
+  now: Date;
+  runId: string;
+  only: ReadonlySet<CollectorName>;
+  pages: PageSource;
+  replayDir?: string;
+}
+
+/** Runs the chosen collectors in order (billing, inventory and utilization, then pricing) into the store. */
+export async function collectAll(store: Store, options: CollectAllOptions): Promise<CollectorReport[]> {
+  const { config, aws, now, runId, only } = options;
+  const reports: CollectorReport[] = [];
+  if (only.has("billing")) {
+    const startedAt = new Date();
+    const report = await collectCostExplorer(store, { config, aws, now });
+    await recordCollectorRun(store.connection, runId, report, startedAt);
+    reports.push(report);
+  }
+  if (only.has("inventory") || only.has("utilization")) {
+    reports.push(
+      ...(await collectInventoryAndUtilization(store, {
+        config,
+        aws,
+        regions: options.regions,
+        now,
+        runId,
+        inventory: only.has("inventory"),
+        utilization: only.has("utilization"),
+        pages: options.pages,
+        ...(options.replayDir ? { replayDir: options.replayDir } : {}),
+      })),
+    );
+  }
+  // After inventory: what needs a list price depends on the resources just collected.
+  if (only.has("pricing")) {
+    const startedAt = new Date();
+    const report = await collectPrices(store, { aws, now });
+    await recordCollectorRun(store.connection, runId, report, startedAt);
+    reports.push(report);
+  }
+  return reports;
+}

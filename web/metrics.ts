@@ -1,0 +1,84 @@
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { JobRun, Scheduler } from "../cli/scheduler.js";
+
+/**
+ * The Prometheus metrics of `finops serve`: jobs (runs, durations, last success) as they happen, and
+ * the open findings and their monthly waste per rule, read from the database at each scrape.
+ */
+export class ServeMetrics {
+  readonly registry = new Registry();
+  private readonly runs = new Counter({
+    name: "finops_job_runs_total",
+    help: "Scheduled job runs, by job and status (ok, failed, skipped: the previous run was still going).",
+    labelNames: ["job", "status"],
+    registers: [this.registry],
+  });
+  private readonly duration = new Histogram({
+    name: "finops_job_duration_seconds",
+    help: "Wall time of scheduled job runs.",
+    labelNames: ["job"],
+    buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600],
+    registers: [this.registry],
+  });
+  private readonly lastSuccess = new Gauge({
+    name: "finops_job_last_success_timestamp_seconds",
+    help: "When each job last finished successfully (Unix time).",
+    labelNames: ["job"],
+    registers: [this.registry],
+  });
+
+  constructor(connection: DuckDBConnection, scheduler?: Scheduler) {
+    const running = new Gauge({
+      name: "finops_job_running",
+      help: "1 while a job runs.",
+      labelNames: ["job"],
+      registers: [this.registry],
+      collect() {
+        for (const [job, state] of scheduler?.status() ?? []) this.set({ job }, state.running ? 1 : 0);
+      },
+    });
+    void running;
+    const findings = new Gauge({
+      name: "finops_findings_open",
+      help: "Open findings, by rule.",
+      labelNames: ["rule"],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const row of await openByRule(connection)) this.set({ rule: row.rule }, row.count);
+      },
+    });
+    void findings;
+    const waste = new Gauge({
+      name: "finops_monthly_waste_dollars",
+      help: "Estimated monthly savings of the open findings, by rule (billing currency).",
+      labelNames: ["rule"],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const row of await openByRule(connection)) this.set({ rule: row.rule }, row.savings);
+      },
+    });
+    void waste;
+  }
+
+  observe(run: JobRun): void {
+    this.runs.inc({ job: run.job, status: run.status });
+    if (run.status === "skipped") return;
+    this.duration.observe({ job: run.job }, (run.finishedAt.getTime() - run.startedAt.getTime()) / 1000);
+    if (run.status === "ok") this.lastSuccess.set({ job: run.job }, run.finishedAt.getTime() / 1000);
+  }
+}
+
+async function openByRule(
+  connection: DuckDBConnection,
+): Promise<{ rule: string; count: number; savings: number }[]> {
+  const reader = await connection.runAndReadAll(
+    `SELECT rule, count(*) AS n, coalesce(sum(estimated_monthly_savings), 0)::DOUBLE AS savings
+     FROM findings WHERE resolved_at IS NULL GROUP BY rule ORDER BY rule`,
+  );
+  return reader
+    .getRowObjectsJson()
+    .map((r) => ({ rule: String(r.rule), count: Number(r.n), savings: Number(r.savings) }));
+}
