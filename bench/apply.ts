@@ -393,8 +393,8 @@ export async function runApplyBenchmark(args: string[]): Promise<number> {
         terminatedInMoto,
         apiCalls: callsReport(apply.calls),
         callsPerItem: {
-          /** One before the call (the re-check) and one after (the journal's after state). */
-          describe: perItem(callsOf(apply.calls, "ec2:DescribeInstances"), items),
+          /** One before the call (the re-check) and one after (the journal's after state): applyItem. */
+          describeBeforeAndAfter: perItem(callsOf(apply.calls, "ec2:DescribeInstances"), items),
           terminate: perItem(callsOf(apply.calls, "ec2:TerminateInstances"), items),
           total: perItem(callsReport(apply.calls).total, items),
         },

@@ -138,7 +138,7 @@ export async function applyPlan(
     }
     return results;
   } finally {
-    scopes.close();
+    await scopes.close();
     await releaseLock(connection, APPLY_LOCK);
   }
 }

@@ -121,7 +121,7 @@ export async function buildPlan(
       ),
     );
   } finally {
-    scopes.close();
+    await scopes.close();
   }
   const content: PlanContent = { version: 1, items: items.filter((i): i is PlanItem => i !== null) };
   const plan: Plan = {

@@ -5,31 +5,42 @@ import { livePages } from "../collectors/pages.js";
 import type { Config } from "../rules/config.js";
 import type { ExecutorScope } from "./executor.js";
 
-/** One EC2 client per account and region a plan touches, with that account's credentials. */
+/**
+ * One EC2 client per account and region a plan touches, with that account's credentials. Items are
+ * described concurrently: the promises are kept, so that the accounts are resolved (STS) and each
+ * client created once, not once per concurrent item.
+ */
 export class Scopes {
-  private targets?: Map<string, AccountTarget>;
-  private readonly scopes = new Map<string, ExecutorScope>();
+  private targets?: Promise<Map<string, AccountTarget>>;
+  private readonly scopes = new Map<string, Promise<ExecutorScope>>();
 
   constructor(
     private readonly config: Config,
     private readonly aws: AwsOptions,
   ) {}
 
-  /** The scope of an account and region; throws when the configured credentials do not reach the account. */
-  async scope(account: string, region: string): Promise<ExecutorScope> {
+  /** The scope of an account and region; rejects when the configured credentials do not reach the account. */
+  scope(account: string, region: string): Promise<ExecutorScope> {
     const key = `${account}|${region}`;
-    const known = this.scopes.get(key);
-    if (known) return known;
-    this.targets ??= new Map(
-      (await resolveAccounts(this.config, this.aws, livePages())).map((t) => [t.account, t]),
+    let scope = this.scopes.get(key);
+    if (!scope) {
+      scope = this.create(account, region);
+      this.scopes.set(key, scope);
+    }
+    return scope;
+  }
+
+  private async create(account: string, region: string): Promise<ExecutorScope> {
+    this.targets ??= resolveAccounts(this.config, this.aws, livePages()).then(
+      (targets) => new Map(targets.map((t) => [t.account, t])),
     );
-    const target = this.targets.get(account);
+    const target = (await this.targets).get(account);
     if (!target) {
       throw new Error(
         `account ${account} is not reachable with the configured credentials (aws.accounts, aws.organization)`,
       );
     }
-    const scope: ExecutorScope = {
+    return {
       account,
       region,
       ec2: new EC2Client({
@@ -37,11 +48,12 @@ export class Scopes {
         ...(target.credentials ? { credentials: target.credentials } : {}),
       }),
     };
-    this.scopes.set(key, scope);
-    return scope;
   }
 
-  close(): void {
-    for (const scope of this.scopes.values()) scope.ec2.destroy();
+  async close(): Promise<void> {
+    for (const scope of this.scopes.values()) {
+      const resolved = await scope.catch(() => null);
+      resolved?.ec2.destroy();
+    }
   }
 }
