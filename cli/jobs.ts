@@ -5,6 +5,7 @@ import { newRunId } from "../collectors/run.js";
 import { runCleanup } from "../remediation/cleanup.js";
 import type { Config } from "../rules/config.js";
 import { analyze } from "../rules/evaluate.js";
+import { ensureCostAggregates } from "../store/cost-aggregates.js";
 import type { Store } from "../store/database.js";
 import type { JobFn } from "./scheduler.js";
 
@@ -34,6 +35,11 @@ export function pipelineJobs(store: Store, config: Config, aws: AwsOptions): Rec
           runId: newRunId(),
           only: new Set(COLLECTORS),
           pages: livePages(),
+        });
+        // The web view's daily sums follow the billing just collected.
+        await ensureCostAggregates(job.connection, {
+          teamKeys: config.tags.teamKeys,
+          caseInsensitiveTags: config.tags.caseInsensitive,
         });
         const failed = reports.filter((r) => r.status === "failed");
         if (failed.length) {

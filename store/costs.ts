@@ -34,12 +34,12 @@ export interface CostLine {
  * so for the days where a tag grouping was collected those rows are replaced by it, and every total
  * still reconciles with the untagged dimensions.
  */
-export async function costsBy(connection: DuckDBConnection, query: CostQuery): Promise<CostLine[]> {
-  const params: DuckDBValue[] = [];
-  const param = (value: DuckDBValue) => {
-    params.push(value);
-    return `$${params.length}`;
-  };
+/**
+ * The rows every cost figure sums, with their UTC day, provider and group key: one query shared by
+ * `costsBy` and the daily aggregates the web view reads (store/cost-aggregates.ts), so both always
+ * give the same figures.
+ */
+export function costRows(query: CostQuery, param: (value: DuckDBValue) => string): string {
   const filters: string[] = [];
   const dayFilters: string[] = [];
   if (query.from) {
@@ -58,8 +58,6 @@ export async function costsBy(connection: DuckDBConnection, query: CostQuery): P
     dayFilters.push(`lower('AWS') = lower(${p})`);
   }
   const where = (conditions: string[]) => (conditions.length ? `WHERE ${conditions.join(" AND ")}` : "");
-
-  let rows: string;
   const dimension = query.dimension;
   if (dimension.kind === "team" || dimension.kind === "tag") {
     const lookup = query.caseInsensitiveTags ? "tag_value_ci" : "tag_value_exact";
@@ -70,27 +68,35 @@ export async function costsBy(connection: DuckDBConnection, query: CostQuery): P
     const tagKeyMatch = query.caseInsensitiveTags
       ? `lower(t.tag_key) = lower(${ceKey})`
       : `t.tag_key = ${ceKey}`;
-    rows = `
-      SELECT ${fileKey} AS key, BilledCost, EffectiveCost FROM billing_costs b
+    return `
+      SELECT CAST(ChargePeriodStart AS DATE) AS day, ProviderName AS provider, ${fileKey} AS key, BilledCost, EffectiveCost
+      FROM billing_costs b
       ${where([...filters, `(x_Source <> 'cost-explorer' OR NOT EXISTS (SELECT 1 FROM cost_explorer_tag_costs t WHERE t.account_id = b.SubAccountId AND t.day = CAST(b.ChargePeriodStart AS DATE) AND ${tagKeyMatch}))`])}
       UNION ALL
-      SELECT nullif(t.tag_value, ''), t.billed_cost, t.effective_cost FROM cost_explorer_tag_costs t
+      SELECT CAST(t.day AS DATE), 'AWS', nullif(t.tag_value, ''), t.billed_cost, t.effective_cost FROM cost_explorer_tag_costs t
       ${where([
         ...dayFilters,
         tagKeyMatch,
         `NOT EXISTS (SELECT 1 FROM billing f WHERE f.x_Source <> 'cost-explorer' AND f.SubAccountId = t.account_id
            AND f.BillingPeriodStart = date_trunc('month', t.day))`,
       ])}`;
-  } else {
-    const keyExpression = {
-      service: "ServiceName",
-      account: "coalesce(SubAccountId, BillingAccountId)",
-      region: "RegionId",
-      resource: "ResourceId",
-    }[dimension.kind];
-    rows = `SELECT ${keyExpression} AS key, BilledCost, EffectiveCost FROM billing_costs ${where(filters)}`;
   }
+  const keyExpression = {
+    service: "ServiceName",
+    account: "coalesce(SubAccountId, BillingAccountId)",
+    region: "RegionId",
+    resource: "ResourceId",
+  }[dimension.kind];
+  return `SELECT CAST(ChargePeriodStart AS DATE) AS day, ProviderName AS provider, ${keyExpression} AS key,
+      BilledCost, EffectiveCost FROM billing_costs ${where(filters)}`;
+}
 
+export async function costsBy(connection: DuckDBConnection, query: CostQuery): Promise<CostLine[]> {
+  const params: DuckDBValue[] = [];
+  const rows = costRows(query, (value) => {
+    params.push(value);
+    return `$${params.length}`;
+  });
   const sql = `
     SELECT key, sum(BilledCost) AS billed, sum(EffectiveCost) AS effective
     FROM (${rows})

@@ -36,28 +36,73 @@ export interface FindingQuery {
   status?: "open" | "resolved";
   /** Only the findings of this analysis run. */
   runId?: string;
+  severity?: string;
+  account?: string;
+  region?: string;
+  /** Sort column (default: savings, then monthly cost), and a page of the result. */
+  sort?: FindingSort;
+  order?: "asc" | "desc";
+  limit?: number;
+  offset?: number;
+}
+
+/** What findings can be sorted by, and the column each sorts on. */
+export const FINDING_SORTS = {
+  savings: "estimated_monthly_savings",
+  monthlyCost: "monthly_cost",
+  rule: "rule",
+  team: "team",
+  severity: "CASE severity WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 END",
+  account: "account",
+  region: "region",
+  firstSeen: "first_seen",
+} as const;
+export type FindingSort = keyof typeof FINDING_SORTS;
+
+function findingFilters(query: FindingQuery, param: (value: DuckDBValue) => string): string {
+  const filters: string[] = [];
+  if (query.rules?.length) filters.push(`rule IN (${query.rules.map((r) => param(r)).join(", ")})`);
+  if (query.team) filters.push(`team = ${param(query.team)}`);
+  if (query.status === "open") filters.push("resolved_at IS NULL");
+  if (query.status === "resolved") filters.push("resolved_at IS NOT NULL");
+  if (query.runId) filters.push(`last_run_id = ${param(query.runId)}`);
+  if (query.severity) filters.push(`severity = ${param(query.severity)}`);
+  if (query.account) filters.push(`account = ${param(query.account)}`);
+  if (query.region) filters.push(`region = ${param(query.region)}`);
+  return filters.length ? `WHERE ${filters.join(" AND ")}` : "";
+}
+
+/** How many findings the query matches (without its page). */
+export async function countFindings(connection: DuckDBConnection, query: FindingQuery): Promise<number> {
+  const params: DuckDBValue[] = [];
+  const where = findingFilters(query, (value) => {
+    params.push(value);
+    return `$${params.length}`;
+  });
+  const reader = await connection.runAndReadAll(`SELECT count(*) AS n FROM findings ${where}`, params);
+  return Number(reader.getRowObjectsJson()[0]?.n ?? 0);
 }
 
 const iso = (column: string) => `strftime(${column}, '%Y-%m-%dT%H:%M:%SZ')`;
 
 export async function queryFindings(connection: DuckDBConnection, query: FindingQuery): Promise<Finding[]> {
   const params: DuckDBValue[] = [];
-  const filters: string[] = [];
   const param = (value: DuckDBValue) => {
     params.push(value);
     return `$${params.length}`;
   };
-  if (query.rules?.length) filters.push(`rule IN (${query.rules.map((r) => param(r)).join(", ")})`);
-  if (query.team) filters.push(`team = ${param(query.team)}`);
-  if (query.status === "open") filters.push("resolved_at IS NULL");
-  if (query.status === "resolved") filters.push("resolved_at IS NOT NULL");
-  if (query.runId) filters.push(`last_run_id = ${param(query.runId)}`);
+  const where = findingFilters(query, param);
+  const order = query.sort
+    ? `${FINDING_SORTS[query.sort]} ${query.order === "asc" ? "ASC" : "DESC"} NULLS LAST, id`
+    : "estimated_monthly_savings DESC NULLS LAST, monthly_cost DESC NULLS LAST, rule, account, resource_id";
+  const page =
+    query.limit !== undefined ? `LIMIT ${param(query.limit)} OFFSET ${param(query.offset ?? 0)}` : "";
   const reader = await connection.runAndReadAll(
     `SELECT id, rule, resource_id, resource_type, account, region, team, severity, reason, evidence::VARCHAR AS evidence,
        monthly_cost, monthly_cost_source, monthly_cost_note, estimated_monthly_savings, action, protected,
        ${iso("first_seen")} AS first_seen, ${iso("last_seen")} AS last_seen, ${iso("resolved_at")} AS resolved_at
-     FROM findings ${filters.length ? `WHERE ${filters.join(" AND ")}` : ""}
-     ORDER BY estimated_monthly_savings DESC NULLS LAST, monthly_cost DESC NULLS LAST, rule, account, resource_id`,
+     FROM findings ${where}
+     ORDER BY ${order} ${page}`,
     params,
   );
   return reader.getRowObjectsJson().map((row) => ({

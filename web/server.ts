@@ -1,23 +1,67 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { DuckDBConnection } from "@duckdb/node-api";
+import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyInstance } from "fastify";
+import { toJson } from "../cli/output.js";
 import type { Scheduler } from "../cli/scheduler.js";
+import type { Config } from "../rules/config.js";
+import { costRoutes } from "./api/costs.js";
+import { findingRoutes } from "./api/findings.js";
+import { planRoutes } from "./api/plans.js";
 import type { ServeMetrics } from "./metrics.js";
 
 export interface ServerOptions {
   connection: DuckDBConnection;
+  /** A connection of its own for each request: requests run side by side with the scheduled jobs. */
+  connect: () => Promise<DuckDBConnection>;
   dbPath: string;
+  config: Config;
+  /** FINOPS_WEB_TOKEN: approving a plan needs it as a bearer token; without it approving is off. */
+  token?: string;
   scheduler?: Scheduler;
   metrics: ServeMetrics;
+  /** The built page (Vite's output); default dist/web beside this file's folder. */
+  pageDir?: string;
 }
 
-/** The HTTP server of `finops serve`: health, Prometheus metrics. Nothing here changes data. */
+/** No inline scripts or styles, nothing from elsewhere, never in a frame. */
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+].join("; ");
+
+/** Where Vite writes the page (not dist/web, which holds this compiled server). */
+export const PAGE_DIR = join(fileURLToPath(new URL(".", import.meta.url)), "..", "page");
+
+/**
+ * The HTTP server of `finops serve`: the JSON API of the contract, health, Prometheus metrics and the
+ * built page. Only POST /api/plans/{id}/approve changes anything, and it needs the token.
+ */
 export function createServer(options: ServerOptions): FastifyInstance {
   const app = Fastify({ logger: false });
+  // Money leaves as exact number literals, as in the CLI's --json.
+  app.setReplySerializer((payload) => toJson(payload, 0));
   app.addHook("onSend", async (_request, reply, payload) => {
+    reply.header("Content-Security-Policy", CSP);
     reply.header("X-Content-Type-Options", "nosniff");
     reply.header("X-Frame-Options", "DENY");
     reply.header("Referrer-Policy", "no-referrer");
+    reply.header("Cross-Origin-Opener-Policy", "same-origin");
     return payload;
+  });
+  app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
+    const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
+    void reply
+      .code(status)
+      .send({ error: status === 500 ? `internal error: ${error.message}` : error.message });
   });
 
   app.get("/healthz", async (_request, reply) => {
@@ -44,8 +88,23 @@ export function createServer(options: ServerOptions): FastifyInstance {
   });
 
   app.get("/metrics", async (_request, reply) => {
-    reply.header("Content-Type", options.metrics.registry.contentType);
-    return options.metrics.registry.metrics();
+    const text = await options.metrics.registry.metrics();
+    return reply
+      .header("Content-Type", options.metrics.registry.contentType)
+      .serializer((s) => String(s))
+      .send(text);
+  });
+
+  costRoutes(app, options.connect, options.config);
+  findingRoutes(app, options.connect, options.config);
+  planRoutes(app, options.connect, options.config, options.token);
+
+  const pageDir = options.pageDir ?? PAGE_DIR;
+  if (existsSync(join(pageDir, "index.html"))) {
+    void app.register(fastifyStatic, { root: pageDir, prefix: "/", index: "index.html" });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send({ error: `no route ${request.method} ${request.url.split("?")[0]}` });
   });
   return app;
 }

@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { ensureCostAggregates } from "../../store/cost-aggregates.js";
 import { openStore, resolveDbPath } from "../../store/database.js";
 import { ServeMetrics } from "../../web/metrics.js";
 import { createServer } from "../../web/server.js";
@@ -42,10 +43,24 @@ export function serveCommand(): Command {
         },
       );
       const metrics = new ServeMetrics(store.connection, scheduler);
-      const app = createServer({ connection: store.connection, dbPath: store.path, scheduler, metrics });
+      await ensureCostAggregates(store.connection, {
+        teamKeys: config.tags.teamKeys,
+        caseInsensitiveTags: config.tags.caseInsensitive,
+      });
+      const token = process.env.FINOPS_WEB_TOKEN || undefined;
+      const app = createServer({
+        connection: store.connection,
+        connect: () => store.connect(),
+        dbPath: store.path,
+        config,
+        ...(token ? { token } : {}),
+        scheduler,
+        metrics,
+      });
       const address = await app.listen({ host: options.host, port });
       if (options.schedules) scheduler.start(config.schedules);
       printLine(`finops serve: listening on ${address} (database ${store.path})`);
+      if (!token) note("FINOPS_WEB_TOKEN is not set: the web view cannot approve plans");
       const stop = async () => {
         await scheduler.stop();
         await app.close();

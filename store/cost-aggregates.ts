@@ -1,0 +1,103 @@
+import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
+import { costRows } from "./costs.js";
+import { inTransaction } from "./database.js";
+
+export interface TeamTagging {
+  teamKeys: readonly string[];
+  caseInsensitiveTags: boolean;
+}
+
+/**
+ * Daily sums of the billing, for views that must answer fast on a large bill (the web view): a day
+ * holds a few thousand groups where the bill holds millions of rows. Built with `costRows`, the query
+ * `finops costs` sums, so a window of whole days gives exactly its figures:
+ * - cost_daily: by day, provider, service, account and region;
+ * - cost_daily_team: by day and team (Cost Explorer's tag groupings in place of its untagged rows);
+ * - cost_daily_resource: by day and resource id.
+ * `aggregate_state` keeps what they were built from; they are rebuilt when that changes.
+ */
+const TABLES = ["cost_daily", "cost_daily_team", "cost_daily_resource"] as const;
+
+/** What the aggregates depend on: the billing rows (loads replace rows) and the team tag keys. */
+async function sourceMarker(connection: DuckDBConnection, tagging: TeamTagging): Promise<string> {
+  const reader = await connection.runAndReadAll(
+    `SELECT (SELECT count(*) FROM billing) AS billing_rows,
+       (SELECT coalesce(max(started_at)::VARCHAR, '') FROM loads) AS last_load,
+       (SELECT count(*) FROM cost_explorer_tag_costs) AS tag_rows`,
+  );
+  const row = reader.getRowObjectsJson()[0] ?? {};
+  return JSON.stringify({
+    billingRows: String(row.billing_rows),
+    lastLoad: String(row.last_load),
+    tagRows: String(row.tag_rows),
+    teamKeys: tagging.teamKeys,
+    caseInsensitive: tagging.caseInsensitiveTags,
+  });
+}
+
+/** Builds the aggregates unless they are already built from the current billing; true when built. */
+export async function ensureCostAggregates(
+  connection: DuckDBConnection,
+  tagging: TeamTagging,
+): Promise<boolean> {
+  await connection.run(
+    "CREATE TABLE IF NOT EXISTS aggregate_state (name VARCHAR PRIMARY KEY, marker VARCHAR NOT NULL, built_at TIMESTAMP NOT NULL)",
+  );
+  const marker = await sourceMarker(connection, tagging);
+  const current = await connection.runAndReadAll("SELECT marker FROM aggregate_state WHERE name = 'costs'");
+  if (current.getRowObjectsJson()[0]?.marker === marker) return false;
+  await rebuildCostAggregates(connection, tagging, marker);
+  return true;
+}
+
+async function rebuildCostAggregates(connection: DuckDBConnection, tagging: TeamTagging, marker: string) {
+  const build = (dimension: Parameters<typeof costRows>[0]["dimension"]) => {
+    const params: DuckDBValue[] = [];
+    const sql = costRows({ dimension, caseInsensitiveTags: tagging.caseInsensitiveTags }, (value) => {
+      params.push(value);
+      return `$${params.length}`;
+    });
+    return { sql, params };
+  };
+  const team = build({ kind: "team", tagKeys: [...tagging.teamKeys] });
+  const resource = build({ kind: "resource" });
+  await inTransaction(connection, async () => {
+    // Sorted by day: a window of days reads only the row groups of those days.
+    await connection.run(`CREATE OR REPLACE TABLE cost_daily AS
+      SELECT CAST(ChargePeriodStart AS DATE) AS day, ProviderName AS provider, ServiceName AS service,
+        coalesce(SubAccountId, BillingAccountId) AS account, RegionId AS region,
+        sum(BilledCost) AS billed, sum(EffectiveCost) AS effective
+      FROM billing_costs GROUP BY ALL ORDER BY day`);
+    await connection.run(
+      `CREATE OR REPLACE TABLE cost_daily_team AS
+       SELECT day, provider, key AS team, sum(BilledCost) AS billed, sum(EffectiveCost) AS effective
+       FROM (${team.sql}) GROUP BY ALL ORDER BY day`,
+      team.params,
+    );
+    await connection.run(
+      `CREATE OR REPLACE TABLE cost_daily_resource AS
+       SELECT day, key AS resource_id, sum(BilledCost) AS billed, sum(EffectiveCost) AS effective
+       FROM (${resource.sql}) GROUP BY ALL ORDER BY day`,
+      resource.params,
+    );
+    await connection.run("INSERT OR REPLACE INTO aggregate_state VALUES ('costs', $1, now()::TIMESTAMP)", [
+      marker,
+    ]);
+  });
+}
+
+/** The aggregate table and key column of a dimension the aggregates hold, or null. */
+export function aggregateOf(by: string): { table: (typeof TABLES)[number]; key: string } | null {
+  switch (by) {
+    case "service":
+    case "account":
+    case "region":
+      return { table: "cost_daily", key: by };
+    case "team":
+      return { table: "cost_daily_team", key: "team" };
+    case "resource":
+      return { table: "cost_daily_resource", key: "resource_id" };
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,124 @@
+import type { DuckDBConnection } from "@duckdb/node-api";
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import type { Config } from "../../rules/config.js";
+import { countFindings, FINDING_SORTS, type FindingSort, queryFindings } from "../../store/findings.js";
+import { currentResources } from "../../store/resources.js";
+import { parseQuery } from "./params.js";
+
+const findingsQuery = z.strictObject({
+  rule: z.string().min(1).optional(),
+  team: z.string().min(1).optional(),
+  severity: z.enum(["low", "medium", "high"]).optional(),
+  account: z.string().min(1).optional(),
+  region: z.string().min(1).optional(),
+  status: z.enum(["open", "resolved"]).default("open"),
+  sort: z.enum(Object.keys(FINDING_SORTS) as [FindingSort, ...FindingSort[]]).default("savings"),
+  order: z.enum(["asc", "desc"]).default("desc"),
+  limit: z.coerce.number().int().min(1).max(5000).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+export function findingRoutes(
+  app: FastifyInstance,
+  connect: () => Promise<DuckDBConnection>,
+  config: Config,
+): void {
+  const withConnection = async <T>(body: (c: DuckDBConnection) => Promise<T>): Promise<T> => {
+    const connection = await connect();
+    try {
+      return await body(connection);
+    } finally {
+      connection.closeSync();
+    }
+  };
+
+  // The contract's findings (the objects of `finops findings --json`), a page at a time: the total is in
+  // X-Total-Count.
+  app.get("/api/findings", async (request, reply) => {
+    const query = parseQuery(findingsQuery, request.query, reply);
+    if (!query) return reply;
+    const filter = {
+      ...(query.rule ? { rules: [query.rule] } : {}),
+      ...(query.team ? { team: query.team } : {}),
+      ...(query.severity ? { severity: query.severity } : {}),
+      ...(query.account ? { account: query.account } : {}),
+      ...(query.region ? { region: query.region } : {}),
+      status: query.status,
+    };
+    return withConnection(async (c) => {
+      const [total, findings] = await Promise.all([
+        countFindings(c, filter),
+        queryFindings(c, {
+          ...filter,
+          sort: query.sort,
+          order: query.order,
+          limit: query.limit,
+          offset: query.offset,
+        }),
+      ]);
+      void reply.header("X-Total-Count", String(total));
+      return findings;
+    });
+  });
+
+  // Open findings' money by rule and by team, and the values the filters offer.
+  app.get("/api/findings/summary", async () =>
+    withConnection(async (c) => {
+      const group = async (column: string) => {
+        const reader = await c.runAndReadAll(
+          `SELECT ${column} AS key, count(*) AS n, coalesce(sum(monthly_cost), 0)::DOUBLE AS monthly,
+             coalesce(sum(estimated_monthly_savings), 0)::DOUBLE AS savings
+           FROM findings WHERE resolved_at IS NULL GROUP BY 1 ORDER BY savings DESC, key`,
+        );
+        return reader.getRowObjectsJson().map((r) => ({
+          key: String(r.key),
+          count: Number(r.n),
+          monthlyCost: Number(r.monthly),
+          savings: Number(r.savings),
+        }));
+      };
+      const values = async (column: string) => {
+        const reader = await c.runAndReadAll(
+          `SELECT DISTINCT ${column} AS v FROM findings WHERE resolved_at IS NULL ORDER BY 1`,
+        );
+        return reader.getRowObjectsJson().map((r) => String(r.v));
+      };
+      const [byRule, byTeam, rules, teams, severities, accounts, regions] = await Promise.all([
+        group("rule"),
+        group("team"),
+        values("rule"),
+        values("team"),
+        values("severity"),
+        values("account"),
+        values("region"),
+      ]);
+      return { byRule, byTeam, filters: { rules, teams, severities, accounts, regions } };
+    }),
+  );
+
+  // The contract's resources: the objects of `finops resources --json`.
+  app.get("/api/resources", async (request, reply) => {
+    const query = parseQuery(
+      z.strictObject({
+        type: z.string().min(1).optional(),
+        account: z.string().min(1).optional(),
+        region: z.string().min(1).optional(),
+        untagged: z.enum(["true", "false"]).optional(),
+      }),
+      request.query,
+      reply,
+    );
+    if (!query) return reply;
+    return withConnection((c) =>
+      currentResources(c, {
+        ...(query.type ? { type: query.type } : {}),
+        ...(query.account ? { account: query.account } : {}),
+        ...(query.region ? { region: query.region } : {}),
+        untagged: query.untagged === "true",
+        teamKeys: config.tags.teamKeys,
+        caseInsensitiveTags: config.tags.caseInsensitive,
+      }),
+    );
+  });
+}

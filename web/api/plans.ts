@@ -1,0 +1,118 @@
+import type { DuckDBConnection } from "@duckdb/node-api";
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { approvePlan, latestApproval } from "../../remediation/approvals.js";
+import { remediationHistory } from "../../remediation/history.js";
+import { alteredPlan, listPlans, loadPlan } from "../../remediation/plan.js";
+import type { Config } from "../../rules/config.js";
+import { bearerCheck } from "../auth.js";
+import { parseQuery } from "./params.js";
+
+const planId = z.string().regex(/^plan-[0-9a-f]{24}$/, "a plan id like plan-0123456789abcdef01234567");
+
+export function planRoutes(
+  app: FastifyInstance,
+  connect: () => Promise<DuckDBConnection>,
+  config: Config,
+  token: string | undefined,
+): void {
+  const withConnection = async <T>(body: (c: DuckDBConnection) => Promise<T>): Promise<T> => {
+    const connection = await connect();
+    try {
+      return await body(connection);
+    } finally {
+      connection.closeSync();
+    }
+  };
+  const approvalOf = async (c: DuckDBConnection, id: string) => {
+    const approval = await latestApproval(c, id);
+    return approval ? { ...approval, valid: Date.parse(approval.expiresAt) > Date.now() } : null;
+  };
+
+  app.get("/api/plans", async () =>
+    withConnection(async (c) => {
+      const plans = await listPlans(c);
+      const results = await c.runAndReadAll(
+        `SELECT plan_id, count(*) FILTER (WHERE status = 'done') AS done, count(*) FILTER (WHERE status = 'skipped') AS skipped,
+           count(*) FILTER (WHERE status = 'failed') AS failed
+         FROM journal WHERE step = 'item' AND status <> 'started' GROUP BY plan_id`,
+      );
+      const byPlan = new Map(results.getRowObjectsJson().map((r) => [String(r.plan_id), r]));
+      return Promise.all(
+        plans.map(async (p) => {
+          const plan = await loadPlan(c, p.planId);
+          const r = byPlan.get(p.planId);
+          return {
+            planId: p.planId,
+            createdAt: p.createdAt,
+            items: p.items,
+            savings: (plan?.content.items ?? []).reduce(
+              (sum, i) => sum + Number(i.estimatedMonthlySavings ?? 0),
+              0,
+            ),
+            approval: await approvalOf(c, p.planId),
+            results: {
+              done: Number(r?.done ?? 0),
+              skipped: Number(r?.skipped ?? 0),
+              failed: Number(r?.failed ?? 0),
+            },
+          };
+        }),
+      );
+    }),
+  );
+
+  app.get<{ Params: { planId: string } }>("/api/plans/:planId", async (request, reply) => {
+    const params = parseQuery(z.strictObject({ planId }), request.params, reply);
+    if (!params) return reply;
+    return withConnection(async (c) => {
+      const plan = await loadPlan(c, params.planId);
+      if (!plan) return reply.code(404).send({ error: `no plan ${params.planId}` });
+      return {
+        planId: plan.planId,
+        createdAt: plan.createdAt,
+        evaluatedAt: plan.evaluatedAt,
+        dryRun: true,
+        altered: alteredPlan(plan),
+        items: plan.content.items.map((i) => ({
+          resourceId: i.resourceId,
+          resourceType: i.resourceType,
+          action: i.action,
+          rule: i.rule,
+          reason: i.reason,
+          estimatedMonthlySavings:
+            i.estimatedMonthlySavings === null ? null : Number(i.estimatedMonthlySavings),
+          account: i.account,
+          region: i.region,
+          team: i.team,
+          approval: i.approval,
+          markValue: i.markValue,
+          preconditions: i.preconditions,
+        })),
+        approval: await approvalOf(c, plan.planId),
+        history: await remediationHistory(c, plan.planId),
+      };
+    });
+  });
+
+  // The only route that changes anything: it needs the token.
+  app.post<{ Params: { planId: string } }>("/api/plans/:planId/approve", async (request, reply) => {
+    const denied = bearerCheck(request.headers.authorization, token);
+    if (denied) return reply.code(denied.status).send({ error: denied.error });
+    const params = parseQuery(z.strictObject({ planId }), request.params, reply);
+    if (!params) return reply;
+    const body = parseQuery(
+      z.strictObject({ by: z.string().trim().min(1).max(200) }),
+      request.body ?? {},
+      reply,
+    );
+    if (!body) return reply;
+    return withConnection(async (c) => {
+      const plan = await loadPlan(c, params.planId);
+      if (!plan) return reply.code(404).send({ error: `no plan ${params.planId}` });
+      const altered = alteredPlan(plan);
+      if (altered) return reply.code(409).send({ error: altered });
+      return approvePlan(c, plan, body.by, new Date(), config.remediation.approvalHours);
+    });
+  });
+}
