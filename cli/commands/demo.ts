@@ -5,8 +5,9 @@ import { type CostDimension, type CostLine, costsBy } from "../../store/costs.js
 import { openStore } from "../../store/database.js";
 import { type Finding, queryFindings } from "../../store/findings.js";
 import { Decimal, formatMoney, sumDecimals } from "../../store/money.js";
-import { commandConfig, globalOptions, now } from "../context.js";
+import { awsOptions, commandConfig, globalOptions, now } from "../context.js";
 import { note, printJson, printLine, printTable } from "../output.js";
+import { runServe } from "../serve-run.js";
 
 /** Where the demo database goes unless --db or $FINOPS_DB says otherwise: never a user's real database. */
 export const DEMO_DB = ".demo/finops.duckdb";
@@ -25,8 +26,10 @@ export function demoCommand(): Command {
         `daily FOCUS billing, anchored at the day of --now) in ${DEMO_DB} unless --db or $FINOPS_DB names another; ` +
         "an existing file is replaced only if an earlier demo built it",
     )
-    .option("--no-serve", "only build the database (the web view is not part of this version yet)")
-    .action(async (options: { serve: boolean }, command: Command) => {
+    .option("--no-serve", "only build the database; without it, the web view is then served on the demo")
+    .option("--host <host>", "interface the web view listens on", "127.0.0.1")
+    .option("--port <port>", "port of the web view (0: any free port)", "8787")
+    .action(async (options: { serve: boolean; host: string; port: string }, command: Command) => {
       const global = globalOptions(command);
       const config = commandConfig(global);
       const dbPath = global.db ?? process.env.FINOPS_DB ?? DEMO_DB;
@@ -98,10 +101,15 @@ export function demoCommand(): Command {
         printSummary(build, summary, accountNames);
       }
       if (options.serve) {
-        note(
-          "finops demo: the web view is not part of this version, so there is nothing to serve; " +
-            `explore the demo with \`npx finops --db ${quote(dbPath)} costs --by team\` (--no-serve skips this note).`,
-        );
+        // No schedules: the demo has no AWS account to collect from.
+        await runServe({
+          dbPath,
+          config,
+          aws: awsOptions(global, config),
+          host: options.host,
+          port: Number(options.port),
+          schedules: false,
+        });
       }
     });
 }

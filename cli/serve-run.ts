@@ -1,0 +1,64 @@
+import type { AwsOptions } from "../collectors/aws.js";
+import type { Config } from "../rules/config.js";
+import { ensureCostAggregates } from "../store/cost-aggregates.js";
+import { openStore } from "../store/database.js";
+import { ServeMetrics } from "../web/metrics.js";
+import { createServer } from "../web/server.js";
+import { pipelineJobs } from "./jobs.js";
+import { note, printLine } from "./output.js";
+import { Scheduler } from "./scheduler.js";
+
+export interface ServeRunOptions {
+  dbPath: string;
+  config: Config;
+  aws: AwsOptions;
+  host: string;
+  port: number;
+  /** Run the schedules of rules.yaml (the demo serves without: it has no AWS to collect from). */
+  schedules: boolean;
+}
+
+/**
+ * Opens the database, brings the web view's daily sums up to date, starts the HTTP server and the
+ * schedules, and runs until SIGINT or SIGTERM.
+ */
+export async function runServe(options: ServeRunOptions): Promise<never> {
+  const { config } = options;
+  const store = await openStore(options.dbPath);
+  const metrics: { current?: ServeMetrics } = {};
+  const scheduler = new Scheduler(store.connection, pipelineJobs(store, config, options.aws), (run) => {
+    metrics.current?.observe(run);
+    note(
+      `${run.finishedAt.toISOString()} job ${run.job}: ${run.status}${run.error ? ` (${run.error})` : ""}`,
+    );
+  });
+  metrics.current = new ServeMetrics(store.connection, scheduler);
+  await ensureCostAggregates(store.connection, {
+    teamKeys: config.tags.teamKeys,
+    caseInsensitiveTags: config.tags.caseInsensitive,
+  });
+  const token = process.env.FINOPS_WEB_TOKEN || undefined;
+  const app = createServer({
+    connection: store.connection,
+    connect: () => store.connect(),
+    dbPath: store.path,
+    config,
+    ...(token ? { token } : {}),
+    scheduler,
+    metrics: metrics.current,
+  });
+  const address = await app.listen({ host: options.host, port: options.port });
+  if (options.schedules) scheduler.start(config.schedules);
+  printLine(`finops serve: listening on ${address} (database ${store.path})`);
+  if (!token) note("FINOPS_WEB_TOKEN is not set: the web view cannot approve plans");
+  const stop = async () => {
+    await scheduler.stop();
+    await app.close();
+    store.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  // Runs until a signal: the server's and the scheduler's handles keep the event loop alive.
+  return new Promise<never>(() => {});
+}
