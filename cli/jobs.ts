@@ -3,6 +3,7 @@ import { COLLECTORS, collectAll } from "../collectors/collect-all.js";
 import { livePages } from "../collectors/pages.js";
 import { newRunId } from "../collectors/run.js";
 import { runCleanup } from "../remediation/cleanup.js";
+import { runNotify } from "../reports/notify/notify.js";
 import type { Config } from "../rules/config.js";
 import { analyze } from "../rules/evaluate.js";
 import { ensureCostAggregates } from "../store/cost-aggregates.js";
@@ -51,6 +52,16 @@ export function pipelineJobs(store: Store, config: Config, aws: AwsOptions): Rec
     analyze: () =>
       withConnection(store, async (job) => {
         await analyze(job.connection, config, new Date());
+      }),
+    notify: () =>
+      withConnection(store, async (job) => {
+        const run = await runNotify(job.connection, config, { now: new Date(), dryRun: false });
+        const failed = run.results.filter((r) => r.status === "failed");
+        if (failed.length) {
+          throw new Error(
+            `${failed.length} notification(s) failed: ${failed.map((r) => `${r.team} ${r.channel}: ${r.error}`).join("; ")}`,
+          );
+        }
       }),
     cleanup: () =>
       withConnection(store, async (job) => {
