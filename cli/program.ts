@@ -10,6 +10,7 @@ import { demoCommand } from "./commands/demo.js";
 import { findingsCommand } from "./commands/findings.js";
 import { historyCommand } from "./commands/history.js";
 import { iamPolicyCommand } from "./commands/iam-policy.js";
+import { notifyCommand } from "./commands/notify.js";
 import { ingestCommand } from "./commands/ingest.js";
 import { planCommand } from "./commands/plan.js";
 import { resourcesCommand } from "./commands/resources.js";
@@ -49,6 +50,7 @@ export function buildProgram(): Command {
     applyCommand(),
     historyCommand(),
     cleanupCommand(),
+    notifyCommand(),
     serveCommand(),
     demoCommand(),
     iamPolicyCommand(),

@@ -321,11 +321,14 @@ const MIGRATIONS: Migration[] = [
         finished_at TIMESTAMP
       );
 
-      -- Which finding was told to which team in which state (its fingerprint), and when: an unchanged
-      -- finding is not sent again before notify.renotifyDays.
+      -- Which finding was told to which team on which channel (its label, as in deliveries), in which
+      -- state (its fingerprint), and when: an unchanged finding is not sent again before
+      -- notify.renotifyDays. Per channel, so that a channel that failed is retried alone. A plan
+      -- announced to the approvers is kept the same way (its plan id as finding_id).
       CREATE TABLE notified_findings (
         finding_id VARCHAR NOT NULL,
         team VARCHAR NOT NULL,
+        channel VARCHAR NOT NULL,
         fingerprint VARCHAR NOT NULL,
         delivery_id VARCHAR NOT NULL,
         notified_at TIMESTAMP NOT NULL
