@@ -4,6 +4,7 @@ import { livePages } from "../collectors/pages.js";
 import { newRunId } from "../collectors/run.js";
 import { runCleanup } from "../remediation/cleanup.js";
 import { runNotify } from "../reports/notify/notify.js";
+import { runWeeklyReport } from "../reports/weekly/run.js";
 import type { Config } from "../rules/config.js";
 import { analyze } from "../rules/evaluate.js";
 import { ensureCostAggregates } from "../store/cost-aggregates.js";
@@ -52,6 +53,10 @@ export function pipelineJobs(store: Store, config: Config, aws: AwsOptions): Rec
     analyze: () =>
       withConnection(store, async (job) => {
         await analyze(job.connection, config, new Date());
+      }),
+    report: () =>
+      withConnection(store, async (job) => {
+        await runWeeklyReport(job.connection, config, { now: new Date() });
       }),
     notify: () =>
       withConnection(store, async (job) => {

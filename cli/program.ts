@@ -10,9 +10,10 @@ import { demoCommand } from "./commands/demo.js";
 import { findingsCommand } from "./commands/findings.js";
 import { historyCommand } from "./commands/history.js";
 import { iamPolicyCommand } from "./commands/iam-policy.js";
-import { notifyCommand } from "./commands/notify.js";
 import { ingestCommand } from "./commands/ingest.js";
+import { notifyCommand } from "./commands/notify.js";
 import { planCommand } from "./commands/plan.js";
+import { reportCommand } from "./commands/report.js";
 import { resourcesCommand } from "./commands/resources.js";
 import { serveCommand } from "./commands/serve.js";
 import { EXIT, exitCodeFor } from "./errors.js";
@@ -50,6 +51,7 @@ export function buildProgram(): Command {
     applyCommand(),
     historyCommand(),
     cleanupCommand(),
+    reportCommand(),
     notifyCommand(),
     serveCommand(),
     demoCommand(),

@@ -27,14 +27,6 @@ export interface CostLine {
 }
 
 /**
- * Billed and effective cost grouped by one dimension, summed as DECIMAL from the billing rows
- * (the `billing_costs` view, which never counts a Cost Explorer row that a billing file also covers).
- *
- * Tag dimensions also read Cost Explorer's tag-grouped results: its service-grouped rows carry no tags,
- * so for the days where a tag grouping was collected those rows are replaced by it, and every total
- * still reconciles with the untagged dimensions.
- */
-/**
  * The rows every cost figure sums, with their UTC day, provider and group key: one query shared by
  * `costsBy` and the daily aggregates the web view reads (store/cost-aggregates.ts), so both always
  * give the same figures.
@@ -91,6 +83,14 @@ export function costRows(query: CostQuery, param: (value: DuckDBValue) => string
       BilledCost, EffectiveCost FROM billing_costs ${where(filters)}`;
 }
 
+/**
+ * Billed and effective cost grouped by one dimension, summed as DECIMAL from the billing rows
+ * (the `billing_costs` view, which never counts a Cost Explorer row that a billing file also covers).
+ *
+ * Tag dimensions also read Cost Explorer's tag-grouped results: its service-grouped rows carry no tags,
+ * so for the days where a tag grouping was collected those rows are replaced by it, and every total
+ * still reconciles with the untagged dimensions.
+ */
 export async function costsBy(connection: DuckDBConnection, query: CostQuery): Promise<CostLine[]> {
   const params: DuckDBValue[] = [];
   const rows = costRows(query, (value) => {

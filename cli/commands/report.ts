@@ -1,0 +1,80 @@
+import { Command } from "commander";
+import { signedPercent } from "../../reports/weekly/format.js";
+import { runWeeklyReport } from "../../reports/weekly/run.js";
+import { parseWeek } from "../../reports/weekly/week.js";
+import { FORMATS, type Format } from "../../reports/weekly/write.js";
+import { formatMoney } from "../../store/money.js";
+import { commandConfig, globalOptions, now, withStore } from "../context.js";
+import { UsageError } from "../errors.js";
+import { note, printJson, printLine } from "../output.js";
+
+/** --format: one format, or several separated by commas (the contract names one; a list costs nothing). */
+function parseFormats(text: string): Format[] {
+  const formats = text
+    .split(",")
+    .map((f) => f.trim().toLowerCase())
+    .filter(Boolean);
+  const unknown = formats.find((f) => !(FORMATS as readonly string[]).includes(f));
+  if (unknown !== undefined || !formats.length) {
+    throw new UsageError(
+      `--format: "${unknown ?? text}" is not a report format; use one of ${FORMATS.join(", ")}`,
+    );
+  }
+  return [...new Set(formats as Format[])];
+}
+
+function weeklyCommand(): Command {
+  return new Command("weekly")
+    .description(
+      "the weekly cost report (spend and its changes, by service, account and team, month-end forecast, anomalies, tag coverage, waste, savings) written as files",
+    )
+    .option(
+      "--week <YYYY-Www>",
+      "the ISO week, Monday to Sunday UTC (default: the last full week before --now)",
+    )
+    .option(
+      "--format <format>",
+      "md | html | csv | json; several separated by commas (default: rules.yaml report.formats, all four)",
+    )
+    .option(
+      "--out <dir>",
+      "the folder the files are written into (default: rules.yaml report.out, ./finops-reports)",
+    )
+    .addHelpText(
+      "after",
+      "\nFiles are named finops-weekly-YYYY-Www.FORMAT; their paths are printed, one a line.\n--json prints { week, files, report } with the report model (money as exact decimals).",
+    )
+    .action(async (raw: { week?: string; format?: string; out?: string }, command: Command) => {
+      const global = globalOptions(command);
+      // Flags first: a bad week or format is a usage error before anything is opened.
+      const week = raw.week !== undefined ? parseWeek(raw.week) : undefined;
+      const at = now(global);
+      const config = commandConfig(global);
+      const formats = raw.format !== undefined ? parseFormats(raw.format) : undefined;
+      if (raw.out !== undefined && !raw.out.trim()) throw new UsageError("--out: give a folder");
+      const { report, files } = await withStore(global, (store) =>
+        runWeeklyReport(store.connection, config, {
+          now: at,
+          ...(week ? { week } : {}),
+          ...(formats ? { formats } : {}),
+          ...(raw.out !== undefined ? { out: raw.out } : {}),
+        }),
+      );
+      if (global.json) {
+        printJson({ week: report.week, files, report });
+        return;
+      }
+      note(
+        report.hasBilling
+          ? `${report.week}: ${formatMoney(report.totals.current.effectiveCost)} effective cost, ${signedPercent(report.totals.previousWeek.effectiveChangePercent, report.totals.current.effectiveCost)} on the week before`
+          : `${report.week}: no billing for this week`,
+      );
+      for (const file of files) printLine(file);
+    });
+}
+
+export function reportCommand(): Command {
+  return new Command("report")
+    .description("reports built from the store: `report weekly`")
+    .addCommand(weeklyCommand().exitOverride());
+}

@@ -1,0 +1,191 @@
+import type { DuckDBConnection } from "@duckdb/node-api";
+import type { CostLine } from "../../store/costs.js";
+import type { Decimal } from "../../store/money.js";
+import { anomalies, type DailySeries, detectAnomalies } from "./anomalies.js";
+import { accountNames, currencies } from "./billing-facts.js";
+import { breakdown, movers, totalOf } from "./breakdown.js";
+import { add, percentChange, percentOf, subtract, ZERO } from "./decimal.js";
+import { forecastMonthEnd, monthToDateWindow } from "./forecast.js";
+import type { Comparison, DailySpend, Money, TagCoverage, WeeklyReport, Window } from "./model.js";
+import { savingsRealised } from "./savings.js";
+import { dailySpendBy, type SpendSource, spendBy } from "./spend.js";
+import { wasteFound } from "./waste.js";
+import { addDays, type IsoWeek, isoDate, shiftWeek } from "./week.js";
+
+/** How many rows each table shows before the rest goes into "Other". */
+const TOP_ROWS = { service: 10, account: 10, team: 12 } as const;
+const TOP_MOVERS = 5;
+const TOP_FINDINGS = 10;
+/** Services drawn as their own colour in the daily chart; the rest is one "Other" band. */
+const CHART_SERVICES = 6;
+/** The daily chart shows the week and the three before it; the anomaly baselines reach as far back. */
+const DAILY_WEEKS = 4;
+
+export interface WeeklyOptions {
+  week: IsoWeek;
+  teamKeys: string[];
+  caseInsensitiveTags: boolean;
+  generatedAt: Date;
+}
+
+export const windowOf = (week: IsoWeek): Window => ({
+  from: isoDate(week.start),
+  to: isoDate(addDays(week.start, 7)),
+});
+
+function comparison(current: Money, week: IsoWeek, lines: CostLine[]): Comparison {
+  const then = totalOf(lines);
+  return {
+    week: week.label,
+    ...windowOf(week),
+    ...then,
+    effectiveChange: subtract(current.effectiveCost, then.effectiveCost),
+    effectiveChangePercent: percentChange(current.effectiveCost, then.effectiveCost),
+    billedChange: subtract(current.billedCost, then.billedCost),
+    billedChangePercent: percentChange(current.billedCost, then.billedCost),
+  };
+}
+
+const serviceLabel = (key: string | null) => key ?? "(no service name)";
+const teamLabel = (key: string | null) => key ?? "(no team tag)";
+
+function tagCoverage(teamKeys: string[], lines: CostLine[]): TagCoverage {
+  const total = totalOf(lines).effectiveCost;
+  const unallocated = lines.find((l) => l.key === null)?.effectiveCost ?? ZERO;
+  const allocated = subtract(total, unallocated);
+  return { teamKeys, allocated, unallocated, total, allocatedPercent: percentOf(allocated, total) };
+}
+
+/** Aligns each key's daily money on the list of days (0 where a day has no row for it). */
+function series(
+  daily: { day: string; lines: CostLine[] }[],
+  label: (key: string | null) => string,
+): DailySeries[] {
+  const byKey = new Map<string | null, Decimal[]>();
+  daily.forEach(({ lines }, i) => {
+    for (const line of lines) {
+      const values = byKey.get(line.key) ?? daily.map(() => ZERO);
+      values[i] = line.effectiveCost;
+      byKey.set(line.key, values);
+    }
+  });
+  return [...byKey].map(([key, values]) => ({ key, label: label(key), values }));
+}
+
+function dailySpend(
+  daily: { day: string; lines: CostLine[] }[],
+  charted: (string | null)[],
+  weekFrom: string,
+): DailySpend[] {
+  return daily.map(({ day, lines }) => {
+    const byService: Record<string, Decimal> = {};
+    for (const key of charted) {
+      byService[serviceLabel(key)] = lines.find((l) => l.key === key)?.effectiveCost ?? ZERO;
+    }
+    const rest = lines.filter((l) => !charted.includes(l.key)).map((l) => l.effectiveCost);
+    byService.Other = add(...rest);
+    return {
+      day,
+      inWeek: day >= weekFrom,
+      hasBilling: lines.length > 0,
+      ...totalOf(lines),
+      byService,
+    };
+  });
+}
+
+/**
+ * The report model. Every cost figure comes from `costsBy`, the query behind `finops costs`, over the
+ * same windows a user would type: the report reconciles with it by construction.
+ */
+export async function weeklyReport(
+  connection: DuckDBConnection,
+  options: WeeklyOptions,
+): Promise<WeeklyReport> {
+  const source: SpendSource = {
+    connection,
+    teamKeys: options.teamKeys,
+    caseInsensitiveTags: options.caseInsensitiveTags,
+  };
+  const week = options.week;
+  const window = windowOf(week);
+  const previousWeek = shiftWeek(week, -1);
+  const earlier = shiftWeek(week, -4);
+
+  // One query at a time: a DuckDB connection runs one statement at once anyway.
+  const service = await spendBy(source, "service", window);
+  const servicePrevious = await spendBy(source, "service", windowOf(previousWeek));
+  const account = await spendBy(source, "account", window);
+  const accountPrevious = await spendBy(source, "account", windowOf(previousWeek));
+  const team = await spendBy(source, "team", window);
+  const teamPrevious = await spendBy(source, "team", windowOf(previousWeek));
+  const serviceEarlier = await spendBy(source, "service", windowOf(earlier));
+
+  const current = totalOf(service);
+  const names = await accountNames(connection, { from: windowOf(previousWeek).from, to: window.to });
+  const accountLabel = (key: string | null) => {
+    const name = key === null ? undefined : names.get(key);
+    return key === null ? "(no account)" : name ? `${key} (${name})` : key;
+  };
+
+  const month = monthToDateWindow(addDays(week.start, 7));
+  const monthTotal = totalOf(await spendBy(source, "service", month));
+
+  const firstDay = addDays(week.start, -7 * (DAILY_WEEKS - 1));
+  const days = 7 * DAILY_WEEKS;
+  const dailyServices = await dailySpendBy(source, "service", firstDay, days);
+  const dailyTeams = await dailySpendBy(source, "team", firstDay, days);
+  const hasBilling = dailyServices.map((d) => d.lines.length > 0);
+  const firstJudged = days - 7;
+  const anomalyInput = { days: dailyServices.map((d) => d.day), hasBilling, firstJudged };
+
+  const { waste, topFindings } = await wasteFound(connection, TOP_FINDINGS);
+
+  return {
+    report: "weekly",
+    week: week.label,
+    ...window,
+    lastDay: isoDate(addDays(week.start, 6)),
+    generatedAt: options.generatedAt.toISOString().replace(/\.\d{3}Z$/, "Z"),
+    currencies: await currencies(connection, window),
+    hasBilling: service.length > 0,
+    daysWithBilling: hasBilling.slice(firstJudged).filter(Boolean).length,
+    totals: {
+      current,
+      previousWeek: comparison(current, previousWeek, servicePrevious),
+      fourWeeksEarlier: comparison(current, earlier, serviceEarlier),
+    },
+    byService: breakdown("service", service, servicePrevious, TOP_ROWS.service, serviceLabel),
+    byAccount: breakdown("account", account, accountPrevious, TOP_ROWS.account, accountLabel),
+    byTeam: breakdown("team", team, teamPrevious, TOP_ROWS.team, teamLabel),
+    topMovers: {
+      service: movers("service", service, servicePrevious, serviceLabel, TOP_MOVERS),
+      team: movers("team", team, teamPrevious, teamLabel, TOP_MOVERS),
+    },
+    daily: dailySpend(
+      dailyServices,
+      service.slice(0, CHART_SERVICES).map((l) => l.key),
+      window.from,
+    ),
+    monthToDate: {
+      month: month.month,
+      from: month.from,
+      to: month.to,
+      days: month.days,
+      ...monthTotal,
+      forecast: forecastMonthEnd(monthTotal, current, month),
+    },
+    anomalies: anomalies([
+      ...detectAnomalies({
+        ...anomalyInput,
+        dimension: "service",
+        series: series(dailyServices, serviceLabel),
+      }),
+      ...detectAnomalies({ ...anomalyInput, dimension: "team", series: series(dailyTeams, teamLabel) }),
+    ]),
+    tagCoverage: tagCoverage(options.teamKeys, team),
+    waste,
+    savingsRealised: await savingsRealised(connection, window),
+    topFindings,
+  };
+}

@@ -1,0 +1,157 @@
+import { Decimal } from "../../store/money.js";
+import type { Breakdown, Money, WeeklyReport } from "./model.js";
+
+// One tidy table of every figure: section, dimension, key, metric, value. Money keeps every digit (as
+// `finops costs --json` does), so a spreadsheet can re-add the report to the cent. Where a figure
+// belongs to a day and a key, the dimension says so ("day/service") and the key joins both with "/".
+
+type Value = Decimal | number | string | null;
+type Row = [section: string, dimension: string, key: string, metric: string, value: Value];
+
+const HEADER = ["section", "dimension", "key", "metric", "value"];
+
+/** Quotes per RFC 4180; text a spreadsheet would run as a formula gets a leading apostrophe. */
+function field(value: Value): string {
+  let text = value === null ? "" : value instanceof Decimal ? value.toString() : String(value);
+  if (typeof value === "string" && /^[=+\-@\t\r]/.test(text) && !/^-?\d+(\.\d+)?$/.test(text))
+    text = `'${text}`;
+  return /[",\n\r]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function moneyRows(section: string, dimension: string, key: string, m: Money, prefix = ""): Row[] {
+  const name = (metric: string) =>
+    prefix ? `${prefix}${metric[0]?.toUpperCase()}${metric.slice(1)}` : metric;
+  return [
+    [section, dimension, key, name("effectiveCost"), m.effectiveCost],
+    [section, dimension, key, name("billedCost"), m.billedCost],
+  ];
+}
+
+function breakdownRows(section: string, b: Breakdown): Row[] {
+  const rows: Row[] = [];
+  for (const r of b.rows) {
+    const key = r.other ? r.label : (r.key ?? "");
+    rows.push(
+      ...moneyRows(section, b.dimension, key, r.current),
+      ...moneyRows(section, b.dimension, key, r.previous, "previousWeek"),
+      [section, b.dimension, key, "change", r.change],
+      [section, b.dimension, key, "changePercent", r.changePercent],
+    );
+  }
+  rows.push(
+    ...moneyRows(section, b.dimension, "Total", b.total.current),
+    ...moneyRows(section, b.dimension, "Total", b.total.previous, "previousWeek"),
+    [section, b.dimension, "Total", "change", b.total.change],
+    [section, b.dimension, "Total", "changePercent", b.total.changePercent],
+  );
+  return rows;
+}
+
+function reportRows(report: WeeklyReport): Row[] {
+  const rows: Row[] = [];
+  const t = report.totals;
+  rows.push(...moneyRows("total", "week", report.week, t.current));
+  for (const [name, c] of [
+    ["previousWeek", t.previousWeek],
+    ["fourWeeksEarlier", t.fourWeeksEarlier],
+  ] as const) {
+    rows.push(
+      ...moneyRows("total", name, c.week, c),
+      ["total", name, c.week, "effectiveChange", c.effectiveChange],
+      ["total", name, c.week, "effectiveChangePercent", c.effectiveChangePercent],
+      ["total", name, c.week, "billedChange", c.billedChange],
+      ["total", name, c.week, "billedChangePercent", c.billedChangePercent],
+    );
+  }
+  rows.push(
+    ...breakdownRows("byService", report.byService),
+    ...breakdownRows("byAccount", report.byAccount),
+    ...breakdownRows("byTeam", report.byTeam),
+  );
+  for (const m of [...report.topMovers.service, ...report.topMovers.team]) {
+    const key = m.key ?? "";
+    rows.push(
+      ["topMovers", m.dimension, key, "effectiveCost", m.current],
+      ["topMovers", m.dimension, key, "previousWeekEffectiveCost", m.previous],
+      ["topMovers", m.dimension, key, "change", m.change],
+      ["topMovers", m.dimension, key, "changePercent", m.changePercent],
+    );
+  }
+  for (const d of report.daily) {
+    rows.push(...moneyRows("daily", "day", d.day, d));
+    for (const [service, value] of Object.entries(d.byService)) {
+      rows.push(["dailyByService", "day/service", `${d.day}/${service}`, "effectiveCost", value]);
+    }
+  }
+  const m = report.monthToDate;
+  rows.push(
+    ...moneyRows("monthToDate", "month", m.month, m),
+    ["monthToDate", "month", m.month, "days", m.days],
+    ["monthToDate", "month", m.month, "forecastEffectiveCost", m.forecast.effectiveCost],
+    ["monthToDate", "month", m.month, "forecastBilledCost", m.forecast.billedCost],
+    ["monthToDate", "month", m.month, "dailyMean", m.forecast.dailyMean],
+    ["monthToDate", "month", m.month, "remainingDays", m.forecast.remainingDays],
+  );
+  for (const a of report.anomalies.items) {
+    const dimension = `day/${a.dimension}`;
+    const key = `${a.day}/${a.key ?? ""}`;
+    rows.push(
+      ["anomalies", dimension, key, "effectiveCost", a.effectiveCost],
+      ["anomalies", dimension, key, "baseline", a.baseline],
+      ["anomalies", dimension, key, "deviation", a.deviation],
+      ["anomalies", dimension, key, "threshold", a.threshold],
+      ["anomalies", dimension, key, "direction", a.direction],
+    );
+  }
+  const c = report.tagCoverage;
+  rows.push(
+    ["tagCoverage", "team", "allocated", "effectiveCost", c.allocated],
+    ["tagCoverage", "team", "unallocated", "effectiveCost", c.unallocated],
+    ["tagCoverage", "team", "Total", "effectiveCost", c.total],
+    ["tagCoverage", "team", "allocated", "percent", c.allocatedPercent],
+  );
+  const w = report.waste;
+  for (const [dimension, groups] of [
+    ["rule", w.byRule],
+    ["team", w.byTeam],
+  ] as const) {
+    for (const g of groups) {
+      rows.push(
+        ["waste", dimension, g.key, "findings", g.findings],
+        ["waste", dimension, g.key, "estimatedMonthlySavings", g.estimatedMonthlySavings],
+        ["waste", dimension, g.key, "monthlyCost", g.monthlyCost],
+      );
+    }
+  }
+  rows.push(
+    ["waste", "all", "Total", "findings", w.findings],
+    ["waste", "all", "Total", "estimatedMonthlySavings", w.estimatedMonthlySavings],
+    ["waste", "all", "Total", "monthlyCost", w.monthlyCost],
+  );
+  const s = report.savingsRealised;
+  for (const i of s.items) {
+    rows.push(
+      ["savingsRealised", "resource", i.resourceId, "action", i.action],
+      ["savingsRealised", "resource", i.resourceId, "finishedAt", i.finishedAt],
+      ["savingsRealised", "resource", i.resourceId, "estimatedMonthlySavings", i.estimatedMonthlySavings],
+    );
+  }
+  rows.push(
+    ["savingsRealised", "all", "Total", "items", s.items.length],
+    ["savingsRealised", "all", "Total", "estimatedMonthlySavings", s.estimatedMonthlySavings],
+  );
+  for (const f of report.topFindings) {
+    rows.push(
+      ["topFindings", "resource", f.resourceId, "rule", f.rule],
+      ["topFindings", "resource", f.resourceId, "team", f.team],
+      ["topFindings", "resource", f.resourceId, "estimatedMonthlySavings", f.estimatedMonthlySavings],
+      ["topFindings", "resource", f.resourceId, "monthlyCost", f.monthlyCost],
+    );
+  }
+  return rows;
+}
+
+export function renderCsv(report: WeeklyReport): string {
+  const lines = [HEADER.join(","), ...reportRows(report).map((row) => row.map(field).join(","))];
+  return `${lines.join("\r\n")}\r\n`;
+}

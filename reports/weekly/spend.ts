@@ -1,0 +1,78 @@
+import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
+import { type CostDimension, type CostLine, costRows, costsBy } from "../../store/costs.js";
+import { Decimal } from "../../store/money.js";
+import type { Dimension, Window } from "./model.js";
+import { addDays, isoDate } from "./week.js";
+
+/** What the report's cost figures are read with: the store and the team tag settings of rules.yaml. */
+export interface SpendSource {
+  connection: DuckDBConnection;
+  teamKeys: string[];
+  caseInsensitiveTags: boolean;
+}
+
+function costDimension(source: SpendSource, dimension: Dimension): CostDimension {
+  return dimension === "team" ? { kind: "team", tagKeys: source.teamKeys } : { kind: dimension };
+}
+
+/**
+ * One dimension's money over a window, through `costsBy` itself: the report's figures are by
+ * construction the ones `finops costs --by <dimension> --from --to` prints, team logic included.
+ */
+export function spendBy(source: SpendSource, dimension: Dimension, window: Window): Promise<CostLine[]> {
+  return costsBy(source.connection, {
+    dimension: costDimension(source, dimension),
+    from: window.from,
+    to: window.to,
+    caseInsensitiveTags: source.caseInsensitiveTags,
+  });
+}
+
+/**
+ * Each day's lines of one dimension over a run of days, in one query over `costRows`, the rows
+ * `costsBy` sums: each day's figures are the ones `finops costs --from DAY --to NEXT-DAY` prints, so the
+ * days add up to the week exactly.
+ */
+export async function dailySpendBy(
+  source: SpendSource,
+  dimension: Dimension,
+  first: Date,
+  days: number,
+): Promise<{ day: string; lines: CostLine[] }[]> {
+  const params: DuckDBValue[] = [];
+  const rows = costRows(
+    {
+      dimension: costDimension(source, dimension),
+      from: isoDate(first),
+      to: isoDate(addDays(first, days)),
+      caseInsensitiveTags: source.caseInsensitiveTags,
+    },
+    (value) => {
+      params.push(value);
+      return `$${params.length}`;
+    },
+  );
+  const reader = await source.connection.runAndReadAll(
+    `SELECT strftime(day, '%Y-%m-%d') AS day, key, sum(BilledCost) AS billed, sum(EffectiveCost) AS effective
+     FROM (${rows})
+     GROUP BY day, key
+     ORDER BY day, effective DESC NULLS LAST, billed DESC NULLS LAST, key NULLS LAST`,
+    params,
+  );
+  const byDay = new Map<string, CostLine[]>();
+  for (const row of reader.getRowObjectsJson()) {
+    const day = String(row.day);
+    byDay.set(day, [
+      ...(byDay.get(day) ?? []),
+      {
+        key: row.key === null || row.key === undefined ? null : String(row.key),
+        billedCost: new Decimal(String(row.billed ?? "0")),
+        effectiveCost: new Decimal(String(row.effective ?? "0")),
+      },
+    ]);
+  }
+  return Array.from({ length: days }, (_, i) => {
+    const day = isoDate(addDays(first, i));
+    return { day, lines: byDay.get(day) ?? [] };
+  });
+}

@@ -1,0 +1,36 @@
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { toJson } from "../../cli/output.js";
+import type { WeeklyReport } from "./model.js";
+import { renderCsv } from "./render-csv.js";
+import { renderHtml } from "./render-html.js";
+import { renderMarkdown } from "./render-md.js";
+
+export const FORMATS = ["html", "md", "csv", "json"] as const;
+export type Format = (typeof FORMATS)[number];
+
+const RENDERERS: Record<Format, (report: WeeklyReport) => string> = {
+  html: renderHtml,
+  md: renderMarkdown,
+  csv: renderCsv,
+  json: (report) => `${toJson(report)}\n`,
+};
+
+export function fileName(report: WeeklyReport, format: Format): string {
+  return `finops-weekly-${report.week}.${format}`;
+}
+
+/**
+ * Writes one file per format into the folder and returns their paths. Each file is written beside its
+ * name and renamed into place, so a mailer or web server picking the folder up never reads half a report.
+ */
+export function writeReport(report: WeeklyReport, formats: readonly Format[], dir: string): string[] {
+  mkdirSync(dir, { recursive: true });
+  return formats.map((format) => {
+    const path = join(dir, fileName(report, format));
+    const partial = `${path}.${process.pid}.partial`;
+    writeFileSync(partial, RENDERERS[format](report));
+    renameSync(partial, path);
+    return path;
+  });
+}
