@@ -7,6 +7,7 @@ import { runApplyBenchmark } from "./apply.js";
 import { runCollectBenchmark } from "./collect.js";
 import { runIngestBenchmark } from "./ingest.js";
 import { runRulesBenchmark } from "./rules.js";
+import { runWebBenchmark } from "./web.js";
 
 interface Benchmark {
   description: string;
@@ -36,6 +37,12 @@ const BENCHMARKS: Record<string, Benchmark> = {
       "finops analyze (every built-in rule) over generated stores of 100k and 1M resources with 30 days of " +
       "metrics: wall time of a first and a second run, peak RSS, findings per rule, growth with size",
     run: runRulesBenchmark,
+  },
+  web: {
+    description:
+      "the overview page's API calls against finops serve on a 10M-row bill (ingested, aggregates built at " +
+      "start-up): p50/p95/max per route, sequential and 4 clients, against the same sums from the billing rows",
+    run: runWebBenchmark,
   },
 };
 

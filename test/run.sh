@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 
 bash test/setup.sh
 [ -d node_modules ] || npm ci
-npx tsc -p tsconfig.json
+npm run build
 npx biome check --error-on-warnings .
 
 mapfile -t files < <(find dist/test -name '*.test.js' | sort)

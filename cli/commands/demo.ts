@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { buildDemo, estateCounts } from "../../demo/build.js";
+import { type DemoDeliverables, writeDemoDeliverables } from "../../demo/deliverables.js";
 import { DAY_MS, DEMO_SEED, isoDay, utcDay } from "../../demo/estate.js";
 import { type CostDimension, type CostLine, costsBy } from "../../store/costs.js";
 import { openStore } from "../../store/database.js";
@@ -54,6 +55,7 @@ export function demoCommand(): Command {
         byAccount: CostLine[];
         findings: RuleSummary[];
       };
+      let deliverables: DemoDeliverables;
       try {
         const query = (dimension: CostDimension, period: { from: string; to: string }) =>
           costsBy(store.connection, {
@@ -71,6 +73,8 @@ export function demoCommand(): Command {
           byAccount,
           findings: summarizeByRule(await queryFindings(store.connection, { status: "open" })),
         };
+        progress("Writing last week's report and the teams' notifications");
+        deliverables = await writeDemoDeliverables(store.connection, config, dbPath, new Date(anchorMs));
       } finally {
         store.close();
       }
@@ -89,6 +93,8 @@ export function demoCommand(): Command {
           estate: estateCounts(build.estate),
           inventory: build.replay,
           findings: summary.findings,
+          report: { week: deliverables.week, files: deliverables.reportFiles },
+          notifications: { outbox: deliverables.outbox, messages: deliverables.messages },
           totals: summary.window,
           last30Days: {
             ...summary.last30,
@@ -99,6 +105,7 @@ export function demoCommand(): Command {
         });
       } else {
         printSummary(build, summary, accountNames);
+        printDeliverables(deliverables);
       }
       if (options.serve) {
         // No schedules: the demo has no AWS account to collect from.
@@ -239,4 +246,14 @@ function printSummary(
 
 function quote(path: string): string {
   return /^[\w./-]+$/.test(path) ? path : `'${path.replaceAll("'", "'\\''")}'`;
+}
+
+function printDeliverables(d: DemoDeliverables): void {
+  printLine("");
+  printLine(`The weekly cost report of ${d.week}:`);
+  for (const file of d.reportFiles) printLine(`  ${file}`);
+  printLine(
+    `The teams' waste notifications (${d.messages.length} digests; with notify.teams in rules.yaml they go to Slack, email or webhooks):`,
+  );
+  printLine(`  ${d.outbox}`);
 }

@@ -1,0 +1,295 @@
+/**
+ * Every recharts chart of the page. This module is loaded on demand (see lazy.tsx), so the first load
+ * carries React and the shell only.
+ */
+import {
+  Area,
+  AreaChart,
+  Bar,
+  BarChart,
+  CartesianGrid,
+  LabelList,
+  ResponsiveContainer,
+  Tooltip,
+  type TooltipContentProps,
+  type TooltipValueType,
+  XAxis,
+  YAxis,
+} from "recharts";
+import { formatCount, formatDay, formatDayShort, formatMoney, formatMoneyCompact } from "./format";
+import { ACCENT, AXIS, GRID, seriesColor } from "./palette";
+
+const AXIS_TICK = { fill: AXIS, fontSize: 12 };
+
+type ChartTooltipProps = TooltipContentProps<TooltipValueType, string | number>;
+
+/** Evenly spaced day ticks that always include the last day: every day, 2, 3, 5 days, or whole weeks. */
+function dayTicks(days: string[], maxTicks: number): string[] {
+  const n = days.length;
+  const steps = [1, 2, 3, 5, 7, 14, 21, 28];
+  let step = steps.find((candidate) => Math.ceil(n / candidate) <= maxTicks);
+  if (step === undefined) step = Math.ceil(n / maxTicks / 7) * 7;
+  return days.filter((_, index) => (n - 1 - index) % step === 0);
+}
+
+/** 0 and round steps (1, 2, 2.5, 5 × 10^n) up to at least `max`: $0, $1K, $2K, $3K, $4K. */
+function niceTicks(max: number, count = 4): number[] {
+  if (!(max > 0)) return [0, 1];
+  const raw = max / count;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = ([1, 2, 2.5, 5, 10].find((m) => m * power >= raw) ?? 10) * power;
+  const ticks: number[] = [];
+  for (let tick = 0; tick < max + step * 0.001; tick += step) ticks.push(tick);
+  if ((ticks.at(-1) ?? 0) < max) ticks.push(ticks.length * step);
+  return ticks;
+}
+
+/* ---------- spend over time, stacked by service, team or account ---------- */
+
+export interface SpendChartProps {
+  days: string[];
+  series: { key: string; values: number[] }[];
+  total: number[];
+  hidden: ReadonlySet<string>;
+}
+
+export function SpendChart(props: SpendChartProps) {
+  // Series keys are free text (a service name may hold dots): rows use positional keys s0, s1, ...
+  const rows = props.days.map((day, index) => {
+    const row: Record<string, number | string> = { day, total: props.total[index] ?? 0 };
+    props.series.forEach((series, seriesIndex) => {
+      row[`s${seriesIndex}`] = series.values[index] ?? 0;
+    });
+    return row;
+  });
+  const names = props.series.map((series) => series.key);
+  const top = Math.max(
+    0,
+    ...props.days.map((_, index) =>
+      props.series.reduce(
+        (sum, series) => (props.hidden.has(series.key) ? sum : sum + (series.values[index] ?? 0)),
+        0,
+      ),
+    ),
+  );
+  const yTicks = niceTicks(top);
+  return (
+    <ResponsiveContainer width="100%" height={320}>
+      <AreaChart data={rows} margin={{ top: 8, right: 24, bottom: 0, left: 8 }}>
+        <CartesianGrid stroke={GRID} vertical={false} />
+        <XAxis
+          dataKey="day"
+          ticks={dayTicks(props.days, 14)}
+          interval={0}
+          tickFormatter={formatDayShort}
+          tick={AXIS_TICK}
+          tickLine={false}
+          axisLine={{ stroke: GRID }}
+        />
+        <YAxis
+          domain={[0, yTicks.at(-1) ?? "auto"]}
+          ticks={yTicks}
+          tickFormatter={formatMoneyCompact}
+          tick={AXIS_TICK}
+          tickLine={false}
+          axisLine={false}
+          width={64}
+        />
+        <Tooltip
+          content={(tooltip) => <SpendTooltip {...tooltip} names={names} />}
+          cursor={{ stroke: AXIS, strokeDasharray: "3 3" }}
+          isAnimationActive={false}
+        />
+        {props.series.map((series, index) => {
+          const key = `s${index}`;
+          // Keyed by position and hidden with `hide`, never unmounted: recharts stacks the areas in the order
+          // they first mounted, so a key that survives a change of grouping ("Other") would stay at the bottom.
+          return (
+            <Area
+              key={key}
+              dataKey={key}
+              name={series.key}
+              hide={props.hidden.has(series.key)}
+              stackId="spend"
+              type="monotone"
+              stroke={seriesColor(series.key, index)}
+              fill={seriesColor(series.key, index)}
+              fillOpacity={0.78}
+              strokeWidth={1}
+              isAnimationActive={false}
+              activeDot={false}
+            />
+          );
+        })}
+      </AreaChart>
+    </ResponsiveContainer>
+  );
+}
+
+function SpendTooltip(props: ChartTooltipProps & { names: string[] }) {
+  if (!props.active || !props.payload?.length) return null;
+  const day = String(props.label ?? "");
+  const entries = props.payload
+    .map((entry) => {
+      const index = Number(String(entry.dataKey).slice(1));
+      return { key: props.names[index] ?? "", index, value: Number(entry.value ?? 0) };
+    })
+    .sort((a, b) => b.value - a.value);
+  const total = entries.reduce((sum, entry) => sum + entry.value, 0);
+  return (
+    <div className="chart-tooltip">
+      <p className="chart-tooltip-title">{formatDay(day)}</p>
+      {entries.map((entry) => (
+        <div key={entry.key} className="tt-row">
+          <span className="tt-key">
+            <span className="swatch" style={{ background: seriesColor(entry.key, entry.index) }} />
+            {entry.key}
+          </span>
+          <span className="num">{formatMoney(entry.value)}</span>
+        </div>
+      ))}
+      <div className="tt-row tt-total">
+        <span>Total</span>
+        <span className="num">{formatMoney(total)}</span>
+      </div>
+    </div>
+  );
+}
+
+/* ---------- waste per month, by rule or by team ---------- */
+
+export interface BreakdownRow {
+  key: string;
+  label: string;
+  value: number;
+  count: number;
+  monthlyCost: number;
+}
+
+function barLabel(row: BreakdownRow): string {
+  return `${formatMoneyCompact(row.value)} · ${formatCount(row.count)}`;
+}
+
+export function BreakdownBars(props: { rows: BreakdownRow[]; onSelect?: (key: string) => void }) {
+  const height = Math.max(120, props.rows.length * 30 + 36);
+  return (
+    <ResponsiveContainer width="100%" height={height}>
+      <BarChart
+        data={props.rows.map((row) => ({ ...row, text: barLabel(row) }))}
+        layout="vertical"
+        margin={{ top: 0, right: 96, bottom: 0, left: 0 }}
+      >
+        <CartesianGrid stroke={GRID} horizontal={false} />
+        <XAxis
+          type="number"
+          tickFormatter={formatMoneyCompact}
+          tick={AXIS_TICK}
+          tickLine={false}
+          axisLine={{ stroke: GRID }}
+        />
+        <YAxis
+          type="category"
+          dataKey="label"
+          width={150}
+          tick={AXIS_TICK}
+          tickLine={false}
+          axisLine={false}
+          interval={0}
+        />
+        <Tooltip
+          content={(tooltip) => <BreakdownTooltip {...tooltip} />}
+          cursor={{ fill: "rgba(79, 70, 229, 0.06)" }}
+          isAnimationActive={false}
+        />
+        <Bar
+          dataKey="value"
+          name="Savings / month"
+          fill={ACCENT}
+          radius={[0, 3, 3, 0]}
+          maxBarSize={18}
+          isAnimationActive={false}
+          cursor={props.onSelect ? "pointer" : undefined}
+          onClick={(entry: { payload?: BreakdownRow }) => {
+            if (entry.payload && props.onSelect) props.onSelect(entry.payload.key);
+          }}
+        >
+          <LabelList dataKey="text" position="right" fill={AXIS} fontSize={12} />
+        </Bar>
+      </BarChart>
+    </ResponsiveContainer>
+  );
+}
+
+function BreakdownTooltip(props: ChartTooltipProps) {
+  const row = props.payload?.[0]?.payload as BreakdownRow | undefined;
+  if (!props.active || !row) return null;
+  return (
+    <div className="chart-tooltip">
+      <p className="chart-tooltip-title">{row.label}</p>
+      <div className="tt-row">
+        <span>Savings / month</span>
+        <span className="num">{formatMoney(row.value)}</span>
+      </div>
+      <div className="tt-row">
+        <span>Cost / month</span>
+        <span className="num">{formatMoney(row.monthlyCost)}</span>
+      </div>
+      <div className="tt-row">
+        <span>Findings</span>
+        <span className="num">{formatCount(row.count)}</span>
+      </div>
+    </div>
+  );
+}
+
+/* ---------- one resource's daily cost ---------- */
+
+export function ResourceCostChart(props: { days: string[]; values: number[] }) {
+  const rows = props.days.map((day, index) => ({ day, value: props.values[index] ?? 0 }));
+  const yTicks = niceTicks(
+    props.values.reduce((max, value) => Math.max(max, value), 0),
+    3,
+  );
+  return (
+    <ResponsiveContainer width="100%" height={180}>
+      <BarChart data={rows} margin={{ top: 4, right: 20, bottom: 0, left: 4 }} barCategoryGap={1}>
+        <CartesianGrid stroke={GRID} vertical={false} />
+        <XAxis
+          dataKey="day"
+          ticks={dayTicks(props.days, 7)}
+          interval={0}
+          tickFormatter={formatDayShort}
+          tick={AXIS_TICK}
+          tickLine={false}
+          axisLine={{ stroke: GRID }}
+        />
+        <YAxis
+          domain={[0, yTicks.at(-1) ?? "auto"]}
+          ticks={yTicks}
+          tickFormatter={formatMoneyCompact}
+          tick={AXIS_TICK}
+          tickLine={false}
+          axisLine={false}
+          width={56}
+        />
+        <Tooltip
+          content={(tooltip) => <DayTooltip {...tooltip} />}
+          cursor={{ fill: "rgba(79, 70, 229, 0.08)" }}
+          isAnimationActive={false}
+        />
+        <Bar dataKey="value" fill={ACCENT} isAnimationActive={false} />
+      </BarChart>
+    </ResponsiveContainer>
+  );
+}
+
+function DayTooltip(props: ChartTooltipProps) {
+  const entry = props.payload?.[0];
+  if (!props.active || !entry) return null;
+  return (
+    <div className="chart-tooltip">
+      <p className="chart-tooltip-title">{formatDay(String(props.label ?? ""))}</p>
+      <p className="num">{formatMoney(Number(entry.value ?? 0))}</p>
+    </div>
+  );
+}
