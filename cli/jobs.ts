@@ -5,6 +5,7 @@ import { newRunId } from "../collectors/run.js";
 import { runCleanup } from "../remediation/cleanup.js";
 import { runNotify } from "../reports/notify/notify.js";
 import { runWeeklyReport } from "../reports/weekly/run.js";
+import { sendFailures, sendWeeklyReport } from "../reports/weekly/send.js";
 import type { Config } from "../rules/config.js";
 import { analyze } from "../rules/evaluate.js";
 import { ensureCostAggregates } from "../store/cost-aggregates.js";
@@ -56,7 +57,12 @@ export function pipelineJobs(store: Store, config: Config, aws: AwsOptions): Rec
       }),
     report: () =>
       withConnection(store, async (job) => {
-        await runWeeklyReport(job.connection, config, { now: new Date() });
+        const { report, files } = await runWeeklyReport(job.connection, config, { now: new Date() });
+        // Sent when report.recipients names channels, as `finops report weekly --send` does.
+        if (!config.report.recipients.length) return;
+        const sent = await sendWeeklyReport(job.connection, config, report, files, { now: new Date() });
+        const failures = sendFailures(sent);
+        if (failures) throw new Error(failures);
       }),
     notify: () =>
       withConnection(store, async (job) => {

@@ -1,11 +1,12 @@
 import { Command } from "commander";
 import { signedPercent } from "../../reports/weekly/format.js";
 import { runWeeklyReport } from "../../reports/weekly/run.js";
+import { type ReportSend, sendFailures, sendWeeklyReport } from "../../reports/weekly/send.js";
 import { parseWeek } from "../../reports/weekly/week.js";
 import { FORMATS, type Format } from "../../reports/weekly/write.js";
 import { formatMoney } from "../../store/money.js";
 import { commandConfig, globalOptions, now, withStore } from "../context.js";
-import { UsageError } from "../errors.js";
+import { RuntimeError, UsageError } from "../errors.js";
 import { note, printJson, printLine } from "../output.js";
 
 /** --format: one format, or several separated by commas (the contract names one; a list costs nothing). */
@@ -40,37 +41,63 @@ function weeklyCommand(): Command {
       "--out <dir>",
       "the folder the files are written into (default: rules.yaml report.out, ./finops-reports)",
     )
+    .option(
+      "--send",
+      "then send it to every channel of rules.yaml report.recipients (email: the HTML report as the body, .html and .csv attached)",
+    )
     .addHelpText(
       "after",
-      "\nFiles are named finops-weekly-YYYY-Www.FORMAT; their paths are printed, one a line.\n--json prints { week, files, report } with the report model (money as exact decimals).",
+      "\nFiles are named finops-weekly-YYYY-Www.FORMAT; their paths are printed, one a line.\n--json prints { week, files, report } with the report model (money as exact decimals), and with --send\ndeliveries: [{ channel, status, attempts, error }]. A recipient that still fails after notify.retry's\nattempts is reported once every other one was tried (exit 1).",
     )
-    .action(async (raw: { week?: string; format?: string; out?: string }, command: Command) => {
-      const global = globalOptions(command);
-      // Flags first: a bad week or format is a usage error before anything is opened.
-      const week = raw.week !== undefined ? parseWeek(raw.week) : undefined;
-      const at = now(global);
-      const config = commandConfig(global);
-      const formats = raw.format !== undefined ? parseFormats(raw.format) : undefined;
-      if (raw.out !== undefined && !raw.out.trim()) throw new UsageError("--out: give a folder");
-      const { report, files } = await withStore(global, (store) =>
-        runWeeklyReport(store.connection, config, {
-          now: at,
-          ...(week ? { week } : {}),
-          ...(formats ? { formats } : {}),
-          ...(raw.out !== undefined ? { out: raw.out } : {}),
-        }),
-      );
-      if (global.json) {
-        printJson({ week: report.week, files, report });
-        return;
-      }
-      note(
-        report.hasBilling
-          ? `${report.week}: ${formatMoney(report.totals.current.effectiveCost)} effective cost, ${signedPercent(report.totals.previousWeek.effectiveChangePercent, report.totals.current.effectiveCost)} on the week before`
-          : `${report.week}: no billing for this week`,
-      );
-      for (const file of files) printLine(file);
-    });
+    .action(
+      async (raw: { week?: string; format?: string; out?: string; send?: boolean }, command: Command) => {
+        const global = globalOptions(command);
+        // Flags first: a bad week or format is a usage error before anything is opened.
+        const week = raw.week !== undefined ? parseWeek(raw.week) : undefined;
+        const at = now(global);
+        const config = commandConfig(global);
+        const formats = raw.format !== undefined ? parseFormats(raw.format) : undefined;
+        if (raw.out !== undefined && !raw.out.trim()) throw new UsageError("--out: give a folder");
+        const recipients = config.report.recipients;
+        const { report, files, sent } = await withStore(global, async (store) => {
+          const written = await runWeeklyReport(store.connection, config, {
+            now: at,
+            ...(week ? { week } : {}),
+            ...(formats ? { formats } : {}),
+            ...(raw.out !== undefined ? { out: raw.out } : {}),
+          });
+          const sent: ReportSend | null =
+            raw.send && recipients.length
+              ? await sendWeeklyReport(store.connection, config, written.report, written.files, { now: at })
+              : null;
+          return { ...written, sent };
+        });
+        if (global.json) {
+          printJson({ week: report.week, files, report, ...(sent ? { deliveries: sent.deliveries } : {}) });
+        } else {
+          note(
+            report.hasBilling
+              ? `${report.week}: ${formatMoney(report.totals.current.effectiveCost)} effective cost, ${signedPercent(report.totals.previousWeek.effectiveChangePercent, report.totals.current.effectiveCost)} on the week before`
+              : `${report.week}: no billing for this week`,
+          );
+          for (const file of files) printLine(file);
+          for (const d of sent?.deliveries ?? []) {
+            if (d.status === "sent") note(`sent to ${d.channel}`);
+          }
+        }
+        if (raw.send && !recipients.length) {
+          note(
+            "--send: report.recipients in rules.yaml names no channel, so the report was written but sent to no one.",
+          );
+        } else if (!raw.send && recipients.length && !global.json) {
+          note(
+            `Not sent: --send delivers it to report.recipients (${recipients.length} channel${recipients.length === 1 ? "" : "s"}).`,
+          );
+        }
+        const failures = sent ? sendFailures(sent) : null;
+        if (failures) throw new RuntimeError(failures);
+      },
+    );
 }
 
 export function reportCommand(): Command {

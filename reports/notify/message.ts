@@ -24,6 +24,21 @@ export interface Message {
   monthlyWaste: string;
   /** The machine-readable whole: what a webhook receives and the outbox keeps. */
   document: Record<string, unknown>;
+  /**
+   * A complete HTML document that an email sends as its HTML part instead of the one rendered from the
+   * fields above (the weekly report's own page). Chat channels keep the summary and sections.
+   */
+  html?: string;
+  /** Files that go with the message: attached to an email, written beside the outbox's files. */
+  attachments?: Attachment[];
+}
+
+export interface Attachment {
+  /** A plain file name, no folder. */
+  filename: string;
+  content: string;
+  /** Its MIME type: "text/html; charset=utf-8", "text/csv; charset=utf-8". */
+  contentType: string;
 }
 
 export interface Section {

@@ -16,6 +16,11 @@ const RENDERERS: Record<Format, (report: WeeklyReport) => string> = {
   json: (report) => `${toJson(report)}\n`,
 };
 
+/** One format of the report, exactly as its file holds it. */
+export function renderReport(report: WeeklyReport, format: Format): string {
+  return RENDERERS[format](report);
+}
+
 export function fileName(report: WeeklyReport, format: Format): string {
   return `finops-weekly-${report.week}.${format}`;
 }
@@ -29,7 +34,7 @@ export function writeReport(report: WeeklyReport, formats: readonly Format[], di
   return formats.map((format) => {
     const path = join(dir, fileName(report, format));
     const partial = `${path}.${process.pid}.partial`;
-    writeFileSync(partial, RENDERERS[format](report));
+    writeFileSync(partial, renderReport(report, format));
     renameSync(partial, path);
     return path;
   });

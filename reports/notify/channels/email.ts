@@ -88,7 +88,16 @@ export const email: ChannelType<{ to: string[] }> = {
             to: options.to,
             subject: message.subject,
             text: renderText(message),
-            html: renderHtml(message),
+            html: message.html ?? renderHtml(message),
+            ...(message.attachments?.length
+              ? {
+                  attachments: message.attachments.map(({ filename, content, contentType }) => ({
+                    filename,
+                    content,
+                    contentType,
+                  })),
+                }
+              : {}),
             headers: { "X-Finops-Delivery": attempt.deliveryId },
           });
         } catch (error) {

@@ -13,10 +13,10 @@ const stamp = (date: Date) => date.toISOString().replace(/[-:.]/g, "");
 
 /**
  * A directory that receives each message as two files, `<team>-<time>.md` (the text, for people) and
- * `<team>-<time>.json` (the document a webhook would receive, for programs). Both are written under a
- * temporary name and renamed, the .json last: a program watching for .json files never reads half a
- * message, and finds its .md beside it. The time is when the file was written; a second message in the
- * same millisecond gets -2, -3, ...
+ * `<team>-<time>.json` (the document a webhook would receive, for programs), and its attachments, if
+ * any, as `<team>-<time>-<file name>`. Every file is written under a temporary name and renamed, the
+ * .json last: a program watching for .json files never reads half a message, and finds the rest beside
+ * it. The time is when the file was written; a second message in the same millisecond gets -2, -3, ...
  */
 export const outbox: ChannelType<{ dir: string }> = {
   kind: "outbox",
@@ -31,12 +31,16 @@ export const outbox: ChannelType<{ dir: string }> = {
           for (let n = 2; existsSync(`${base}.json`) || existsSync(`${base}.md`); n++) {
             base = `${base.replace(/-\d+$/, "")}-${n}`;
           }
-          for (const [extension, content] of [
-            ["md", renderText(message)],
-            ["json", `${toJson(message.document)}\n`],
-          ] as const) {
-            await writeFile(`${base}.${extension}.tmp`, content);
-            await rename(`${base}.${extension}.tmp`, `${base}.${extension}`);
+          const files: [path: string, content: string][] = [
+            ...(message.attachments ?? []).map(
+              (a) => [`${base}-${safe(a.filename)}`, a.content] as [string, string],
+            ),
+            [`${base}.md`, renderText(message)],
+            [`${base}.json`, `${toJson(message.document)}\n`],
+          ];
+          for (const [path, content] of files) {
+            await writeFile(`${path}.tmp`, content);
+            await rename(`${path}.tmp`, path);
           }
         } catch (error) {
           throw new DeliveryError(`cannot write to ${dir}: ${(error as Error).message}`, true);
