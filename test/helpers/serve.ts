@@ -9,11 +9,18 @@ export interface Served {
   stop(): Promise<void>;
 }
 
-/** Starts `finops serve --port 0` (any free port) with the arguments, and waits for its address. */
-export async function startServe(args: string[], env: Record<string, string> = {}): Promise<Served> {
+/**
+ * Starts `finops serve --port 0` (any free port) with the arguments, and waits for its address; `command`
+ * replaces `serve` (e.g. with `demo`, which serves too).
+ */
+export async function startServe(
+  args: string[],
+  env: Record<string, string> = {},
+  command: string[] = ["serve"],
+): Promise<Served> {
   const child: ChildProcess = spawn(
     process.execPath,
-    [join(PROJECT_ROOT, "dist/cli/main.js"), "serve", "--port", "0", ...args],
+    [join(PROJECT_ROOT, "dist/cli/main.js"), ...command, "--port", "0", ...args],
     { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } },
   );
   let output = "";
@@ -24,7 +31,7 @@ export async function startServe(args: string[], env: Record<string, string> = {
     output += chunk;
   });
   let base = "";
-  for (let i = 0; i < 300 && !base; i++) {
+  for (let i = 0; i < 1200 && !base; i++) {
     base = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1] ?? "";
     if (!base) {
       if (child.exitCode !== null) break;
