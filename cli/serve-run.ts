@@ -24,7 +24,8 @@ export interface ServeRunOptions {
  */
 export async function runServe(options: ServeRunOptions): Promise<never> {
   const { config } = options;
-  const store = await openStore(options.dbPath);
+  // A long-running process shares its machine: DuckDB spills to disk beyond this instead of growing.
+  const store = await openStore(options.dbPath, { memoryLimit: process.env.FINOPS_MEMORY_LIMIT ?? "2GB" });
   const metrics: { current?: ServeMetrics } = {};
   const scheduler = new Scheduler(store.connection, pipelineJobs(store, config, options.aws), (run) => {
     metrics.current?.observe(run);

@@ -101,7 +101,20 @@ export function createServer(options: ServerOptions): FastifyInstance {
 
   const pageDir = options.pageDir ?? PAGE_DIR;
   if (existsSync(join(pageDir, "index.html"))) {
-    void app.register(fastifyStatic, { root: pageDir, prefix: "/", index: "index.html" });
+    void app.register(fastifyStatic, {
+      root: pageDir,
+      prefix: "/",
+      index: "index.html",
+      cacheControl: false,
+      // Vite's assets have their content's hash in their names: cached for good. The page itself is
+      // asked again each time, so a new build is picked up at once.
+      setHeaders(res, path) {
+        res.header(
+          "Cache-Control",
+          /[\\/]assets[\\/]/.test(path) ? "public, max-age=31536000, immutable" : "no-cache",
+        );
+      },
+    });
   }
   app.setNotFoundHandler((request, reply) => {
     void reply.code(404).send({ error: `no route ${request.method} ${request.url.split("?")[0]}` });
