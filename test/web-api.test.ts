@@ -229,6 +229,17 @@ describe("web API (finops serve)", () => {
       values: number[];
     };
     assert.equal(history.days.length, 30);
+    const resources = (await json("/api/resources?type=ec2:instance")) as { resourceId: string }[];
+    assert.deepEqual(resources.map((r) => r.resourceId).sort(), ["i-expired", "i-old", "i-untagged"]);
+    const untagged = (await json("/api/resources?untagged=true")) as { resourceId: string }[];
+    assert.deepEqual(
+      untagged.map((r) => r.resourceId),
+      ["i-untagged"],
+    );
+    assert.equal((await get("/api/resources?untagged=yes")).status, 400);
+    const health = (await json("/healthz")) as { status: string };
+    assert.equal(health.status, "ok");
+    assert.match(await (await get("/metrics")).text(), /finops_findings_open\{rule="missing-tags"\} 2/);
   });
 
   test("plans: list and detail; approving needs the token (401 without, 403 wrong); nothing else changes data", async () => {
