@@ -5,6 +5,7 @@ import type { Config } from "../../rules/config.js";
 import { aggregateOf } from "../../store/cost-aggregates.js";
 import { type CostDimension, costsBy } from "../../store/costs.js";
 import { Decimal } from "../../store/money.js";
+import { type Connect, withConnection as withDatabase } from "./connection.js";
 import { isoDay, parseQuery } from "./params.js";
 
 const dimension = z
@@ -54,19 +55,8 @@ async function sums(
   }));
 }
 
-export function costRoutes(
-  app: FastifyInstance,
-  connect: () => Promise<DuckDBConnection>,
-  config: Config,
-): void {
-  const withConnection = async <T>(body: (c: DuckDBConnection) => Promise<T>): Promise<T> => {
-    const connection = await connect();
-    try {
-      return await body(connection);
-    } finally {
-      connection.closeSync();
-    }
-  };
+export function costRoutes(app: FastifyInstance, connect: Connect, config: Config): void {
+  const withConnection = <T>(body: (c: DuckDBConnection) => Promise<T>) => withDatabase(connect, body);
 
   app.get("/api/range", async () =>
     withConnection(async (c) => {

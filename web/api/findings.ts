@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { Config } from "../../rules/config.js";
 import { countFindings, FINDING_SORTS, type FindingSort, queryFindings } from "../../store/findings.js";
 import { currentResources } from "../../store/resources.js";
+import { type Connect, withConnection as withDatabase } from "./connection.js";
 import { parseQuery } from "./params.js";
 
 const findingsQuery = z.strictObject({
@@ -19,19 +20,8 @@ const findingsQuery = z.strictObject({
   offset: z.coerce.number().int().min(0).default(0),
 });
 
-export function findingRoutes(
-  app: FastifyInstance,
-  connect: () => Promise<DuckDBConnection>,
-  config: Config,
-): void {
-  const withConnection = async <T>(body: (c: DuckDBConnection) => Promise<T>): Promise<T> => {
-    const connection = await connect();
-    try {
-      return await body(connection);
-    } finally {
-      connection.closeSync();
-    }
-  };
+export function findingRoutes(app: FastifyInstance, connect: Connect, config: Config): void {
+  const withConnection = <T>(body: (c: DuckDBConnection) => Promise<T>) => withDatabase(connect, body);
 
   // The contract's findings (the objects of `finops findings --json`), a page at a time: the total is in
   // X-Total-Count.

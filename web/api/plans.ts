@@ -6,24 +6,18 @@ import { remediationHistory } from "../../remediation/history.js";
 import { alteredPlan, listPlans, loadPlan } from "../../remediation/plan.js";
 import type { Config } from "../../rules/config.js";
 import { bearerCheck } from "../auth.js";
+import { type Connect, withConnection as withDatabase } from "./connection.js";
 import { parseQuery } from "./params.js";
 
 const planId = z.string().regex(/^plan-[0-9a-f]{24}$/, "a plan id like plan-0123456789abcdef01234567");
 
 export function planRoutes(
   app: FastifyInstance,
-  connect: () => Promise<DuckDBConnection>,
+  connect: Connect,
   config: Config,
   token: string | undefined,
 ): void {
-  const withConnection = async <T>(body: (c: DuckDBConnection) => Promise<T>): Promise<T> => {
-    const connection = await connect();
-    try {
-      return await body(connection);
-    } finally {
-      connection.closeSync();
-    }
-  };
+  const withConnection = <T>(body: (c: DuckDBConnection) => Promise<T>) => withDatabase(connect, body);
   const approvalOf = async (c: DuckDBConnection, id: string) => {
     const approval = await latestApproval(c, id);
     return approval ? { ...approval, valid: Date.parse(approval.expiresAt) > Date.now() } : null;
