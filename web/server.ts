@@ -109,7 +109,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
       // Vite's assets have their content's hash in their names: cached for good. The page itself is
       // asked again each time, so a new build is picked up at once.
       setHeaders(res, path) {
-        res.header(
+        res.setHeader(
           "Cache-Control",
           /[\\/]assets[\\/]/.test(path) ? "public, max-age=31536000, immutable" : "no-cache",
         );
