@@ -3,26 +3,14 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import pLimit from "p-limit";
 import type { AwsOptions } from "../collectors/aws.js";
 import type { Config } from "../rules/config.js";
-import type { Observed, PlanTarget, StepAction } from "./executor.js";
+import type { Observed, PlanTarget } from "./executor.js";
 import { EXECUTORS } from "./executors/index.js";
 import { Scopes } from "./scopes.js";
 import { type Candidate, type Exclusion, type PlanFilter, selectCandidates } from "./select.js";
 
-/** One item of a stored plan: the step, why, and the resource as it was when planned. */
-export interface PlanItem {
-  rule: string;
-  findingId: string | null;
-  account: string;
-  region: string;
-  resourceId: string;
-  resourceType: string;
-  action: StepAction;
-  reason: string;
-  team: string;
-  estimatedMonthlySavings: string | null;
-  approval: "manual" | "auto";
+/** One item of a stored plan: the selected step, the mark tag, and the resource as it was when planned. */
+export interface PlanItem extends Candidate {
   markTag: string;
-  markValue: string | null;
   preconditions: Observed;
 }
 
