@@ -31,10 +31,15 @@ import {
   RunInstancesCommand,
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
-import { DuckDBInstance } from "@duckdb/node-api";
 import pLimit from "p-limit";
 import { type Moto, startMoto } from "../test/helpers/moto.js";
-import { ChildFailure, type Measurement, measureNode, PROJECT_ROOT } from "./measure.js";
+import {
+  ChildFailure,
+  type Measurement,
+  measureNode,
+  PROJECT_ROOT,
+  withReadOnlyDatabase,
+} from "./measure.js";
 import { benchOptions, UsageError } from "./options.js";
 
 const REGION = "us-east-1";
@@ -536,29 +541,22 @@ async function terminatedAmong(endpoint: string, ids: string[]): Promise<number>
  * has no AWS call between them, only the INSERT of the item's started row.
  */
 async function readJournal(db: string, planId: string, items: number) {
-  const instance = await DuckDBInstance.create(db, {
-    access_mode: "READ_ONLY",
-    autoinstall_known_extensions: "false",
-    autoload_known_extensions: "false",
-  });
-  try {
-    const connection = await instance.connect();
-    try {
-      const query = async (sql: string) =>
-        (await connection.runAndReadAll(sql, [planId])).getRowObjectsJson() as Record<string, unknown>[];
-      const duckdb = String(
-        (await connection.runAndReadAll("SELECT version() AS v")).getRowObjectsJson()[0]?.v ?? "",
-      );
-      const byStep = await query(
-        `SELECT step || ':' || status AS key, count(*) AS n FROM journal WHERE plan_id = $1
+  return withReadOnlyDatabase(db, async (connection) => {
+    const query = async (sql: string) =>
+      (await connection.runAndReadAll(sql, [planId])).getRowObjectsJson() as Record<string, unknown>[];
+    const duckdb = String(
+      (await connection.runAndReadAll("SELECT version() AS v")).getRowObjectsJson()[0]?.v ?? "",
+    );
+    const byStep = await query(
+      `SELECT step || ':' || status AS key, count(*) AS n FROM journal WHERE plan_id = $1
          GROUP BY ALL ORDER BY min(seq)`,
-      );
-      const span = await query(
-        `SELECT count(*) AS n, (epoch_us(max(logged_at)) - epoch_us(min(logged_at))) / 1e6 AS seconds
+    );
+    const span = await query(
+      `SELECT count(*) AS n, (epoch_us(max(logged_at)) - epoch_us(min(logged_at))) / 1e6 AS seconds
          FROM journal WHERE plan_id = $1`,
-      );
-      const transitions = await query(
-        `WITH j AS (
+    );
+    const transitions = await query(
+      `WITH j AS (
            SELECT seq, step || ':' || status AS key, epoch_us(logged_at) AS us,
              lag(step || ':' || status) OVER (ORDER BY seq) AS prev_key, lag(epoch_us(logged_at)) OVER (ORDER BY seq) AS prev_us
            FROM journal WHERE plan_id = $1)
@@ -566,33 +564,28 @@ async function readJournal(db: string, planId: string, items: number) {
            median(us - prev_us) / 1000 AS median_ms, avg(us - prev_us) / 1000 AS mean_ms,
            sum(us - prev_us) / 1e6 AS total_seconds
          FROM j WHERE prev_us IS NOT NULL GROUP BY ALL ORDER BY min(seq)`,
-      );
-      const rows = Number(span[0]?.n ?? 0);
-      const loop = span[0]?.seconds;
-      return {
-        duckdb,
+    );
+    const rows = Number(span[0]?.n ?? 0);
+    const loop = span[0]?.seconds;
+    return {
+      duckdb,
+      rows,
+      report: {
         rows,
-        report: {
-          rows,
-          rowsPerItem: round(rows / items, 2),
-          byStepStatus: Object.fromEntries(byStep.map((r) => [String(r.key), Number(r.n)])),
-          /** From the first journal row to the last: the item loop, without start-up and the last item's tail. */
-          loopSeconds: loop === null || loop === undefined ? null : round(Number(loop), 3),
-          transitions: transitions.map((r) => ({
-            transition: String(r.transition),
-            count: Number(r.n),
-            medianMs: round(Number(r.median_ms), 2),
-            meanMs: round(Number(r.mean_ms), 2),
-            totalSeconds: round(Number(r.total_seconds), 3),
-          })),
-        },
-      };
-    } finally {
-      connection.closeSync();
-    }
-  } finally {
-    instance.closeSync();
-  }
+        rowsPerItem: round(rows / items, 2),
+        byStepStatus: Object.fromEntries(byStep.map((r) => [String(r.key), Number(r.n)])),
+        /** From the first journal row to the last: the item loop, without start-up and the last item's tail. */
+        loopSeconds: loop === null || loop === undefined ? null : round(Number(loop), 3),
+        transitions: transitions.map((r) => ({
+          transition: String(r.transition),
+          count: Number(r.n),
+          medianMs: round(Number(r.median_ms), 2),
+          meanMs: round(Number(r.mean_ms), 2),
+          totalSeconds: round(Number(r.total_seconds), 3),
+        })),
+      },
+    };
+  });
 }
 
 /** The baseline child: the least apply must do, with the bare SDK, one instance at a time. */

@@ -24,10 +24,9 @@ import {
   type TagSpecification,
   type VolumeType,
 } from "@aws-sdk/client-ec2";
-import { DuckDBInstance } from "@duckdb/node-api";
 import pLimit from "p-limit";
 import { type Moto, startMoto } from "../test/helpers/moto.js";
-import { ChildFailure, measureNode, PROJECT_ROOT } from "./measure.js";
+import { ChildFailure, measureNode, PROJECT_ROOT, withReadOnlyDatabase } from "./measure.js";
 import { benchOptions, UsageError } from "./options.js";
 
 const REGION = "us-east-1";
@@ -370,25 +369,13 @@ function parseCollectJson(stdout: string): CollectorEntry[] {
 /** Each collector's seconds from start to its collector_runs row (fetch and store), from the run's db. */
 async function collectorSeconds(db: string): Promise<Map<string, number>> {
   const seconds = new Map<string, number>();
-  const instance = await DuckDBInstance.create(db, {
-    access_mode: "READ_ONLY",
-    autoinstall_known_extensions: "false",
-    autoload_known_extensions: "false",
-  });
-  try {
-    const connection = await instance.connect();
-    try {
-      const reader = await connection.runAndReadAll(
-        `SELECT collector, sum(epoch(finished_at) - epoch(started_at)) AS seconds
+  await withReadOnlyDatabase(db, async (connection) => {
+    const reader = await connection.runAndReadAll(
+      `SELECT collector, sum(epoch(finished_at) - epoch(started_at)) AS seconds
          FROM collector_runs GROUP BY collector`,
-      );
-      for (const row of reader.getRowObjectsJson()) seconds.set(String(row.collector), Number(row.seconds));
-    } finally {
-      connection.closeSync();
-    }
-  } finally {
-    instance.closeSync();
-  }
+    );
+    for (const row of reader.getRowObjectsJson()) seconds.set(String(row.collector), Number(row.seconds));
+  });
   return seconds;
 }
 

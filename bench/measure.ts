@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -70,5 +71,30 @@ export async function measureNode(args: string[], label: string): Promise<Measur
     };
   } finally {
     await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Runs body on a read-only connection to a benchmark's database (after the measured process ended),
+ * with extension autoload and autoinstall off as everywhere in finops.
+ */
+export async function withReadOnlyDatabase<T>(
+  db: string,
+  body: (connection: DuckDBConnection) => Promise<T>,
+): Promise<T> {
+  const instance = await DuckDBInstance.create(db, {
+    access_mode: "READ_ONLY",
+    autoinstall_known_extensions: "false",
+    autoload_known_extensions: "false",
+  });
+  try {
+    const connection = await instance.connect();
+    try {
+      return await body(connection);
+    } finally {
+      connection.closeSync();
+    }
+  } finally {
+    instance.closeSync();
   }
 }

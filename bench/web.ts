@@ -29,12 +29,17 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { DuckDBInstance } from "@duckdb/node-api";
 import { loadConfig } from "../rules/config.js";
 import { type CostDimension, costsBy } from "../store/costs.js";
 import { openStore } from "../store/database.js";
 import { ensureFocusCsv } from "./focus-csv.js";
-import { ChildFailure, type Measurement, measureNode, PROJECT_ROOT } from "./measure.js";
+import {
+  ChildFailure,
+  type Measurement,
+  measureNode,
+  PROJECT_ROOT,
+  withReadOnlyDatabase,
+} from "./measure.js";
 import { benchOptions, UsageError } from "./options.js";
 
 const DEFAULT_ROWS = 10_000_000;
@@ -483,41 +488,29 @@ async function runBaseline(db: string, queries: BaselineQuery[], repetitions: nu
 // The database, read-only
 
 async function readDatabase(db: string) {
-  const instance = await DuckDBInstance.create(db, {
-    access_mode: "READ_ONLY",
-    autoinstall_known_extensions: "false",
-    autoload_known_extensions: "false",
-  });
-  try {
-    const connection = await instance.connect();
-    try {
-      const one = async (sql: string) =>
-        ((await connection.runAndReadAll(sql)).getRowObjectsJson()[0] ?? {}) as Record<string, unknown>;
-      const duckdb = String((await one("SELECT version() AS v")).v ?? "");
-      const counts = await one(
-        `SELECT (SELECT count(*) FROM billing) AS billing, (SELECT count(*) FROM cost_daily) AS cost_daily,
+  return withReadOnlyDatabase(db, async (connection) => {
+    const one = async (sql: string) =>
+      ((await connection.runAndReadAll(sql)).getRowObjectsJson()[0] ?? {}) as Record<string, unknown>;
+    const duckdb = String((await one("SELECT version() AS v")).v ?? "");
+    const counts = await one(
+      `SELECT (SELECT count(*) FROM billing) AS billing, (SELECT count(*) FROM cost_daily) AS cost_daily,
            (SELECT count(*) FROM cost_daily_team) AS cost_daily_team,
            (SELECT count(*) FROM cost_daily_resource) AS cost_daily_resource,
            (SELECT count(*) FROM findings) AS findings,
            (SELECT built_at::VARCHAR FROM aggregate_state WHERE name = 'costs') AS built_at`,
-      );
-      return {
-        duckdb,
-        billingRows: Number(counts.billing),
-        findings: Number(counts.findings),
-        builtAt: counts.built_at === null ? null : String(counts.built_at),
-        tables: {
-          cost_daily: Number(counts.cost_daily),
-          cost_daily_team: Number(counts.cost_daily_team),
-          cost_daily_resource: Number(counts.cost_daily_resource),
-        },
-      };
-    } finally {
-      connection.closeSync();
-    }
-  } finally {
-    instance.closeSync();
-  }
+    );
+    return {
+      duckdb,
+      billingRows: Number(counts.billing),
+      findings: Number(counts.findings),
+      builtAt: counts.built_at === null ? null : String(counts.built_at),
+      tables: {
+        cost_daily: Number(counts.cost_daily),
+        cost_daily_team: Number(counts.cost_daily_team),
+        cost_daily_resource: Number(counts.cost_daily_resource),
+      },
+    };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------
