@@ -211,19 +211,17 @@ export function costRoutes(app: FastifyInstance, connect: Connect, config: Confi
     );
     if (!query) return reply;
     return withConnection(async (c) => {
-      const reader = await c.runAndReadAll(
-        `WITH last AS (SELECT max(day) AS d FROM cost_daily)
-         SELECT day::VARCHAR AS day, sum(effective)::DOUBLE AS effective FROM cost_daily_resource, last
-         WHERE resource_id = $1 AND day > last.d - CAST($2 AS INTEGER) GROUP BY 1 ORDER BY 1`,
-        [request.params.id, query.days],
-      );
       const lastRow = await c.runAndReadAll("SELECT max(day)::VARCHAR AS d FROM cost_daily");
       const last = lastRow.getRowObjectsJson()[0]?.d;
+      if (!last) return { resourceId: request.params.id, days: [], values: [] };
+      const reader = await c.runAndReadAll(
+        `SELECT day::VARCHAR AS day, sum(effective)::DOUBLE AS effective FROM cost_daily_resource
+         WHERE resource_id = $1 AND day > CAST($2 AS DATE) - CAST($3 AS INTEGER) GROUP BY 1 ORDER BY 1`,
+        [request.params.id, String(last), query.days],
+      );
+      const end = Date.parse(`${String(last)}T00:00:00Z`);
       const days: string[] = [];
-      if (last) {
-        const end = Date.parse(`${String(last)}T00:00:00Z`);
-        for (let i = query.days - 1; i >= 0; i--) days.push(dayString(end - i * DAY_MS));
-      }
+      for (let i = query.days - 1; i >= 0; i--) days.push(dayString(end - i * DAY_MS));
       const byDay = new Map(reader.getRowObjectsJson().map((r) => [String(r.day), Number(r.effective)]));
       return { resourceId: request.params.id, days, values: days.map((d) => byDay.get(d) ?? 0) };
     });
