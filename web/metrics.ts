@@ -39,6 +39,14 @@ export class ServeMetrics {
       },
     });
     void running;
+    // Both gauges are collected at once in a scrape: they share one query of the findings.
+    let pending: Promise<OpenByRule[]> | null = null;
+    const openRules = () => {
+      pending ??= openByRule(connection).finally(() => {
+        pending = null;
+      });
+      return pending;
+    };
     const findings = new Gauge({
       name: "finops_findings_open",
       help: "Open findings, by rule.",
@@ -46,7 +54,7 @@ export class ServeMetrics {
       registers: [this.registry],
       async collect() {
         this.reset();
-        for (const row of await openByRule(connection)) this.set({ rule: row.rule }, row.count);
+        for (const row of await openRules()) this.set({ rule: row.rule }, row.count);
       },
     });
     void findings;
@@ -57,7 +65,7 @@ export class ServeMetrics {
       registers: [this.registry],
       async collect() {
         this.reset();
-        for (const row of await openByRule(connection)) this.set({ rule: row.rule }, row.savings);
+        for (const row of await openRules()) this.set({ rule: row.rule }, row.savings);
       },
     });
     void waste;
@@ -71,9 +79,13 @@ export class ServeMetrics {
   }
 }
 
-async function openByRule(
-  connection: DuckDBConnection,
-): Promise<{ rule: string; count: number; savings: number }[]> {
+interface OpenByRule {
+  rule: string;
+  count: number;
+  savings: number;
+}
+
+async function openByRule(connection: DuckDBConnection): Promise<OpenByRule[]> {
   const reader = await connection.runAndReadAll(
     `SELECT rule, count(*) AS n, coalesce(sum(estimated_monthly_savings), 0)::DOUBLE AS savings
      FROM findings WHERE resolved_at IS NULL GROUP BY rule ORDER BY rule`,
