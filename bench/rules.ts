@@ -29,8 +29,10 @@ import { RULE_KINDS } from "../rules/catalogue.js";
 import { configSchema } from "../rules/config.js";
 import { analyze } from "../rules/evaluate.js";
 import { type RuleContext, sqlText } from "../rules/rule-kind.js";
+import { tagValueSql, withCurrentInventory } from "../store/current-inventory.js";
 import { openStore } from "../store/database.js";
 import { queryFindings } from "../store/findings.js";
+import { ensureResourceCosts } from "../store/resource-costs.js";
 import { RESOURCE_COST_CTE } from "../store/resources.js";
 import { ChildFailure, measureNode, PROJECT_ROOT } from "./measure.js";
 import { benchOptions, UsageError } from "./options.js";
@@ -495,28 +497,29 @@ async function measureBreakdown(
   const config = configSchema.parse({});
   const now = new Date(NOW);
   // The context evaluate.ts builds for the same config and instant.
-  const lookup = config.tags.caseInsensitive ? "tag_value_ci" : "tag_value_exact";
   const context: RuleContext = {
     now: `TIMESTAMP ${sqlText(now.toISOString().replace("T", " ").replace("Z", ""))}`,
-    tag: (column, key) => `${lookup}(${column}, ${sqlText(key)})`,
+    tag: (alias, key) => tagValueSql(alias, key, config.tags.caseInsensitive),
     requiredTags: config.tags.required,
   };
   const rules: { rule: string; seconds: number; matches: number }[] = [];
-  for (const rule of config.rules.filter((r) => r.enabled)) {
-    const kind = RULE_KINDS.get(rule.kind ?? rule.id);
-    if (!kind) continue;
-    const sql = kind.sql(kind.params.parse(rule.params), context);
-    // Reason and evidence are read, so that projection pushdown cannot skip building them.
-    const timed = await bestOf(
-      connection,
-      `SELECT count(*) AS n, sum(length(CAST(reason AS VARCHAR)) + coalesce(length(CAST(evidence AS VARCHAR)), 0)) AS chars
-       FROM (${sql})`,
-    );
-    rules.push({ rule: rule.id, seconds: timed.seconds, matches: timed.n });
-  }
+  await withCurrentInventory(connection, async () => {
+    for (const rule of config.rules.filter((r) => r.enabled)) {
+      const kind = RULE_KINDS.get(rule.kind ?? rule.id);
+      if (!kind) continue;
+      const sql = kind.sql(kind.params.parse(rule.params), context);
+      // Reason and evidence are read, so that projection pushdown cannot skip building them.
+      const timed = await bestOf(
+        connection,
+        `SELECT count(*) AS n, sum(length(CAST(reason AS VARCHAR)) + coalesce(length(CAST(evidence AS VARCHAR)), 0)) AS chars
+         FROM (${sql})`,
+      );
+      rules.push({ rule: rule.id, seconds: timed.seconds, matches: timed.n });
+    }
+  });
   const current = await bestOf(
     connection,
-    "SELECT count(*) AS n, sum(length(CAST(tags AS VARCHAR)) + length(CAST(attributes AS VARCHAR))) FROM resources_current",
+    "SELECT count(*) AS n, sum(length(CAST(tags AS VARCHAR)) + length(CAST(attributes AS VARCHAR))) FROM main.resources_current",
   );
   const cost = await bestOf(
     connection,
@@ -528,8 +531,9 @@ async function measureBreakdown(
   return {
     note:
       "in-process on the engine's store: each rule is its kind's query alone with its default parameters, " +
-      "over the resources_current view as analyze() runs it (best of two); resourcesCurrent and costCte are the " +
-      "view and the billing CTE alone; queryFindings reads the last run's findings back as the CLI does",
+      "over inventory_current as analyze() runs it (best of two); resourcesCurrent and costCte are the " +
+      "resources_current view (which collection materializes as inventory_current) and the billing CTE alone; " +
+      "queryFindings reads the last run's findings back as the CLI does",
     rules: [...rules].sort((a, b) => b.seconds - a.seconds),
     rulesTotalSeconds: round(
       rules.reduce((sum, r) => sum + r.seconds, 0),
@@ -916,6 +920,13 @@ async function generate(db: string, resources: number): Promise<SizeResult["gene
       `INSERT INTO loads VALUES ('bench', 'focus', '["bench"]', ${COLLECTED}, ${COLLECTED} + INTERVAL 1 MINUTE,
          (SELECT count(*) FROM billing), 0, '["${TODAY.slice(0, 7)}"]', NULL)`,
     ]);
+    // What `finops collect` builds at its end, so that analyze finds it built: the current inventory
+    // materialized and every resource's monthly cost (store/current-inventory.ts, resource-costs.ts).
+    {
+      const started = performance.now();
+      await ensureResourceCosts(connection);
+      seconds.derived = round((performance.now() - started) / 1000, 2);
+    }
     await stage("checkpoint", ["CHECKPOINT"]);
 
     const [counted] = await rows(

@@ -1,5 +1,6 @@
 import type { Config } from "../rules/config.js";
 import type { Store } from "../store/database.js";
+import { ensureResourceCosts } from "../store/resource-costs.js";
 import type { AwsOptions } from "./aws.js";
 import { collectCostExplorer } from "./billing/cost-explorer.js";
 import { collectInventoryAndUtilization } from "./collect-run.js";
@@ -53,5 +54,8 @@ export async function collectAll(store: Store, options: CollectAllOptions): Prom
     await recordCollectorRun(store.connection, runId, report, startedAt);
     reports.push(report);
   }
+  // The current inventory and each resource's monthly cost, as analyze reads them, are built here
+  // once rather than by the first analysis after the collection.
+  await ensureResourceCosts(store.connection);
   return reports;
 }

@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { UsageError } from "../cli/errors.js";
+import { tagValueSql, withCurrentInventory } from "../store/current-inventory.js";
 import { inTransaction } from "../store/database.js";
-import { TARGET_COST_CTES } from "../store/price-basis.js";
+import { ensureResourceCosts } from "../store/resource-costs.js";
 import { RULE_KINDS } from "./catalogue.js";
 import { type Config, configLocation } from "./config.js";
 import { type RuleContext, sqlText } from "./rule-kind.js";
@@ -14,25 +15,21 @@ export async function analyze(
   now: Date,
 ): Promise<{ runId: string; evaluatedRules: string[] }> {
   const nowLiteral = `TIMESTAMP ${sqlText(now.toISOString().replace("T", " ").replace("Z", ""))}`;
-  const lookup = config.tags.caseInsensitive ? "tag_value_ci" : "tag_value_exact";
   const context: RuleContext = {
     now: nowLiteral,
-    tag: (column, key) => `${lookup}(${column}, ${sqlText(key)})`,
+    tag: (alias, key) => tagValueSql(alias, key, config.tags.caseInsensitive),
     requiredTags: config.tags.required,
   };
   const enabled = config.rules.map((rule, index) => ({ rule, index })).filter(({ rule }) => rule.enabled);
   const runId = `analysis-${now.toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${randomUUID().slice(0, 8)}`;
 
-  // The view is a join and a window over the inventory history; every rule reads it. A temporary table
-  // of the same name (it shadows the view for this connection) computes it once per run instead.
-  await connection.run(
-    "CREATE OR REPLACE TEMP TABLE resources_current AS SELECT * FROM main.resources_current",
+  // The view is a join and a window over the inventory history, and every rule reads it: rules read its
+  // materialized copy instead (see store/current-inventory.ts), and each resource's monthly cost comes
+  // from resource_costs. A collection builds both; a run after a change not yet built builds them here.
+  await ensureResourceCosts(connection);
+  return withCurrentInventory(connection, () =>
+    evaluate(connection, config, context, enabled, runId, nowLiteral),
   );
-  try {
-    return await evaluate(connection, config, context, enabled, runId, nowLiteral);
-  } finally {
-    await connection.run("DROP TABLE IF EXISTS temp.resources_current");
-  }
 }
 
 async function evaluate(
@@ -71,9 +68,9 @@ async function evaluate(
     selects.push(select);
   }
 
-  const exemption = `coalesce(${context.tag("r.tags", config.tags.exemption)}, '')`;
-  const protect = context.tag("r.tags", config.tags.protect);
-  const team = `coalesce(${config.tags.teamKeys.map((k) => `nullif(${context.tag("r.tags", k)}, '')`).join(", ")}, 'unowned')`;
+  const exemption = `coalesce(${context.tag("r", config.tags.exemption)}, '')`;
+  const protect = context.tag("r", config.tags.protect);
+  const team = `coalesce(${config.tags.teamKeys.map((k) => `nullif(${context.tag("r", k)}, '')`).join(", ")}, 'unowned')`;
   const matches = selects.length
     ? selects.join("\nUNION ALL\n")
     : "SELECT NULL AS rule, NULL AS severity, NULL AS action, NULL AS account, NULL AS resource_id, NULL AS reason, NULL::JSON AS evidence, NULL::DECIMAL(9,6) AS savings_ratio, []::VARCHAR[] AS extra_cost_ids WHERE false";
@@ -81,11 +78,6 @@ async function evaluate(
   await inTransaction(connection, async () => {
     await connection.run(`CREATE OR REPLACE TEMP TABLE run_findings AS
       WITH matches AS (${matches}),
-      extra_ids AS (SELECT rule, account, resource_id, unnest(extra_cost_ids) AS extra_id FROM matches),
-      targets AS (
-        SELECT account, resource_id FROM matches UNION SELECT account, extra_id FROM extra_ids
-      ),
-      ${TARGET_COST_CTES},
       -- Resources whose cost is part of a finding's (a stopped instance's volumes), where still in inventory.
       extras AS (
         SELECT e.rule, e.account, e.resource_id, sum(c.monthly) AS monthly,
@@ -96,7 +88,8 @@ async function evaluate(
             || coalesce(CAST(round(sum(c.monthly), 2) AS VARCHAR), 'an unknown amount') || ' a month'
             || CASE WHEN bool_or(c.source <> 'billing') THEN ', estimated where billing does not name them' ELSE '' END
             AS note
-        FROM extra_ids e JOIN target_cost c ON c.account = e.account AND c.resource_id = e.extra_id
+        FROM (SELECT rule, account, resource_id, unnest(extra_cost_ids) AS extra_id FROM matches) e
+        JOIN resource_costs c ON c.account = e.account AND c.resource_id = e.extra_id
         GROUP BY e.rule, e.account, e.resource_id
       ),
       priced AS (
@@ -105,7 +98,7 @@ async function evaluate(
           CASE WHEN own.monthly IS NOT NULL OR ex.monthly IS NOT NULL
             THEN coalesce(own.monthly, 0) + coalesce(ex.monthly, 0) END AS monthly_cost
         FROM matches x
-        LEFT JOIN target_cost own ON own.account = x.account AND own.resource_id = x.resource_id
+        LEFT JOIN resource_costs own ON own.account = x.account AND own.resource_id = x.resource_id
         LEFT JOIN extras ex ON ex.rule = x.rule AND ex.account = x.account AND ex.resource_id = x.resource_id
       )
       SELECT substr(md5(x.rule || '|' || x.account || '|' || x.resource_id), 1, 16) AS id,

@@ -18,8 +18,8 @@ export type Action = (typeof ACTIONS)[number];
 export interface RuleContext {
   /** The instant rules evaluate at (--now), as a SQL TIMESTAMP literal. */
   now: string;
-  /** SQL for a tag's value by key, honouring tags.caseInsensitive: tag(tagsColumn, 'key'). */
-  tag: (tagsColumn: string, key: string) => string;
+  /** SQL for a tag's value by key of the resources_current row aliased `alias`, honouring tags.caseInsensitive. */
+  tag: (alias: string, key: string) => string;
   /** Tags every resource must carry. */
   requiredTags: readonly string[];
 }

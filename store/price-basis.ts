@@ -39,25 +39,24 @@ export const BILLING_UNIT = `CASE
   END`;
 
 /**
- * CTEs for resource-level monthly costs, over `targets(account, resource_id)`: RESOURCE_COST_CTE's, then
- * `target_cost(account, resource_id, monthly, source, note)`: the target's monthly cost from its own
+ * CTEs for the monthly cost of every current resource: RESOURCE_COST_CTE's, then
+ * `resource_cost(account, resource_id, monthly, source, note)`: the resource's monthly cost from its own
  *   billing rows (source `billing`); else its monthly quantity at the effective unit price that billing
  *   shows for other resources of its price key (`billing-unit-price`); else at the Price List's on-demand
  *   price collected by `finops collect --only pricing` (`price-list`); else null, with the reason in note.
- * Needs `resources_current` and a `targets` CTE defined before these.
  */
-export const TARGET_COST_CTES = `${RESOURCE_COST_CTE},
-    target_resources AS (
+export const RESOURCE_COST_CTES = `${RESOURCE_COST_CTE},
+    priced_resources AS (
       SELECT r.account, r.resource_id, r.resource_type, r.state, ${ARN_OF} AS arn, ${PRICE_KEY} AS price_key,
         ${PRICE_UNIT} AS unit, ${MONTHLY_QUANTITY} AS quantity
-      FROM resources_current r JOIN targets t ON t.account = r.account AND t.resource_id = r.resource_id
+      FROM resources_current r
     ),
     billed AS (
-      SELECT t.*, coalesce(by_id.monthly, by_arn.monthly) AS monthly FROM target_resources t
+      SELECT t.*, coalesce(by_id.monthly, by_arn.monthly) AS monthly FROM priced_resources t
       LEFT JOIN cost by_id ON by_id.ResourceId = t.resource_id
       LEFT JOIN cost by_arn ON by_arn.ResourceId = t.arn
     ),
-    -- Only the price keys of targets that billing does not name are priced from their peers.
+    -- Only the price keys of resources that billing does not name are priced from their peers.
     wanted_keys AS (SELECT DISTINCT price_key, unit FROM billed WHERE monthly IS NULL AND price_key IS NOT NULL),
     peer_names AS (
       SELECT name, price_key, unit FROM (
@@ -79,7 +78,7 @@ export const TARGET_COST_CTES = `${RESOURCE_COST_CTE},
         arg_max(resources, quantity) AS resources
       FROM peer_skus GROUP BY price_key
     ),
-    target_cost AS (
+    resource_cost AS (
       SELECT b.account, b.resource_id,
         CAST(CASE
           WHEN b.monthly IS NOT NULL THEN b.monthly
@@ -117,8 +116,7 @@ export const TARGET_COST_CTES = `${RESOURCE_COST_CTE},
     )`;
 
 /** `needs_list_price(price_key)`: the kinds of current resources that neither their own billing nor their peers' price. */
-export const PRICE_KEY_NEEDS_LIST_PRICE = `targets AS (SELECT account, resource_id FROM resources_current),
-    ${TARGET_COST_CTES},
+export const PRICE_KEY_NEEDS_LIST_PRICE = `${RESOURCE_COST_CTES},
     needs_list_price AS (
       SELECT DISTINCT b.price_key FROM billed b LEFT JOIN peer_price pp ON pp.price_key = b.price_key
       WHERE b.monthly IS NULL AND b.quantity > 0 AND b.price_key IS NOT NULL AND pp.unit_price IS NULL

@@ -26,14 +26,19 @@ export const expired: RuleKind<typeof params> = {
       json_object('expiresAt', expires_raw, 'ttl', ttl, 'createdAt', strftime(created_at, '%Y-%m-%dT%H:%M:%SZ')) AS evidence,
       1.0 AS savings_ratio
     FROM (
-      SELECT r.*, expires_raw, ttl,
+      SELECT account, resource_id, created_at, expires_raw, ttl,
         CAST(TRY_CAST(expires_raw AS TIMESTAMPTZ) AS TIMESTAMP) AS expires_at,
-        r.created_at + CASE regexp_extract(ttl, '^(\\d+)([hdw])$', 2)
+        created_at + CASE regexp_extract(ttl, '^(\\d+)([hdw])$', 2)
           WHEN 'h' THEN to_hours(CAST(regexp_extract(ttl, '^(\\d+)', 1) AS BIGINT))
           WHEN 'd' THEN to_days(CAST(regexp_extract(ttl, '^(\\d+)', 1) AS INTEGER))
           WHEN 'w' THEN to_days(7 * CAST(regexp_extract(ttl, '^(\\d+)', 1) AS INTEGER)) END AS ttl_end
-      FROM resources_current r,
-      LATERAL (SELECT ${ctx.tag("r.tags", p.expiresAtTag)} AS expires_raw, lower(trim(${ctx.tag("r.tags", p.ttlTag)})) AS ttl)
+      FROM (
+        SELECT r.account, r.resource_id, r.created_at, ${ctx.tag("r", p.expiresAtTag)} AS expires_raw,
+          lower(trim(${ctx.tag("r", p.ttlTag)})) AS ttl
+        FROM resources_current r
+      )
+      -- Most resources carry neither tag: the casts and patterns run only for those that do.
+      WHERE expires_raw IS NOT NULL OR ttl IS NOT NULL
     ) r
     WHERE (expires_at IS NOT NULL AND expires_at <= ${ctx.now}) OR (ttl_end IS NOT NULL AND ttl_end <= ${ctx.now})`,
 };

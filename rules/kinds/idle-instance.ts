@@ -20,19 +20,21 @@ export const idleInstance: RuleKind<typeof params> = {
   defaultAction: "stop",
   savings: "the instance's compute cost (stopping keeps its volumes, which stay billed)",
   params,
-  // Metrics are aggregated per resource before the join: the window holds millions of rows.
-  // (resource, namespace, metric, day) is unique, so a metric's row count is its number of days.
+  // Metrics are aggregated per resource before the join: the window holds millions of rows. A metric's
+  // rows are unique per (resource, namespace, metric, day), so its row count is its number of days, and
+  // the resource id alone keys them. NetworkIn and NetworkOut come from the same CloudWatch call: the
+  // network's days are those of the one with more.
   sql: (p, ctx) => `
     WITH m AS (
-      SELECT account, resource_id,
+      SELECT resource_id,
         count(*) FILTER (WHERE metric = 'CPUUtilization') AS data_days,
         max(maximum) FILTER (WHERE metric = 'CPUUtilization') AS max_cpu,
-        count(DISTINCT day) FILTER (WHERE metric IN ('NetworkIn', 'NetworkOut')) AS network_days,
+        greatest(count(*) FILTER (WHERE metric = 'NetworkIn'), count(*) FILTER (WHERE metric = 'NetworkOut')) AS network_days,
         coalesce(sum(sum) FILTER (WHERE metric IN ('NetworkIn', 'NetworkOut')), 0) AS net_bytes
       FROM metrics_daily
       WHERE namespace = 'AWS/EC2' AND metric IN ('CPUUtilization', 'NetworkIn', 'NetworkOut')
         AND day >= CAST(${ctx.now} AS DATE) - ${p.lookbackDays} AND day < CAST(${ctx.now} AS DATE)
-      GROUP BY account, resource_id
+      GROUP BY resource_id
     )
     SELECT account, resource_id,
       'idle for ' || data_days || ' days: CPU peaked at ' || round(max_cpu, 2) || '%, network ' || round(net_mb, 2) || ' MB/day' AS reason,
@@ -41,7 +43,7 @@ export const idleInstance: RuleKind<typeof params> = {
     FROM (
       SELECT r.account, r.resource_id, m.data_days, m.network_days, m.max_cpu,
         m.net_bytes / greatest(m.network_days, 1) / 1e6 AS net_mb
-      FROM resources_current r JOIN m ON m.account = r.account AND m.resource_id = r.resource_id
+      FROM resources_current r JOIN m ON m.resource_id = r.resource_id
       WHERE r.resource_type = 'ec2:instance' AND r.state = 'running'
         AND coalesce(json_extract_string(r.attributes, '$.kubernetes'), 'null') = 'null'
     )

@@ -17,18 +17,20 @@ export const orphanedSnapshot: RuleKind<typeof params> = {
   params,
   sql: (p, ctx) => `
     SELECT account, resource_id,
-      'source volume ' || json_extract_string(attributes, '$.volumeId') || ' no longer exists; snapshot is '
-        || date_diff('day', created_at, ${ctx.now}) || ' days old' AS reason,
-      json_object('volumeId', json_extract(attributes, '$.volumeId'), 'ageDays', date_diff('day', created_at, ${ctx.now})) AS evidence,
+      'source volume ' || volume_id || ' no longer exists; snapshot is ' || age_days || ' days old' AS reason,
+      json_object('volumeId', volume_id, 'ageDays', age_days) AS evidence,
       1.0 AS savings_ratio
-    FROM resources_current r
-    WHERE resource_type = 'ec2:snapshot' AND created_at IS NOT NULL
-      AND date_diff('day', created_at, ${ctx.now}) > ${p.minAgeDays}
-      AND json_extract_string(attributes, '$.volumeId') IS NOT NULL
-      AND json_extract_string(attributes, '$.volumeId') <> 'vol-ffffffff'
+    FROM (
+      SELECT r.account, r.region, r.resource_id, json_extract_string(r.attributes, '$.volumeId') AS volume_id,
+        date_diff('day', r.created_at, ${ctx.now}) AS age_days
+      FROM resources_current r
+      WHERE r.resource_type = 'ec2:snapshot' AND r.created_at IS NOT NULL
+    ) s
+    -- vol-ffffffff is the placeholder volume id of snapshots made by CopySnapshot.
+    WHERE age_days > ${p.minAgeDays} AND volume_id IS NOT NULL AND volume_id <> 'vol-ffffffff'
       AND NOT EXISTS (
         SELECT 1 FROM resources_current v
-        WHERE v.resource_type = 'ec2:volume' AND v.account = r.account AND v.region = r.region
-          AND v.resource_id = json_extract_string(r.attributes, '$.volumeId')
+        WHERE v.resource_type = 'ec2:volume' AND v.account = s.account AND v.region = s.region
+          AND v.resource_id = s.volume_id
       )`,
 };

@@ -26,13 +26,13 @@ export const oversizedVolume: RuleKind<typeof params> = {
   // Metrics are aggregated per volume before the join, and its attributes read once per volume.
   sql: (p, ctx) => `
     WITH m AS (
-      SELECT account, resource_id,
+      SELECT resource_id,
         greatest(count(*) FILTER (WHERE metric = 'VolumeReadOps'), count(*) FILTER (WHERE metric = 'VolumeWriteOps')) AS data_days,
         coalesce(sum(sum), 0) AS ops_total
       FROM metrics_daily
       WHERE namespace = 'AWS/EBS' AND metric IN ('VolumeReadOps', 'VolumeWriteOps')
         AND day >= CAST(${ctx.now} AS DATE) - ${p.lookbackDays} AND day < CAST(${ctx.now} AS DATE)
-      GROUP BY account, resource_id
+      GROUP BY resource_id
     ),
     v AS (
       SELECT account, resource_id, json_extract_string(attributes, '$.volumeType') AS volume_type,
@@ -48,7 +48,7 @@ export const oversizedVolume: RuleKind<typeof params> = {
       ${p.savingsRatio} AS savings_ratio
     FROM (
       SELECT v.*, m.data_days, m.ops_total / greatest(m.data_days, 1) AS ops
-      FROM v JOIN m ON m.account = v.account AND m.resource_id = v.resource_id
+      FROM v JOIN m ON m.resource_id = v.resource_id
     )
     WHERE data_days >= ${p.minDataDays} AND ops < ${p.maxDailyOps}
       AND (size_gib >= ${p.minSizeGiB} OR (volume_type IN ('io1', 'io2') AND coalesce(iops, 0) <= ${p.maxProvisionedIops}))`,

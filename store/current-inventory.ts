@@ -1,0 +1,79 @@
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { inTransaction } from "./database.js";
+
+/**
+ * `inventory_current`: the `resources_current` view materialized, for the rules engine, which reads the
+ * current inventory once per rule. The view picks each collector's latest successful run and drops the
+ * Tagging API's duplicates, a window over the whole inventory (a second at a million resources); the
+ * table is that result, rebuilt when a collection changed it, plus the tags as lists:
+ * - tag_keys: the tag keys as collected; tag_keys_lc: the same lowercased; tag_values: their values, so
+ *   a tag lookup is a list search instead of parsing the tags' JSON again for every key and rule.
+ * Sorted by resource type: each rule reads one or two types, and skips the other types' row groups.
+ * `aggregate_state` (name 'inventory') keeps what it was built from.
+ */
+export async function inventoryMarker(connection: DuckDBConnection): Promise<string> {
+  const reader = await connection.runAndReadAll(
+    `SELECT (SELECT count(*) FROM inventory) AS rows,
+       (SELECT coalesce(string_agg(run_id || '|' || collector || '|' || account || '|' || region || '|' || status
+          || '|' || coalesce(CAST(finished_at AS VARCHAR), ''), ',' ORDER BY run_id, collector, account, region), '')
+        FROM collector_runs WHERE collector LIKE 'inventory:%') AS runs`,
+  );
+  const row = reader.getRowObjectsJson()[0] ?? {};
+  return JSON.stringify({ rows: String(row.rows), runs: String(row.runs) });
+}
+
+/** Builds inventory_current unless it is already built from the current inventory; true when built. */
+export async function ensureCurrentInventory(connection: DuckDBConnection): Promise<boolean> {
+  await connection.run(
+    "CREATE TABLE IF NOT EXISTS aggregate_state (name VARCHAR PRIMARY KEY, marker VARCHAR NOT NULL, built_at TIMESTAMP NOT NULL)",
+  );
+  const marker = await inventoryMarker(connection);
+  const current = await connection.runAndReadAll(
+    "SELECT marker FROM aggregate_state WHERE name = 'inventory'",
+  );
+  const exists = await connection.runAndReadAll(
+    "SELECT 1 FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = 'inventory_current'",
+  );
+  if (current.getRowObjectsJson()[0]?.marker === marker && exists.currentRowCount > 0) return false;
+  await inTransaction(connection, async () => {
+    await connection.run(`CREATE OR REPLACE TABLE main.inventory_current AS
+      SELECT r.* EXCLUDE (m), map_keys(m) AS tag_keys, list_transform(map_keys(m), k -> lower(k)) AS tag_keys_lc,
+        map_values(m) AS tag_values
+      FROM (SELECT *, json_transform(tags, '"MAP(VARCHAR, VARCHAR)"') AS m FROM main.resources_current) r
+      ORDER BY resource_type, account, resource_id`);
+    await connection.run(
+      "INSERT OR REPLACE INTO aggregate_state VALUES ('inventory', $1, now()::TIMESTAMP)",
+      [marker],
+    );
+  });
+  return true;
+}
+
+/**
+ * SQL for a tag's value by key from inventory_current's tag lists of the row aliased `alias`: the first
+ * key equal to it, ignoring case when `caseInsensitive` (as the tag_value_ci macro does).
+ */
+export function tagValueSql(alias: string, key: string, caseInsensitive: boolean): string {
+  const literal = `'${key.replaceAll("'", "''")}'`;
+  return caseInsensitive
+    ? `${alias}.tag_values[list_position(${alias}.tag_keys_lc, lower(${literal}))]`
+    : `${alias}.tag_values[list_position(${alias}.tag_keys, ${literal})]`;
+}
+
+/**
+ * Runs `work` with `resources_current` naming inventory_current for this connection: a temporary view of
+ * that name shadows the view it materializes. Build inventory_current first (ensureCurrentInventory).
+ */
+export async function withCurrentInventory<T>(
+  connection: DuckDBConnection,
+  work: () => Promise<T>,
+): Promise<T> {
+  await connection.run(
+    "CREATE OR REPLACE TEMP VIEW resources_current AS SELECT * FROM main.inventory_current",
+  );
+  try {
+    return await work();
+  } finally {
+    await connection.run("DROP VIEW IF EXISTS temp.resources_current");
+  }
+}
