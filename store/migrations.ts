@@ -345,6 +345,15 @@ const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    name: "a content hash on findings",
+    sql: `
+      -- A hash of what a finding says (team, severity, reason, evidence, money, action, protection): an
+      -- analysis rewrites only the findings whose content changed, and marks the rest seen.
+      ALTER TABLE findings ADD COLUMN content_hash UBIGINT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
