@@ -18,25 +18,22 @@ export function printJson(value: unknown): void {
 }
 
 /**
- * Writes `{ "<key>": [items...], ...rest }` one item at a time: a million findings as one string would
- * pass V8's string length limit. The document is the same as printJson would write.
+ * Writes `{ "<key>": [items...], ...rest }` where the items come already rendered as compact JSON, in
+ * batches (findings rendered by DuckDB): one item per line.
  */
-export async function printJsonWithList(
+export async function printJsonWithRenderedList(
   key: string,
-  items: unknown[],
+  batches: AsyncIterable<string[]>,
   rest: Record<string, unknown>,
 ): Promise<void> {
-  const indent = (text: string) => text.replace(/\n/g, "\n    ");
   await write(`{\n  ${JSON.stringify(key)}: [`);
-  let chunk = "";
-  for (const [index, item] of items.entries()) {
-    chunk += `${index ? "," : ""}\n    ${indent(toJson(item))}`;
-    if (chunk.length > 1 << 20) {
-      await write(chunk);
-      chunk = "";
-    }
+  let count = 0;
+  for await (const batch of batches) {
+    if (batch.length === 0) continue;
+    await write(`${count ? "," : ""}\n    ${batch.join(",\n    ")}`);
+    count += batch.length;
   }
-  await write(`${chunk}${items.length ? "\n  " : ""}]`);
+  await write(`${count ? "\n  " : ""}]`);
   for (const [name, value] of Object.entries(rest)) {
     await write(`,\n  ${JSON.stringify(name)}: ${toJson(value).replace(/\n/g, "\n  ")}`);
   }

@@ -8,6 +8,25 @@ import { RULE_KINDS } from "./catalogue.js";
 import { type Config, configLocation } from "./config.js";
 import { type RuleContext, sqlText } from "./rule-kind.js";
 
+/** What a finding says, beside its id and history. */
+const CONTENT_COLUMNS = [
+  "rule",
+  "resource_id",
+  "resource_type",
+  "account",
+  "region",
+  "team",
+  "severity",
+  "reason",
+  "evidence",
+  "monthly_cost",
+  "monthly_cost_source",
+  "monthly_cost_note",
+  "savings",
+  "action",
+  "protected",
+] as const;
+
 /** Runs every enabled rule as one set-based query and merges the matches into the findings history. */
 export async function analyze(
   connection: DuckDBConnection,
@@ -121,8 +140,10 @@ async function evaluate(
       -- An exemption tag names the rules it exempts from (comma-separated), or * for all.
       WHERE ${exemption} = '' OR NOT list_has_any(string_split(replace(${exemption}, ' ', ''), ','), ['*', x.rule])
       )
-      -- Whether each finding is new, and whether its content changed since the stored one.
-      SELECT n.*, f.id IS NOT NULL AS stored, f.content_hash IS DISTINCT FROM n.content_hash AS changed
+      -- Whether each finding is stored already, and whether its content changed (or it is new): only then
+      -- does the run keep its content, for the statements below to write.
+      SELECT n.id, n.content_hash, f.id IS NOT NULL AS stored, f.content_hash IS DISTINCT FROM n.content_hash AS changed,
+        ${CONTENT_COLUMNS.map((c) => `CASE WHEN f.content_hash IS DISTINCT FROM n.content_hash THEN n.${c} END AS ${c}`).join(", ")}
       FROM (
         SELECT *, hash(team, severity, reason, evidence, monthly_cost, monthly_cost_source, monthly_cost_note,
           savings, action, protected, resource_type, region) AS content_hash

@@ -85,26 +85,34 @@ export async function countFindings(connection: DuckDBConnection, query: Finding
 
 const iso = (column: string) => `strftime(${column}, '%Y-%m-%dT%H:%M:%SZ')`;
 
-export async function queryFindings(connection: DuckDBConnection, query: FindingQuery): Promise<Finding[]> {
-  const params: DuckDBValue[] = [];
-  const param = (value: DuckDBValue) => {
-    params.push(value);
-    return `$${params.length}`;
-  };
+/** `SELECT <select> FROM findings` filtered, sorted and paged as the query says. */
+export function findingsSql(
+  query: FindingQuery,
+  select: string,
+  param: (value: DuckDBValue) => string,
+): string {
   const where = findingFilters(query, param);
   const order = query.sort
     ? `${FINDING_SORTS[query.sort]} ${query.order === "asc" ? "ASC" : "DESC"} NULLS LAST, id`
     : "estimated_monthly_savings DESC NULLS LAST, monthly_cost DESC NULLS LAST, rule, account, resource_id";
   const page =
     query.limit !== undefined ? `LIMIT ${param(query.limit)} OFFSET ${param(query.offset ?? 0)}` : "";
-  const reader = await connection.runAndReadAll(
-    `SELECT id, rule, resource_id, resource_type, account, region, team, severity, reason, evidence::VARCHAR AS evidence,
+  return `SELECT ${select} FROM findings ${where} ORDER BY ${order} ${page}`;
+}
+
+export async function queryFindings(connection: DuckDBConnection, query: FindingQuery): Promise<Finding[]> {
+  const params: DuckDBValue[] = [];
+  const sql = findingsSql(
+    query,
+    `id, rule, resource_id, resource_type, account, region, team, severity, reason, evidence::VARCHAR AS evidence,
        monthly_cost, monthly_cost_source, monthly_cost_note, estimated_monthly_savings, action, protected,
-       ${iso("first_seen")} AS first_seen, ${iso("last_seen")} AS last_seen, ${iso("resolved_at")} AS resolved_at
-     FROM findings ${where}
-     ORDER BY ${order} ${page}`,
-    params,
+       ${iso("first_seen")} AS first_seen, ${iso("last_seen")} AS last_seen, ${iso("resolved_at")} AS resolved_at`,
+    (value) => {
+      params.push(value);
+      return `$${params.length}`;
+    },
   );
+  const reader = await connection.runAndReadAll(sql, params);
   return reader.getRowObjectsJson().map((row) => ({
     id: String(row.id),
     rule: String(row.rule),

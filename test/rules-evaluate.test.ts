@@ -202,11 +202,14 @@ function billingCsv(): string {
 }
 
 interface Finding {
+  id: string;
   rule: string;
   resourceId: string;
   team: string;
   protected: boolean;
   status: string;
+  firstSeen: string;
+  lastSeen: string;
   monthlyCost: number | null;
   estimatedMonthlySavings: number | null;
   evidence: Record<string, unknown>;
@@ -287,6 +290,14 @@ describe("rules on both sides of every threshold (a seeded store)", () => {
     assert.equal(gp2?.monthlyCost, 30);
     assert.equal(gp2?.estimatedMonthlySavings, 6);
   });
+  test("analyze --json lists each finding once, as findings --json shows it", async () => {
+    const stored = JSON.parse(
+      (await runFinops(["findings", "--status", "open", "--db", db, "--json"])).stdout,
+    ) as Finding[];
+    const byId = (list: Finding[]) => [...list].sort((a, b) => a.id.localeCompare(b.id));
+    assert.deepEqual(byId(findings), byId(stored));
+    assert.equal(new Set(findings.map((f) => f.id)).size, findings.length);
+  });
   test("history: a finding no longer found is resolved, and reopened when it returns", async () => {
     const later = new Date(NOW.getTime() + 3_600_000);
     const associated = RECORDS.map((r) =>
@@ -312,9 +323,20 @@ describe("rules on both sides of every threshold (a seeded store)", () => {
       resolved.map((f: Finding) => [f.resourceId, f.status]),
       [["eipalloc-free", "resolved"]],
     );
+    // The gp2 volume changes hands: its finding is rewritten with the new team, and keeps its history.
     const again = new Date(NOW.getTime() + 7_200_000);
-    await seedInventory(db, "run-4", RECORDS, again);
-    await analyze(again);
+    const handedOver = RECORDS.map((r) =>
+      r.resourceId === "vol-gp2" ? { ...r, tags: { ...r.tags, team: "storage" } } : r,
+    );
+    await seedInventory(db, "run-4", handedOver, again);
+    const latest = await analyze(again);
+    const gp2 = latest.find((f) => f.rule === "gp2-volume");
+    assert.deepEqual(
+      [gp2?.team, gp2?.firstSeen, gp2?.lastSeen],
+      ["storage", "2024-10-15T00:00:00Z", "2024-10-15T02:00:00Z"],
+    );
+    const unchanged = latest.find((f) => f.rule === "idle-instance" && f.resourceId === "i-idle");
+    assert.deepEqual([unchanged?.team, unchanged?.lastSeen], ["platform", "2024-10-15T02:00:00Z"]);
     const open = JSON.parse(
       (await runFinops(["findings", "--rule", "unassociated-eip", "--db", db, "--json"])).stdout,
     );

@@ -2,10 +2,12 @@ import { Command, Option } from "commander";
 import { analyze } from "../../rules/evaluate.js";
 import { SEVERITIES, type Severity } from "../../rules/rule-kind.js";
 import { queryFindings } from "../../store/findings.js";
+import { findingsJson, findingsSummary } from "../../store/findings-json.js";
+import { Decimal } from "../../store/money.js";
 import { commandConfig, globalOptions, now, withStore } from "../context.js";
 import { ThresholdReached } from "../errors.js";
-import { printJsonWithList } from "../output.js";
-import { printFindings, totalSavings } from "./findings-output.js";
+import { printJsonWithRenderedList } from "../output.js";
+import { printFindings } from "./findings-output.js";
 
 export function analyzeCommand(): Command {
   return new Command("analyze")
@@ -21,20 +23,28 @@ export function analyzeCommand(): Command {
       const global = globalOptions(command);
       const config = commandConfig(global);
       const at = now(global);
-      const findings = await withStore(global, async (store) => {
+      const summary = await withStore(global, async (store) => {
         const run = await analyze(store.connection, config, at);
-        return queryFindings(store.connection, { runId: run.runId, status: "open" });
+        const query = { runId: run.runId, status: "open" } as const;
+        const total = await findingsSummary(store.connection, query);
+        const summary = {
+          count: total.count,
+          estimatedMonthlySavings: new Decimal(total.estimatedMonthlySavings),
+        };
+        // A million findings are rendered as JSON by DuckDB and streamed, not read into objects first.
+        if (global.json)
+          await printJsonWithRenderedList("findings", findingsJson(store.connection, query), { summary });
+        else printFindings(await queryFindings(store.connection, query));
+        return total;
       });
-      const summary = { count: findings.length, estimatedMonthlySavings: totalSavings(findings) };
-      if (global.json) await printJsonWithList("findings", findings, { summary });
-      else printFindings(findings);
       if (options.failOn) {
         const threshold = SEVERITIES.indexOf(options.failOn);
-        const hits = findings.filter((f) => SEVERITIES.indexOf(f.severity as Severity) >= threshold);
-        if (hits.length) {
-          throw new ThresholdReached(
-            `${hits.length} findings at ${options.failOn} severity or above (--fail-on)`,
-          );
+        const hits = SEVERITIES.slice(threshold).reduce(
+          (n, severity) => n + (summary.bySeverity[severity] ?? 0),
+          0,
+        );
+        if (hits) {
+          throw new ThresholdReached(`${hits} findings at ${options.failOn} severity or above (--fail-on)`);
         }
       }
     });

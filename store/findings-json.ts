@@ -1,0 +1,78 @@
+import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
+import { type FindingQuery, findingsSql } from "./findings.js";
+import { sumDecimals } from "./money.js";
+
+/** A JSON string, or null. */
+const text = (column: string) => `coalesce(to_json(${column}), 'null')`;
+/**
+ * A DECIMAL(38,12) as an exact number literal without trailing zeros (as Decimal prints it), or null. Its
+ * text always has a decimal point, which stops the trimming of zeros.
+ */
+const decimal = (column: string) => `coalesce(rtrim(rtrim(CAST(${column} AS VARCHAR), '0'), '.'), 'null')`;
+const iso = (column: string) => text(`strftime(${column}, '%Y-%m-%dT%H:%M:%SZ')`);
+
+/**
+ * A finding as one line of compact JSON with the fields and order of `Finding` (as queryFindings and
+ * toJson give them), rendered by DuckDB: reading 822k findings into objects and printing them took 25 s.
+ */
+const FINDING_JSON = `'{"id":' || ${text("id")} || ',"rule":' || ${text("rule")}
+  || ',"resourceId":' || ${text("resource_id")} || ',"resourceType":' || ${text("resource_type")}
+  || ',"account":' || ${text("account")} || ',"region":' || ${text("region")} || ',"team":' || ${text("team")}
+  || ',"severity":' || ${text("severity")} || ',"reason":' || ${text("reason")}
+  || ',"evidence":' || coalesce(CAST(evidence AS VARCHAR), 'null')
+  || ',"monthlyCost":' || ${decimal("monthly_cost")} || ',"monthlyCostSource":' || ${text("monthly_cost_source")}
+  || ',"monthlyCostNote":' || ${text("monthly_cost_note")}
+  || ',"estimatedMonthlySavings":' || ${decimal("estimated_monthly_savings")}
+  || ',"action":' || ${text("action")} || ',"protected":' || CASE WHEN protected THEN 'true' ELSE 'false' END
+  || ',"status":' || CASE WHEN resolved_at IS NULL THEN '"open"' ELSE '"resolved"' END
+  || ',"firstSeen":' || ${iso("first_seen")} || ',"lastSeen":' || ${iso("last_seen")}
+  || ',"resolvedAt":' || ${iso("resolved_at")} || '}'`;
+
+/**
+ * Streams the query's findings as JSON texts, a batch (DuckDB's chunk, 2,048 findings) at a time, in the
+ * order queryFindings returns them.
+ */
+export async function* findingsJson(
+  connection: DuckDBConnection,
+  query: FindingQuery,
+): AsyncGenerator<string[]> {
+  const params: DuckDBValue[] = [];
+  const sql = findingsSql(query, FINDING_JSON, (value) => {
+    params.push(value);
+    return `$${params.length}`;
+  });
+  const result = await connection.stream(sql, params);
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) return;
+    yield chunk.getColumnVector(0).toArray() as string[];
+  }
+}
+
+/** How many findings the query matches, at each severity, and their estimated monthly savings summed exactly. */
+export async function findingsSummary(
+  connection: DuckDBConnection,
+  query: FindingQuery,
+): Promise<{ count: number; bySeverity: Record<string, number>; estimatedMonthlySavings: string }> {
+  const params: DuckDBValue[] = [];
+  const { sort: _sort, order: _order, limit: _limit, offset: _offset, ...filters } = query;
+  const sql = findingsSql(filters, "severity, estimated_monthly_savings", (value) => {
+    params.push(value);
+    return `$${params.length}`;
+  });
+  const reader = await connection.runAndReadAll(
+    `SELECT severity, count(*) AS n, CAST(coalesce(sum(estimated_monthly_savings), 0) AS VARCHAR) AS savings
+     FROM (${sql}) GROUP BY severity`,
+    params,
+  );
+  let count = 0;
+  const bySeverity: Record<string, number> = {};
+  const sums: string[] = [];
+  for (const row of reader.getRowObjectsJson()) {
+    const n = Number(row.n);
+    count += n;
+    bySeverity[String(row.severity)] = n;
+    sums.push(String(row.savings));
+  }
+  return { count, bySeverity, estimatedMonthlySavings: sumDecimals(sums.length ? sums : ["0"]) };
+}
