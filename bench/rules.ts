@@ -32,7 +32,7 @@ import { type RuleContext, sqlText } from "../rules/rule-kind.js";
 import { tagValueSql, withCurrentInventory } from "../store/current-inventory.js";
 import { openStore } from "../store/database.js";
 import { queryFindings } from "../store/findings.js";
-import { ensureResourceCosts } from "../store/resource-costs.js";
+import { ensureResourceFacts } from "../store/resource-facts.js";
 import { RESOURCE_COST_CTE } from "../store/resources.js";
 import { ChildFailure, measureNode, PROJECT_ROOT } from "./measure.js";
 import { benchOptions, UsageError } from "./options.js";
@@ -921,10 +921,10 @@ async function generate(db: string, resources: number): Promise<SizeResult["gene
          (SELECT count(*) FROM billing), 0, '["${TODAY.slice(0, 7)}"]', NULL)`,
     ]);
     // What `finops collect` builds at its end, so that analyze finds it built: the current inventory
-    // materialized and every resource's monthly cost (store/current-inventory.ts, resource-costs.ts).
+    // materialized and every resource's facts (store/current-inventory.ts, resource-facts.ts).
     {
       const started = performance.now();
-      await ensureResourceCosts(connection);
+      await ensureResourceFacts(connection, configSchema.parse({}).tags);
       seconds.derived = round((performance.now() - started) / 1000, 2);
     }
     await stage("checkpoint", ["CHECKPOINT"]);

@@ -1,6 +1,6 @@
 import type { Config } from "../rules/config.js";
 import type { Store } from "../store/database.js";
-import { ensureResourceCosts } from "../store/resource-costs.js";
+import { ensureResourceFacts } from "../store/resource-facts.js";
 import type { AwsOptions } from "./aws.js";
 import { collectCostExplorer } from "./billing/cost-explorer.js";
 import { collectInventoryAndUtilization } from "./collect-run.js";
@@ -54,8 +54,8 @@ export async function collectAll(store: Store, options: CollectAllOptions): Prom
     await recordCollectorRun(store.connection, runId, report, startedAt);
     reports.push(report);
   }
-  // The current inventory and each resource's monthly cost, as analyze reads them, are built here
-  // once rather than by the first analysis after the collection.
-  await ensureResourceCosts(store.connection);
+  // The current inventory and each resource's team, protection and monthly cost, as analyze reads them,
+  // are built here once rather than by the first analysis after the collection.
+  await ensureResourceFacts(store.connection, config.tags);
   return reports;
 }

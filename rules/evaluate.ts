@@ -3,7 +3,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { UsageError } from "../cli/errors.js";
 import { tagValueSql, withCurrentInventory } from "../store/current-inventory.js";
 import { inTransaction } from "../store/database.js";
-import { ensureResourceCosts } from "../store/resource-costs.js";
+import { ensureResourceFacts } from "../store/resource-facts.js";
 import { RULE_KINDS } from "./catalogue.js";
 import { type Config, configLocation } from "./config.js";
 import { type RuleContext, sqlText } from "./rule-kind.js";
@@ -43,9 +43,10 @@ export async function analyze(
   const runId = `analysis-${now.toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${randomUUID().slice(0, 8)}`;
 
   // The view is a join and a window over the inventory history, and every rule reads it: rules read its
-  // materialized copy instead (see store/current-inventory.ts), and each resource's monthly cost comes
-  // from resource_costs. A collection builds both; a run after a change not yet built builds them here.
-  await ensureResourceCosts(connection);
+  // materialized copy instead (see store/current-inventory.ts), and each resource's team, protection,
+  // exemption and monthly cost come from resource_facts. A collection builds both; a run after a change
+  // not yet built (or with other tag keys) builds them here.
+  await ensureResourceFacts(connection, config.tags);
   return withCurrentInventory(connection, () =>
     evaluate(connection, config, context, enabled, runId, nowLiteral),
   );
@@ -87,9 +88,6 @@ async function evaluate(
     selects.push(select);
   }
 
-  const exemption = `coalesce(${context.tag("r", config.tags.exemption)}, '')`;
-  const protect = context.tag("r", config.tags.protect);
-  const team = `coalesce(${config.tags.teamKeys.map((k) => `nullif(${context.tag("r", k)}, '')`).join(", ")}, 'unowned')`;
   const matches = selects.length
     ? selects.join("\nUNION ALL\n")
     : "SELECT NULL AS rule, NULL AS severity, NULL AS action, NULL AS account, NULL AS resource_id, NULL AS reason, NULL::JSON AS evidence, NULL::DECIMAL(9,6) AS savings_ratio, []::VARCHAR[] AS extra_cost_ids WHERE false";
@@ -108,21 +106,23 @@ async function evaluate(
             || CASE WHEN bool_or(c.source <> 'billing') THEN ', estimated where billing does not name them' ELSE '' END
             AS note
         FROM (SELECT rule, account, resource_id, unnest(extra_cost_ids) AS extra_id FROM matches) e
-        JOIN resource_costs c ON c.account = e.account AND c.resource_id = e.extra_id
+        JOIN resource_facts c ON c.account = e.account AND c.resource_id = e.extra_id
         GROUP BY e.rule, e.account, e.resource_id
       ),
+      -- A match of a resource no longer in inventory (a user's SQL can name any id) is dropped here.
       priced AS (
-        SELECT x.*, own.monthly AS own_monthly, own.source AS own_source, own.note AS own_note,
+        SELECT x.*, own.resource_type, own.region, own.team, own.protected, own.exemption,
+          own.monthly AS own_monthly, own.source AS own_source, own.note AS own_note,
           ex.monthly AS extra_monthly, ex.source AS extra_source, ex.note AS extra_note,
           CASE WHEN own.monthly IS NOT NULL OR ex.monthly IS NOT NULL
             THEN coalesce(own.monthly, 0) + coalesce(ex.monthly, 0) END AS monthly_cost
         FROM matches x
-        LEFT JOIN resource_costs own ON own.account = x.account AND own.resource_id = x.resource_id
+        JOIN resource_facts own ON own.account = x.account AND own.resource_id = x.resource_id
         LEFT JOIN extras ex ON ex.rule = x.rule AND ex.account = x.account AND ex.resource_id = x.resource_id
       ),
       found AS (
       SELECT substr(md5(x.rule || '|' || x.account || '|' || x.resource_id), 1, 16) AS id,
-        x.rule, x.resource_id, r.resource_type, x.account, r.region, ${team} AS team, x.severity, x.reason,
+        x.rule, x.resource_id, x.resource_type, x.account, x.region, x.team, x.severity, x.reason,
         x.evidence, x.monthly_cost,
         CASE WHEN x.monthly_cost IS NULL THEN NULL
           WHEN list_contains([x.own_source, x.extra_source], 'price-list') THEN 'price-list'
@@ -134,11 +134,10 @@ async function evaluate(
         -- products are 128-bit arithmetic, half a second at a million findings). The whole or none is exact.
         CASE x.savings_ratio WHEN 1 THEN x.monthly_cost WHEN 0 THEN 0
           ELSE CAST(round(CAST(x.monthly_cost AS DOUBLE) * x.savings_ratio, 6) AS DECIMAL(38,12)) END AS savings,
-        x.action, ${protect} IS NOT NULL AND lower(${protect}) NOT IN ('false', 'no', '0') AS protected
+        x.action, x.protected
       FROM priced x
-      JOIN resources_current r ON r.account = x.account AND r.resource_id = x.resource_id
       -- An exemption tag names the rules it exempts from (comma-separated), or * for all.
-      WHERE ${exemption} = '' OR NOT list_has_any(string_split(replace(${exemption}, ' ', ''), ','), ['*', x.rule])
+      WHERE x.exemption = '' OR NOT list_has_any(string_split(replace(x.exemption, ' ', ''), ','), ['*', x.rule])
       )
       -- Whether each finding is stored already, and whether its content changed (or it is new): only then
       -- does the run keep its content, for the statements below to write.

@@ -18,20 +18,25 @@ export const idleK8sNode: RuleKind<typeof params> = {
   savings:
     "the node's cost, if the cluster's autoscaler removes it (finops only notifies: autoscalers own nodes)",
   params,
+  // CPU is averaged per resource before the join: the window holds millions of rows.
   sql: (p, ctx) => `
+    WITH m AS (
+      SELECT resource_id, count(*) AS data_days, avg(average) AS mean_cpu
+      FROM metrics_daily
+      WHERE namespace = 'AWS/EC2' AND metric = 'CPUUtilization'
+        AND day >= CAST(${ctx.now} AS DATE) - ${p.lookbackDays} AND day < CAST(${ctx.now} AS DATE)
+      GROUP BY resource_id
+    )
     SELECT account, resource_id,
       'node of cluster ' || coalesce(cluster, '?') || ': mean CPU ' || round(mean_cpu, 2) || '% over ' || data_days || ' days' AS reason,
       json_object('cluster', cluster, 'days', data_days, 'meanCpuPercent', round(mean_cpu, 3)) AS evidence,
       1.0 AS savings_ratio
     FROM (
       SELECT r.account, r.resource_id, json_extract_string(r.attributes, '$.kubernetes.cluster') AS cluster,
-        count(*) AS data_days, avg(m.average) AS mean_cpu
-      FROM resources_current r
-      JOIN metrics_daily m ON m.account = r.account AND m.resource_id = r.resource_id AND m.metric = 'CPUUtilization'
-        AND m.day >= CAST(${ctx.now} AS DATE) - ${p.lookbackDays} AND m.day < CAST(${ctx.now} AS DATE)
+        m.data_days, m.mean_cpu
+      FROM resources_current r JOIN m ON m.resource_id = r.resource_id
       WHERE r.resource_type = 'ec2:instance' AND r.state = 'running'
         AND coalesce(json_extract_string(r.attributes, '$.kubernetes'), 'null') <> 'null'
-      GROUP BY ALL
     )
     WHERE data_days >= ${p.minDataDays} AND mean_cpu < ${p.maxMeanCpuPercent}`,
 };

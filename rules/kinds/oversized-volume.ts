@@ -27,7 +27,7 @@ export const oversizedVolume: RuleKind<typeof params> = {
   sql: (p, ctx) => `
     WITH m AS (
       SELECT resource_id,
-        greatest(count(*) FILTER (WHERE metric = 'VolumeReadOps'), count(*) FILTER (WHERE metric = 'VolumeWriteOps')) AS data_days,
+        greatest(count_if(metric = 'VolumeReadOps'), count(*) - count_if(metric = 'VolumeReadOps')) AS data_days,
         coalesce(sum(sum), 0) AS ops_total
       FROM metrics_daily
       WHERE namespace = 'AWS/EBS' AND metric IN ('VolumeReadOps', 'VolumeWriteOps')

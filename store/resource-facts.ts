@@ -1,0 +1,78 @@
+import type { DuckDBConnection } from "@duckdb/node-api";
+import {
+  ensureCurrentInventory,
+  inventoryMarker,
+  tagValueSql,
+  withCurrentInventory,
+} from "./current-inventory.js";
+import { inTransaction } from "./database.js";
+import { RESOURCE_COST_CTES } from "./price-basis.js";
+
+/** The tags that say who owns a resource, and whether it is protected or exempted (rules.yaml's tags). */
+export interface OwnerTags {
+  teamKeys: readonly string[];
+  protect: string;
+  exemption: string;
+  caseInsensitive: boolean;
+}
+
+/**
+ * `resource_facts`: what a finding says of its resource besides the rule's verdict, one row per current
+ * resource: type, region, team (the first team tag key with a value, else 'unowned'), protected (the
+ * protect tag set to anything but false/no/0), exemption (the exemption tag's value, '' without one), and
+ * the monthly cost with its source and note (RESOURCE_COST_CTES). One narrow table for the findings to
+ * join instead of the inventory and its tags. It depends on the collected data (inventory, billing, Price
+ * List prices) and the tag keys, not on rules or the instant they evaluate at: collection builds it, and
+ * analyze when a change is not built yet. `aggregate_state` (name 'resource-facts') keeps what it was
+ * built from.
+ */
+async function factsMarker(connection: DuckDBConnection, tags: OwnerTags): Promise<string> {
+  const reader = await connection.runAndReadAll(
+    `SELECT (SELECT count(*) FROM billing) AS billing_rows,
+       (SELECT coalesce(max(started_at)::VARCHAR, '') FROM loads) AS last_load,
+       (SELECT count(*) || '|' || coalesce(max(fetched_at)::VARCHAR, '') FROM prices) AS prices`,
+  );
+  const row = reader.getRowObjectsJson()[0] ?? {};
+  return JSON.stringify({
+    inventory: await inventoryMarker(connection),
+    billingRows: String(row.billing_rows),
+    lastLoad: String(row.last_load),
+    prices: String(row.prices),
+    tags: {
+      teamKeys: tags.teamKeys,
+      protect: tags.protect,
+      exemption: tags.exemption,
+      caseInsensitive: tags.caseInsensitive,
+    },
+  });
+}
+
+/** Builds inventory_current and resource_facts unless they are current; true when resource_facts was built. */
+export async function ensureResourceFacts(connection: DuckDBConnection, tags: OwnerTags): Promise<boolean> {
+  await ensureCurrentInventory(connection);
+  const marker = await factsMarker(connection, tags);
+  const current = await connection.runAndReadAll(
+    "SELECT marker FROM aggregate_state WHERE name = 'resource-facts'",
+  );
+  const exists = await connection.runAndReadAll(
+    "SELECT 1 FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = 'resource_facts'",
+  );
+  if (current.getRowObjectsJson()[0]?.marker === marker && exists.currentRowCount > 0) return false;
+  await withCurrentInventory(connection, () =>
+    inTransaction(connection, async () => {
+      const tag = (key: string) => tagValueSql("r", key, tags.caseInsensitive);
+      const team = `coalesce(${tags.teamKeys.map((k) => `nullif(${tag(k)}, '')`).join(", ")}, 'unowned')`;
+      await connection.run(`CREATE OR REPLACE TABLE main.resource_facts AS
+        WITH ${RESOURCE_COST_CTES}
+        SELECT r.account, r.resource_id, r.resource_type, r.region, ${team} AS team,
+          ${tag(tags.protect)} IS NOT NULL AND lower(${tag(tags.protect)}) NOT IN ('false', 'no', '0') AS protected,
+          coalesce(${tag(tags.exemption)}, '') AS exemption, c.monthly, c.source, c.note
+        FROM resources_current r JOIN resource_cost c ON c.account = r.account AND c.resource_id = r.resource_id`);
+      await connection.run(
+        "INSERT OR REPLACE INTO aggregate_state VALUES ('resource-facts', $1, now()::TIMESTAMP)",
+        [marker],
+      );
+    }),
+  );
+  return true;
+}
