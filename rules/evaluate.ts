@@ -33,12 +33,8 @@ export async function analyze(
   config: Config,
   now: Date,
 ): Promise<{ runId: string; evaluatedRules: string[] }> {
-  const nowLiteral = `TIMESTAMP ${sqlText(now.toISOString().replace("T", " ").replace("Z", ""))}`;
-  const context: RuleContext = {
-    now: nowLiteral,
-    tag: (alias, key) => tagValueSql(alias, key, config.tags.caseInsensitive),
-    requiredTags: config.tags.required,
-  };
+  const context = ruleContext(config, now);
+  const nowLiteral = context.now;
   const enabled = config.rules.map((rule, index) => ({ rule, index })).filter(({ rule }) => rule.enabled);
   const runId = `analysis-${now.toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${randomUUID().slice(0, 8)}`;
 
@@ -50,6 +46,32 @@ export async function analyze(
   return withCurrentInventory(connection, () =>
     evaluate(connection, config, context, enabled, runId, nowLiteral),
   );
+}
+
+/** What every rule's SQL may use: the instant as a literal, the tag lookup, the required tags. */
+export function ruleContext(config: Config, now: Date): RuleContext {
+  return {
+    now: `TIMESTAMP ${sqlText(now.toISOString().replace("T", " ").replace("Z", ""))}`,
+    tag: (alias, key) => tagValueSql(alias, key, config.tags.caseInsensitive),
+    requiredTags: config.tags.required,
+  };
+}
+
+/**
+ * One rule's matches with the columns every rule yields (rule, severity, action, account, resource_id,
+ * reason, evidence, savings_ratio, extra_cost_ids); null for a kind that does not exist (rejected when
+ * the config was loaded).
+ */
+export function ruleSelect(rule: Config["rules"][number], context: RuleContext): string | null {
+  const kind = RULE_KINDS.get(rule.kind ?? rule.id);
+  if (!kind) return null;
+  const params = kind.params.parse(rule.params);
+  return `SELECT ${sqlText(rule.id)} AS rule, ${sqlText(rule.severity ?? kind.defaultSeverity)} AS severity,
+      ${sqlText(rule.action ?? kind.defaultAction)} AS action, CAST(m.account AS VARCHAR) AS account,
+      CAST(m.resource_id AS VARCHAR) AS resource_id, CAST(m.reason AS VARCHAR) AS reason,
+      CAST(m.evidence AS JSON) AS evidence, CAST(m.savings_ratio AS DECIMAL(9,6)) AS savings_ratio,
+      ${kind.extraCostIds ? "CAST(m.extra_cost_ids AS VARCHAR[])" : "[]::VARCHAR[]"} AS extra_cost_ids
+    FROM (${kind.sql(params, context)}) m`;
 }
 
 async function evaluate(
@@ -64,22 +86,15 @@ async function evaluate(
   // rules.yaml instead of failing the whole query anonymously.
   const selects: string[] = [];
   for (const { rule, index } of enabled) {
-    const kind = RULE_KINDS.get(rule.kind ?? rule.id);
-    if (!kind) continue; // rejected when the config was loaded
-    const params = kind.params.parse(rule.params);
-    const select = `SELECT ${sqlText(rule.id)} AS rule, ${sqlText(rule.severity ?? kind.defaultSeverity)} AS severity,
-        ${sqlText(rule.action ?? kind.defaultAction)} AS action, CAST(m.account AS VARCHAR) AS account,
-        CAST(m.resource_id AS VARCHAR) AS resource_id, CAST(m.reason AS VARCHAR) AS reason,
-        CAST(m.evidence AS JSON) AS evidence, CAST(m.savings_ratio AS DECIMAL(9,6)) AS savings_ratio,
-        ${kind.extraCostIds ? "CAST(m.extra_cost_ids AS VARCHAR[])" : "[]::VARCHAR[]"} AS extra_cost_ids
-      FROM (${kind.sql(params, context)}) m`;
+    const select = ruleSelect(rule, context);
+    if (!select) continue;
     try {
       await connection.run(`SELECT * FROM (${select}) LIMIT 0`);
     } catch (error) {
       const where = configLocation(config, [
         "rules",
         index,
-        ...(kind.kind === "sql" ? ["params", "query"] : ["id"]),
+        ...((rule.kind ?? rule.id) === "sql" ? ["params", "query"] : ["id"]),
       ]);
       throw new UsageError(
         `${where}: rule "${rule.id}" cannot run: ${(error as Error).message.split("\n")[0]}`,
