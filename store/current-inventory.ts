@@ -7,16 +7,40 @@ import { inTransaction } from "./database.js";
  * Tagging API's duplicates, a window over the whole inventory (a second at a million resources); the
  * table is that result, rebuilt when a collection changed it, plus the tags as lists:
  * - tag_keys: the tag keys as collected; tag_keys_lc: the same lowercased; tag_values: their values, so
- *   a tag lookup is a list search instead of parsing the tags' JSON again for every key and rule.
+ *   a tag lookup is a list search instead of parsing the tags' JSON again for every key and rule;
+ * - attrs: the attributes the rules read, as a struct (ATTRIBUTES).
  * Sorted by resource type: each rule reads one or two types, and skips the other types' row groups.
  * `aggregate_state` (name 'inventory') keeps what it was built from.
+ */
+/**
+ * The attributes the built-in rules read, typed (attributes as collected stay beside them as JSON): a
+ * struct field is read where JSON would be parsed once per rule and row. Absent fields are NULL.
+ */
+const ATTRIBUTES = JSON.stringify({
+  instanceType: "VARCHAR",
+  kubernetes: { cluster: "VARCHAR", nodegroup: "VARCHAR", nodepool: "VARCHAR" },
+  volumeIds: ["VARCHAR"],
+  volumeType: "VARCHAR",
+  sizeGiB: "BIGINT",
+  iops: "BIGINT",
+  volumeId: "VARCHAR",
+  publicIp: "VARCHAR",
+  lifecycleRules: "BIGINT",
+});
+
+/**
+ * What inventory_current is built from: the inventory's row count and each collector's latest successful
+ * run per account and region (the runs the view reads).
  */
 export async function inventoryMarker(connection: DuckDBConnection): Promise<string> {
   const reader = await connection.runAndReadAll(
     `SELECT (SELECT count(*) FROM inventory) AS rows,
-       (SELECT coalesce(string_agg(run_id || '|' || collector || '|' || account || '|' || region || '|' || status
-          || '|' || coalesce(CAST(finished_at AS VARCHAR), ''), ',' ORDER BY run_id, collector, account, region), '')
-        FROM collector_runs WHERE collector LIKE 'inventory:%') AS runs`,
+       (SELECT coalesce(string_agg(collector || '|' || account || '|' || region || '|' || run_id, ','
+          ORDER BY collector, account, region), '')
+        FROM (
+          SELECT collector, account, region, arg_max(run_id, finished_at) AS run_id FROM collector_runs
+          WHERE status = 'ok' AND collector LIKE 'inventory:%' GROUP BY collector, account, region
+        )) AS runs`,
   );
   const row = reader.getRowObjectsJson()[0] ?? {};
   return JSON.stringify({ rows: String(row.rows), runs: String(row.runs) });
@@ -38,7 +62,7 @@ export async function ensureCurrentInventory(connection: DuckDBConnection): Prom
   await inTransaction(connection, async () => {
     await connection.run(`CREATE OR REPLACE TABLE main.inventory_current AS
       SELECT r.* EXCLUDE (m), map_keys(m) AS tag_keys, list_transform(map_keys(m), k -> lower(k)) AS tag_keys_lc,
-        map_values(m) AS tag_values
+        map_values(m) AS tag_values, json_transform(r.attributes, '${ATTRIBUTES}') AS attrs
       FROM (SELECT *, json_transform(tags, '"MAP(VARCHAR, VARCHAR)"') AS m FROM main.resources_current) r
       ORDER BY resource_type, account, resource_id`);
     await connection.run(

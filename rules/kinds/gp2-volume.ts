@@ -17,10 +17,10 @@ export const gp2Volume: RuleKind<typeof params> = {
   params,
   sql: (p) => `
     SELECT account, resource_id,
-      'gp2 volume of ' || coalesce(json_extract_string(attributes, '$.sizeGiB'), '?') || ' GiB: gp3 costs about '
+      'gp2 volume of ' || coalesce(CAST(attrs.sizeGiB AS VARCHAR), '?') || ' GiB: gp3 costs about '
         || round(${p.savingsRatio} * 100) || '% less' AS reason,
-      json_object('volumeType', 'gp2', 'sizeGiB', json_extract(attributes, '$.sizeGiB'), 'state', state) AS evidence,
+      json_object('volumeType', 'gp2', 'sizeGiB', attrs.sizeGiB, 'state', state) AS evidence,
       ${p.savingsRatio} AS savings_ratio
     FROM resources_current r
-    WHERE resource_type = 'ec2:volume' AND json_extract_string(attributes, '$.volumeType') = 'gp2'`,
+    WHERE resource_type = 'ec2:volume' AND attrs.volumeType = 'gp2'`,
 };

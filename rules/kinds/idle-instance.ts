@@ -54,7 +54,7 @@ export const idleInstance: RuleKind<typeof params> = {
       JOIN cpu c ON c.resource_id = r.resource_id
       JOIN network n ON n.resource_id = r.resource_id
       WHERE r.resource_type = 'ec2:instance' AND r.state = 'running'
-        AND coalesce(json_extract_string(r.attributes, '$.kubernetes'), 'null') = 'null'
+        AND r.attrs.kubernetes IS NULL
     )
     -- Both measures need the minimum of days: an instance without network data is not known to be idle.
     WHERE network_days >= ${p.minDataDays} AND net_mb < ${p.maxNetworkMbPerDay}`;

@@ -32,11 +32,11 @@ export const idleK8sNode: RuleKind<typeof params> = {
       json_object('cluster', cluster, 'days', data_days, 'meanCpuPercent', round(mean_cpu, 3)) AS evidence,
       1.0 AS savings_ratio
     FROM (
-      SELECT r.account, r.resource_id, json_extract_string(r.attributes, '$.kubernetes.cluster') AS cluster,
+      SELECT r.account, r.resource_id, r.attrs.kubernetes.cluster AS cluster,
         m.data_days, m.mean_cpu
       FROM resources_current r JOIN m ON m.resource_id = r.resource_id
       WHERE r.resource_type = 'ec2:instance' AND r.state = 'running'
-        AND coalesce(json_extract_string(r.attributes, '$.kubernetes'), 'null') <> 'null'
+        AND r.attrs.kubernetes IS NOT NULL
     )
     WHERE data_days >= ${p.minDataDays} AND mean_cpu < ${p.maxMeanCpuPercent}`,
 };

@@ -19,7 +19,7 @@ export const oldSnapshot: RuleKind<typeof params> = {
     SELECT account, resource_id,
       'snapshot is ' || date_diff('day', created_at, ${ctx.now}) || ' days old (over ${p.minAgeDays})' AS reason,
       json_object('createdAt', strftime(created_at, '%Y-%m-%dT%H:%M:%SZ'), 'ageDays', date_diff('day', created_at, ${ctx.now}),
-        'sizeGiB', json_extract(attributes, '$.sizeGiB')) AS evidence,
+        'sizeGiB', attrs.sizeGiB) AS evidence,
       1.0 AS savings_ratio
     FROM resources_current r
     WHERE resource_type = 'ec2:snapshot' AND created_at IS NOT NULL

@@ -21,7 +21,7 @@ export const orphanedSnapshot: RuleKind<typeof params> = {
       json_object('volumeId', volume_id, 'ageDays', age_days) AS evidence,
       1.0 AS savings_ratio
     FROM (
-      SELECT r.account, r.region, r.resource_id, json_extract_string(r.attributes, '$.volumeId') AS volume_id,
+      SELECT r.account, r.region, r.resource_id, r.attrs.volumeId AS volume_id,
         date_diff('day', r.created_at, ${ctx.now}) AS age_days
       FROM resources_current r
       WHERE r.resource_type = 'ec2:snapshot' AND r.created_at IS NOT NULL

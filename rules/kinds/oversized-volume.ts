@@ -35,9 +35,9 @@ export const oversizedVolume: RuleKind<typeof params> = {
       GROUP BY resource_id
     ),
     v AS (
-      SELECT account, resource_id, json_extract_string(attributes, '$.volumeType') AS volume_type,
-        CAST(json_extract(attributes, '$.sizeGiB') AS INTEGER) AS size_gib,
-        CAST(json_extract(attributes, '$.iops') AS INTEGER) AS iops
+      SELECT account, resource_id, attrs.volumeType AS volume_type,
+        attrs.sizeGiB AS size_gib,
+        attrs.iops AS iops
       FROM resources_current
       WHERE resource_type = 'ec2:volume' AND state = 'in-use'
     )

@@ -39,10 +39,10 @@ export const previousGeneration: RuleKind<typeof params> = {
   params,
   sql: (p) => `
     SELECT account, resource_id,
-      json_extract_string(attributes, '$.instanceType') || ' is a previous-generation type' AS reason,
-      json_object('instanceType', json_extract(attributes, '$.instanceType')) AS evidence,
+      attrs.instanceType || ' is a previous-generation type' AS reason,
+      json_object('instanceType', attrs.instanceType) AS evidence,
       ${p.savingsRatio} AS savings_ratio
     FROM resources_current r
     WHERE resource_type = 'ec2:instance' AND state IN ('running', 'stopped')
-      AND split_part(json_extract_string(attributes, '$.instanceType'), '.', 1) IN (${p.families.map(sqlText).join(", ")})`,
+      AND split_part(attrs.instanceType, '.', 1) IN (${p.families.map(sqlText).join(", ")})`,
 };

@@ -16,5 +16,5 @@ export const s3NoLifecycle: RuleKind<typeof params> = {
     SELECT account, resource_id, 'bucket has no lifecycle rules' AS reason,
       json_object('lifecycleRules', 0) AS evidence, 0.0 AS savings_ratio
     FROM resources_current r
-    WHERE resource_type = 's3:bucket' AND coalesce(CAST(json_extract(attributes, '$.lifecycleRules') AS INTEGER), 0) = 0`,
+    WHERE resource_type = 's3:bucket' AND coalesce(attrs.lifecycleRules, 0) = 0`,
 };

@@ -20,11 +20,11 @@ export const stoppedInstance: RuleKind<typeof params> = {
   sql: (p, ctx) => `
     SELECT account, resource_id,
       'stopped for ' || date_diff('day', state_since, ${ctx.now}) || ' days, still paying for '
-        || json_array_length(json_extract(attributes, '$.volumeIds')) || ' volume(s)' AS reason,
+        || len(coalesce(attrs.volumeIds, [])) || ' volume(s)' AS reason,
       json_object('stoppedSince', strftime(state_since, '%Y-%m-%dT%H:%M:%SZ'),
-        'days', date_diff('day', state_since, ${ctx.now}), 'volumeIds', json_extract(attributes, '$.volumeIds')) AS evidence,
+        'days', date_diff('day', state_since, ${ctx.now}), 'volumeIds', coalesce(attrs.volumeIds, [])) AS evidence,
       1.0 AS savings_ratio,
-      coalesce(CAST(json_extract(attributes, '$.volumeIds') AS VARCHAR[]), []) AS extra_cost_ids
+      coalesce(attrs.volumeIds, []) AS extra_cost_ids
     FROM resources_current r
     WHERE resource_type = 'ec2:instance' AND state = 'stopped' AND state_since IS NOT NULL
       AND date_diff('day', state_since, ${ctx.now}) > ${p.minDays}`,

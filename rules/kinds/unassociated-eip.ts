@@ -14,8 +14,8 @@ export const unassociatedEip: RuleKind<typeof params> = {
   params,
   sql: () => `
     SELECT account, resource_id,
-      'Elastic IP ' || coalesce(json_extract_string(attributes, '$.publicIp'), resource_id) || ' is not associated' AS reason,
-      json_object('publicIp', json_extract(attributes, '$.publicIp'), 'associationId', NULL) AS evidence,
+      'Elastic IP ' || coalesce(attrs.publicIp, resource_id) || ' is not associated' AS reason,
+      json_object('publicIp', attrs.publicIp, 'associationId', NULL) AS evidence,
       1.0 AS savings_ratio
     FROM resources_current r
     WHERE resource_type = 'ec2:elastic-ip' AND state = 'unassociated'`,

@@ -21,10 +21,10 @@ export const unattachedVolume: RuleKind<typeof params> = {
   params,
   sql: (p, ctx) => `
     SELECT account, resource_id,
-      'unattached for ' || days || ' days (' || coalesce(json_extract_string(attributes, '$.sizeGiB'), '?') || ' GiB '
-        || coalesce(json_extract_string(attributes, '$.volumeType'), '') || ')' AS reason,
+      'unattached for ' || days || ' days (' || coalesce(CAST(attrs.sizeGiB AS VARCHAR), '?') || ' GiB '
+        || coalesce(attrs.volumeType, '') || ')' AS reason,
       json_object('state', state, 'unattachedSince', strftime(since, '%Y-%m-%dT%H:%M:%SZ'), 'days', days,
-        'sizeGiB', json_extract(attributes, '$.sizeGiB')) AS evidence,
+        'sizeGiB', attrs.sizeGiB) AS evidence,
       1.0 AS savings_ratio
     FROM (
       SELECT r.*, since, date_diff('day', since, ${ctx.now}) AS days
