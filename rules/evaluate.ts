@@ -107,6 +107,26 @@ async function evaluate(
     ? selects.join("\nUNION ALL\n")
     : "SELECT NULL AS rule, NULL AS severity, NULL AS action, NULL AS account, NULL AS resource_id, NULL AS reason, NULL::JSON AS evidence, NULL::DECIMAL(9,6) AS savings_ratio, []::VARCHAR[] AS extra_cost_ids WHERE false";
 
+  // Stored rows have no order (every read sorts): without keeping the query's order, DuckDB writes from
+  // both threads (inserting 822k new findings: 2.0 s -> 1.6 s). Set outside the transaction, so that a
+  // failed statement cannot keep the reset from running.
+  await connection.run("SET preserve_insertion_order = false");
+  try {
+    await storeRun(connection, matches, enabled, runId, nowLiteral);
+  } finally {
+    await connection.run("RESET preserve_insertion_order");
+  }
+  return { runId, evaluatedRules: enabled.map(({ rule }) => rule.id) };
+}
+
+/** Evaluates the matches and merges them into the findings history, in one transaction. */
+async function storeRun(
+  connection: DuckDBConnection,
+  matches: string,
+  enabled: { rule: Config["rules"][number]; index: number }[],
+  runId: string,
+  nowLiteral: string,
+): Promise<void> {
   await inTransaction(connection, async () => {
     await connection.run(`CREATE OR REPLACE TEMP TABLE run_findings AS
       WITH matches AS (${matches}),
@@ -194,5 +214,4 @@ async function evaluate(
       [runId],
     );
   });
-  return { runId, evaluatedRules: enabled.map(({ rule }) => rule.id) };
 }
