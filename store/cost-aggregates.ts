@@ -1,4 +1,5 @@
 import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
+import { isBuiltFrom, recordBuilt } from "./build-state.js";
 import { costRows } from "./costs.js";
 import { inTransaction } from "./database.js";
 
@@ -40,12 +41,8 @@ export async function ensureCostAggregates(
   connection: DuckDBConnection,
   tagging: TeamTagging,
 ): Promise<boolean> {
-  await connection.run(
-    "CREATE TABLE IF NOT EXISTS aggregate_state (name VARCHAR PRIMARY KEY, marker VARCHAR NOT NULL, built_at TIMESTAMP NOT NULL)",
-  );
   const marker = await sourceMarker(connection, tagging);
-  const current = await connection.runAndReadAll("SELECT marker FROM aggregate_state WHERE name = 'costs'");
-  if (current.getRowObjectsJson()[0]?.marker === marker) return false;
+  if (await isBuiltFrom(connection, "costs", "cost_daily_resource", marker)) return false;
   await rebuildCostAggregates(connection, tagging, marker);
   return true;
 }
@@ -80,9 +77,7 @@ async function rebuildCostAggregates(connection: DuckDBConnection, tagging: Team
        FROM (${resource.sql}) GROUP BY ALL ORDER BY day`,
       resource.params,
     );
-    await connection.run("INSERT OR REPLACE INTO aggregate_state VALUES ('costs', $1, now()::TIMESTAMP)", [
-      marker,
-    ]);
+    await recordBuilt(connection, "costs", marker);
   });
 }
 

@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { isBuiltFrom, recordBuilt } from "./build-state.js";
 import { inTransaction } from "./database.js";
 
 /**
@@ -48,27 +49,15 @@ export async function inventoryMarker(connection: DuckDBConnection): Promise<str
 
 /** Builds inventory_current unless it is already built from the current inventory; true when built. */
 export async function ensureCurrentInventory(connection: DuckDBConnection): Promise<boolean> {
-  await connection.run(
-    "CREATE TABLE IF NOT EXISTS aggregate_state (name VARCHAR PRIMARY KEY, marker VARCHAR NOT NULL, built_at TIMESTAMP NOT NULL)",
-  );
   const marker = await inventoryMarker(connection);
-  const current = await connection.runAndReadAll(
-    "SELECT marker FROM aggregate_state WHERE name = 'inventory'",
-  );
-  const exists = await connection.runAndReadAll(
-    "SELECT 1 FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = 'inventory_current'",
-  );
-  if (current.getRowObjectsJson()[0]?.marker === marker && exists.currentRowCount > 0) return false;
+  if (await isBuiltFrom(connection, "inventory", "inventory_current", marker)) return false;
   await inTransaction(connection, async () => {
     await connection.run(`CREATE OR REPLACE TABLE main.inventory_current AS
       SELECT r.* EXCLUDE (m), map_keys(m) AS tag_keys, list_transform(map_keys(m), k -> lower(k)) AS tag_keys_lc,
         map_values(m) AS tag_values, json_transform(r.attributes, '${ATTRIBUTES}') AS attrs
       FROM (SELECT *, json_transform(tags, '"MAP(VARCHAR, VARCHAR)"') AS m FROM main.resources_current) r
       ORDER BY resource_type, account, resource_id`);
-    await connection.run(
-      "INSERT OR REPLACE INTO aggregate_state VALUES ('inventory', $1, now()::TIMESTAMP)",
-      [marker],
-    );
+    await recordBuilt(connection, "inventory", marker);
   });
   return true;
 }

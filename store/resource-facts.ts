@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { isBuiltFrom, recordBuilt } from "./build-state.js";
 import {
   ensureCurrentInventory,
   inventoryMarker,
@@ -51,13 +52,7 @@ async function factsMarker(connection: DuckDBConnection, tags: OwnerTags): Promi
 export async function ensureResourceFacts(connection: DuckDBConnection, tags: OwnerTags): Promise<boolean> {
   await ensureCurrentInventory(connection);
   const marker = await factsMarker(connection, tags);
-  const current = await connection.runAndReadAll(
-    "SELECT marker FROM aggregate_state WHERE name = 'resource-facts'",
-  );
-  const exists = await connection.runAndReadAll(
-    "SELECT 1 FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = 'resource_facts'",
-  );
-  if (current.getRowObjectsJson()[0]?.marker === marker && exists.currentRowCount > 0) return false;
+  if (await isBuiltFrom(connection, "resource-facts", "resource_facts", marker)) return false;
   await withCurrentInventory(connection, () =>
     inTransaction(connection, async () => {
       const tag = (key: string) => tagValueSql("r", key, tags.caseInsensitive);
@@ -68,10 +63,7 @@ export async function ensureResourceFacts(connection: DuckDBConnection, tags: Ow
           ${tag(tags.protect)} IS NOT NULL AND lower(${tag(tags.protect)}) NOT IN ('false', 'no', '0') AS protected,
           coalesce(${tag(tags.exemption)}, '') AS exemption, c.monthly, c.source, c.note
         FROM resources_current r JOIN resource_cost c ON c.account = r.account AND c.resource_id = r.resource_id`);
-      await connection.run(
-        "INSERT OR REPLACE INTO aggregate_state VALUES ('resource-facts', $1, now()::TIMESTAMP)",
-        [marker],
-      );
+      await recordBuilt(connection, "resource-facts", marker);
     }),
   );
   return true;

@@ -1,0 +1,34 @@
+import type { DuckDBConnection } from "@duckdb/node-api";
+
+/**
+ * Derived tables (the web view's cost aggregates, inventory_current, resource_facts) are rebuilt when
+ * what they were built from changes: `aggregate_state` keeps, per name, a marker of their sources.
+ */
+
+/** True when `table` exists and was built from `marker`. */
+export async function isBuiltFrom(
+  connection: DuckDBConnection,
+  name: string,
+  table: string,
+  marker: string,
+): Promise<boolean> {
+  await connection.run(
+    "CREATE TABLE IF NOT EXISTS aggregate_state (name VARCHAR PRIMARY KEY, marker VARCHAR NOT NULL, built_at TIMESTAMP NOT NULL)",
+  );
+  const reader = await connection.runAndReadAll(
+    `SELECT (SELECT marker FROM aggregate_state WHERE name = $1) AS marker,
+       EXISTS (SELECT 1 FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main'
+         AND table_name = $2) AS present`,
+    [name, table],
+  );
+  const row = reader.getRowObjectsJson()[0];
+  return row?.marker === marker && row?.present === true;
+}
+
+/** Records that `name` was built from `marker` (in the transaction that built it). */
+export async function recordBuilt(connection: DuckDBConnection, name: string, marker: string): Promise<void> {
+  await connection.run("INSERT OR REPLACE INTO aggregate_state VALUES ($1, $2, now()::TIMESTAMP)", [
+    name,
+    marker,
+  ]);
+}
