@@ -1,5 +1,5 @@
 import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
-import { type FindingQuery, findingsSql } from "./findings.js";
+import { type FindingQuery, findingFilters, findingsSql } from "./findings.js";
 import { sumDecimals } from "./money.js";
 
 /** A JSON string, or null. */
@@ -49,20 +49,22 @@ export async function* findingsJson(
   }
 }
 
-/** How many findings the query matches, at each severity, and their estimated monthly savings summed exactly. */
+/**
+ * How many findings the query's filters match (its page aside), at each severity, and their estimated
+ * monthly savings summed exactly.
+ */
 export async function findingsSummary(
   connection: DuckDBConnection,
   query: FindingQuery,
 ): Promise<{ count: number; bySeverity: Record<string, number>; estimatedMonthlySavings: string }> {
   const params: DuckDBValue[] = [];
-  const { sort: _sort, order: _order, limit: _limit, offset: _offset, ...filters } = query;
-  const sql = findingsSql(filters, "severity, estimated_monthly_savings", (value) => {
+  const where = findingFilters(query, (value) => {
     params.push(value);
     return `$${params.length}`;
   });
   const reader = await connection.runAndReadAll(
     `SELECT severity, count(*) AS n, CAST(coalesce(sum(estimated_monthly_savings), 0) AS VARCHAR) AS savings
-     FROM (${sql}) GROUP BY severity`,
+     FROM findings ${where} GROUP BY severity`,
     params,
   );
   let count = 0;

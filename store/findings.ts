@@ -59,7 +59,8 @@ export const FINDING_SORTS = {
 } as const;
 export type FindingSort = keyof typeof FINDING_SORTS;
 
-function findingFilters(query: FindingQuery, param: (value: DuckDBValue) => string): string {
+/** The WHERE clause of the query's filters (its sort and page aside), or nothing. */
+export function findingFilters(query: FindingQuery, param: (value: DuckDBValue) => string): string {
   const filters: string[] = [];
   if (query.rules?.length) filters.push(`rule IN (${query.rules.map((r) => param(r)).join(", ")})`);
   if (query.team) filters.push(`team = ${param(query.team)}`);
