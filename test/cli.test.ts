@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { runFinops } from "./helpers/cli.js";
-import { FOCUS_SAMPLE, tempDir } from "./helpers/project.js";
+import { FOCUS_SAMPLE, PROJECT_ROOT, tempDir } from "./helpers/project.js";
 
 describe("the finops command line", () => {
   const dir = tempDir();
@@ -22,6 +23,25 @@ describe("the finops command line", () => {
       assert.equal(result.code, 0, `${args.join(" ")}: ${result.stderr}`);
       assert.match(result.stdout, /Usage: finops/);
     }
+  });
+
+  test("a reader that closes the pipe early (| head) ends the command quietly, exit 0", async () => {
+    const child = spawn(
+      process.execPath,
+      [join(PROJECT_ROOT, "dist/cli/main.js"), "iam-policy", "--role", "collector"],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    // Closed before the command starts writing: its first write meets a closed pipe.
+    child.stdout.destroy();
+    let stderr = "";
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    const code = await new Promise<number | null>((resolve) => child.once("close", resolve));
+    assert.equal(stderr, "");
+    assert.equal(code, 0);
   });
 
   test("--version prints the package version", async () => {
