@@ -40,7 +40,7 @@ import {
   PROJECT_ROOT,
   withReadOnlyDatabase,
 } from "./measure.js";
-import { benchOptions, UsageError } from "./options.js";
+import { asUsageErrors, benchOptions, parseCount } from "./options.js";
 
 const REGION = "us-east-1";
 const DEFAULT_ITEMS = 1_000;
@@ -74,21 +74,10 @@ function progress(message: string): void {
 }
 
 function parseOptions(args: string[]): Options | "help" {
-  let values: ReturnType<typeof parseArgsFor>["values"];
-  try {
-    values = parseArgsFor(args).values;
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const { values } = asUsageErrors(() => parseArgsFor(args));
   if (values.help) return "help";
-  let items = DEFAULT_ITEMS;
-  if (values.items !== undefined) {
-    items = Number(values.items.trim().replaceAll("_", ""));
-    if (!Number.isSafeInteger(items) || items < MIN_ITEMS)
-      throw new UsageError(`--items: "${values.items}" is not a count of at least ${MIN_ITEMS}`);
-  }
   return {
-    items,
+    items: values.items === undefined ? DEFAULT_ITEMS : parseCount("items", values.items, MIN_ITEMS),
     keep: values.keep ?? false,
     ...(values["baseline-child"] ? { baselineChild: values["baseline-child"] } : {}),
   };

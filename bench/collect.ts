@@ -27,7 +27,7 @@ import {
 import pLimit from "p-limit";
 import { type Moto, startMoto } from "../test/helpers/moto.js";
 import { ChildFailure, measureNode, PROJECT_ROOT, withReadOnlyDatabase } from "./measure.js";
-import { benchOptions, UsageError } from "./options.js";
+import { asUsageErrors, benchOptions, parseCount } from "./options.js";
 
 const REGION = "us-east-1";
 const DEFAULT_INSTANCES = 5_000;
@@ -98,26 +98,19 @@ function progress(message: string): void {
   process.stderr.write(`[bench collect] ${message}\n`);
 }
 
-function parseCount(name: string, text: string | undefined, fallback: number, min: number): number {
-  if (text === undefined) return fallback;
-  const n = Number(text.trim().replaceAll("_", ""));
-  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`--${name}: "${text}" is not a count`);
-  return n;
+/** An option's count, or its default when absent. */
+function countOr(name: string, text: string | undefined, fallback: number, min: number): number {
+  return text === undefined ? fallback : parseCount(name, text, min);
 }
 
 function parseOptions(args: string[]): Options | "help" {
-  let values: ReturnType<typeof parseArgsFor>["values"];
-  try {
-    values = parseArgsFor(args).values;
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const { values } = asUsageErrors(() => parseArgsFor(args));
   if (values.help) return "help";
   const options = {
-    instances: parseCount("instances", values.instances, DEFAULT_INSTANCES, 1),
-    volumes: parseCount("volumes", values.volumes, DEFAULT_VOLUMES, 0),
-    metricInstances: parseCount("metric-instances", values["metric-instances"], DEFAULT_METRIC_INSTANCES, 0),
-    concurrency: parseCount("concurrency", values.concurrency, DEFAULT_CONCURRENCY, 1),
+    instances: countOr("instances", values.instances, DEFAULT_INSTANCES, 1),
+    volumes: countOr("volumes", values.volumes, DEFAULT_VOLUMES, 0),
+    metricInstances: countOr("metric-instances", values["metric-instances"], DEFAULT_METRIC_INSTANCES, 0),
+    concurrency: countOr("concurrency", values.concurrency, DEFAULT_CONCURRENCY, 1),
   };
   return { ...options, metricInstances: Math.min(options.metricInstances, options.instances) };
 }

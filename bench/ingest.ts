@@ -14,7 +14,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ensureFocusCsv } from "./focus-csv.js";
 import { ChildFailure, type Measurement, measureNode, PROJECT_ROOT } from "./measure.js";
-import { benchOptions, UsageError } from "./options.js";
+import { asUsageErrors, benchOptions, parseCount, parseCounts } from "./options.js";
 
 const DEFAULT_ROWS = [1_000_000, 10_000_000];
 /** Runs per engine: one at 10M rows and above (minutes each), three below, of which the median. */
@@ -62,27 +62,10 @@ function progress(message: string): void {
 }
 
 function parseOptions(args: string[]): { rows: number[]; runs?: number; dataDir: string } | "help" {
-  let parsed: ReturnType<typeof parseArgsFor>;
-  try {
-    parsed = parseArgsFor(args);
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const { values } = parsed;
+  const { values } = asUsageErrors(() => parseArgsFor(args));
   if (values.help) return "help";
-  const rows = values.rows
-    ? values.rows.split(",").map((text) => {
-        const n = Number(text.trim().replaceAll("_", ""));
-        if (!Number.isSafeInteger(n) || n <= 0) throw new UsageError(`--rows: "${text}" is not a row count`);
-        return n;
-      })
-    : DEFAULT_ROWS;
-  let runs: number | undefined;
-  if (values.runs !== undefined) {
-    runs = Number(values.runs);
-    if (!Number.isSafeInteger(runs) || runs <= 0)
-      throw new UsageError(`--runs: "${values.runs}" is not a count`);
-  }
+  const rows = values.rows ? parseCounts("rows", values.rows, 1) : DEFAULT_ROWS;
+  const runs = values.runs === undefined ? undefined : parseCount("runs", values.runs, 1);
   const dataDir = resolve(values["data-dir"] ?? join(PROJECT_ROOT, "bench-data"));
   return { rows, dataDir, ...(runs ? { runs } : {}) };
 }

@@ -1,6 +1,28 @@
 /** A bad benchmark argument: the benchmark prints it with its usage and exits 2. */
 export class UsageError extends Error {}
 
+/** Runs a parse (node:util's parseArgs on a benchmark's options): what it throws becomes a UsageError. */
+export function asUsageErrors<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** A count given as an option's text (underscores allowed: 1_000_000), at least `min`. */
+export function parseCount(option: string, text: string, min: number): number {
+  const n = Number(text.trim().replaceAll("_", ""));
+  if (!Number.isSafeInteger(n) || n < min)
+    throw new UsageError(`--${option}: "${text}" is not a count of at least ${min}`);
+  return n;
+}
+
+/** A comma-separated list of counts, each at least `min`. */
+export function parseCounts(option: string, text: string, min: number): number[] {
+  return text.split(",").map((item) => parseCount(option, item, min));
+}
+
 /**
  * Parses a benchmark's arguments: the options, or the exit code when it printed help (0) or a usage
  * error (2) instead.

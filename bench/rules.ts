@@ -36,7 +36,7 @@ import { queryFindings } from "../store/findings.js";
 import { ensureResourceFacts } from "../store/resource-facts.js";
 import { RESOURCE_COST_CTE } from "../store/resources.js";
 import { ChildFailure, measureNode, PROJECT_ROOT } from "./measure.js";
-import { benchOptions, UsageError } from "./options.js";
+import { asUsageErrors, benchOptions, parseCounts } from "./options.js";
 
 const DEFAULT_RESOURCES = [100_000, 1_000_000];
 const MIN_RESOURCES = 1_000;
@@ -132,20 +132,10 @@ function progress(message: string): void {
 }
 
 function parseOptions(args: string[]): Options | "help" {
-  let values: ReturnType<typeof parseArgsFor>["values"];
-  try {
-    values = parseArgsFor(args).values;
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const { values } = asUsageErrors(() => parseArgsFor(args));
   if (values.help) return "help";
   const resources = values.resources
-    ? values.resources.split(",").map((text) => {
-        const n = Number(text.trim().replaceAll("_", ""));
-        if (!Number.isSafeInteger(n) || n < MIN_RESOURCES)
-          throw new UsageError(`--resources: "${text}" is not a count of at least ${MIN_RESOURCES}`);
-        return n;
-      })
+    ? parseCounts("resources", values.resources, MIN_RESOURCES)
     : DEFAULT_RESOURCES;
   return {
     resources,

@@ -40,7 +40,7 @@ import {
   PROJECT_ROOT,
   withReadOnlyDatabase,
 } from "./measure.js";
-import { benchOptions, UsageError } from "./options.js";
+import { asUsageErrors, benchOptions, parseCount } from "./options.js";
 
 const DEFAULT_ROWS = 10_000_000;
 const MIN_ROWS = 100_000;
@@ -87,27 +87,15 @@ function progress(message: string): void {
   process.stderr.write(`[bench web] ${message}\n`);
 }
 
-function parseCount(text: string, option: string, min: number): number {
-  const n = Number(text.trim().replaceAll("_", ""));
-  if (!Number.isSafeInteger(n) || n < min)
-    throw new UsageError(`${option}: "${text}" is not a count of at least ${min}`);
-  return n;
-}
-
 function parseOptions(args: string[]): Options | "help" {
-  let values: ReturnType<typeof parseArgsFor>["values"];
-  try {
-    values = parseArgsFor(args).values;
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const { values } = asUsageErrors(() => parseArgsFor(args));
   if (values.help) return "help";
   return {
-    rows: values.rows === undefined ? DEFAULT_ROWS : parseCount(values.rows, "--rows", MIN_ROWS),
+    rows: values.rows === undefined ? DEFAULT_ROWS : parseCount("rows", values.rows, MIN_ROWS),
     requests:
       values.requests === undefined
         ? DEFAULT_REQUESTS
-        : parseCount(values.requests, "--requests", MIN_REQUESTS),
+        : parseCount("requests", values.requests, MIN_REQUESTS),
     dataDir: resolve(values["data-dir"] ?? join(PROJECT_ROOT, "bench-data")),
     keep: values.keep ?? false,
   };
