@@ -21,6 +21,31 @@ import { ACCENT, AXIS, GRID, seriesColor } from "./palette";
 
 const AXIS_TICK = { fill: AXIS, fontSize: 12 };
 
+/** A daily series' x axis, labelled at the given days (props for recharts' XAxis). */
+function dayAxis(ticks: string[]) {
+  return {
+    dataKey: "day",
+    ticks,
+    interval: 0,
+    tickFormatter: formatDayShort,
+    tick: AXIS_TICK,
+    tickLine: false,
+    axisLine: { stroke: GRID },
+  } as const;
+}
+
+/** A money y axis from 0 to the last of its ticks (props for recharts' YAxis). */
+function moneyAxis(ticks: number[]) {
+  return {
+    domain: [0, ticks.at(-1) ?? "auto"],
+    ticks,
+    tickFormatter: formatMoneyCompact,
+    tick: AXIS_TICK,
+    tickLine: false,
+    axisLine: false,
+  } as const;
+}
+
 type ChartTooltipProps = TooltipContentProps<TooltipValueType, string | number>;
 
 /** Evenly spaced day ticks that always include the last day: every day, 2, 3, 5 days, or whole weeks. */
@@ -77,24 +102,8 @@ export function SpendChart(props: SpendChartProps) {
     <ResponsiveContainer width="100%" height={320}>
       <AreaChart data={rows} margin={{ top: 8, right: 24, bottom: 0, left: 8 }}>
         <CartesianGrid stroke={GRID} vertical={false} />
-        <XAxis
-          dataKey="day"
-          ticks={dayTicks(props.days, 14)}
-          interval={0}
-          tickFormatter={formatDayShort}
-          tick={AXIS_TICK}
-          tickLine={false}
-          axisLine={{ stroke: GRID }}
-        />
-        <YAxis
-          domain={[0, yTicks.at(-1) ?? "auto"]}
-          ticks={yTicks}
-          tickFormatter={formatMoneyCompact}
-          tick={AXIS_TICK}
-          tickLine={false}
-          axisLine={false}
-          width={64}
-        />
+        <XAxis {...dayAxis(dayTicks(props.days, 14))} />
+        <YAxis {...moneyAxis(yTicks)} width={64} />
         <Tooltip
           content={(tooltip) => <SpendTooltip {...tooltip} names={names} />}
           cursor={{ stroke: AXIS, strokeDasharray: "3 3" }}
@@ -254,24 +263,8 @@ export function ResourceCostChart(props: { days: string[]; values: number[] }) {
     <ResponsiveContainer width="100%" height={180}>
       <BarChart data={rows} margin={{ top: 4, right: 20, bottom: 0, left: 4 }} barCategoryGap={1}>
         <CartesianGrid stroke={GRID} vertical={false} />
-        <XAxis
-          dataKey="day"
-          ticks={dayTicks(props.days, 7)}
-          interval={0}
-          tickFormatter={formatDayShort}
-          tick={AXIS_TICK}
-          tickLine={false}
-          axisLine={{ stroke: GRID }}
-        />
-        <YAxis
-          domain={[0, yTicks.at(-1) ?? "auto"]}
-          ticks={yTicks}
-          tickFormatter={formatMoneyCompact}
-          tick={AXIS_TICK}
-          tickLine={false}
-          axisLine={false}
-          width={56}
-        />
+        <XAxis {...dayAxis(dayTicks(props.days, 7))} />
+        <YAxis {...moneyAxis(yTicks)} width={56} />
         <Tooltip
           content={(tooltip) => <DayTooltip {...tooltip} />}
           cursor={{ fill: "rgba(79, 70, 229, 0.08)" }}
