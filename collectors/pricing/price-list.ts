@@ -1,5 +1,6 @@
 import { type Filter, GetProductsCommand, PricingClient } from "@aws-sdk/client-pricing";
 import pLimit from "p-limit";
+import { ensureCurrentInventory, withCurrentInventory } from "../../store/current-inventory.js";
 import { inTransaction, type Store } from "../../store/database.js";
 import { PRICE_KEY_NEEDS_LIST_PRICE } from "../../store/price-basis.js";
 import { type AwsOptions, clientConfig } from "../aws.js";
@@ -154,13 +155,18 @@ export async function collectPrices(
     apiCalls: 0,
   };
   const connection = store.connection;
-  const wanted = await connection.runAndReadAll(
-    `WITH ${PRICE_KEY_NEEDS_LIST_PRICE}
-     SELECT price_key FROM needs_list_price
-     WHERE price_key NOT IN (
-       SELECT price_key FROM prices WHERE fetched_at > CAST($1 AS TIMESTAMP) - INTERVAL ${REFRESH_DAYS} DAY
-     ) ORDER BY price_key`,
-    [options.now.toISOString()],
+  // Over the materialized inventory, which the collection builds at its end anyway (prices do not change
+  // it): the resources_current view is a window over the inventory history, seconds at a million resources.
+  await ensureCurrentInventory(connection);
+  const wanted = await withCurrentInventory(connection, () =>
+    connection.runAndReadAll(
+      `WITH ${PRICE_KEY_NEEDS_LIST_PRICE}
+       SELECT price_key FROM needs_list_price
+       WHERE price_key NOT IN (
+         SELECT price_key FROM prices WHERE fetched_at > CAST($1 AS TIMESTAMP) - INTERVAL ${REFRESH_DAYS} DAY
+       ) ORDER BY price_key`,
+      [options.now.toISOString()],
+    ),
   );
   const keys = wanted.getRowObjectsJson().map((row) => String(row.price_key));
   const client = new PricingClient(clientConfig(options.aws, PRICE_LIST_REGION));
