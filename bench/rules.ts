@@ -389,30 +389,36 @@ async function benchmarkSize(resources: number, dir: string): Promise<{ size: Si
       `${label} resources: ${mode} run ${run}/${RUNS}: ${m.wallSeconds.toFixed(2)} s, ` +
         `peak RSS ${(m.peakRssKiB / 1024).toFixed(0)} MiB, CPU ${m.cpuSeconds.toFixed(1)} s`,
     );
-  const evaluateRuns: AnalyzeRun[] = [];
-  for (let run = 1; run <= RUNS; run++) {
-    const measured = await measureNode([BENCH, "rules", "--evaluate-child", db], "evaluate rules");
-    report("evaluate", run, measured);
-    const child = JSON.parse(measured.stdout) as { evaluateSeconds: number; matches: number };
-    evaluateRuns.push({
-      ...measurement(measured),
-      findings: null,
+  // RUNS fresh child processes of this bench (--evaluate-child or --analyze-child), each measured.
+  const childRuns = async <T, F extends Partial<AnalyzeRun>>(
+    mode: "evaluate" | "engine",
+    flag: string,
+    fields: (child: T) => F,
+  ): Promise<(AnalyzeRun & F)[]> => {
+    const runs: (AnalyzeRun & F)[] = [];
+    for (let run = 1; run <= RUNS; run++) {
+      const measured = await measureNode([BENCH, "rules", flag, db], `${mode} rules`);
+      report(mode, run, measured);
+      runs.push({ ...measurement(measured), findings: null, ...fields(JSON.parse(measured.stdout) as T) });
+    }
+    return runs;
+  };
+  const evaluateRuns = await childRuns(
+    "evaluate",
+    "--evaluate-child",
+    (child: { evaluateSeconds: number; matches: number }) => ({
       evaluateSeconds: round(child.evaluateSeconds, 3),
       matches: child.matches,
-    });
-  }
-  const engineRuns: (AnalyzeRun & { runId: string })[] = [];
-  for (let run = 1; run <= RUNS; run++) {
-    const measured = await measureNode([BENCH, "rules", "--analyze-child", db], "engine analyze");
-    report("engine", run, measured);
-    const child = JSON.parse(measured.stdout) as { runId: string; analyzeSeconds: number };
-    engineRuns.push({
-      ...measurement(measured),
-      findings: null,
+    }),
+  );
+  const engineRuns = await childRuns(
+    "engine",
+    "--analyze-child",
+    (child: { runId: string; analyzeSeconds: number }) => ({
       analyzeSeconds: round(child.analyzeSeconds, 3),
       runId: child.runId,
-    });
-  }
+    }),
+  );
   const cliArgs = [CLI, "analyze", "--db", cliDb, "--config", config, "--now", NOW, "--json"];
   const cliRuns: AnalyzeRun[] = [];
   for (let run = 1; run <= RUNS; run++) {
