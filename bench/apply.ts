@@ -23,7 +23,6 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import {
   DescribeInstancesCommand,
   type DescribeInstancesCommandOutput,
@@ -40,7 +39,7 @@ import {
   PROJECT_ROOT,
   withReadOnlyDatabase,
 } from "./measure.js";
-import { asUsageErrors, benchOptions, parseCount } from "./options.js";
+import { benchOptions, parseBenchArgs, parseCount, progressOf } from "./options.js";
 
 const REGION = "us-east-1";
 const DEFAULT_ITEMS = 1_000;
@@ -69,32 +68,20 @@ interface Options {
   baselineChild?: string;
 }
 
-function progress(message: string): void {
-  process.stderr.write(`[bench apply] ${message}\n`);
-}
+const progress = progressOf("apply");
 
 function parseOptions(args: string[]): Options | "help" {
-  const { values } = asUsageErrors(() => parseArgsFor(args));
+  const { values } = parseBenchArgs(args, {
+    items: { type: "string" },
+    keep: { type: "boolean" },
+    "baseline-child": { type: "string" },
+  });
   if (values.help) return "help";
   return {
     items: values.items === undefined ? DEFAULT_ITEMS : parseCount("items", values.items, MIN_ITEMS),
     keep: values.keep ?? false,
     ...(values["baseline-child"] ? { baselineChild: values["baseline-child"] } : {}),
   };
-}
-
-function parseArgsFor(args: string[]) {
-  return parseArgs({
-    args,
-    options: {
-      items: { type: "string" },
-      keep: { type: "boolean" },
-      "baseline-child": { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
 }
 
 // ---------------------------------------------------------------------------------------------------

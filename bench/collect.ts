@@ -13,7 +13,6 @@ import { rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { CloudWatchClient, type MetricDatum, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import {
   CreateVolumeCommand,
@@ -27,7 +26,7 @@ import {
 import pLimit from "p-limit";
 import { type Moto, startMoto } from "../test/helpers/moto.js";
 import { ChildFailure, measureNode, PROJECT_ROOT, withReadOnlyDatabase } from "./measure.js";
-import { asUsageErrors, benchOptions, parseCount } from "./options.js";
+import { benchOptions, parseBenchArgs, parseCount, progressOf } from "./options.js";
 
 const REGION = "us-east-1";
 const DEFAULT_INSTANCES = 5_000;
@@ -94,9 +93,7 @@ interface SeedResult {
   };
 }
 
-function progress(message: string): void {
-  process.stderr.write(`[bench collect] ${message}\n`);
-}
+const progress = progressOf("collect");
 
 /** An option's count, or its default when absent. */
 function countOr(name: string, text: string | undefined, fallback: number, min: number): number {
@@ -104,7 +101,12 @@ function countOr(name: string, text: string | undefined, fallback: number, min: 
 }
 
 function parseOptions(args: string[]): Options | "help" {
-  const { values } = asUsageErrors(() => parseArgsFor(args));
+  const { values } = parseBenchArgs(args, {
+    instances: { type: "string" },
+    volumes: { type: "string" },
+    "metric-instances": { type: "string" },
+    concurrency: { type: "string" },
+  });
   if (values.help) return "help";
   const options = {
     instances: countOr("instances", values.instances, DEFAULT_INSTANCES, 1),
@@ -113,21 +115,6 @@ function parseOptions(args: string[]): Options | "help" {
     concurrency: countOr("concurrency", values.concurrency, DEFAULT_CONCURRENCY, 1),
   };
   return { ...options, metricInstances: Math.min(options.metricInstances, options.instances) };
-}
-
-function parseArgsFor(args: string[]) {
-  return parseArgs({
-    args,
-    options: {
-      instances: { type: "string" },
-      volumes: { type: "string" },
-      "metric-instances": { type: "string" },
-      concurrency: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
 }
 
 export async function runCollectBenchmark(args: string[]): Promise<number> {

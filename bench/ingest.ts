@@ -11,10 +11,9 @@ import { createReadStream } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { ensureFocusCsv } from "./focus-csv.js";
 import { ChildFailure, type Measurement, measureNode, PROJECT_ROOT } from "./measure.js";
-import { asUsageErrors, benchOptions, parseCount, parseCounts } from "./options.js";
+import { benchOptions, parseBenchArgs, parseCount, parseCounts, progressOf } from "./options.js";
 
 const DEFAULT_ROWS = [1_000_000, 10_000_000];
 /** Runs per engine: one at 10M rows and above (minutes each), three below, of which the median. */
@@ -57,31 +56,19 @@ interface Target {
   pass: boolean;
 }
 
-function progress(message: string): void {
-  process.stderr.write(`[bench ingest] ${message}\n`);
-}
+const progress = progressOf("ingest");
 
 function parseOptions(args: string[]): { rows: number[]; runs?: number; dataDir: string } | "help" {
-  const { values } = asUsageErrors(() => parseArgsFor(args));
+  const { values } = parseBenchArgs(args, {
+    rows: { type: "string" },
+    runs: { type: "string" },
+    "data-dir": { type: "string" },
+  });
   if (values.help) return "help";
   const rows = values.rows ? parseCounts("rows", values.rows, 1) : DEFAULT_ROWS;
   const runs = values.runs === undefined ? undefined : parseCount("runs", values.runs, 1);
   const dataDir = resolve(values["data-dir"] ?? join(PROJECT_ROOT, "bench-data"));
   return { rows, dataDir, ...(runs ? { runs } : {}) };
-}
-
-function parseArgsFor(args: string[]) {
-  return parseArgs({
-    args,
-    options: {
-      rows: { type: "string" },
-      runs: { type: "string" },
-      "data-dir": { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
 }
 
 export async function runIngestBenchmark(args: string[]): Promise<number> {

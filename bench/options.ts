@@ -1,13 +1,33 @@
+import { parseArgs } from "node:util";
+
 /** A bad benchmark argument: the benchmark prints it with its usage and exits 2. */
 export class UsageError extends Error {}
 
-/** Runs a parse (node:util's parseArgs on a benchmark's options): what it throws becomes a UsageError. */
-export function asUsageErrors<T>(parse: () => T): T {
+/**
+ * A benchmark's arguments parsed by node:util's parseArgs, strictly, with no positionals and with -h/--help
+ * beside its own options: what parseArgs throws becomes a UsageError.
+ */
+export function parseBenchArgs<O extends Record<string, { type: "string" | "boolean" }>>(
+  args: string[],
+  options: O,
+) {
   try {
-    return parse();
+    return parseArgs({
+      args,
+      options: { ...options, help: { type: "boolean", short: "h" } },
+      strict: true,
+      allowPositionals: false,
+    });
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
+}
+
+/** A benchmark's progress line on stderr, prefixed with its name. */
+export function progressOf(name: string): (message: string) => void {
+  return (message) => {
+    process.stderr.write(`[bench ${name}] ${message}\n`);
+  };
 }
 
 /** A count given as an option's text (underscores allowed: 1_000_000), at least `min`. */

@@ -29,7 +29,6 @@ import { copyFile, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promis
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { parseArgs } from "node:util";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { configSchema } from "../rules/config.js";
 import {
@@ -47,7 +46,7 @@ import { queryFindings } from "../store/findings.js";
 import { ensureResourceFacts } from "../store/resource-facts.js";
 import { RESOURCE_COST_CTE } from "../store/resources.js";
 import { ChildFailure, measureNode, PROJECT_ROOT } from "./measure.js";
-import { asUsageErrors, benchOptions, parseCounts } from "./options.js";
+import { benchOptions, parseBenchArgs, parseCounts, progressOf } from "./options.js";
 
 const DEFAULT_RESOURCES = [100_000, 1_000_000];
 const MIN_RESOURCES = 1_000;
@@ -145,12 +144,15 @@ interface Target {
   pass: boolean;
 }
 
-function progress(message: string): void {
-  process.stderr.write(`[bench rules] ${message}\n`);
-}
+const progress = progressOf("rules");
 
 function parseOptions(args: string[]): Options | "help" {
-  const { values } = asUsageErrors(() => parseArgsFor(args));
+  const { values } = parseBenchArgs(args, {
+    resources: { type: "string" },
+    keep: { type: "boolean" },
+    "analyze-child": { type: "string" },
+    "evaluate-child": { type: "string" },
+  });
   if (values.help) return "help";
   const resources = values.resources
     ? parseCounts("resources", values.resources, MIN_RESOURCES)
@@ -161,21 +163,6 @@ function parseOptions(args: string[]): Options | "help" {
     ...(values["analyze-child"] ? { analyzeChild: values["analyze-child"] } : {}),
     ...(values["evaluate-child"] ? { evaluateChild: values["evaluate-child"] } : {}),
   };
-}
-
-function parseArgsFor(args: string[]) {
-  return parseArgs({
-    args,
-    options: {
-      resources: { type: "string" },
-      keep: { type: "boolean" },
-      "analyze-child": { type: "string" },
-      "evaluate-child": { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
 }
 
 export async function runRulesBenchmark(args: string[]): Promise<number> {

@@ -27,7 +27,6 @@ import { Agent, get as httpGet } from "node:http";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { parseArgs } from "node:util";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { loadConfig } from "../rules/config.js";
 import { type CostDimension, costsBy } from "../store/costs.js";
@@ -40,7 +39,7 @@ import {
   PROJECT_ROOT,
   withReadOnlyDatabase,
 } from "./measure.js";
-import { asUsageErrors, benchOptions, parseCount } from "./options.js";
+import { benchOptions, parseBenchArgs, parseCount, progressOf } from "./options.js";
 
 const DEFAULT_ROWS = 10_000_000;
 const MIN_ROWS = 100_000;
@@ -83,12 +82,15 @@ interface Options {
   keep: boolean;
 }
 
-function progress(message: string): void {
-  process.stderr.write(`[bench web] ${message}\n`);
-}
+const progress = progressOf("web");
 
 function parseOptions(args: string[]): Options | "help" {
-  const { values } = asUsageErrors(() => parseArgsFor(args));
+  const { values } = parseBenchArgs(args, {
+    rows: { type: "string" },
+    requests: { type: "string" },
+    "data-dir": { type: "string" },
+    keep: { type: "boolean" },
+  });
   if (values.help) return "help";
   return {
     rows: values.rows === undefined ? DEFAULT_ROWS : parseCount("rows", values.rows, MIN_ROWS),
@@ -99,21 +101,6 @@ function parseOptions(args: string[]): Options | "help" {
     dataDir: resolve(values["data-dir"] ?? join(PROJECT_ROOT, "bench-data")),
     keep: values.keep ?? false,
   };
-}
-
-function parseArgsFor(args: string[]) {
-  return parseArgs({
-    args,
-    options: {
-      rows: { type: "string" },
-      requests: { type: "string" },
-      "data-dir": { type: "string" },
-      keep: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
 }
 
 // ---------------------------------------------------------------------------------------------------
