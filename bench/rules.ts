@@ -30,6 +30,7 @@ import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { sqlLiteral } from "../core/sql.js";
 import { configSchema } from "../rules/config.js";
 import {
   analyze,
@@ -39,7 +40,6 @@ import {
   ruleSelect,
   withoutInsertionOrder,
 } from "../rules/evaluate.js";
-import { sqlText } from "../rules/rule-kind.js";
 import { withCurrentInventory } from "../store/current-inventory.js";
 import { openStore } from "../store/database.js";
 import { queryFindings } from "../store/findings.js";
@@ -667,10 +667,10 @@ function counts(resources: number): Counts {
   };
 }
 
-const sqlList = (values: readonly string[]) => `[${values.map(sqlText).join(", ")}]`;
+const sqlList = (values: readonly string[]) => `[${values.map(sqlLiteral).join(", ")}]`;
 /** A uniform integer in [0, mod) from a hash of the row's index (or id) and a salt. */
 const u = (of: string, salt: string, mod: number) =>
-  `CAST(hash(${of}, ${sqlText(salt)}) % ${mod} AS INTEGER)`;
+  `CAST(hash(${of}, ${sqlLiteral(salt)}) % ${mod} AS INTEGER)`;
 /** One of `values`, chosen by a hash. */
 const pick = (of: string, salt: string, values: readonly string[]) =>
   `${sqlList(values)}[1 + ${u(of, salt, values.length)}]`;

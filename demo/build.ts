@@ -96,7 +96,7 @@ export async function buildDemo(options: {
   const building = `${dbPath}.building-${process.pid}`;
   await removeDatabaseFiles(building);
   try {
-    const store = await openStore(building);
+    const store = await openStore(building, { readable: [billingFolder] });
     let loaded: { rowsLoaded: number; billingPeriods: string[] };
     let replay: DemoBuild["replay"];
     try {

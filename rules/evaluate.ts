@@ -1,12 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { UsageError } from "../cli/errors.js";
+import { sqlLiteral } from "../core/sql.js";
 import { tagValueSql, withCurrentInventory } from "../store/current-inventory.js";
 import { inTransaction } from "../store/database.js";
 import { ensureResourceFacts } from "../store/resource-facts.js";
 import { RULE_KINDS } from "./catalogue.js";
 import { type Config, configLocation } from "./config.js";
-import { type RuleContext, sqlText } from "./rule-kind.js";
+import type { RuleContext } from "./rule-kind.js";
+import { resetUserMatches, runUserQuery, UserSqlRejected } from "./user-sql.js";
 
 type EnabledRule = { rule: Config["rules"][number]; index: number };
 
@@ -53,7 +55,8 @@ export async function analyze(
 /** What every rule's SQL may use: the instant as a literal, the tag lookup, the required tags. */
 export function ruleContext(config: Config, now: Date): RuleContext {
   return {
-    now: `TIMESTAMP ${sqlText(now.toISOString().replace("T", " ").replace("Z", ""))}`,
+    now: `TIMESTAMP ${sqlLiteral(now.toISOString().replace("T", " ").replace("Z", ""))}`,
+    instant: now,
     tag: (alias, key) => tagValueSql(alias, key, config.tags.caseInsensitive),
     requiredTags: config.tags.required,
   };
@@ -68,8 +71,8 @@ export function ruleSelect(rule: Config["rules"][number], context: RuleContext):
   const kind = RULE_KINDS.get(rule.kind ?? rule.id);
   if (!kind) return null;
   const params = kind.params.parse(rule.params);
-  return `SELECT ${sqlText(rule.id)} AS rule, ${sqlText(rule.severity ?? kind.defaultSeverity)} AS severity,
-      ${sqlText(rule.action ?? kind.defaultAction)} AS action, CAST(m.account AS VARCHAR) AS account,
+  return `SELECT ${sqlLiteral(rule.id)} AS rule, ${sqlLiteral(rule.severity ?? kind.defaultSeverity)} AS severity,
+      ${sqlLiteral(rule.action ?? kind.defaultAction)} AS action, CAST(m.account AS VARCHAR) AS account,
       CAST(m.resource_id AS VARCHAR) AS resource_id, CAST(m.reason AS VARCHAR) AS reason,
       CAST(m.evidence AS JSON) AS evidence, CAST(m.savings_ratio AS DECIMAL(9,6)) AS savings_ratio,
       ${kind.extraCostIds ? "CAST(m.extra_cost_ids AS VARCHAR[])" : "[]::VARCHAR[]"} AS extra_cost_ids
@@ -108,19 +111,23 @@ export async function matchesSql(
   enabled: EnabledRule[],
 ): Promise<string> {
   const selects: string[] = [];
+  await resetUserMatches(connection);
   for (const { rule, index } of enabled) {
+    const kind = RULE_KINDS.get(rule.kind ?? rule.id);
     const select = ruleSelect(rule, context);
-    if (!select) continue;
+    if (!kind || !select) continue;
+    const where = () =>
+      configLocation(config, ["rules", index, ...(kind.userQuery ? ["params", "query"] : ["id"])]);
     try {
+      if (kind.userQuery) {
+        await runUserQuery(connection, kind.userQuery(kind.params.parse(rule.params)), context.instant);
+      }
       await connection.run(`SELECT * FROM (${select}) LIMIT 0`);
     } catch (error) {
-      const where = configLocation(config, [
-        "rules",
-        index,
-        ...((rule.kind ?? rule.id) === "sql" ? ["params", "query"] : ["id"]),
-      ]);
+      // A user rule's own faults are the config's; anything else (a store that can read files) is ours.
+      if (kind.userQuery && !(error instanceof UserSqlRejected)) throw error;
       throw new UsageError(
-        `${where}: rule "${rule.id}" cannot run: ${(error as Error).message.split("\n")[0]}`,
+        `${where()}: rule "${rule.id}" cannot run: ${(error as Error).message.split("\n")[0]}`,
       );
     }
     selects.push(select);
@@ -233,7 +240,7 @@ async function storeRun(
     await connection.run(
       `UPDATE findings SET resolved_at = ${nowLiteral}
        WHERE resolved_at IS NULL AND last_run_id <> '${runId}'
-         AND list_contains([${["''", ...enabled.map(({ rule }) => sqlText(rule.id))].join(", ")}], rule)`,
+         AND list_contains([${["''", ...enabled.map(({ rule }) => sqlLiteral(rule.id))].join(", ")}], rule)`,
     );
     await connection.run(
       `UPDATE analysis_runs SET finished_at = now()::TIMESTAMP,

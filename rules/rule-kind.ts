@@ -18,6 +18,8 @@ export type Action = (typeof ACTIONS)[number];
 export interface RuleContext {
   /** The instant rules evaluate at (--now), as a SQL TIMESTAMP literal. */
   now: string;
+  /** The same instant, for what binds it as a value (a user rule's $now). */
+  instant: Date;
   /** SQL for a tag's value by key of the resources_current row aliased `alias`, honouring tags.caseInsensitive. */
   tag: (alias: string, key: string) => string;
   /** Tags every resource must carry. */
@@ -46,10 +48,10 @@ export interface RuleKind<P extends z.ZodType = z.ZodType> {
    */
   extraCostIds?: boolean;
   params: P;
+  /**
+   * For a kind whose parameters carry a user's query (kind: sql): that query, which the engine runs on
+   * its own first (rules/user-sql.ts) and whose rows the kind's sql then reads.
+   */
+  userQuery?: (params: z.infer<P>) => string;
   sql(params: z.infer<P>, context: RuleContext): string;
-}
-
-/** A SQL string literal. */
-export function sqlText(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
 }

@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { sqlLiteral } from "../core/sql.js";
 import { isBuiltFrom, recordBuilt } from "./build-state.js";
 import { inTransaction } from "./database.js";
 
@@ -67,7 +68,7 @@ export async function ensureCurrentInventory(connection: DuckDBConnection): Prom
  * key equal to it, ignoring case when `caseInsensitive` (as the tag_value_ci macro does).
  */
 export function tagValueSql(alias: string, key: string, caseInsensitive: boolean): string {
-  const literal = `'${key.replaceAll("'", "''")}'`;
+  const literal = sqlLiteral(key);
   return caseInsensitive
     ? `${alias}.tag_values[list_position(${alias}.tag_keys_lc, lower(${literal}))]`
     : `${alias}.tag_values[list_position(${alias}.tag_keys, ${literal})]`;

@@ -1,5 +1,9 @@
+import { realpathSync, statSync } from "node:fs";
+import { sep } from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { sqlList } from "../core/sql.js";
 import { migrate } from "./migrations.js";
+import { scratchDirectory } from "./scratch.js";
 
 export interface Store {
   readonly path: string;
@@ -17,6 +21,11 @@ export interface OpenOptions {
   memoryLimit?: string;
   /** False lets DuckDB stream a load without keeping rows in file order (billing rows have no order). */
   preserveInsertionOrder?: boolean;
+  /**
+   * Local files and folders DuckDB may read (the billing exports an ingest names). DuckDB reads no other
+   * file but the database's own and those in this process's scratch folder (see confineFileAccess).
+   */
+  readable?: string[];
 }
 
 /**
@@ -58,6 +67,7 @@ export async function openStore(path: string, options: OpenOptions = {}): Promis
   // Billing timestamps are UTC; naive timestamps in files are read as UTC too.
   try {
     await connection.run("SET TimeZone = 'UTC'");
+    await confineFileAccess(connection, options.readable ?? []);
     await migrate(connection);
   } catch (error) {
     connection.closeSync();
@@ -77,6 +87,32 @@ export async function openStore(path: string, options: OpenOptions = {}): Promis
       instance.closeSync();
     },
   };
+}
+
+/**
+ * Turns DuckDB's external access off for the whole instance, for good (DuckDB cannot turn it back on):
+ * no query can read, write, copy or attach a file, except the database's own files, this process's
+ * scratch folder and the inputs the opener names. SQL that comes from configuration (a user's rule)
+ * therefore cannot read a credentials file or write one, whatever it says.
+ */
+async function confineFileAccess(connection: DuckDBConnection, readable: string[]): Promise<void> {
+  // DuckDB compares the real path of what a query opens (symbolic links resolved) with these.
+  const directories = [realpathSync(scratchDirectory())];
+  const files: string[] = [];
+  for (const path of readable) {
+    let real: string;
+    try {
+      real = realpathSync(path);
+    } catch {
+      continue; // a missing input is reported by the command that reads it, with its name
+    }
+    (statSync(real).isDirectory() ? directories : files).push(real);
+  }
+  await connection.run(
+    `SET allowed_directories = ${sqlList(directories.map((d) => (d.endsWith(sep) ? d : d + sep)))}`,
+  );
+  if (files.length) await connection.run(`SET allowed_paths = ${sqlList(files)}`);
+  await connection.run("SET enable_external_access = false");
 }
 
 /** Runs `body` in one transaction: either everything it wrote is kept, or nothing is. */

@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { literal } from "../collectors/billing/format.js";
 import type { ResourceRecord } from "../collectors/inventory/resource.js";
+import { sqlLiteral } from "../core/sql.js";
 import { inTransaction } from "./database.js";
+import { scratchDirectory } from "./scratch.js";
 
 /**
  * Writes one collector's records for one account and region as a snapshot of the given run. The rows
@@ -21,7 +21,7 @@ export async function saveInventory(
   records: ResourceRecord[],
 ): Promise<void> {
   if (records.length === 0) return;
-  const file = join(tmpdir(), `finops-inventory-${randomUUID()}.ndjson`);
+  const file = join(scratchDirectory(), `finops-inventory-${randomUUID()}.ndjson`);
   try {
     await writeFile(
       file,
@@ -34,11 +34,11 @@ export async function saveInventory(
     await inTransaction(connection, () =>
       connection.run(
         `INSERT INTO inventory
-         SELECT ${literal(runId)}, ${literal(collector)}, CAST(${literal(collectedAt.toISOString())} AS TIMESTAMPTZ)::TIMESTAMP,
-           ${literal(scope)}, account, region, resourceId, resourceType, state,
+         SELECT ${sqlLiteral(runId)}, ${sqlLiteral(collector)}, CAST(${sqlLiteral(collectedAt.toISOString())} AS TIMESTAMPTZ)::TIMESTAMP,
+           ${sqlLiteral(scope)}, account, region, resourceId, resourceType, state,
            CAST(stateSince AS TIMESTAMPTZ)::TIMESTAMP, CAST(createdAt AS TIMESTAMPTZ)::TIMESTAMP,
            CAST(tags AS JSON), CAST(attributes AS JSON)
-         FROM read_json(${literal(file)}, format = 'newline_delimited', columns = {
+         FROM read_json(${sqlLiteral(file)}, format = 'newline_delimited', columns = {
            account: 'VARCHAR', region: 'VARCHAR', resourceId: 'VARCHAR', resourceType: 'VARCHAR', state: 'VARCHAR',
            stateSince: 'VARCHAR', createdAt: 'VARCHAR', tags: 'VARCHAR', attributes: 'VARCHAR'})`,
       ),
@@ -68,14 +68,14 @@ export async function saveMetrics(
   days: MetricDay[],
 ): Promise<void> {
   if (days.length === 0) return;
-  const file = join(tmpdir(), `finops-metrics-${randomUUID()}.ndjson`);
+  const file = join(scratchDirectory(), `finops-metrics-${randomUUID()}.ndjson`);
   try {
     await writeFile(file, days.map((d) => JSON.stringify(d)).join("\n"));
     await inTransaction(connection, () =>
       connection.run(
         `INSERT OR REPLACE INTO metrics_daily
-         SELECT account, region, resourceId, namespace, metric, day, average, maximum, sum, ${literal(runId)}
-         FROM read_json(${literal(file)}, format = 'newline_delimited', columns = {
+         SELECT account, region, resourceId, namespace, metric, day, average, maximum, sum, ${sqlLiteral(runId)}
+         FROM read_json(${sqlLiteral(file)}, format = 'newline_delimited', columns = {
            account: 'VARCHAR', region: 'VARCHAR', resourceId: 'VARCHAR', namespace: 'VARCHAR', metric: 'VARCHAR',
            day: 'DATE', average: 'DOUBLE', maximum: 'DOUBLE', sum: 'DOUBLE'})`,
       ),

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   CostExplorerClient,
@@ -8,12 +7,13 @@ import {
   type GetCostAndUsageCommandInput,
   type GroupDefinition,
 } from "@aws-sdk/client-cost-explorer";
+import { sqlLiteral } from "../../core/sql.js";
 import type { Config } from "../../rules/config.js";
 import { inTransaction, type Store } from "../../store/database.js";
+import { scratchDirectory } from "../../store/scratch.js";
 import { type AwsOptions, clientConfig } from "../aws.js";
 import { type CollectorReport, describeAwsError } from "../run.js";
 import { addDays, type DayRange, daysToFetch, utcDay } from "./cost-explorer-days.js";
-import { literal } from "./format.js";
 
 /**
  * Cost Explorer's daily costs into the FOCUS billing table (x_Source 'cost-explorer').
@@ -167,7 +167,7 @@ async function* fetchRange(
 async function storeFetched(store: Store, fetched: FetchedQuery[], apiCalls: number): Promise<number> {
   const connection = store.connection;
   const loadId = `ce-${new Date().toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${randomUUID().slice(0, 8)}`;
-  const file = join(tmpdir(), `finops-${loadId}.ndjson`);
+  const file = join(scratchDirectory(), `finops-${loadId}.ndjson`);
   let rows = 0;
   try {
     await inTransaction(connection, async () => {
@@ -178,9 +178,9 @@ async function storeFetched(store: Store, fetched: FetchedQuery[], apiCalls: num
       for (const { query, ranges, rows: fetchedRows } of fetched) {
         if (ranges.length === 0) continue;
         await writeFile(file, fetchedRows.map((row) => JSON.stringify(row)).join("\n"));
-        const source = `read_json(${literal(file)}, format = 'newline_delimited', columns = {day: 'DATE', first: 'VARCHAR', account: 'VARCHAR', billed: 'VARCHAR', effective: 'VARCHAR', currency: 'VARCHAR'})`;
+        const source = `read_json(${sqlLiteral(file)}, format = 'newline_delimited', columns = {day: 'DATE', first: 'VARCHAR', account: 'VARCHAR', billed: 'VARCHAR', effective: 'VARCHAR', currency: 'VARCHAR'})`;
         const inRanges = (column: string) =>
-          `(${ranges.map((r) => `(${column} >= DATE ${literal(r.start)} AND ${column} < DATE ${literal(r.end)})`).join(" OR ")})`;
+          `(${ranges.map((r) => `(${column} >= DATE ${sqlLiteral(r.start)} AND ${column} < DATE ${sqlLiteral(r.end)})`).join(" OR ")})`;
         if (query.id === "service-account") {
           await connection.run(
             `DELETE FROM billing WHERE x_Source = 'cost-explorer' AND ${inRanges("CAST(ChargePeriodStart AS DATE)")}`,
@@ -193,7 +193,7 @@ async function storeFetched(store: Store, fetched: FetchedQuery[], apiCalls: num
                SELECT day, day + INTERVAL 1 DAY, date_trunc('month', day), date_trunc('month', day) + INTERVAL 1 MONTH,
                  'AWS', 'Amazon Web Services', 'Amazon Web Services, Inc.', first, account,
                  CAST(billed AS DECIMAL(38,12)), CAST(effective AS DECIMAL(38,12)), currency,
-                 CASE WHEN first = 'Tax' THEN 'Tax' ELSE 'Usage' END, 'Usage-Based', 'cost-explorer', ${literal(loadId)}
+                 CASE WHEN first = 'Tax' THEN 'Tax' ELSE 'Usage' END, 'Usage-Based', 'cost-explorer', ${sqlLiteral(loadId)}
                FROM ${source}`,
             );
             rows += Number(result.rowsChanged);
@@ -201,14 +201,14 @@ async function storeFetched(store: Store, fetched: FetchedQuery[], apiCalls: num
         } else {
           const tagKey = query.id.slice("tag:".length);
           await connection.run(
-            `DELETE FROM cost_explorer_tag_costs WHERE tag_key = ${literal(tagKey)} AND ${inRanges("day")}`,
+            `DELETE FROM cost_explorer_tag_costs WHERE tag_key = ${sqlLiteral(tagKey)} AND ${inRanges("day")}`,
           );
           if (fetchedRows.length) {
             // Cost Explorer writes a tag group as "key$value"; "key$" holds the untagged costs.
             const result = await connection.run(
               `INSERT INTO cost_explorer_tag_costs
-               SELECT day, account, ${literal(tagKey)}, nullif(substr(first, strpos(first, '$') + 1), ''),
-                 CAST(billed AS DECIMAL(38,12)), CAST(effective AS DECIMAL(38,12)), currency, ${literal(loadId)}
+               SELECT day, account, ${sqlLiteral(tagKey)}, nullif(substr(first, strpos(first, '$') + 1), ''),
+                 CAST(billed AS DECIMAL(38,12)), CAST(effective AS DECIMAL(38,12)), currency, ${sqlLiteral(loadId)}
                FROM ${source}`,
             );
             rows += Number(result.rowsChanged);
@@ -216,8 +216,8 @@ async function storeFetched(store: Store, fetched: FetchedQuery[], apiCalls: num
         }
         await connection.run(
           `INSERT OR REPLACE INTO cost_explorer_days (query, day, fetched_at)
-           SELECT ${literal(query.id)}, CAST(d AS DATE), now()::TIMESTAMP
-           FROM (${ranges.map((r) => `SELECT unnest(generate_series(DATE ${literal(r.start)}, DATE ${literal(r.end)} - INTERVAL 1 DAY, INTERVAL 1 DAY)) AS d`).join(" UNION ALL ")})`,
+           SELECT ${sqlLiteral(query.id)}, CAST(d AS DATE), now()::TIMESTAMP
+           FROM (${ranges.map((r) => `SELECT unnest(generate_series(DATE ${sqlLiteral(r.start)}, DATE ${sqlLiteral(r.end)} - INTERVAL 1 DAY, INTERVAL 1 DAY)) AS d`).join(" UNION ALL ")})`,
         );
       }
       await connection.run(

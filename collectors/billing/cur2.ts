@@ -1,5 +1,6 @@
+import { sqlLiteral } from "../../core/sql.js";
 import { type BillingColumn, MONEY } from "../../store/billing-columns.js";
-import { awsAccountId, type BillingFormat, ident, literal, type SourceColumns } from "./format.js";
+import { awsAccountId, type BillingFormat, ident, type SourceColumns } from "./format.js";
 
 /**
  * AWS Cost and Usage Report 2.0 (Data Exports, table COST_AND_USAGE_REPORT), Parquet or CSV(.gz).
@@ -123,7 +124,7 @@ export const cur2Format: BillingFormat = {
       ? `CAST(${ident("line_item_usage_amount")} AS DOUBLE)`
       : "NULL";
     const billType = s.text("bill_bill_type");
-    const is = (types: readonly string[]) => `${type} IN (${types.map(literal).join(", ")})`;
+    const is = (types: readonly string[]) => `${type} IN (${types.map(sqlLiteral).join(", ")})`;
 
     const list: Partial<Record<BillingColumn, string>> = {};
 
@@ -285,9 +286,9 @@ class Source {
   mapValue(name: string, key: string): string {
     if (!this.has(name)) return "NULL";
     const type = this.columns.get(name) ?? "VARCHAR";
-    if (type.startsWith("MAP")) return `NULLIF((${this.map(name)})[${literal(key)}], '')`;
+    if (type.startsWith("MAP")) return `NULLIF((${this.map(name)})[${sqlLiteral(key)}], '')`;
     const text = `CAST(${type.startsWith("STRUCT") ? `to_json(${ident(name)})` : ident(name)} AS VARCHAR)`;
-    const path = literal(`$."${key}"`);
+    const path = sqlLiteral(`$."${key}"`);
     return `CASE WHEN json_valid(${text}) THEN NULLIF(json_extract_string(${text}, ${path}), '') END`;
   }
 
@@ -299,7 +300,7 @@ class Source {
     );
     if (names.length === 0) return undefined;
     const entries = names.map(
-      (name) => `{'key': ${literal(name.slice(prefix.length))}, 'value': ${this.text(name)}}`,
+      (name) => `{'key': ${sqlLiteral(name.slice(prefix.length))}, 'value': ${this.text(name)}}`,
     );
     return `map_from_entries([${entries.join(", ")}])`;
   }
@@ -511,7 +512,7 @@ const SERVICE_CATEGORIES: Readonly<Record<string, readonly string[]>> = {
 function serviceCategory(productCode: string): string {
   const cases = Object.entries(SERVICE_CATEGORIES).map(
     ([category, codes]) =>
-      `WHEN ${productCode} IN (${codes.map(literal).join(", ")}) THEN ${literal(category)}`,
+      `WHEN ${productCode} IN (${codes.map(sqlLiteral).join(", ")}) THEN ${sqlLiteral(category)}`,
   );
   return `CASE ${cases.join("\n      ")} ELSE 'Other' END`;
 }

@@ -5,7 +5,8 @@ import { createGunzip } from "node:zlib";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { parse } from "csv-parse/sync";
 import { UsageError } from "../../cli/errors.js";
-import { type BillingFormat, ident, literal, type SourceColumns } from "./format.js";
+import { sqlLiteral } from "../../core/sql.js";
+import { type BillingFormat, ident, type SourceColumns } from "./format.js";
 
 export type FileKind = "csv" | "parquet";
 
@@ -43,8 +44,8 @@ export async function describeColumns(
   }
   const relation =
     kind === "parquet"
-      ? `read_parquet(${literal(path)})`
-      : `read_csv(${literal(path)}, ${CSV_DIALECT}, all_varchar = true, sample_size = 64)`;
+      ? `read_parquet(${sqlLiteral(path)})`
+      : `read_csv(${sqlLiteral(path)}, ${CSV_DIALECT}, all_varchar = true, sample_size = 64)`;
   try {
     const reader = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${relation}`);
     const columns = new Map<string, string>();
@@ -90,9 +91,9 @@ export function typedRelation(
 ): string {
   if (kind === "csv") {
     const spec = [...columns.keys()]
-      .map((name) => `${literal(name)}: ${literal(format.sourceTypes[name] ?? "VARCHAR")}`)
+      .map((name) => `${sqlLiteral(name)}: ${sqlLiteral(format.sourceTypes[name] ?? "VARCHAR")}`)
       .join(", ");
-    return `read_csv(${literal(path)}, ${CSV_DIALECT}, ${CSV_NULLS}, auto_detect = false, columns = {${spec}})`;
+    return `read_csv(${sqlLiteral(path)}, ${CSV_DIALECT}, ${CSV_NULLS}, auto_detect = false, columns = {${spec}})`;
   }
   // Nested columns (a MAP of tags) keep their type: the select list turns them into JSON itself, and a
   // cast to text would turn them into DuckDB's "{k=v}" notation instead.
@@ -101,18 +102,18 @@ export function typedRelation(
     .map(([name]) => name)
     .map((name) => `CAST(${ident(name)} AS ${format.sourceTypes[name]}) AS ${ident(name)}`);
   const select = casts.length ? `* REPLACE (${casts.join(", ")})` : "*";
-  return `(SELECT ${select} FROM read_parquet(${literal(path)}))`;
+  return `(SELECT ${select} FROM read_parquet(${sqlLiteral(path)}))`;
 }
 
 /** The same file with every value as read, untyped, and a 1-based data row number: for diagnostics. */
 function rawRelation(path: string, kind: FileKind): string {
   return kind === "csv"
-    ? `(SELECT row_number() OVER () AS __row, * FROM read_csv(${literal(path)}, ${CSV_DIALECT}, ${CSV_NULLS}, all_varchar = true, auto_detect = false, columns = __COLUMNS__))`
-    : `(SELECT file_row_number + 1 AS __row, * FROM read_parquet(${literal(path)}, file_row_number = true))`;
+    ? `(SELECT row_number() OVER () AS __row, * FROM read_csv(${sqlLiteral(path)}, ${CSV_DIALECT}, ${CSV_NULLS}, all_varchar = true, auto_detect = false, columns = __COLUMNS__))`
+    : `(SELECT file_row_number + 1 AS __row, * FROM read_parquet(${sqlLiteral(path)}, file_row_number = true))`;
 }
 
 function rawRelationFor(path: string, kind: FileKind, columns: SourceColumns): string {
-  const spec = [...columns.keys()].map((name) => `${literal(name)}: 'VARCHAR'`).join(", ");
+  const spec = [...columns.keys()].map((name) => `${sqlLiteral(name)}: 'VARCHAR'`).join(", ");
   return rawRelation(path, kind).replace("__COLUMNS__", `{${spec}}`);
 }
 

@@ -29,11 +29,6 @@ export function ident(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-/** Single-quotes a string literal for DuckDB SQL. */
-export function literal(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
-}
-
 /**
  * AWS account ids are 12 digits; some exporters write them as numbers and drop leading zeros. Padding
  * them back keeps billing joinable with inventory, which has the real id.

@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { UsageError } from "../../cli/errors.js";
+import { sqlLiteral } from "../../core/sql.js";
 import { BILLING_COLUMN_NAMES } from "../../store/billing-columns.js";
 import { inTransaction, type Store } from "../../store/database.js";
+import { scratchDirectory } from "../../store/scratch.js";
 import type { AwsOptions } from "../aws.js";
 import {
   describeColumns,
@@ -16,7 +17,6 @@ import {
   typedRelation,
 } from "./file-reader.js";
 import type { BillingFormat } from "./format.js";
-import { literal } from "./format.js";
 import { chooseFormat, type FormatChoice } from "./formats.js";
 import { downloadPrefix } from "./s3-objects.js";
 
@@ -58,7 +58,7 @@ export async function ingestFiles(
 ): Promise<IngestResult> {
   if (inputs.length === 0)
     throw new UsageError("ingest: name at least one file, folder or s3://bucket/prefix");
-  const scratch = await mkdtemp(join(tmpdir(), "finops-ingest-"));
+  const scratch = await mkdtemp(join(scratchDirectory(), "finops-ingest-"));
   try {
     const located = await locateInputs(inputs, scratch, options.aws ?? {});
     const files: BillingFile[] = [];
@@ -183,7 +183,7 @@ async function loadFile(connection: DuckDBConnection, file: BillingFile, loadId:
   const values = BILLING_COLUMN_NAMES.map((name) => expressions[name] ?? "NULL").join(",\n  ");
   const relation = typedRelation(file.path, file.kind, file.columns, file.format);
   const sql = `INSERT INTO billing (${targets}, x_Source, x_LoadId)
-    SELECT ${values}, ${literal(file.format.name)}, ${literal(loadId)} FROM ${relation}`;
+    SELECT ${values}, ${sqlLiteral(file.format.name)}, ${sqlLiteral(loadId)} FROM ${relation}`;
   let inserted: number;
   try {
     inserted = Number((await connection.run(sql)).rowsChanged);

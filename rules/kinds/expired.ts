@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { sqlLiteral } from "../../core/sql.js";
 import type { RuleKind } from "../rule-kind.js";
 
 const params = z.strictObject({
@@ -21,7 +22,7 @@ export const expired: RuleKind<typeof params> = {
   sql: (p, ctx) => `
     SELECT account, resource_id,
       CASE WHEN expires_at IS NOT NULL AND expires_at <= ${ctx.now}
-        THEN 'expired at ' || strftime(expires_at, '%Y-%m-%dT%H:%M:%SZ') || ' (tag ${p.expiresAtTag})'
+        THEN 'expired at ' || strftime(expires_at, '%Y-%m-%dT%H:%M:%SZ') || ' (tag ' || ${sqlLiteral(p.expiresAtTag)} || ')'
         ELSE 'ttl ' || ttl || ' elapsed at ' || strftime(ttl_end, '%Y-%m-%dT%H:%M:%SZ') END AS reason,
       json_object('expiresAt', expires_raw, 'ttl', ttl, 'createdAt', strftime(created_at, '%Y-%m-%dT%H:%M:%SZ')) AS evidence,
       1.0 AS savings_ratio

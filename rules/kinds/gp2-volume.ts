@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { sqlLiteral } from "../../core/sql.js";
 import type { RuleKind } from "../rule-kind.js";
 
 const params = z.strictObject({
@@ -18,9 +19,9 @@ export const gp2Volume: RuleKind<typeof params> = {
   sql: (p) => `
     SELECT account, resource_id,
       'gp2 volume of ' || coalesce(CAST(attrs.sizeGiB AS VARCHAR), '?') || ' GiB: gp3 costs about '
-        || round(${p.savingsRatio} * 100) || '% less' AS reason,
+        || round(${sqlLiteral(p.savingsRatio)} * 100) || '% less' AS reason,
       json_object('volumeType', 'gp2', 'sizeGiB', attrs.sizeGiB, 'state', state) AS evidence,
-      ${p.savingsRatio} AS savings_ratio
+      ${sqlLiteral(p.savingsRatio)} AS savings_ratio
     FROM resources_current r
     WHERE resource_type = 'ec2:volume' AND attrs.volumeType = 'gp2'`,
 };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { sqlLiteral } from "../../core/sql.js";
 import type { RuleKind } from "../rule-kind.js";
 
 const params = z.strictObject({
@@ -26,14 +27,14 @@ export const idleInstance: RuleKind<typeof params> = {
   // network summed. NetworkIn and NetworkOut come from the same CloudWatch call: the network's days are
   // those of the one with more.
   sql: (p, ctx) => {
-    const window = `day >= CAST(${ctx.now} AS DATE) - ${p.lookbackDays} AND day < CAST(${ctx.now} AS DATE)`;
+    const window = `day >= CAST(${ctx.now} AS DATE) - ${sqlLiteral(p.lookbackDays)} AND day < CAST(${ctx.now} AS DATE)`;
     return `
     WITH cpu AS (
       SELECT resource_id, count(*) AS data_days, max(maximum) AS max_cpu
       FROM metrics_daily
       WHERE namespace = 'AWS/EC2' AND metric = 'CPUUtilization' AND ${window}
       GROUP BY resource_id
-      HAVING count(*) >= ${p.minDataDays} AND max(maximum) < ${p.maxCpuPercent}
+      HAVING count(*) >= ${sqlLiteral(p.minDataDays)} AND max(maximum) < ${sqlLiteral(p.maxCpuPercent)}
     ),
     network AS (
       SELECT resource_id, greatest(count_if(metric = 'NetworkIn'), count(*) - count_if(metric = 'NetworkIn')) AS network_days,
@@ -57,6 +58,6 @@ export const idleInstance: RuleKind<typeof params> = {
         AND r.attrs.kubernetes IS NULL
     )
     -- Both measures need the minimum of days: an instance without network data is not known to be idle.
-    WHERE network_days >= ${p.minDataDays} AND net_mb < ${p.maxNetworkMbPerDay}`;
+    WHERE network_days >= ${sqlLiteral(p.minDataDays)} AND net_mb < ${sqlLiteral(p.maxNetworkMbPerDay)}`;
   },
 };

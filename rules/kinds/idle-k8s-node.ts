@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { sqlLiteral } from "../../core/sql.js";
 import type { RuleKind } from "../rule-kind.js";
 
 const params = z.strictObject({
@@ -24,7 +25,7 @@ export const idleK8sNode: RuleKind<typeof params> = {
       SELECT resource_id, count(*) AS data_days, avg(average) AS mean_cpu
       FROM metrics_daily
       WHERE namespace = 'AWS/EC2' AND metric = 'CPUUtilization'
-        AND day >= CAST(${ctx.now} AS DATE) - ${p.lookbackDays} AND day < CAST(${ctx.now} AS DATE)
+        AND day >= CAST(${ctx.now} AS DATE) - ${sqlLiteral(p.lookbackDays)} AND day < CAST(${ctx.now} AS DATE)
       GROUP BY resource_id
     )
     SELECT account, resource_id,
@@ -38,5 +39,5 @@ export const idleK8sNode: RuleKind<typeof params> = {
       WHERE r.resource_type = 'ec2:instance' AND r.state = 'running'
         AND r.attrs.kubernetes IS NOT NULL
     )
-    WHERE data_days >= ${p.minDataDays} AND mean_cpu < ${p.maxMeanCpuPercent}`,
+    WHERE data_days >= ${sqlLiteral(p.minDataDays)} AND mean_cpu < ${sqlLiteral(p.maxMeanCpuPercent)}`,
 };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { sqlLiteral } from "../../core/sql.js";
 import type { RuleKind } from "../rule-kind.js";
 
 const params = z.strictObject({
@@ -22,9 +23,9 @@ export const idleNatGateway: RuleKind<typeof params> = {
       SELECT r.account, r.resource_id, count(*) AS data_days, coalesce(sum(m.sum), 0) AS bytes
       FROM resources_current r
       JOIN metrics_daily m ON m.account = r.account AND m.resource_id = r.resource_id AND m.metric = 'BytesOutToDestination'
-        AND m.day >= CAST(${ctx.now} AS DATE) - ${p.lookbackDays} AND m.day < CAST(${ctx.now} AS DATE)
+        AND m.day >= CAST(${ctx.now} AS DATE) - ${sqlLiteral(p.lookbackDays)} AND m.day < CAST(${ctx.now} AS DATE)
       WHERE r.resource_type = 'ec2:nat-gateway' AND r.state = 'available'
       GROUP BY ALL
     )
-    WHERE data_days >= ${p.minDataDays} AND bytes = 0`,
+    WHERE data_days >= ${sqlLiteral(p.minDataDays)} AND bytes = 0`,
 };

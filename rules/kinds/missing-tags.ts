@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { type RuleKind, sqlText } from "../rule-kind.js";
+import { sqlLiteral } from "../../core/sql.js";
+import type { RuleKind } from "../rule-kind.js";
 
 const params = z.strictObject({
   /** Required tag keys; default: tags.required of the config. */
@@ -20,7 +21,7 @@ export const missingTags: RuleKind<typeof params> = {
     if (required.length === 0)
       return "SELECT NULL AS account, NULL AS resource_id, NULL AS reason, NULL AS evidence, 0.0 AS savings_ratio WHERE false";
     const missing = required.map(
-      (key) => `CASE WHEN nullif(${ctx.tag("r", key)}, '') IS NULL THEN ${sqlText(key)} END`,
+      (key) => `CASE WHEN nullif(${ctx.tag("r", key)}, '') IS NULL THEN ${sqlLiteral(key)} END`,
     );
     return `
       SELECT account, resource_id, 'missing tag' || CASE WHEN len(missing) > 1 THEN 's ' ELSE ' ' END

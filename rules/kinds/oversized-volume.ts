@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { sqlLiteral } from "../../core/sql.js";
 import type { RuleKind } from "../rule-kind.js";
 
 const params = z.strictObject({
@@ -31,7 +32,7 @@ export const oversizedVolume: RuleKind<typeof params> = {
         coalesce(sum(sum), 0) AS ops_total
       FROM metrics_daily
       WHERE namespace = 'AWS/EBS' AND metric IN ('VolumeReadOps', 'VolumeWriteOps')
-        AND day >= CAST(${ctx.now} AS DATE) - ${p.lookbackDays} AND day < CAST(${ctx.now} AS DATE)
+        AND day >= CAST(${ctx.now} AS DATE) - ${sqlLiteral(p.lookbackDays)} AND day < CAST(${ctx.now} AS DATE)
       GROUP BY resource_id
     ),
     v AS (
@@ -45,11 +46,11 @@ export const oversizedVolume: RuleKind<typeof params> = {
       volume_type || ' ' || size_gib || ' GiB' || CASE WHEN iops IS NOT NULL THEN ' ' || iops || ' IOPS' ELSE '' END
         || ' averages ' || round(ops, 1) || ' read+write ops a day' AS reason,
       json_object('volumeType', volume_type, 'sizeGiB', size_gib, 'iops', iops, 'days', data_days, 'meanDailyOps', round(ops, 3)) AS evidence,
-      ${p.savingsRatio} AS savings_ratio
+      ${sqlLiteral(p.savingsRatio)} AS savings_ratio
     FROM (
       SELECT v.*, m.data_days, m.ops_total / greatest(m.data_days, 1) AS ops
       FROM v JOIN m ON m.resource_id = v.resource_id
     )
-    WHERE data_days >= ${p.minDataDays} AND ops < ${p.maxDailyOps}
-      AND (size_gib >= ${p.minSizeGiB} OR (volume_type IN ('io1', 'io2') AND coalesce(iops, 0) <= ${p.maxProvisionedIops}))`,
+    WHERE data_days >= ${sqlLiteral(p.minDataDays)} AND ops < ${sqlLiteral(p.maxDailyOps)}
+      AND (size_gib >= ${sqlLiteral(p.minSizeGiB)} OR (volume_type IN ('io1', 'io2') AND coalesce(iops, 0) <= ${sqlLiteral(p.maxProvisionedIops)}))`,
 };

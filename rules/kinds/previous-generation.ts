@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { type RuleKind, sqlText } from "../rule-kind.js";
+import { sqlLiteral } from "../../core/sql.js";
+import type { RuleKind } from "../rule-kind.js";
 
 const params = z.strictObject({
   /** Instance families of older generations, cheaper and faster in their current successors. */
@@ -41,8 +42,8 @@ export const previousGeneration: RuleKind<typeof params> = {
     SELECT account, resource_id,
       attrs.instanceType || ' is a previous-generation type' AS reason,
       json_object('instanceType', attrs.instanceType) AS evidence,
-      ${p.savingsRatio} AS savings_ratio
+      ${sqlLiteral(p.savingsRatio)} AS savings_ratio
     FROM resources_current r
     WHERE resource_type = 'ec2:instance' AND state IN ('running', 'stopped')
-      AND split_part(attrs.instanceType, '.', 1) IN (${p.families.map(sqlText).join(", ")})`,
+      AND split_part(attrs.instanceType, '.', 1) IN (${p.families.map(sqlLiteral).join(", ")})`,
 };

@@ -1,10 +1,13 @@
 import { z } from "zod";
+import { sqlLiteral } from "../../core/sql.js";
 import type { RuleKind } from "../rule-kind.js";
+import { USER_MATCHES_TABLE, userQueryKey } from "../user-sql.js";
 
 const params = z.strictObject({
   /**
-   * A query over resources_current (and metrics_daily, billing_costs, inventory) returning account,
-   * resource_id and reason; evidence (JSON) and savings_ratio (0 to 1) are optional columns.
+   * Exactly one SELECT over resources_current (and metrics_daily, billing_costs, inventory) returning
+   * account, resource_id and reason; evidence (JSON) and savings_ratio (0 to 1) are optional columns.
+   * `$now` is the instant rules evaluate at (a TIMESTAMP, UTC): --now previews a user rule too.
    */
   query: z.string().min(1),
 });
@@ -12,23 +15,19 @@ const params = z.strictObject({
 export const sqlRule: RuleKind<typeof params> = {
   kind: "sql",
   title: "Custom SQL rule",
-  description: "A rule written in SQL in rules.yaml.",
+  description:
+    "A rule written in SQL in rules.yaml: one SELECT, run alone, read-only, with no file or network access.",
   category: "custom",
   defaultSeverity: "low",
   defaultAction: "notify",
   savings: "the query's savings_ratio column (0 when absent) of the resource's cost",
   params,
-  // UNION BY NAME gives the optional columns a NULL where the query has none. A user's query may name a
-  // resource twice; a finding is one per rule and resource (the built-in kinds select each at most once).
+  userQuery: (p) => p.query,
+  // The query itself ran before (user-sql.ts: alone, checked, rolled back); its rows are read here. A
+  // user's query may name a resource twice; a finding is one per rule and resource.
   sql: (p) => `
-    SELECT CAST(account AS VARCHAR) AS account, CAST(resource_id AS VARCHAR) AS resource_id,
-      CAST(reason AS VARCHAR) AS reason, CAST(evidence AS JSON) AS evidence,
-      coalesce(CAST(savings_ratio AS DOUBLE), 0) AS savings_ratio
-    FROM (
-      SELECT NULL::VARCHAR AS account, NULL::VARCHAR AS resource_id, NULL::VARCHAR AS reason,
-        NULL::VARCHAR AS evidence, NULL::DOUBLE AS savings_ratio
-      WHERE false
-      UNION ALL BY NAME (${p.query})
-    )
+    SELECT account, resource_id, reason, evidence, savings_ratio
+    FROM ${USER_MATCHES_TABLE}
+    WHERE query_key = ${sqlLiteral(userQueryKey(p.query))}
     QUALIFY row_number() OVER (PARTITION BY account, resource_id ORDER BY reason) = 1`,
 };

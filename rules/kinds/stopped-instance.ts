@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { sqlLiteral } from "../../core/sql.js";
 import type { RuleKind } from "../rule-kind.js";
 
 const params = z.strictObject({
@@ -27,5 +28,5 @@ export const stoppedInstance: RuleKind<typeof params> = {
       coalesce(attrs.volumeIds, []) AS extra_cost_ids
     FROM resources_current r
     WHERE resource_type = 'ec2:instance' AND state = 'stopped' AND state_since IS NOT NULL
-      AND date_diff('day', state_since, ${ctx.now}) > ${p.minDays}`,
+      AND date_diff('day', state_since, ${ctx.now}) > ${sqlLiteral(p.minDays)}`,
 };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { sqlLiteral } from "../../core/sql.js";
 import type { RuleKind } from "../rule-kind.js";
 
 const params = z.strictObject({
@@ -36,5 +37,5 @@ export const unattachedVolume: RuleKind<typeof params> = {
       )
       WHERE r.resource_type = 'ec2:volume' AND r.state = 'available'
     ) r
-    WHERE days >= ${p.minDays}`,
+    WHERE days >= ${sqlLiteral(p.minDays)}`,
 };
