@@ -62,7 +62,9 @@ const day = (date: Date) => date.toISOString().slice(0, 10);
  * (plan) and the scheduled cleanup go through. Destructive actions follow the grace period: a finding
  * without a mark gets one (due graceDays ahead, the team is told); a marked finding is acted on once
  * the day has come and the rule still finds it; a mark whose rule no longer finds the resource is taken
- * off. The expired rule acts at once: the owner set the date. Protected resources are never selected.
+ * off. The expired rule acts at once: the owner set the date. Protected resources are never acted on (a
+ * mark of theirs comes off). One step per resource (onePerResource): the strongest, chosen over every
+ * rule before the filter picks the plan's, so that two plans never hold conflicting steps.
  */
 export async function selectCandidates(
   connection: DuckDBConnection,
