@@ -3,6 +3,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import type { AwsOptions } from "../collectors/aws.js";
 import type { Config } from "../rules/config.js";
 import { latestApproval } from "./approvals.js";
+import { backupPolicy, retainedUntil } from "./backup.js";
 import {
   awsErrorCode,
   changedSince,
@@ -46,26 +47,32 @@ export async function checkApplicable(connection: DuckDBConnection, plan: Plan, 
   return approval.approvedBy;
 }
 
-/** How many items of each rule one run may act on: a share of the rule's resource type in inventory. */
+/** The population a rule's cap counts: the rule's items of one resource type (the expired rule spans several). */
+const capKey = (item: PlanItem) => `${item.rule}|${item.resourceType}`;
+
+/**
+ * How many items of each rule and resource type one run may act on: a share of that type's current
+ * inventory in the accounts the rule's items of that type are in.
+ */
 async function perRuleCaps(
   connection: DuckDBConnection,
   plan: Plan,
   percent: number,
 ): Promise<Map<string, number>> {
   const caps = new Map<string, number>();
-  const types = new Map<string, { type: string; accounts: Set<string> }>();
+  const populations = new Map<string, { type: string; accounts: Set<string> }>();
   for (const item of plan.content.items) {
-    const entry = types.get(item.rule) ?? { type: item.resourceType, accounts: new Set() };
+    const entry = populations.get(capKey(item)) ?? { type: item.resourceType, accounts: new Set() };
     entry.accounts.add(item.account);
-    types.set(item.rule, entry);
+    populations.set(capKey(item), entry);
   }
-  for (const [rule, { type, accounts }] of types) {
+  for (const [key, { type, accounts }] of populations) {
     const reader = await connection.runAndReadAll(
       `SELECT count(*) AS n FROM resources_current WHERE resource_type = $1 AND list_contains($2::VARCHAR[], account)`,
       [type, `[${[...accounts].map((a) => `"${a}"`).join(",")}]`],
     );
     const population = Number(reader.getRowObjectsJson()[0]?.n ?? 0);
-    caps.set(rule, Math.max(1, Math.floor((population * percent) / 100)));
+    caps.set(key, Math.max(1, Math.floor((population * percent) / 100)));
   }
   return caps;
 }
@@ -115,12 +122,12 @@ export async function applyPlan(
         );
         continue;
       }
-      const ruleCap = caps.get(item.rule) ?? 1;
-      if ((actedPerRule.get(item.rule) ?? 0) >= ruleCap) {
+      const ruleCap = caps.get(capKey(item)) ?? 1;
+      if ((actedPerRule.get(capKey(item)) ?? 0) >= ruleCap) {
         results.push(
           result(
             "skipped",
-            `not attempted: ${item.rule} may act on ${ruleCap} resource(s) per run (${config.remediation.maxPercentPerRule}% of its resource type); apply again`,
+            `not attempted: ${item.rule} may act on ${ruleCap} ${item.resourceType} resource(s) per run (${config.remediation.maxPercentPerRule}% of them); apply again`,
           ),
         );
         continue;
@@ -128,10 +135,11 @@ export async function applyPlan(
       const outcome = await applyItem(connection, config, scopes, plan, index, item, earlier, {
         runId,
         approvedBy,
+        now: options.now,
       });
       if (outcome.acted) {
         acted++;
-        actedPerRule.set(item.rule, (actedPerRule.get(item.rule) ?? 0) + 1);
+        actedPerRule.set(capKey(item), (actedPerRule.get(capKey(item)) ?? 0) + 1);
       }
       results.push(result(outcome.status, outcome.detail));
       await testPoint("item");
@@ -141,6 +149,20 @@ export async function applyPlan(
     await scopes.close();
     await releaseLock(connection, APPLY_LOCK);
   }
+}
+
+/** Why the resource, as observed now, must not be acted on: protected, exempted, a retained backup. */
+function sparedBy(config: Config, item: PlanItem, observed: Observed, now: Date): string | null {
+  const protect = observed.tags[config.tags.protect];
+  if (protect !== undefined && !["false", "no", "0"].includes(protect.toLowerCase())) {
+    return `it now carries the protect tag ${config.tags.protect}`;
+  }
+  const exemption = (observed.tags[config.tags.exemption] ?? "").replaceAll(" ", "").split(",");
+  if (exemption.includes("*") || exemption.includes(item.rule)) {
+    return `it is now exempted (${config.tags.exemption}=${observed.tags[config.tags.exemption]})`;
+  }
+  const retained = retainedUntil(observed.tags, now);
+  return retained ? `it is a finops backup retained until ${retained}` : null;
 }
 
 interface ItemOutcome {
@@ -158,9 +180,16 @@ async function applyItem(
   index: number,
   item: PlanItem,
   earlier: ItemHistory | undefined,
-  run: { runId: string; approvedBy: string },
+  run: { runId: string; approvedBy: string; now: Date },
 ): Promise<ItemOutcome> {
-  const row = { ...run, planId: plan.planId, item: index, resourceId: item.resourceId, action: item.action };
+  const row = {
+    runId: run.runId,
+    approvedBy: run.approvedBy,
+    planId: plan.planId,
+    item: index,
+    resourceId: item.resourceId,
+    action: item.action,
+  };
   const finish = async (
     status: ItemOutcome["status"],
     detail: string,
@@ -195,18 +224,10 @@ async function applyItem(
       ? finish("skipped", "it no longer exists", false)
       : finish("done", "already gone", false);
   }
-  const protect = observed.tags[config.tags.protect];
-  if (protect !== undefined && !["false", "no", "0"].includes(protect.toLowerCase())) {
-    return finish("skipped", `it now carries the protect tag ${config.tags.protect}`, false);
-  }
-  const exemption = (observed.tags[config.tags.exemption] ?? "").replaceAll(" ", "").split(",");
-  if (exemption.includes("*") || exemption.includes(item.rule)) {
-    return finish(
-      "skipped",
-      `it is now exempted (${config.tags.exemption}=${observed.tags[config.tags.exemption]})`,
-      false,
-    );
-  }
+  // Taking finops's own mark off is what protection, exemption and retention ask for: only the other
+  // actions are held back by them.
+  const spared = item.action === "unmark" ? null : sparedBy(config, item, observed, run.now);
+  if (spared) return finish("skipped", spared, false);
   // Steps an interrupted run completed (a snapshot taken) leave the resource as planned; anything else
   // that differs was changed by someone since the plan.
   const changed = changedSince(item.preconditions, observed);
@@ -250,7 +271,9 @@ async function applyItem(
     return output;
   };
   try {
-    const detail = await executor.act(scope, target, observed, step);
+    const detail = await executor.act(scope, target, observed, step, {
+      backup: backupPolicy(config, run.now),
+    });
     const after = await executor.describe(scope, target).catch(() => undefined);
     return finish("done", detail, true, after);
   } catch (error) {

@@ -34,6 +34,19 @@ export interface ExecutorScope {
   ec2: EC2Client;
 }
 
+/** What a backup taken by apply (snapshot-and-delete's snapshot) carries and keeps out. */
+export interface BackupPolicy {
+  /** The end of its retention, ISO 8601 UTC: its finops:retain-until tag. */
+  retainUntil: string;
+  /** The volume's tags it does not inherit (the lifecycle tags, matched ignoring case). */
+  dropTags: readonly string[];
+}
+
+/** What an apply run knows beside the plan item. */
+export interface ActContext {
+  backup: BackupPolicy;
+}
+
 /**
  * Runs one AWS call between two journal rows (started, then done or failed). On a resumed run, `step`
  * returns the result recorded by the run that completed it, without calling again.
@@ -63,7 +76,13 @@ export interface Executor {
   /** EC2's DryRun permission check: null when allowed, else AWS's reason. */
   dryRun(scope: ExecutorScope, target: PlanTarget): Promise<string | null>;
   /** Performs the action, each AWS call inside `step`; returns a one-line detail. */
-  act(scope: ExecutorScope, target: PlanTarget, observed: Observed, step: Step): Promise<string>;
+  act(
+    scope: ExecutorScope,
+    target: PlanTarget,
+    observed: Observed,
+    step: Step,
+    context: ActContext,
+  ): Promise<string>;
   /** Whether the action's effect is already there (a resumed run's check before acting again). */
   done(target: PlanTarget, observed: Observed | null): boolean;
 }

@@ -3,6 +3,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import pLimit from "p-limit";
 import type { AwsOptions } from "../collectors/aws.js";
 import type { Config } from "../rules/config.js";
+import { retainedUntil } from "./backup.js";
 import type { Observed, PlanTarget } from "./executor.js";
 import { EXECUTORS } from "./executors/index.js";
 import { Scopes } from "./scopes.js";
@@ -92,6 +93,13 @@ export async function buildPlan(
           const observed = await executor.describe(scope, target);
           if (!observed) {
             exclude(c, "no longer exists");
+            return null;
+          }
+          // The findings leave a retained backup out already (resource_facts.retain_until); this is the
+          // live check, as apply's, for an inventory older than the backup's tags.
+          const retained = c.action === "unmark" ? null : retainedUntil(observed.tags, now);
+          if (retained) {
+            exclude(c, `a finops backup, retained until ${retained}: no rule acts on it before`);
             return null;
           }
           const why = executor.ineligible(target, observed);

@@ -25,6 +25,11 @@ export interface Candidate {
   estimatedMonthlySavings: string | null;
   approval: "manual" | "auto";
   markValue: string | null;
+  /**
+   * The other rules whose step on this resource this item replaces: a plan holds one item per resource,
+   * the strongest action (plans made before this field existed lack it).
+   */
+  alsoFlaggedBy?: string[];
 }
 
 export interface Exclusion {
@@ -57,7 +62,9 @@ const day = (date: Date) => date.toISOString().slice(0, 10);
  * (plan) and the scheduled cleanup go through. Destructive actions follow the grace period: a finding
  * without a mark gets one (due graceDays ahead, the team is told); a marked finding is acted on once
  * the day has come and the rule still finds it; a mark whose rule no longer finds the resource is taken
- * off. The expired rule acts at once: the owner set the date. Protected resources are never selected.
+ * off. The expired rule acts at once: the owner set the date. Protected resources are never acted on (a
+ * mark of theirs comes off). One step per resource (onePerResource): the strongest, chosen over every
+ * rule before the filter picks the plan's, so that two plans never hold conflicting steps.
  */
 export async function selectCandidates(
   connection: DuckDBConnection,
@@ -67,15 +74,18 @@ export async function selectCandidates(
 ): Promise<{ candidates: Candidate[]; excluded: Exclusion[] }> {
   const markTag = config.remediation.markTag;
   const rules = new Map(config.rules.filter((r) => r.enabled).map((r) => [r.id, r]));
-  const wanted = (ruleId: string, team: string, account: string) => {
+  // Every rule's step is selected, the filter's or not, so that the one item a resource gets is the same
+  // whichever plan (auto, manual, --rule) holds it; the filter then picks the plan's items.
+  const ruleFor = (ruleId: string, account: string) => {
     const rule = rules.get(ruleId);
     if (!rule) return null;
-    if (filter.rules?.length && !filter.rules.includes(ruleId)) return null;
-    if (filter.team && filter.team !== team) return null;
-    if (filter.approval && rule.approval !== filter.approval) return null;
     if (rule.accounts && !rule.accounts.includes(account)) return null;
     return rule;
   };
+  const inFilter = (c: { rule: string; team: string; approval: "manual" | "auto" }) =>
+    !(filter.rules?.length && !filter.rules.includes(c.rule)) &&
+    !(filter.team && filter.team !== c.team) &&
+    !(filter.approval && c.approval !== filter.approval);
   const candidates: Candidate[] = [];
   const excluded: Exclusion[] = [];
   const today = day(now);
@@ -103,12 +113,21 @@ export async function selectCandidates(
       savings: row.savings === null ? null : String(row.savings),
       mark: row.mark === null ? null : String(row.mark),
     };
-    const rule = wanted(f.rule, f.team, f.account);
+    const rule = ruleFor(f.rule, f.account);
     if (!rule) continue;
-    const exclude = (why: string) =>
-      excluded.push({ rule: f.rule, account: f.account, resourceId: f.resourceId, action: f.action, why });
+    const exclude = (why: string) => {
+      if (inFilter({ ...f, approval: rule.approval }))
+        excluded.push({ rule: f.rule, account: f.account, resourceId: f.resourceId, action: f.action, why });
+    };
+    const mark = parseMark(f.mark);
     if (row.protected) {
-      exclude("protected: never remediated");
+      // Its mark announces an action that will never come: finops takes its own tag off.
+      if (mark?.rule === f.rule && DESTRUCTIVE.has(mark.action) && supports(f.resourceType, "unmark")) {
+        candidates.push({
+          ...unmarkOf(f, mark, f.mark as string, rule.approval),
+          reason: `protected: never remediated; the mark ${f.mark} comes off`,
+        });
+      } else exclude("protected: never remediated");
       continue;
     }
     const candidate = (action: StepAction, markValue: string | null, reason = f.reason): Candidate => ({
@@ -131,7 +150,6 @@ export async function selectCandidates(
       continue;
     }
     const kind = rule.kind ?? rule.id;
-    const mark = parseMark(f.mark);
     let chosen: Candidate | null = null;
     if (f.action === "tag") {
       if (mark?.rule === f.rule) continue;
@@ -176,25 +194,105 @@ export async function selectCandidates(
   for (const row of stale.getRowObjectsJson()) {
     const mark = parseMark(String(row.mark));
     if (!mark) continue; // not ours to remove: a value finops did not write
-    const account = String(row.account);
-    const team = String(row.team);
-    const rule = wanted(mark.rule, team, account);
-    if (!rule) continue;
-    const unmark: Candidate = {
-      rule: mark.rule,
-      findingId: null,
-      account,
+    const resource = {
+      account: String(row.account),
       region: String(row.region),
       resourceId: String(row.resource_id),
       resourceType: String(row.resource_type),
-      action: "unmark",
-      reason: `${mark.rule} no longer finds it: the mark ${row.mark} comes off`,
-      team,
-      estimatedMonthlySavings: null,
-      approval: rule.approval,
-      markValue: null,
+      team: String(row.team),
     };
-    if (supports(unmark.resourceType, "unmark")) candidates.push(unmark);
+    const rule = ruleFor(mark.rule, resource.account);
+    if (!rule) continue;
+    if (supports(resource.resourceType, "unmark")) {
+      candidates.push({
+        ...unmarkOf(resource, mark, String(row.mark), rule.approval),
+        reason: `${mark.rule} no longer finds it: the mark ${row.mark} comes off`,
+      });
+    }
   }
-  return { candidates, excluded };
+  const { kept, superseded } = onePerResource(candidates);
+  for (const { loser, winner } of superseded) {
+    // A loser whose winner is in this plan is named in the winner's alsoFlaggedBy; one whose winner is
+    // in another plan (the other approval mode, a rule not asked for) is left out with the reason.
+    if (!inFilter(loser) || inFilter(winner)) continue;
+    excluded.push({
+      rule: loser.rule,
+      account: loser.account,
+      resourceId: loser.resourceId,
+      action: loser.action,
+      why: `${winner.rule}'s ${winner.action} (approval ${winner.approval}) acts on it instead: one item per resource, the strongest action`,
+    });
+  }
+  return { candidates: kept.filter(inFilter), excluded };
+}
+
+/** The step that takes a finops mark off a resource. */
+function unmarkOf(
+  resource: { account: string; region: string; resourceId: string; resourceType: string; team: string },
+  mark: Mark,
+  value: string,
+  approval: "manual" | "auto",
+): Candidate {
+  return {
+    rule: mark.rule,
+    findingId: null,
+    account: resource.account,
+    region: resource.region,
+    resourceId: resource.resourceId,
+    resourceType: resource.resourceType,
+    action: "unmark",
+    reason: `the mark ${value} comes off`,
+    team: resource.team,
+    estimatedMonthlySavings: null,
+    approval,
+    markValue: null,
+  };
+}
+
+/**
+ * How strong each step is: of two steps on one resource, the weaker would defeat the stronger (a mark
+ * changes the tags a delete was planned with, and the delete is skipped), so only the strongest is kept.
+ */
+const STRENGTH: Record<StepAction, number> = {
+  terminate: 5,
+  "snapshot-and-delete": 5,
+  delete: 5,
+  release: 5,
+  stop: 4,
+  mark: 3,
+  tag: 3,
+  unmark: 2,
+};
+
+/**
+ * One candidate per resource: the strongest action (the first rule in id order among equals), naming
+ * the other rules in alsoFlaggedBy. Keeps the candidates' order.
+ */
+export function onePerResource(candidates: Candidate[]): {
+  kept: Candidate[];
+  superseded: { loser: Candidate; winner: Candidate }[];
+} {
+  const byResource = new Map<string, Candidate[]>();
+  for (const c of candidates) {
+    const key = `${c.account}|${c.resourceId}`;
+    byResource.set(key, [...(byResource.get(key) ?? []), c]);
+  }
+  const winners = new Map<Candidate, Candidate>();
+  const superseded: { loser: Candidate; winner: Candidate }[] = [];
+  for (const group of byResource.values()) {
+    const [first, ...rest] = [...group].sort(
+      (a, b) => STRENGTH[b.action] - STRENGTH[a.action] || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0),
+    );
+    if (!first) continue;
+    const others = [...new Set(rest.map((c) => c.rule).filter((r) => r !== first.rule))].sort();
+    winners.set(first, others.length ? { ...first, alsoFlaggedBy: others } : first);
+    for (const loser of rest) superseded.push({ loser, winner: first });
+  }
+  return {
+    kept: candidates.flatMap((c) => {
+      const winner = winners.get(c);
+      return winner ? [winner] : [];
+    }),
+    superseded,
+  };
 }

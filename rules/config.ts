@@ -102,6 +102,11 @@ const remediationSchema = z.strictObject({
    * resource type in the plan's accounts (at least one resource).
    */
   maxPercentPerRule: z.number().min(0).max(100).default(10),
+  /**
+   * Days the snapshot that snapshot-and-delete takes of a volume is kept from every rule and every
+   * remediation (its finops:retain-until tag), whatever the volume's own expiry tags said.
+   */
+  backupRetentionDays: z.number().int().min(1).max(3650).default(30),
 });
 
 /** The name of an environment variable holding a secret: secrets never sit in rules.yaml. */

@@ -180,7 +180,7 @@ async function storeRun(
       ),
       -- A match of a resource no longer in inventory (a user's SQL can name any id) is dropped here.
       priced AS (
-        SELECT x.*, own.resource_type, own.region, own.team, own.protected, own.exemption,
+        SELECT x.*, own.resource_type, own.region, own.team, own.protected, own.exemption, own.retain_until,
           own.monthly AS own_monthly, own.source AS own_source, own.note AS own_note,
           ex.monthly AS extra_monthly, ex.source AS extra_source, ex.note AS extra_note,
           CASE WHEN own.monthly IS NOT NULL OR ex.monthly IS NOT NULL
@@ -206,7 +206,9 @@ async function storeRun(
         x.action, x.protected
       FROM priced x
       -- An exemption tag names the rules it exempts from (comma-separated), or * for all.
-      WHERE x.exemption = '' OR NOT list_has_any(string_split(replace(x.exemption, ' ', ''), ','), ['*', x.rule])
+      WHERE (x.exemption = '' OR NOT list_has_any(string_split(replace(x.exemption, ' ', ''), ','), ['*', x.rule]))
+        -- A backup finops took is no rule's finding until its retention ends (remediation.backupRetentionDays).
+        AND (x.retain_until IS NULL OR x.retain_until <= ${nowLiteral})
       )
       -- Whether each finding is stored already, and whether its content changed (or it is new): only then
       -- does the run keep its content, for the statements below to write.

@@ -18,10 +18,16 @@ export interface OwnerTags {
 }
 
 /**
+ * The tag finops sets on a backup it took (the snapshot of a volume it deleted): the instant, ISO 8601,
+ * until which no rule flags it and no remediation touches it (remediation.backupRetentionDays).
+ */
+export const RETAIN_UNTIL_TAG = "finops:retain-until";
+
+/**
  * `resource_facts`: what a finding says of its resource besides the rule's verdict, one row per current
  * resource: type, region, team (the first team tag key with a value, else 'unowned'), protected (the
- * protect tag set to anything but false/no/0), exemption (the exemption tag's value, '' without one), and
- * the monthly cost with its source and note (RESOURCE_COST_CTES). One narrow table for the findings to
+ * protect tag set to anything but false/no/0), exemption (the exemption tag's value, '' without one),
+ * retain_until (a finops backup's RETAIN_UNTIL_TAG as a UTC timestamp, null without one), and the monthly cost with its source and note (RESOURCE_COST_CTES). One narrow table for the findings to
  * join instead of the inventory and its tags. It depends on the collected data (inventory, billing, Price
  * List prices) and the tag keys, not on rules or the instant they evaluate at: collection builds it, and
  * analyze when a change is not built yet. `aggregate_state` (name 'resource-facts') keeps what it was
@@ -45,6 +51,8 @@ async function factsMarker(connection: DuckDBConnection, tags: OwnerTags): Promi
       exemption: tags.exemption,
       caseInsensitive: tags.caseInsensitive,
     },
+    // Its columns: a table built before retain_until existed is rebuilt.
+    retainUntilTag: RETAIN_UNTIL_TAG,
   });
 }
 
@@ -61,7 +69,9 @@ export async function ensureResourceFacts(connection: DuckDBConnection, tags: Ow
         WITH ${RESOURCE_COST_CTES}
         SELECT r.account, r.resource_id, r.resource_type, r.region, ${team} AS team,
           ${tag(tags.protect)} IS NOT NULL AND lower(${tag(tags.protect)}) NOT IN ('false', 'no', '0') AS protected,
-          coalesce(${tag(tags.exemption)}, '') AS exemption, c.monthly, c.source, c.note
+          coalesce(${tag(tags.exemption)}, '') AS exemption,
+          CAST(TRY_CAST(${tagValueSql("r", RETAIN_UNTIL_TAG, false)} AS TIMESTAMPTZ) AS TIMESTAMP) AS retain_until,
+          c.monthly, c.source, c.note
         FROM resources_current r JOIN resource_cost c ON c.account = r.account AND c.resource_id = r.resource_id`);
       await recordBuilt(connection, "resource-facts", marker);
     }),

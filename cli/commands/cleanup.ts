@@ -12,6 +12,7 @@ const summary = (plan: Plan) =>
     action: i.action,
     rule: i.rule,
     reason: i.reason,
+    alsoFlaggedBy: i.alsoFlaggedBy ?? [],
   }));
 
 export function cleanupCommand(): Command {

@@ -48,6 +48,7 @@ export function planCommand(): Command {
             team: item.team,
             approval: item.approval,
             markValue: item.markValue,
+            alsoFlaggedBy: item.alsoFlaggedBy ?? [],
             preconditions: item.preconditions,
           })),
           excluded,
@@ -62,7 +63,7 @@ export function planCommand(): Command {
           plan.content.items.map((item) => [
             item.resourceId,
             item.action === "mark" ? `mark (${item.markValue})` : item.action,
-            item.rule,
+            item.alsoFlaggedBy?.length ? `${item.rule} (also ${item.alsoFlaggedBy.join(", ")})` : item.rule,
             item.team,
             item.estimatedMonthlySavings === null
               ? ""

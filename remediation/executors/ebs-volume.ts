@@ -5,6 +5,7 @@ import {
   DescribeSnapshotsCommand,
   DescribeVolumesCommand,
 } from "@aws-sdk/client-ec2";
+import { backupTags } from "../backup.js";
 import { awsErrorCode, type Executor, type ExecutorScope, ec2DryRun } from "../executor.js";
 import { actOnTags, ec2Tags, TAG_IAM_ACTIONS, tagDryRun, tagsDone } from "./ec2-tags.js";
 
@@ -89,12 +90,13 @@ export const ebsVolume: Executor = {
     );
   },
 
-  async act(scope, target, observed, step) {
+  async act(scope, target, observed, step, context) {
     const tagged = await actOnTags(scope, target, step);
     if (tagged) return tagged;
     let detail = "deleted";
     if (target.action === "snapshot-and-delete") {
-      // The snapshot carries the volume's tags and id, so that whoever needs the data back finds it.
+      // The snapshot carries the volume's tags and id, so that whoever needs the data back finds it, but
+      // not its expiry, mark or exemption: it keeps its own retention (backupTags).
       const created = await step(
         "create-snapshot",
         async () => {
@@ -105,13 +107,10 @@ export const ebsVolume: Executor = {
               TagSpecifications: [
                 {
                   ResourceType: "snapshot",
-                  Tags: [
-                    ...Object.entries(observed.tags)
-                      .filter(([key]) => key !== target.markTag)
-                      .map(([Key, Value]) => ({ Key, Value })),
-                    { Key: "finops:source-volume", Value: target.resourceId },
-                    { Key: "finops:plan-id", Value: target.planId },
-                  ],
+                  Tags: backupTags(observed.tags, context.backup, {
+                    "finops:source-volume": target.resourceId,
+                    "finops:plan-id": target.planId,
+                  }),
                 },
               ],
             }),
