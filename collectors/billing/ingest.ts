@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, rm, stat } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { UsageError } from "../../cli/errors.js";
@@ -19,6 +18,7 @@ import type { BillingFormat } from "./format.js";
 import { literal } from "./format.js";
 import { chooseFormat, type FormatChoice } from "./formats.js";
 import { downloadPrefix } from "./s3-objects.js";
+import { makeIngestScratch } from "./scratch.js";
 
 export interface IngestOptions {
   format?: FormatChoice;
@@ -58,7 +58,7 @@ export async function ingestFiles(
 ): Promise<IngestResult> {
   if (inputs.length === 0)
     throw new UsageError("ingest: name at least one file, folder or s3://bucket/prefix");
-  const scratch = await mkdtemp(join(tmpdir(), "finops-ingest-"));
+  const scratch = await makeIngestScratch();
   try {
     const located = await locateInputs(inputs, scratch, options.aws ?? {});
     const files: BillingFile[] = [];
