@@ -1,20 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { validateDetailed } from "node-cron";
-import {
-  type Alias,
-  type Document,
-  isMap,
-  isNode,
-  isPair,
-  isScalar,
-  LineCounter,
-  parseDocument,
-  visit,
-} from "yaml";
+import { isMap, isNode, isPair, isScalar, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { UsageError } from "../cli/errors.js";
 import { RULE_KINDS } from "./catalogue.js";
 import { ACTIONS, SEVERITIES } from "./rule-kind.js";
+import { documentValue } from "./yaml-value.js";
 
 const tagsSchema = z.strictObject({
   /** Tag keys that name the owning team, in order of precedence. */
@@ -288,7 +279,10 @@ export function parseConfig(text: string, file: string): Config {
   const yamlError = doc.errors[0];
   if (yamlError) throw new UsageError(`${where(yamlError.pos[0])}: invalid YAML: ${yamlError.message}`);
 
-  const result = configSchema.safeParse(documentValue(doc, where) ?? {});
+  const converted = documentValue(doc);
+  if ("error" in converted)
+    throw new UsageError(`${where(converted.offset)}: invalid YAML: ${converted.error}`);
+  const result = configSchema.safeParse(converted.value ?? {});
   if (result.success) {
     LOCATIONS.set(result.data, (path) => {
       const node = doc.getIn(path, true);
@@ -315,49 +309,6 @@ export function parseConfig(text: string, file: string): Config {
   const node = doc.getIn(path, true);
   const offset = isNode(node) ? node.range?.[0] : undefined;
   throw new UsageError(`${where(offset)}: ${path.join(".") || "(top level)"}: ${issue.message}`);
-}
-
-/**
- * Aliases a rules.yaml may resolve in all, counting nested ones as often as they expand: a "billion
- * laughs" document (aliases of aliases of aliases) is refused instead of expanded.
- */
-const MAX_ALIASES = 100;
-
-/**
- * The document as plain values. yaml refuses an alias bomb, or an alias used before its anchor, with
- * an error that names neither the alias nor its place; the alias being resolved when it threw is
- * found by converting again with each alias watched, so that the error names file:line:column.
- */
-function documentValue(doc: Document, where: (offset: number | undefined) => string): unknown {
-  try {
-    return doc.toJS({ maxAliasCount: MAX_ALIASES });
-  } catch (error) {
-    if (!(error instanceof ReferenceError)) throw error;
-    let culprit: Alias | undefined;
-    visit(doc, {
-      Alias(_key, alias) {
-        const toJSON = alias.toJSON.bind(alias);
-        alias.toJSON = (...args) => {
-          try {
-            return toJSON(...args);
-          } catch (inner) {
-            culprit ??= alias; // the innermost alias throws first
-            throw inner;
-          }
-        };
-      },
-    });
-    try {
-      doc.toJS({ maxAliasCount: MAX_ALIASES });
-    } catch {
-      // The same error again: culprit says where.
-    }
-    const what = /Excessive alias count/.test(error.message)
-      ? `too many aliases (more than ${MAX_ALIASES} in all, counting nested ones as they expand): an alias bomb?`
-      : error.message;
-    const alias = culprit ? `alias *${culprit.source}: ` : "";
-    throw new UsageError(`${where(culprit?.range?.[0])}: invalid YAML: ${alias}${what}`);
-  }
 }
 
 function knownKeys(path: (string | number)[]): string[] {
