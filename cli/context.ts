@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import type { AwsOptions } from "../collectors/aws.js";
 import { type Config, loadConfig } from "../rules/config.js";
 import { type OpenOptions, openStore, resolveDbPath, type Store } from "../store/database.js";
+import { parseIsoInstant } from "./dates.js";
 import { UsageError } from "./errors.js";
 
 /** The options every command accepts, before or after the command name. */
@@ -32,16 +33,23 @@ export function awsOptions(options: GlobalOptions, config: Config): AwsOptions {
 
 /** The instant rules and windows are evaluated at: --now, else the clock. */
 export function now(options: GlobalOptions): Date {
-  if (!options.now) return new Date();
-  // A date-time without a zone is UTC, as everywhere in finops.
-  const zoned = /T.*(Z|[+-]\d\d:?\d\d)$/i.test(options.now) || !options.now.includes("T");
-  const parsed = new Date(zoned ? options.now : `${options.now}Z`);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(options.now) || Number.isNaN(parsed.getTime())) {
+  if (options.now === undefined) return new Date();
+  const parsed = parseIsoInstant(options.now);
+  if (!parsed) {
     throw new UsageError(
-      `--now: "${options.now}" is not an ISO 8601 date or date-time (e.g. 2024-09-18T22:00:00Z)`,
+      `--now: "${options.now}" is not a valid ISO 8601 date or date-time (e.g. 2024-09-18T22:00:00Z)`,
     );
   }
   return parsed;
+}
+
+/**
+ * Refuses --now on a command that approves or applies. Approvals are recorded, and their expiry
+ * checked, by the clock alone: an approval made "as of" a later day would outlive its hours, and an
+ * apply "as of" an earlier day would revive an expired approval.
+ */
+export function refuseNow(options: GlobalOptions, command: string, why: string): void {
+  if (options.now !== undefined) throw new UsageError(`${command}: --now is not accepted here: ${why}`);
 }
 
 export async function withStore<T>(

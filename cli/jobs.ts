@@ -76,7 +76,7 @@ export function pipelineJobs(store: Store, config: Config, aws: AwsOptions): Rec
       }),
     cleanup: () =>
       withConnection(store, async (job) => {
-        const run = await runCleanup(job.connection, config, aws, { now: new Date(), dryRun: false });
+        const run = await runCleanup(job.connection, config, aws, { dryRun: false });
         const failed = run.auto.results?.filter((r) => r.status === "failed") ?? [];
         if (failed.length) throw new Error(`${failed.length} cleanup action(s) failed: see finops history`);
       }),

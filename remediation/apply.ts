@@ -31,15 +31,18 @@ export class PlanRefused extends Error {}
 
 export const APPLY_LOCK = "apply";
 
-/** Whether the plan may be applied now: intact, approved, approval unexpired. Throws PlanRefused. */
-export async function checkApplicable(connection: DuckDBConnection, plan: Plan, now: Date): Promise<string> {
+/**
+ * Whether the plan may be applied now: intact, approved, approval unexpired by the clock (never a
+ * caller's instant: one in the past would revive an expired approval). Throws PlanRefused.
+ */
+export async function checkApplicable(connection: DuckDBConnection, plan: Plan): Promise<string> {
   const altered = alteredPlan(plan);
   if (altered) throw new PlanRefused(altered);
   const approval = await latestApproval(connection, plan.planId);
   if (!approval) {
     throw new PlanRefused(`plan ${plan.planId} is not approved: finops approve ${plan.planId} --by NAME`);
   }
-  if (Date.parse(approval.expiresAt) <= now.getTime()) {
+  if (Date.parse(approval.expiresAt) <= Date.now()) {
     throw new PlanRefused(
       `the approval of plan ${plan.planId} by ${approval.approvedBy} expired at ${approval.expiresAt}: approve it again, or make a new plan`,
     );
@@ -88,9 +91,9 @@ export async function applyPlan(
   config: Config,
   aws: AwsOptions,
   plan: Plan,
-  options: { now: Date; maxActions: number },
+  options: { maxActions: number },
 ): Promise<ApplyResult[]> {
-  const approvedBy = await checkApplicable(connection, plan, options.now);
+  const approvedBy = await checkApplicable(connection, plan);
   const runId = `apply-${randomUUID().slice(0, 8)}`;
   const held = await acquireLock(connection, APPLY_LOCK, runId);
   if (held) throw new PlanRefused(`another apply is running: ${held}`);
@@ -135,7 +138,7 @@ export async function applyPlan(
       const outcome = await applyItem(connection, config, scopes, plan, index, item, earlier, {
         runId,
         approvedBy,
-        now: options.now,
+        now: new Date(),
       });
       if (outcome.acted) {
         acted++;

@@ -8,21 +8,26 @@ export interface Approval {
   expiresAt: string;
 }
 
-/** Records who approved which exact plan (its id is its content's hash), until when. */
+/**
+ * Records who approved which exact plan (its id is its content's hash), until when. The time is the
+ * clock's, never a caller's: an approval dated on a later day would stay good past its hours.
+ */
 export async function approvePlan(
   connection: DuckDBConnection,
   plan: Plan,
   by: string,
-  now: Date,
   hours: number,
 ): Promise<Approval> {
+  const approver = by.trim();
+  if (!approver) throw new Error("an approval names who approves: the approver's name is empty");
   const altered = alteredPlan(plan);
   if (altered) throw new Error(altered);
+  const approvedAt = new Date();
   const approval: Approval = {
     planId: plan.planId,
-    approvedBy: by,
-    approvedAt: now.toISOString(),
-    expiresAt: new Date(now.getTime() + hours * 3_600_000).toISOString(),
+    approvedBy: approver,
+    approvedAt: approvedAt.toISOString(),
+    expiresAt: new Date(approvedAt.getTime() + hours * 3_600_000).toISOString(),
   };
   await connection.run(
     "INSERT INTO approvals VALUES ($1, $2, CAST($3 AS TIMESTAMP), CAST($4 AS TIMESTAMP))",

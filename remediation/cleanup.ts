@@ -17,6 +17,12 @@ export interface CleanupRun {
 }
 
 /**
+ * A dry run may preview a later day (--now); a real run plans, approves and applies by the clock, so
+ * that nothing is acted on before its day and no approval is dated other than when it was made.
+ */
+export type CleanupOptions = { dryRun: true; now?: Date } | { dryRun: false; maxActions?: number };
+
+/**
  * The scheduled cleanup: plan, then apply, for the rules configured with approval: auto; plan only for
  * the others. The dry run stops after planning: it goes through the same selection and plan as the
  * real run, which applies exactly the plan it made.
@@ -25,15 +31,15 @@ export async function runCleanup(
   connection: DuckDBConnection,
   config: Config,
   aws: AwsOptions,
-  options: { now: Date; dryRun: boolean; maxActions?: number },
+  options: CleanupOptions,
 ): Promise<CleanupRun> {
-  const auto = await buildPlan(connection, config, aws, { approval: "auto" }, options.now);
-  const waiting = await buildPlan(connection, config, aws, { approval: "manual" }, options.now);
+  const at = options.dryRun ? (options.now ?? new Date()) : new Date();
+  const auto = await buildPlan(connection, config, aws, { approval: "auto" }, at);
+  const waiting = await buildPlan(connection, config, aws, { approval: "manual" }, at);
   let results: ApplyResult[] | null = null;
   if (!options.dryRun && auto.plan.content.items.length) {
-    await approvePlan(connection, auto.plan, AUTO_APPROVER, options.now, config.remediation.approvalHours);
+    await approvePlan(connection, auto.plan, AUTO_APPROVER, config.remediation.approvalHours);
     results = await applyPlan(connection, config, aws, auto.plan, {
-      now: options.now,
       maxActions: options.maxActions ?? config.remediation.maxActions,
     });
   }

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { UsageError } from "../cli/errors.js";
 import { RULE_KINDS } from "./catalogue.js";
 import { ACTIONS, SEVERITIES } from "./rule-kind.js";
+import { documentValue } from "./yaml-value.js";
 
 const tagsSchema = z.strictObject({
   /** Tag keys that name the owning team, in order of precedence. */
@@ -283,7 +284,10 @@ export function parseConfig(text: string, file: string): Config {
   const yamlError = doc.errors[0];
   if (yamlError) throw new UsageError(`${where(yamlError.pos[0])}: invalid YAML: ${yamlError.message}`);
 
-  const result = configSchema.safeParse(doc.toJS() ?? {});
+  const converted = documentValue(doc);
+  if ("error" in converted)
+    throw new UsageError(`${where(converted.offset)}: invalid YAML: ${converted.error}`);
+  const result = configSchema.safeParse(converted.value ?? {});
   if (result.success) {
     LOCATIONS.set(result.data, (path) => {
       const node = doc.getIn(path, true);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { type Dirent, lstatSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -28,30 +28,31 @@ export function scratchDirectory(): string {
  */
 export function removeStaleScratch(parent: string): string[] {
   const removed: string[] = [];
-  let names: string[];
+  let entries: Dirent[];
   try {
-    names = readdirSync(parent);
+    entries = readdirSync(parent, { withFileTypes: true });
   } catch {
     return removed;
   }
   const uid = process.getuid?.();
-  for (const name of names) {
-    const match = SCRATCH_NAME.exec(name);
-    if (!match || Number(match[1]) === process.pid || isRunning(Number(match[1]))) continue;
-    const path = join(parent, name);
+  for (const entry of entries) {
+    const pid = Number(SCRATCH_NAME.exec(entry.name)?.[1] ?? Number.NaN);
+    // A symbolic link is never followed (isDirectory is false for it): only real folders go.
+    if (!entry.isDirectory() || !Number.isSafeInteger(pid) || pid <= 1 || isRunning(pid)) continue;
+    const path = join(parent, entry.name);
     try {
-      const info = statSync(path);
-      if (!info.isDirectory() || (uid !== undefined && info.uid !== uid)) continue;
+      if (uid !== undefined && lstatSync(path).uid !== uid) continue;
       rmSync(path, { recursive: true, force: true });
       removed.push(path);
     } catch {
-      // Gone already, or not ours to remove: another finops start raced us to it.
+      // Gone already, or not ours to remove: housekeeping never fails the command.
     }
   }
   return removed;
 }
 
 function isRunning(pid: number): boolean {
+  if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
     return true;

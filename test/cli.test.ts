@@ -59,6 +59,10 @@ describe("the finops command line", () => {
     const badDate = await runFinops(["costs", "--from", "2024-13-01", "--db", db]);
     assert.equal(badDate.code, 2);
     assert.match(badDate.stderr, /--from/);
+    // JavaScript's Date reads 2024-02-30 as March 1: a date that does not exist is refused, named.
+    const noSuchDay = await runFinops(["costs", "--to", "2024-02-30", "--db", db]);
+    assert.equal(noSuchDay.code, 2);
+    assert.match(noSuchDay.stderr, /--to: expected a real date \(got "2024-02-30"\)/);
     assert.equal((await runFinops(["collect", "--only", "everything", "--db", db])).code, 2);
   });
 

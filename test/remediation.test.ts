@@ -26,7 +26,6 @@ import { tempDir } from "./helpers/project.js";
 const REGION = "us-east-1";
 const credentials = { accessKeyId: "testing", secretAccessKey: "testing" };
 const NOW = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 19).concat("Z");
-const LATER = new Date(Date.parse(NOW) + 25 * 3_600_000).toISOString().slice(0, 19).concat("Z");
 const MARK = "finops:marked-for";
 
 const CONFIG = `
@@ -94,10 +93,11 @@ describe("remediation against moto: plan, approve, apply, journal", () => {
       await finops(["plan", "--json", "--now", NOW, ...rules.flatMap((r) => ["--rule", r])]),
     );
   };
-  const approve = async (planId: string, at = NOW) =>
-    assert.equal((await finops(["approve", planId, "--by", "alice", "--now", at])).code, 0);
-  const apply = (planId: string, env: Record<string, string> = {}, at = NOW) =>
-    finops(["apply", planId, "--json", "--now", at], env);
+  // Approve and apply take no --now: approvals are made and checked by the clock.
+  const approve = async (planId: string) =>
+    assert.equal((await finops(["approve", planId, "--by", "alice"])).code, 0);
+  const apply = (planId: string, env: Record<string, string> = {}) =>
+    finops(["apply", planId, "--json"], env);
   /** Mutating EC2 calls finops really sent (not its DryRun checks), by action and resource. */
   const calls = (action: string, resourceId: string) =>
     proxy.requests.filter(
@@ -293,10 +293,27 @@ describe("remediation against moto: plan, approve, apply, journal", () => {
     assert.equal(unapproved.code, 1);
     assert.match(unapproved.stderr, /not approved/);
 
-    await approve(planned.planId, NOW);
-    const expired = await apply(planned.planId, {}, LATER);
+    await approve(planned.planId);
+    // --now cannot reach apply, before or after the command: an approval cannot be revived by it.
+    for (const args of [
+      ["apply", planned.planId, "--now", "2000-01-01"],
+      ["--now", "2000-01-01", "apply", planned.planId],
+    ]) {
+      const refused = await finops(args);
+      assert.equal(refused.code, 2, refused.stderr);
+      assert.match(refused.stderr, /apply: --now is not accepted here/);
+    }
+    // An approval that expired by the clock (a minute ago) is refused.
+    const ago = await openStore(db);
+    await ago.connection.run("UPDATE approvals SET expires_at = CAST($1 AS TIMESTAMP) WHERE plan_id = $2", [
+      new Date(Date.now() - 60_000).toISOString(),
+      planned.planId,
+    ]);
+    ago.close();
+    const expired = await apply(planned.planId);
     assert.equal(expired.code, 1);
     assert.match(expired.stderr, /expired at/);
+    assert.equal(calls("TerminateInstances", id), 0);
 
     const store = await openStore(db);
     await store.connection.run(
@@ -307,7 +324,7 @@ describe("remediation against moto: plan, approve, apply, journal", () => {
     const edited = await apply(planned.planId);
     assert.equal(edited.code, 1);
     assert.match(edited.stderr, /altered/);
-    assert.equal((await finops(["approve", planned.planId, "--by", "mallory", "--now", NOW])).code, 1);
+    assert.equal((await finops(["approve", planned.planId, "--by", "mallory"])).code, 1);
     assert.equal(calls("TerminateInstances", id) + calls("StopInstances", id), 0);
     assert.equal(await instanceState(id), "running");
   });
@@ -386,7 +403,7 @@ describe("remediation against moto: plan, approve, apply, journal", () => {
     assert.deepEqual(dry.auto.items.map((i) => i.resourceId).sort(), [...ids].sort());
     for (const id of ids) assert.equal(calls("TerminateInstances", id), 0);
     const real = json<{ auto: { planId: string; results: { resourceId: string; status: string }[] } }>(
-      await finops(["cleanup", "--json", "--now", NOW]),
+      await finops(["cleanup", "--json"]),
     );
     assert.equal(real.auto.planId, dry.auto.planId, "the same plan: the same content hash");
     assert.deepEqual(

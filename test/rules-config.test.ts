@@ -48,6 +48,26 @@ const CORPUS: { name: string; yaml: string; error: RegExp }[] = [
     yaml: "rules:\n  - id: mine\n    kind: sql\n    params:\n      query: SELEC account FROM resources_current\n",
     error: /rules-\d+\.yaml:5:14: rule "mine" cannot run: .*syntax error/i,
   },
+  {
+    name: "an alias bomb (billion laughs), at the alias that expands too far",
+    yaml: [
+      "tags:",
+      "  required: []",
+      "rules:",
+      '  - { id: gp2-volume, params: { x: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"] } }',
+      "  - { id: old-snapshot, params: { x: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a] } }",
+      "  - { id: idle-instance, params: { x: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b] } }",
+      "  - { id: unattached-volume, params: { x: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c] } }",
+      "  - { id: expired, params: { x: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d] } }",
+      "",
+    ].join("\n"),
+    error: /rules-\d+\.yaml:7:\d+: invalid YAML: alias \*c: too many aliases .*alias bomb/,
+  },
+  {
+    name: "an alias before its anchor",
+    yaml: "tags:\n  required: *later\nrules: &later []\n",
+    error: /rules-\d+\.yaml:2:13: invalid YAML: alias \*later: Unresolved alias/,
+  },
 ];
 
 describe("a bad rules.yaml exits 2 naming the line and column", () => {
@@ -64,6 +84,21 @@ describe("a bad rules.yaml exits 2 naming the line and column", () => {
       assert.match(result.stderr, error);
       assert.equal(result.stdout, "");
     });
+  }
+});
+
+test("anchors and aliases used a few times load as before", async () => {
+  const dir = tempDir();
+  try {
+    const config = join(dir.path, "rules.yaml");
+    writeFileSync(
+      config,
+      "tags:\n  required: &keys [team]\n  teamKeys: *keys\nrules:\n  - id: gp2-volume\n  - id: old-snapshot\n",
+    );
+    const result = await runFinops(["analyze", "--config", config, "--db", join(dir.path, "f.duckdb")]);
+    assert.equal(result.code, 0, result.stderr);
+  } finally {
+    dir.remove();
   }
 });
 

@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import { applyPlan, PlanRefused } from "../../remediation/apply.js";
 import { loadPlan } from "../../remediation/plan.js";
-import { awsOptions, commandConfig, globalOptions, now, withStore } from "../context.js";
+import { awsOptions, commandConfig, globalOptions, refuseNow, withStore } from "../context.js";
 import { RuntimeError, UsageError } from "../errors.js";
 import { printJson, printLine, printTable } from "../output.js";
 
@@ -15,21 +15,18 @@ export function applyCommand(): Command {
     .option("--max-actions <n>", "the most actions this run takes (default: remediation.maxActions, 25)")
     .action(async (planId: string, options: { maxActions?: string }, command: Command) => {
       const global = globalOptions(command);
+      refuseNow(global, "apply", "an approval's expiry is checked against the clock");
       const config = commandConfig(global);
       const maxActions =
         options.maxActions === undefined ? config.remediation.maxActions : Number(options.maxActions);
       if (!Number.isInteger(maxActions) || maxActions < 1) {
         throw new UsageError(`--max-actions: "${options.maxActions}" is not a whole number of 1 or more`);
       }
-      const at = now(global);
       const results = await withStore(global, async (store) => {
         const plan = await loadPlan(store.connection, planId);
         if (!plan) throw new RuntimeError(`no plan ${planId}: run finops plan`);
         try {
-          return await applyPlan(store.connection, config, awsOptions(global, config), plan, {
-            now: at,
-            maxActions,
-          });
+          return await applyPlan(store.connection, config, awsOptions(global, config), plan, { maxActions });
         } catch (error) {
           if (error instanceof PlanRefused) throw new RuntimeError(`refused: ${error.message}`);
           throw error;

@@ -1,8 +1,8 @@
 import { Command } from "commander";
 import { approvePlan } from "../../remediation/approvals.js";
 import { loadPlan } from "../../remediation/plan.js";
-import { commandConfig, globalOptions, now, withStore } from "../context.js";
-import { RuntimeError } from "../errors.js";
+import { commandConfig, globalOptions, refuseNow, withStore } from "../context.js";
+import { RuntimeError, UsageError } from "../errors.js";
 import { printJson, printLine } from "../output.js";
 
 export function approveCommand(): Command {
@@ -14,13 +14,15 @@ export function approveCommand(): Command {
     .requiredOption("--by <name>", "who approves")
     .action(async (planId: string, options: { by: string }, command: Command) => {
       const global = globalOptions(command);
+      refuseNow(global, "approve", "an approval is recorded at the clock's time and expires by it");
+      const approver = options.by.trim();
+      if (!approver) throw new UsageError(`--by: "${options.by}" names no one: give the approver's name`);
       const config = commandConfig(global);
-      const at = now(global);
       const approval = await withStore(global, async (store) => {
         const plan = await loadPlan(store.connection, planId);
         if (!plan) throw new RuntimeError(`no plan ${planId}: run finops plan`);
         try {
-          return await approvePlan(store.connection, plan, options.by, at, config.remediation.approvalHours);
+          return await approvePlan(store.connection, plan, approver, config.remediation.approvalHours);
         } catch (error) {
           throw new RuntimeError((error as Error).message);
         }

@@ -3,7 +3,7 @@ import { PlanRefused } from "../../remediation/apply.js";
 import { runCleanup } from "../../remediation/cleanup.js";
 import type { Plan } from "../../remediation/plan.js";
 import { awsOptions, commandConfig, globalOptions, now, withStore } from "../context.js";
-import { RuntimeError } from "../errors.js";
+import { RuntimeError, UsageError } from "../errors.js";
 import { printJson, printLine } from "../output.js";
 
 const summary = (plan: Plan) =>
@@ -24,13 +24,19 @@ export function cleanupCommand(): Command {
     .option("--dry-run", "plan only: change nothing in AWS")
     .action(async (options: { dryRun?: boolean }, command: Command) => {
       const global = globalOptions(command);
+      if (global.now !== undefined && !options.dryRun) {
+        throw new UsageError(
+          "cleanup: --now needs --dry-run: a real cleanup approves and applies by the clock; --now only previews a later day",
+        );
+      }
       const config = commandConfig(global);
-      const at = now(global);
       const run = await withStore(global, (store) =>
-        runCleanup(store.connection, config, awsOptions(global, config), {
-          now: at,
-          dryRun: !!options.dryRun,
-        }).catch((error: unknown) => {
+        runCleanup(
+          store.connection,
+          config,
+          awsOptions(global, config),
+          options.dryRun ? { dryRun: true, now: now(global) } : { dryRun: false },
+        ).catch((error: unknown) => {
           throw error instanceof PlanRefused ? new RuntimeError(`refused: ${error.message}`) : error;
         }),
       );

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { type CostDimension, costsBy } from "../../store/costs.js";
 import { Decimal, formatMoney, sumDecimals } from "../../store/money.js";
 import { commandConfig, globalOptions, withStore } from "../context.js";
+import { parseIsoInstant } from "../dates.js";
 import { UsageError } from "../errors.js";
 import { printJson, printTable } from "../output.js";
 
@@ -12,10 +13,8 @@ const isoDate = z
     /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/,
     "an ISO 8601 date like 2024-09-01",
   )
-  .refine(
-    (value) => !Number.isNaN(Date.parse(value.length === 10 ? value : value.replace(" ", "T"))),
-    "a real date",
-  );
+  // The parser --now uses: 2024-02-30 is no date (JavaScript's Date would read it as March 1).
+  .refine((value) => parseIsoInstant(value) !== null, "a real date");
 
 const costsOptions = z.object({
   by: z
@@ -41,7 +40,8 @@ export function costsCommand(): Command {
       const parsed = costsOptions.safeParse(raw);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        throw new UsageError(`--${issue?.path.join(".")}: expected ${issue?.message}`);
+        const flag = String(issue?.path[0] ?? "");
+        throw new UsageError(`--${flag}: expected ${issue?.message} (got "${String(raw[flag])}")`);
       }
       const options = parsed.data;
       if (options.from && options.to && options.from >= options.to) {

@@ -1,10 +1,23 @@
 import { Command } from "commander";
 import { buildPlan } from "../../remediation/plan.js";
+import { type Config, closest } from "../../rules/config.js";
 import { Decimal, formatMoney } from "../../store/money.js";
 import { awsOptions, commandConfig, globalOptions, now, withStore } from "../context.js";
+import { UsageError } from "../errors.js";
 import { printJson, printLine, printTable } from "../output.js";
 
 const repeatable = (value: string, all: string[] = []) => [...all, value];
+
+/** A --rule that names no enabled rule would plan nothing and say nothing: a usage error instead. */
+function checkRuleId(config: Config, id: string): void {
+  const rule = config.rules.find((r) => r.id === id);
+  if (rule?.enabled) return;
+  if (rule) throw new UsageError(`--rule ${id}: the rule is disabled (enabled: false) in the config`);
+  const ids = config.rules.map((r) => r.id);
+  const guess = closest(id, ids);
+  const hint = guess ? `did you mean "${guess}"? ` : "";
+  throw new UsageError(`--rule ${id}: no such rule: ${hint}known rules: ${ids.join(", ")}`);
+}
 
 export function planCommand(): Command {
   return new Command("plan")
@@ -17,6 +30,7 @@ export function planCommand(): Command {
     .action(async (options: { rule?: string[]; team?: string }, command: Command) => {
       const global = globalOptions(command);
       const config = commandConfig(global);
+      for (const rule of options.rule ?? []) checkRuleId(config, rule);
       const at = now(global);
       const { plan, excluded } = await withStore(global, (store) =>
         buildPlan(

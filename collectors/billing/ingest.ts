@@ -58,7 +58,8 @@ export async function ingestFiles(
 ): Promise<IngestResult> {
   if (inputs.length === 0)
     throw new UsageError("ingest: name at least one file, folder or s3://bucket/prefix");
-  const scratch = await mkdtemp(join(scratchDirectory(), "finops-ingest-"));
+  // Inside the process's scratch folder: a killed ingest's downloads go with it (store/scratch.ts).
+  const scratch = await mkdtemp(join(scratchDirectory(), "ingest-"));
   try {
     const located = await locateInputs(inputs, scratch, options.aws ?? {});
     const files: BillingFile[] = [];

@@ -106,7 +106,7 @@ export function planRoutes(
       if (!plan) return reply.code(404).send({ error: `no plan ${params.planId}` });
       const altered = alteredPlan(plan);
       if (altered) return reply.code(409).send({ error: altered });
-      return approvePlan(c, plan, body.by, new Date(), config.remediation.approvalHours);
+      return approvePlan(c, plan, body.by, config.remediation.approvalHours);
     });
   });
 }
