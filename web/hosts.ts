@@ -7,7 +7,10 @@ import { networkInterfaces } from "node:os";
  * configured ones keeps such a page from reading costs and findings.
  */
 export interface HostAllowList {
-  /** Lower-case names (IPv6 without brackets) accepted with no port or with the server's own port. */
+  /**
+   * Lower-case names (IPv6 without brackets) accepted with any port or none: a port mapped by Docker or
+   * `kubectl port-forward` is not the one the server listens on, and a rebinding page is known by its name.
+   */
   names: Set<string>;
   /** Lower-case `name:port` pairs (IPv6 without brackets) accepted with exactly that port. */
   withPort: Set<string>;
@@ -77,14 +80,10 @@ export function hostAllowList(listenHost: string, extra: readonly string[]): Hos
 }
 
 /** Whether a request's Host header names this server: a missing or malformed one never does. */
-export function hostAllowed(
-  header: string | undefined,
-  list: HostAllowList,
-  serverPort: number | null,
-): boolean {
+export function hostAllowed(header: string | undefined, list: HostAllowList): boolean {
   if (!header) return false;
   const host = splitHost(header.trim());
   if (!host || /^[^[]*:.*:/.test(header)) return false; // a bare IPv6 address is not a valid Host header
   if (host.port !== null && list.withPort.has(`${host.name}:${host.port}`)) return true;
-  return list.names.has(host.name) && (host.port === null || host.port === serverPort);
+  return list.names.has(host.name);
 }

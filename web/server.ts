@@ -62,9 +62,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
   });
   // Before routing, so that no route, the page and its 404 included, answers a foreign name (DNS rebinding).
   app.addHook("onRequest", async (request, reply) => {
-    const address = app.server.address();
-    const port = typeof address === "object" && address ? address.port : null;
-    if (hostAllowed(request.headers.host, options.allowedHosts, port)) return;
+    if (hostAllowed(request.headers.host, options.allowedHosts)) return;
     const host = request.headers.host;
     return reply.code(421).send({
       error:

@@ -21,7 +21,7 @@ export function serveCommand(): Command {
     .option("--port <port>", "port to listen on (0: any free port)", "8787")
     .option(
       "--allowed-hosts <names>",
-      "comma-separated host names (name or name:port) the server answers to, besides localhost, 127.0.0.1, " +
+      "comma-separated host names (name: any port; name:port: that port only) the server answers to, besides localhost, 127.0.0.1, " +
         "[::1] and the --host address (0.0.0.0 or ::: every address of this machine); any other Host header " +
         "gets 421, which keeps pages of other sites out by DNS rebinding (default: $FINOPS_ALLOWED_HOSTS)",
     )
