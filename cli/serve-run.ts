@@ -2,8 +2,10 @@ import type { AwsOptions } from "../collectors/aws.js";
 import type { Config } from "../rules/config.js";
 import { ensureCostAggregates } from "../store/cost-aggregates.js";
 import { openStore } from "../store/database.js";
+import { hostAllowList, parseHostList } from "../web/hosts.js";
 import { ServeMetrics } from "../web/metrics.js";
 import { createServer } from "../web/server.js";
+import { UsageError } from "./errors.js";
 import { pipelineJobs } from "./jobs.js";
 import { note, printLine } from "./output.js";
 import { Scheduler } from "./scheduler.js";
@@ -14,8 +16,19 @@ export interface ServeRunOptions {
   aws: AwsOptions;
   host: string;
   port: number;
+  /** Host names answered besides the loopback ones and --host; default FINOPS_ALLOWED_HOSTS. */
+  allowedHosts?: string[];
   /** Run the schedules of rules.yaml (the demo serves without: it has no AWS to collect from). */
   schedules: boolean;
+}
+
+/** A list of host names from `source` (a flag or an environment variable); a bad one is a usage error. */
+export function allowedHostsOption(text: string, source: string): string[] {
+  try {
+    return parseHostList(text);
+  } catch (error) {
+    throw new UsageError(`${source}: ${(error as Error).message}`);
+  }
 }
 
 /**
@@ -24,6 +37,9 @@ export interface ServeRunOptions {
  */
 export async function runServe(options: ServeRunOptions): Promise<never> {
   const { config } = options;
+  const envHosts = process.env.FINOPS_ALLOWED_HOSTS;
+  const extraHosts =
+    options.allowedHosts ?? (envHosts ? allowedHostsOption(envHosts, "FINOPS_ALLOWED_HOSTS") : []);
   // A long-running process shares its machine: DuckDB spills to disk beyond this instead of growing.
   const store = await openStore(options.dbPath, { memoryLimit: process.env.FINOPS_MEMORY_LIMIT ?? "2GB" });
   const metrics: { current?: ServeMetrics } = {};
@@ -42,8 +58,8 @@ export async function runServe(options: ServeRunOptions): Promise<never> {
   const app = createServer({
     connection: store.connection,
     connect: () => store.connect(),
-    dbPath: store.path,
     config,
+    allowedHosts: hostAllowList(options.host, extraHosts),
     ...(token ? { token } : {}),
     scheduler,
     metrics: metrics.current,

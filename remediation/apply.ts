@@ -14,7 +14,7 @@ import {
   type Step,
 } from "./executor.js";
 import { EXECUTORS } from "./executors/index.js";
-import { ITEM_STEP, type ItemHistory, journal, planHistory, testPoint } from "./journal.js";
+import { ITEM_STEP, type ItemHistory, journal, planHistory } from "./journal.js";
 import { acquireLock, releaseLock } from "./lock.js";
 import { alteredPlan, type Plan, type PlanItem, planTarget } from "./plan.js";
 import { Scopes } from "./scopes.js";
@@ -145,7 +145,6 @@ export async function applyPlan(
         actedPerRule.set(capKey(item), (actedPerRule.get(capKey(item)) ?? 0) + 1);
       }
       results.push(result(outcome.status, outcome.detail));
-      await testPoint("item");
     }
     return results;
   } finally {
@@ -256,7 +255,6 @@ async function applyItem(
       }
     }
     await journal(connection, { ...row, step: name, status: "started" });
-    await testPoint("started");
     let output: Awaited<ReturnType<typeof call>>;
     try {
       output = await call();
@@ -264,7 +262,6 @@ async function applyItem(
       await journal(connection, { ...row, step: name, status: "failed", detail: (error as Error).message });
       throw error;
     }
-    await testPoint("called");
     // An SDK answer is recorded by its request id (for AWS support); a step's own result as it is.
     const recorded =
       output && "$metadata" in output

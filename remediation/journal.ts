@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import type { DuckDBConnection } from "@duckdb/node-api";
 
 export type JournalStatus = "started" | "done" | "skipped" | "failed";
@@ -28,26 +27,6 @@ export interface ItemHistory {
   steps: Map<string, { status: JournalStatus; result: unknown }>;
   /** An earlier run started the item and did not finish it. */
   interrupted: boolean;
-}
-
-/**
- * Test-only fault injection for the crash and concurrency tests. FINOPS_TEST_CRASH=point:n kills this
- * process (SIGKILL, no cleanup, like a power cut) the n-th time it reaches the point;
- * FINOPS_TEST_PAUSE=point:n:ms holds it there that long instead. Points: `started` (a step's started row
- * is written, its AWS call not made), `called` (the call returned, its done row not written), `item` (an
- * item is finished, the next not begun).
- */
-type TestPoint = "started" | "called" | "item";
-const CRASH = /^(started|called|item):(\d+)$/.exec(process.env.FINOPS_TEST_CRASH ?? "");
-const PAUSE = /^(started|called|item):(\d+):(\d+)$/.exec(process.env.FINOPS_TEST_PAUSE ?? "");
-const reached = new Map<string, number>();
-
-export async function testPoint(point: TestPoint): Promise<void> {
-  if (!CRASH && !PAUSE) return;
-  const count = (reached.get(point) ?? 0) + 1;
-  reached.set(point, count);
-  if (CRASH?.[1] === point && count === Number(CRASH[2])) process.kill(process.pid, "SIGKILL");
-  if (PAUSE?.[1] === point && count === Number(PAUSE[2])) await sleep(Number(PAUSE[3]));
 }
 
 /** Appends one row; each is committed on its own, so that it survives a crash right after. */

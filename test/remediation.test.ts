@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
 import {
   AllocateAddressCommand,
   AttachVolumeCommand,
@@ -18,8 +17,8 @@ import {
   type Tag,
 } from "@aws-sdk/client-ec2";
 import { openStore } from "../store/database.js";
-import { type CliResult, runFinops } from "./helpers/cli.js";
-import { type CountingProxy, startCountingProxy } from "./helpers/counting-proxy.js";
+import { type CliResult, runFinops, startFinops } from "./helpers/cli.js";
+import { type CountingProxy, type RecordedRequest, startCountingProxy } from "./helpers/counting-proxy.js";
 import { type Moto, startMoto } from "./helpers/moto.js";
 import { tempDir } from "./helpers/project.js";
 
@@ -76,11 +75,18 @@ describe("remediation against moto: plan, approve, apply, journal", () => {
   let proxy: CountingProxy;
   let ec2: EC2Client;
 
-  const finops = (args: string[], env: Record<string, string> = {}) =>
-    runFinops(
-      [...args, "--db", db, "--config", config, "--endpoint-url", proxy.endpoint, "--regions", REGION],
-      env,
-    );
+  const withContext = (args: string[]) => [
+    ...args,
+    "--db",
+    db,
+    "--config",
+    config,
+    "--endpoint-url",
+    proxy.endpoint,
+    "--regions",
+    REGION,
+  ];
+  const finops = (args: string[], env: Record<string, string> = {}) => runFinops(withContext(args), env);
   const json = <T>(result: CliResult): T => {
     assert.equal(result.code, 0, result.stderr);
     return JSON.parse(result.stdout) as T;
@@ -98,13 +104,15 @@ describe("remediation against moto: plan, approve, apply, journal", () => {
     assert.equal((await finops(["approve", planId, "--by", "alice"])).code, 0);
   const apply = (planId: string, env: Record<string, string> = {}) =>
     finops(["apply", planId, "--json"], env);
-  /** Mutating EC2 calls finops really sent (not its DryRun checks), by action and resource. */
+  /** An apply whose process the test holds: the proxy's faults kill it by its pid. */
+  const startApply = (planId: string) => startFinops(withContext(["apply", planId, "--json"]));
+  /** A mutating EC2 call (not a DryRun check) of this action. */
+  const mutating = (action: string) => (r: RecordedRequest) =>
+    r.body.includes(`Action=${action}&`) && !r.body.includes("DryRun=true");
+  /** Mutating EC2 calls that reached moto, by action and resource. */
   const calls = (action: string, resourceId: string) =>
     proxy.requests.filter(
-      (r) =>
-        r.body.includes(`Action=${action}&`) &&
-        !r.body.includes("DryRun=true") &&
-        r.body.includes(encodeURIComponent(resourceId)),
+      (r) => !r.dropped && mutating(action)(r) && r.body.includes(encodeURIComponent(resourceId)),
     ).length;
 
   const tags = (pairs: Record<string, string>): Tag[] =>
@@ -150,6 +158,7 @@ describe("remediation against moto: plan, approve, apply, journal", () => {
 
   // Each test starts from an empty moto and database: what one test leaves must not be planned by the next.
   beforeEach(async () => {
+    delete proxy.fault;
     await fetch(`${moto.endpoint}/moto-api/reset`, { method: "POST" });
     db = join(dir.path, `finops-${++fresh}.duckdb`);
   });
@@ -337,18 +346,68 @@ describe("remediation against moto: plan, approve, apply, journal", () => {
     const planned = await plan("expired");
     assert.deepEqual(planned.items.map((i) => i.resourceId).sort(), [...ids].sort());
     await approve(planned.planId);
-    // The first apply holds at its first AWS call while the second one starts.
-    const first = apply(planned.planId, { FINOPS_TEST_PAUSE: "started:1:5000" });
-    await sleep(2_000);
+    // The first apply is held at its first AWS call (its lock taken, its journal row written) while the
+    // second one runs from start to end.
+    let release = () => {};
+    let reached = () => {};
+    const atCall = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
+    proxy.fault = {
+      matches: mutating("TerminateInstances"),
+      nth: 1,
+      at: "before",
+      hold: new Promise<void>((resolve) => {
+        release = resolve;
+      }),
+      onReached: reached,
+    };
+    const first = startApply(planned.planId).result;
+    await Promise.race([
+      atCall,
+      first.then((r) => assert.fail(`the first apply ended before its first call: ${r.stderr}`)),
+    ]);
     const second = await apply(planned.planId);
+    release();
     assert.equal(second.code, 1);
     assert.match(second.stderr, /in use by another process|another apply is running/);
     assert.equal((await first).code, 0);
     for (const id of ids) assert.equal(calls("TerminateInstances", id), 1);
   });
 
-  for (const crash of ["started:1", "called:1", "item:1", "called:3", "started:4", "called:4"]) {
-    test(`a crash (${crash}) in the middle of a plan: the re-run completes it, every action exactly once`, async () => {
+  /**
+   * Where a run dies, counted at the emulator: before an AWS call reaches it (the journal says started,
+   * AWS never saw it), after AWS acted but before finops heard back (the journal does not know the call
+   * was made), or between two items. Steps in the plan: terminate, terminate, create-snapshot,
+   * delete-volume.
+   */
+  const CRASHES: {
+    name: string;
+    at: "before" | "after";
+    action?: string;
+    step?: string;
+    /** Or: the first request of this item of the plan (the item before it is finished). */
+    item?: number;
+  }[] = [
+    {
+      name: "before the 1st TerminateInstances",
+      at: "before",
+      action: "TerminateInstances",
+      step: "terminate-instances",
+    },
+    {
+      name: "after the 1st TerminateInstances",
+      at: "after",
+      action: "TerminateInstances",
+      step: "terminate-instances",
+    },
+    { name: "between items 1 and 2", at: "before", item: 1 },
+    { name: "after CreateSnapshot", at: "after", action: "CreateSnapshot", step: "create-snapshot" },
+    { name: "before DeleteVolume", at: "before", action: "DeleteVolume", step: "delete-volume" },
+    { name: "after DeleteVolume", at: "after", action: "DeleteVolume", step: "delete-volume" },
+  ];
+  for (const crash of CRASHES) {
+    test(`a crash (${crash.name}) in the middle of a plan: the re-run completes it, every action exactly once`, async () => {
       // The volume is marked by an earlier plan, so that its snapshot-and-delete comes last (steps 3 and 4).
       const vol = await volume();
       const marking = await plan("unattached-volume");
@@ -369,19 +428,70 @@ describe("remediation against moto: plan, approve, apply, journal", () => {
       );
       await approve(planned.planId);
 
-      const killed = await apply(planned.planId, { FINOPS_TEST_CRASH: crash });
-      assert.notEqual(killed.code, 0, "the child was killed");
+      const killed = startApply(planned.planId);
+      const itemId = crash.item === undefined ? "" : (planned.items[crash.item]?.resourceId as string);
+      proxy.fault = {
+        matches: crash.action
+          ? mutating(crash.action)
+          : (r) => r.body.includes(`=${encodeURIComponent(itemId)}`),
+        nth: 1,
+        at: crash.at,
+        kill: killed.child.pid as number,
+      };
+      const died = await killed.result;
+      assert.equal(died.signal, "SIGKILL", `the proxy killed it where planned: ${died.stderr}`);
+      assert.equal(proxy.fault?.fired, true);
+      delete proxy.fault;
+      const resourceOf = {
+        TerminateInstances: planned.items[0]?.resourceId,
+        CreateSnapshot: vol,
+        DeleteVolume: vol,
+      };
+      if (crash.action && crash.step) {
+        const resource = resourceOf[crash.action as keyof typeof resourceOf] as string;
+        assert.equal(
+          calls(crash.action, resource),
+          crash.at === "after" ? 1 : 0,
+          "moto saw the call, or not",
+        );
+        // Every AWS call is journaled as started before it is made: the crash leaves that row last.
+        const store = await openStore(db);
+        const rows = (
+          await store.connection.runAndReadAll(
+            "SELECT status FROM journal WHERE plan_id = $1 AND step = $2 ORDER BY seq",
+            [planned.planId, crash.step],
+          )
+        ).getRowObjectsJson();
+        store.close();
+        assert.equal(rows.at(-1)?.status, "started", `${crash.step} journaled before the call`);
+      } else {
+        // Between items: the first is journaled as finished, the next has no row at all.
+        const store = await openStore(db);
+        const rows = (
+          await store.connection.runAndReadAll(
+            "SELECT item, step, status FROM journal WHERE plan_id = $1 ORDER BY seq",
+            [planned.planId],
+          )
+        ).getRowObjectsJson();
+        store.close();
+        assert.deepEqual(
+          rows.filter((r) => r.step === "item" && r.status !== "started").map((r) => Number(r.item)),
+          [0],
+        );
+        assert.ok(rows.every((r) => Number(r.item) === 0));
+      }
+
       const resumed = json<ApplyJson>(await apply(planned.planId));
       assert.deepEqual(
         resumed.results.map((r) => r.status),
         ["done", "done", "done"],
       );
       for (const id of ids) {
-        assert.equal(calls("TerminateInstances", id), 1, `${crash}: TerminateInstances ${id}`);
+        assert.equal(calls("TerminateInstances", id), 1, `${crash.name}: TerminateInstances ${id}`);
         assert.ok(["shutting-down", "terminated"].includes((await instanceState(id)) ?? ""));
       }
-      assert.equal(calls("CreateSnapshot", vol), 1, `${crash}: CreateSnapshot`);
-      assert.equal(calls("DeleteVolume", vol), 1, `${crash}: DeleteVolume`);
+      assert.equal(calls("CreateSnapshot", vol), 1, `${crash.name}: CreateSnapshot`);
+      assert.equal(calls("DeleteVolume", vol), 1, `${crash.name}: DeleteVolume`);
       assert.equal(await volumeExists(vol), false);
       const history = json<{ status: string }[]>(
         await finops(["history", "--json", "--plan", planned.planId]),

@@ -7,8 +7,10 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Scheduler } from "../cli/scheduler.js";
 import type { ResourceRecord } from "../collectors/inventory/resource.js";
 import { openStore } from "../store/database.js";
+import { runFinops } from "./helpers/cli.js";
 import { PROJECT_ROOT, tempDir } from "./helpers/project.js";
 import { seedInventory } from "./helpers/seed.js";
+import { requestWithHost, startServe } from "./helpers/serve.js";
 
 const untagged = (id: string): ResourceRecord => ({
   resourceId: id,
@@ -124,6 +126,8 @@ describe("finops serve", () => {
     assert.equal(body.status, "ok");
     assert.equal(body.jobs.analyze?.lastRun?.status, "ok");
     assert.equal(body.jobs.collect?.lastRun, null, "a job without a schedule does not run");
+    const text = JSON.stringify(body);
+    assert.ok(!text.includes(db) && !text.includes(dir.path), `/healthz names no path: ${text}`);
 
     child.kill("SIGTERM");
     await new Promise((resolve) => child?.once("exit", resolve));
@@ -135,5 +139,77 @@ describe("finops serve", () => {
     const row = runs.getRowObjectsJson()[0];
     assert.ok(Number(row?.n) >= 2);
     assert.equal(row?.n, row?.finished);
+  });
+});
+
+describe("finops serve --allowed-hosts", () => {
+  const dir = tempDir();
+  after(() => dir.remove());
+  const statusOf = async (base: string, host: string) =>
+    (await requestWithHost(base, "/healthz", host)).status;
+
+  test("adds names (any port, or only the one given) to the loopback ones; every other Host gets 421", async () => {
+    const served = await startServe([
+      "--db",
+      join(dir.path, "flag.duckdb"),
+      "--no-schedules",
+      "--allowed-hosts",
+      "finops.example.com, 10.9.8.7:9000,[fd00::5]",
+    ]);
+    try {
+      const port = new URL(served.base).port;
+      for (const host of [
+        "finops.example.com",
+        `finops.example.com:${port}`,
+        "FINOPS.example.com",
+        "finops.example.com:443",
+        "10.9.8.7:9000",
+        "[fd00::5]",
+        `[fd00::5]:${port}`,
+        `localhost:${port}`,
+        `127.0.0.1:${port}`,
+      ]) {
+        assert.equal(await statusOf(served.base, host), 200, host);
+      }
+      for (const host of [
+        "evil.example",
+        "other.example.com",
+        "finops.example.com.evil.example",
+        `10.9.8.7:${port}`,
+        "10.9.8.7",
+        "fd00::5",
+      ]) {
+        assert.equal(await statusOf(served.base, host), 421, host);
+      }
+    } finally {
+      await served.stop();
+    }
+  });
+
+  test("FINOPS_ALLOWED_HOSTS sets them when the flag is absent", async () => {
+    const served = await startServe(["--db", join(dir.path, "env.duckdb"), "--no-schedules"], {
+      FINOPS_ALLOWED_HOSTS: "finops.internal",
+    });
+    try {
+      assert.equal(await statusOf(served.base, "finops.internal"), 200);
+      assert.equal(await statusOf(served.base, "evil.example"), 421);
+    } finally {
+      await served.stop();
+    }
+  });
+
+  test("a bad name is a usage error naming the flag or variable; --help documents the option", async () => {
+    const db = join(dir.path, "bad.duckdb");
+    const flag = await runFinops(["serve", "--db", db, "--allowed-hosts", "http://finops.example.com"]);
+    assert.equal(flag.code, 2, flag.stderr);
+    assert.match(flag.stderr, /--allowed-hosts: "http:\/\/finops.example.com" is not a host name/);
+    const empty = await runFinops(["serve", "--db", db, "--allowed-hosts", "a.example,,b.example"]);
+    assert.equal(empty.code, 2, empty.stderr);
+    const env = await runFinops(["serve", "--db", db], { FINOPS_ALLOWED_HOSTS: "*" });
+    assert.equal(env.code, 2, env.stderr);
+    assert.match(env.stderr, /FINOPS_ALLOWED_HOSTS: "\*" is not a host name/);
+    const help = await runFinops(["serve", "--help"]);
+    assert.match(help.stdout, /--allowed-hosts <names>/);
+    assert.match(help.stdout, /421/);
   });
 });

@@ -8,7 +8,7 @@ import { openStore } from "../store/database.js";
 import { runFinops } from "./helpers/cli.js";
 import { FOCUS_SAMPLE, tempDir } from "./helpers/project.js";
 import { seedInventory } from "./helpers/seed.js";
-import { type Served, startServe } from "./helpers/serve.js";
+import { requestWithHost, type Served, startServe } from "./helpers/serve.js";
 
 const TOKEN = "s3cret-token-for-tests";
 
@@ -152,6 +152,67 @@ describe("web API (finops serve)", () => {
     assert.equal((await get("/api/nothing-here")).status, 404);
   });
 
+  test("answers only its own host names: any other Host (DNS rebinding) or none gets 421, on every route", async () => {
+    const port = new URL(served.base).port;
+    const routes = [
+      "/",
+      "/index.html",
+      "/api/findings",
+      "/api/costs",
+      "/api/plans",
+      "/metrics",
+      "/healthz",
+      "/nothing",
+    ];
+    const foreign = [
+      "evil.example",
+      `evil.example:${port}`,
+      `localhost.evil.example:${port}`,
+      `127.0.0.1.nip.io:${port}`,
+      "",
+      null,
+    ];
+    for (const path of routes) {
+      for (const host of foreign) {
+        const answer = await requestWithHost(served.base, path, host);
+        assert.equal(answer.status, 421, `${path} with Host ${host}: ${answer.body}`);
+        assert.match(JSON.parse(answer.body).error, /^misdirected request/, `${path} with Host ${host}`);
+        assert.doesNotMatch(answer.body, /i-expired|finops_|missing-tags/, "no data in the refusal");
+      }
+    }
+    // Approving is refused too, even with the right token, and nothing is recorded.
+    const approval = await requestWithHost(served.base, `/api/plans/${planId}/approve`, "evil.example", {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ by: "mallory" }),
+    });
+    assert.equal(approval.status, 421);
+    for (const host of [
+      `127.0.0.1:${port}`,
+      `localhost:${port}`,
+      "localhost",
+      `LocalHost:${port}`,
+      `localhost:${Number(port) + 1}`,
+      `[::1]:${port}`,
+    ]) {
+      const answer = await requestWithHost(served.base, "/api/findings?rule=missing-tags", host);
+      assert.equal(answer.status, 200, `Host ${host}: ${answer.body}`);
+      assert.match(answer.body, /i-untagged/);
+      assert.equal(
+        (await requestWithHost(served.base, "/metrics", host)).status,
+        200,
+        `/metrics, Host ${host}`,
+      );
+    }
+  });
+
+  test("/healthz shows no filesystem path", async () => {
+    const text = await (await get("/healthz")).text();
+    assert.equal(JSON.parse(text).status, "ok");
+    assert.ok(!text.includes(db) && !text.includes(dir.path) && !text.includes(process.cwd()), text);
+    assert.doesNotMatch(text, /[\\/]/, `no path separator at all: ${text}`);
+  });
+
   test("costs are the same objects and figures as finops costs --json", async () => {
     const range = (await json("/api/range")) as { first: string; last: string };
     assert.equal(range.first, window.from);
@@ -261,6 +322,10 @@ describe("web API (finops serve)", () => {
     assert.equal(wrong.status, 403);
     const basic = await approve(planId, { authorization: `Basic ${TOKEN}` });
     assert.equal(basic.status, 401);
+    // The scheme is case-insensitive (RFC 7235); the token is still checked.
+    assert.equal((await approve(planId, { authorization: "bearer not-the-token" })).status, 403);
+    assert.equal((await approve(planId, { authorization: "BEARER " })).status, 401);
+    assert.equal((await approve(planId, { authorization: `bearer ${TOKEN.toUpperCase()}` })).status, 403);
     assert.equal(
       ((await json("/api/plans")) as { approval: unknown }[])[0]?.approval,
       null,
@@ -269,7 +334,7 @@ describe("web API (finops serve)", () => {
     const bad = await approve(planId, { authorization: `Bearer ${TOKEN}` }, { by: "" });
     assert.equal(bad.status, 400);
 
-    const ok = await approve(planId, { authorization: `Bearer ${TOKEN}` });
+    const ok = await approve(planId, { authorization: `bearer ${TOKEN}` });
     assert.equal(ok.status, 200);
     assert.equal(((await ok.json()) as { approvedBy: string }).approvedBy, "alice");
     const after = (await json("/api/plans")) as { approval: { approvedBy: string; valid: boolean } }[];

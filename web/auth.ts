@@ -15,7 +15,8 @@ export function bearerCheck(
       error: "approving from the web view is off: set FINOPS_WEB_TOKEN for finops serve",
     };
   }
-  const match = /^Bearer (.+)$/.exec(header ?? "");
+  // Auth schemes are case-insensitive (RFC 7235): bearer, Bearer and BEARER are the same.
+  const match = /^bearer +(\S.*)$/i.exec(header ?? "");
   if (!match) return { status: 401, error: "an Authorization: Bearer token is required" };
   const digest = (s: string) => createHash("sha256").update(s).digest();
   return timingSafeEqual(digest(match[1] as string), digest(token))

@@ -10,14 +10,16 @@ import type { Config } from "../rules/config.js";
 import { costRoutes } from "./api/costs.js";
 import { findingRoutes } from "./api/findings.js";
 import { planRoutes } from "./api/plans.js";
+import { type HostAllowList, hostAllowed } from "./hosts.js";
 import type { ServeMetrics } from "./metrics.js";
 
 export interface ServerOptions {
   connection: DuckDBConnection;
   /** A connection of its own for each request: requests run side by side with the scheduled jobs. */
   connect: () => Promise<DuckDBConnection>;
-  dbPath: string;
   config: Config;
+  /** The Host names answered; every other Host (or none) gets 421, on every route. */
+  allowedHosts: HostAllowList;
   /** FINOPS_WEB_TOKEN: approving a plan needs it as a bearer token; without it approving is off. */
   token?: string;
   scheduler?: Scheduler;
@@ -46,7 +48,8 @@ export const PAGE_DIR = join(fileURLToPath(new URL(".", import.meta.url)), "..",
  * built page. Only POST /api/plans/{id}/approve changes anything, and it needs the token.
  */
 export function createServer(options: ServerOptions): FastifyInstance {
-  const app = Fastify({ logger: false });
+  // Node would answer 400 to an HTTP/1.1 request without Host: the Host check below answers it (421).
+  const app = Fastify({ logger: false, http: { requireHostHeader: false } });
   // Money leaves as exact number literals, as in the CLI's --json.
   app.setReplySerializer((payload) => toJson(payload, 0));
   app.addHook("onSend", async (_request, reply, payload) => {
@@ -56,6 +59,17 @@ export function createServer(options: ServerOptions): FastifyInstance {
     reply.header("Referrer-Policy", "no-referrer");
     reply.header("Cross-Origin-Opener-Policy", "same-origin");
     return payload;
+  });
+  // Before routing, so that no route, the page and its 404 included, answers a foreign name (DNS rebinding).
+  app.addHook("onRequest", async (request, reply) => {
+    if (hostAllowed(request.headers.host, options.allowedHosts)) return;
+    const host = request.headers.host;
+    return reply.code(421).send({
+      error:
+        host === undefined
+          ? "misdirected request: no Host header"
+          : `misdirected request: this server does not answer to Host ${JSON.stringify(host.slice(0, 100))}; add it with finops serve --allowed-hosts`,
+    });
   });
   app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
     const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
@@ -69,12 +83,9 @@ export function createServer(options: ServerOptions): FastifyInstance {
     for (const [job, state] of options.scheduler?.status() ?? []) {
       jobs[job] = {
         running: state.running,
+        // No error text: it may name files; it is in the log and in job_runs.
         lastRun: state.lastRun
-          ? {
-              status: state.lastRun.status,
-              finishedAt: state.lastRun.finishedAt.toISOString(),
-              error: state.lastRun.error ?? null,
-            }
+          ? { status: state.lastRun.status, finishedAt: state.lastRun.finishedAt.toISOString() }
           : null,
         lastSuccess: state.lastSuccess?.toISOString() ?? null,
       };
@@ -82,9 +93,13 @@ export function createServer(options: ServerOptions): FastifyInstance {
     try {
       await options.connection.run("SELECT 1");
     } catch (error) {
-      return reply.code(503).send({ status: "unavailable", error: (error as Error).message });
+      // DuckDB's message may hold the database's path: it goes to the log, the answer shows no paths.
+      process.stderr.write(
+        `finops serve: /healthz: the database does not answer: ${(error as Error).message}\n`,
+      );
+      return reply.code(503).send({ status: "unavailable", error: "the database does not answer" });
     }
-    return { status: "ok", database: options.dbPath, jobs };
+    return { status: "ok", jobs };
   });
 
   app.get("/metrics", async (_request, reply) => {

@@ -2,11 +2,12 @@ import { Command } from "commander";
 import { resolveDbPath } from "../../store/database.js";
 import { awsOptions, commandConfig, globalOptions } from "../context.js";
 import { UsageError } from "../errors.js";
-import { runServe } from "../serve-run.js";
+import { allowedHostsOption, runServe } from "../serve-run.js";
 
 interface ServeOptions {
   host: string;
   port: string;
+  allowedHosts?: string;
   schedules: boolean;
 }
 
@@ -18,6 +19,12 @@ export function serveCommand(): Command {
     )
     .option("--host <host>", "interface to listen on", "127.0.0.1")
     .option("--port <port>", "port to listen on (0: any free port)", "8787")
+    .option(
+      "--allowed-hosts <names>",
+      "comma-separated host names (name: any port; name:port: that port only) the server answers to, besides localhost, 127.0.0.1, " +
+        "[::1] and the --host address (0.0.0.0 or ::: every address of this machine); any other Host header " +
+        "gets 421, which keeps pages of other sites out by DNS rebinding (default: $FINOPS_ALLOWED_HOSTS)",
+    )
     .option("--no-schedules", "serve only: run no scheduled job")
     .action(async (options: ServeOptions, command: Command) => {
       const global = globalOptions(command);
@@ -32,6 +39,9 @@ export function serveCommand(): Command {
         aws: awsOptions(global, config),
         host: options.host,
         port,
+        ...(options.allowedHosts === undefined
+          ? {}
+          : { allowedHosts: allowedHostsOption(options.allowedHosts, "--allowed-hosts") }),
         schedules: options.schedules,
       });
     });

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "./project.js";
 
@@ -6,6 +6,8 @@ export interface CliResult {
   code: number;
   stdout: string;
   stderr: string;
+  /** The signal that ended it (a test's SIGKILL), else null. */
+  signal?: NodeJS.Signals | null;
 }
 
 /** Runs the built `finops` binary as a user would, with a clean AWS environment. */
@@ -14,8 +16,18 @@ export function runFinops(
   env: Record<string, string> = {},
   cwd: string = PROJECT_ROOT,
 ): Promise<CliResult> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [join(PROJECT_ROOT, "dist/cli/main.js"), ...args], {
+  return startFinops(args, env, cwd).result;
+}
+
+/** Starts finops like runFinops, with its process at hand (its pid: for a test to kill it). */
+export function startFinops(
+  args: string[],
+  env: Record<string, string> = {},
+  cwd: string = PROJECT_ROOT,
+): { child: ChildProcess; result: Promise<CliResult> } {
+  let child: ChildProcess | undefined;
+  const result = new Promise<CliResult>((resolvePromise, reject) => {
+    const started = spawn(process.execPath, [join(PROJECT_ROOT, "dist/cli/main.js"), ...args], {
       cwd,
       env: {
         PATH: process.env.PATH ?? "",
@@ -30,17 +42,19 @@ export function runFinops(
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
+    child = started;
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (chunk) => {
+    started.stdout.on("data", (chunk) => {
       stdout += chunk;
     });
-    child.stderr.on("data", (chunk) => {
+    started.stderr.on("data", (chunk) => {
       stderr += chunk;
     });
-    child.on("error", reject);
-    child.on("close", (code) => resolvePromise({ code: code ?? -1, stdout, stderr }));
+    started.on("error", reject);
+    started.on("close", (code, signal) => resolvePromise({ code: code ?? -1, stdout, stderr, signal }));
   });
+  return { child: child as ChildProcess, result };
 }
 
 /** Runs finops with --json and parses stdout, failing loudly on a non-zero exit. */

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { request as httpRequest } from "node:http";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { PROJECT_ROOT } from "./project.js";
@@ -51,4 +52,45 @@ export async function startServe(
       await new Promise((resolve) => child.once("exit", resolve));
     },
   };
+}
+
+export interface RawAnswer {
+  status: number;
+  body: string;
+}
+
+/**
+ * A request with the Host header the test chooses (fetch always sends the URL's own), or none at all
+ * (null): what a page of another site reaches the server with after DNS rebinding.
+ */
+export function requestWithHost(
+  base: string,
+  path: string,
+  host: string | null,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<RawAnswer> {
+  const url = new URL(path, base);
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      {
+        hostname: url.hostname,
+        port: url.port,
+        path: `${url.pathname}${url.search}`,
+        method: options.method ?? "GET",
+        setHost: false,
+        headers: { ...(host === null ? {} : { host }), ...options.headers },
+      },
+      (response) => {
+        let body = "";
+        response.setEncoding("utf8");
+        response.on("data", (chunk: string) => {
+          body += chunk;
+        });
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
+        response.on("error", reject);
+      },
+    );
+    request.on("error", reject);
+    request.end(options.body);
+  });
 }
