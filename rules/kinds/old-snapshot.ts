@@ -9,7 +9,8 @@ const params = z.strictObject({
 export const oldSnapshot: RuleKind<typeof params> = {
   kind: "old-snapshot",
   title: "Old EBS snapshot",
-  description: "An EBS snapshot older than the retention a team would normally keep.",
+  description:
+    "An EBS snapshot older than the retention a team would normally keep; not one that backs a registered AMI of the account (AWS refuses to delete it while the AMI exists).",
   category: "storage",
   defaultSeverity: "low",
   defaultAction: "delete",
@@ -23,5 +24,7 @@ export const oldSnapshot: RuleKind<typeof params> = {
       1.0 AS savings_ratio
     FROM resources_current r
     WHERE resource_type = 'ec2:snapshot' AND created_at IS NOT NULL
-      AND date_diff('day', created_at, ${ctx.now}) > ${p.minAgeDays}`,
+      AND date_diff('day', created_at, ${ctx.now}) > ${p.minAgeDays}
+      -- A snapshot behind a registered AMI cannot be deleted (InvalidSnapshot.InUse): deregister the AMI first.
+      AND coalesce(len(attrs.imageIds), 0) = 0`,
 };
