@@ -58,9 +58,9 @@ export async function reachAccounts(
         );
       }
     }
-    // The caller's own account only when no other account is configured: never instead of an
-    // Organization whose listing failed.
-    if (roles.length === 0 && !config.aws.organization) {
+    // The caller's own account only when no other account is configured or listed: never instead of
+    // an Organization whose listing failed.
+    if (roles.length === 0 && failures.length === 0) {
       const identity = await first<GetCallerIdentityCommandOutput>(
         pages,
         { ...CALLER, operation: "GetCallerIdentity" },
