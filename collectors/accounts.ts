@@ -15,6 +15,7 @@ import type { Config } from "../rules/config.js";
 import { type AwsOptions, clientConfig } from "./aws.js";
 import type { AwsCredentials } from "./inventory/resource.js";
 import type { PageSource } from "./pages.js";
+import { type CollectorReport, describeAwsError } from "./run.js";
 
 /** An account to collect from, with the credentials that reach it (undefined: the default chain). */
 export interface AccountTarget {
@@ -24,60 +25,109 @@ export interface AccountTarget {
 
 const CALLER = { account: "caller", region: "global", service: "sts" };
 
+/** The accounts a run reaches, and a failed collector report for each one (or listing) it could not. */
+export interface ReachedAccounts {
+  targets: AccountTarget[];
+  failures: CollectorReport[];
+}
+
 /**
  * The accounts of a live run: the role ARNs of the config (assumed with STS), every active account of
  * the Organization (assuming the configured role name), or the account of the current credentials.
+ * A role that STS refuses (or an Organization that cannot be listed) fails on its own, as a failed
+ * report naming the account and the reason: the other accounts are still reached.
  */
-export async function resolveAccounts(
+export async function reachAccounts(
   config: Config,
   aws: AwsOptions,
   pages: PageSource,
-): Promise<AccountTarget[]> {
+): Promise<ReachedAccounts> {
   const sts = new STSClient(clientConfig(aws));
+  const failures: CollectorReport[] = [];
   try {
     const roles = config.aws.accounts.map((a) => ({ roleArn: a.roleArn, externalId: a.externalId }));
     if (config.aws.organization) {
       const { roleName, externalId } = config.aws.organization;
-      for (const account of await organizationAccounts(aws, pages)) {
-        roles.push({ roleArn: `arn:aws:iam::${account}:role/${roleName}`, externalId });
+      try {
+        for (const account of await organizationAccounts(aws, pages)) {
+          roles.push({ roleArn: `arn:aws:iam::${account}:role/${roleName}`, externalId });
+        }
+      } catch (error) {
+        failures.push(
+          failedReport("accounts:organizations", null, `ListAccounts: ${describeAwsError(error)}`),
+        );
       }
     }
-    if (roles.length === 0) {
+    // The caller's own account only when no other account is configured or listed: never instead of
+    // an Organization whose listing failed.
+    if (roles.length === 0 && failures.length === 0) {
       const identity = await first<GetCallerIdentityCommandOutput>(
         pages,
         { ...CALLER, operation: "GetCallerIdentity" },
         () => sts.send(new GetCallerIdentityCommand({})),
       );
       if (!identity.Account) throw new Error("STS GetCallerIdentity returned no account");
-      return [{ account: identity.Account }];
+      return { targets: [{ account: identity.Account }], failures };
     }
     const targets: AccountTarget[] = [];
     for (const { roleArn, externalId } of roles) {
       const account = roleArn.split(":")[4] ?? "";
-      // Called directly, never through a recording page source: its answer is a secret.
-      const assumed: AssumeRoleCommandOutput = await sts.send(
-        new AssumeRoleCommand({
-          RoleArn: roleArn,
-          RoleSessionName: "finops-collector",
-          ...(externalId ? { ExternalId: externalId } : {}),
-        }),
-      );
-      const c = assumed.Credentials;
-      if (!c?.AccessKeyId || !c.SecretAccessKey)
-        throw new Error(`${roleArn}: AssumeRole returned no credentials`);
-      targets.push({
-        account,
-        credentials: {
-          accessKeyId: c.AccessKeyId,
-          secretAccessKey: c.SecretAccessKey,
-          ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}),
-        },
-      });
+      try {
+        targets.push({ account, credentials: await assumeRole(sts, roleArn, externalId) });
+      } catch (error) {
+        failures.push(
+          failedReport("accounts:assume-role", account, `AssumeRole ${roleArn}: ${describeAwsError(error)}`),
+        );
+      }
     }
-    return targets;
+    return { targets, failures };
   } finally {
     sts.destroy();
   }
+}
+
+/** The reachable accounts, as reachAccounts finds them; throws the first refusal, if any. */
+export async function resolveAccounts(
+  config: Config,
+  aws: AwsOptions,
+  pages: PageSource,
+): Promise<AccountTarget[]> {
+  const { targets, failures } = await reachAccounts(config, aws, pages);
+  const [failure] = failures;
+  if (failure) throw new Error(failure.error);
+  return targets;
+}
+
+/** The credentials of a role; called directly, never through a recording page source: they are a secret. */
+async function assumeRole(
+  sts: STSClient,
+  roleArn: string,
+  externalId: string | undefined,
+): Promise<AwsCredentials> {
+  const assumed: AssumeRoleCommandOutput = await sts.send(
+    new AssumeRoleCommand({
+      RoleArn: roleArn,
+      RoleSessionName: "finops-collector",
+      ...(externalId ? { ExternalId: externalId } : {}),
+    }),
+  );
+  const c = assumed.Credentials;
+  if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error("AssumeRole returned no credentials");
+  return {
+    accessKeyId: c.AccessKeyId,
+    secretAccessKey: c.SecretAccessKey,
+    ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}),
+  };
+}
+
+/** An account-level step that failed, as `collect --json` reports it: nothing collected. */
+export function failedReport(
+  name: string,
+  account: string | null,
+  error: string,
+  apiCalls = 1,
+): CollectorReport {
+  return { name, account, region: "global", status: "failed", rows: 0, apiCalls, error };
 }
 
 async function organizationAccounts(aws: AwsOptions, pages: PageSource): Promise<string[]> {

@@ -3,7 +3,7 @@ import pLimit from "p-limit";
 import type { Config } from "../rules/config.js";
 import type { Store } from "../store/database.js";
 import { saveInventory, saveMetrics } from "../store/inventory.js";
-import { type AccountTarget, resolveAccounts, resolveRegions } from "./accounts.js";
+import { type AccountTarget, failedReport, reachAccounts, resolveRegions } from "./accounts.js";
 import type { AwsOptions } from "./aws.js";
 import { ebsSnapshots } from "./inventory/ebs-snapshots.js";
 import { ebsVolumes } from "./inventory/ebs-volumes.js";
@@ -58,8 +58,11 @@ export async function collectInventoryAndUtilization(
   store: Store,
   options: CollectRunOptions,
 ): Promise<CollectorReport[]> {
-  const plans = await planAccounts(options);
-  const reports: CollectorReport[] = [];
+  const planStartedAt = new Date();
+  const { plans, failures } = await planAccounts(options);
+  const reports: CollectorReport[] = [...failures];
+  for (const failure of failures)
+    await recordCollectorRun(store.connection, options.runId, failure, planStartedAt);
   const regional = INVENTORY_COLLECTORS.filter((c) => c.scope === "regional");
   const accountWide = INVENTORY_COLLECTORS.filter((c) => c.scope === "account");
   const total = plans.reduce(
@@ -174,7 +177,13 @@ export async function collectInventoryAndUtilization(
   }
 }
 
-async function planAccounts(options: CollectRunOptions): Promise<AccountPlan[]> {
+/**
+ * The accounts and regions to collect, and a failed report for each account (or Organization listing)
+ * that could not be reached or whose regions could not be listed: those are left out, not the run.
+ */
+async function planAccounts(
+  options: CollectRunOptions,
+): Promise<{ plans: AccountPlan[]; failures: CollectorReport[] }> {
   if (options.replayDir) {
     const byAccount = new Map<string, string[]>();
     for (const { account, region } of await recordedScopes(options.replayDir)) {
@@ -183,17 +192,29 @@ async function planAccounts(options: CollectRunOptions): Promise<AccountPlan[]> 
       if (region !== "global") regions.push(region);
       byAccount.set(account, regions);
     }
-    return [...byAccount].map(([account, regions]) => ({ target: { account }, regions }));
+    return {
+      plans: [...byAccount].map(([account, regions]) => ({ target: { account }, regions })),
+      failures: [],
+    };
   }
-  const targets = await resolveAccounts(options.config, options.aws, options.pages);
+  const { targets, failures } = await reachAccounts(options.config, options.aws, options.pages);
   const plans: AccountPlan[] = [];
   for (const target of targets) {
-    plans.push({
-      target,
-      regions: await resolveRegions(options.regions, options.aws, options.pages, target),
-    });
+    const pages = countingPages(options.pages);
+    try {
+      plans.push({ target, regions: await resolveRegions(options.regions, options.aws, pages, target) });
+    } catch (error) {
+      failures.push(
+        failedReport(
+          "accounts:regions",
+          target.account,
+          `DescribeRegions: ${describeAwsError(error)}`,
+          pages.calls(),
+        ),
+      );
+    }
   }
-  return plans;
+  return { plans, failures };
 }
 
 /** The stored current inventory of one account and region, for a utilization-only run. */

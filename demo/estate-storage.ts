@@ -98,6 +98,16 @@ export function snapshots(ctx: BuildContext, out: Ec2Estate): void {
       orphaned: true,
     });
   }
+  // The first old orphan made by CreateImage still backs its AMI: AWS refuses to delete it, so the
+  // snapshot rules must leave it out. Chosen without drawing from the estate's random stream.
+  const amiBacked = out.snapshots.find(
+    (s) =>
+      s.orphaned &&
+      s.deletedAt === null &&
+      ctx.anchorMs - Date.parse(s.createdAt) > 120 * DAY_MS &&
+      /^Created by CreateImage\(i-[0-9a-f]+\) for ami-[0-9a-f]+$/.test(s.description),
+  );
+  if (amiBacked) amiBacked.imageId = amiBacked.description.slice(amiBacked.description.lastIndexOf("ami-"));
 }
 
 function pushSnapshot(
@@ -135,5 +145,6 @@ function pushSnapshot(
     storedGb: Math.max(1, s.storedGb),
     description: s.description,
     orphaned: s.orphaned,
+    imageId: null,
   });
 }

@@ -109,6 +109,8 @@ export interface Snapshot extends Resource {
   description: string;
   /** Its source volume no longer exists. */
   orphaned: boolean;
+  /** The account's registered AMI whose root device it backs (AWS refuses to delete it), else null. */
+  imageId: string | null;
 }
 
 export interface ElasticIp extends Resource {

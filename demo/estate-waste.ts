@@ -543,6 +543,7 @@ function leftoverSnapshots(ctx: BuildContext, out: Ec2Estate): number {
       storedGb: Math.max(1, Math.round(volume.sizeGb * rng.float(0.3, 0.7))),
       description: plan.orphaned ? `before deleting ${volume.id}` : `pre-migration copy of ${volume.id}`,
       orphaned: plan.orphaned,
+      imageId: null,
     });
   }
   return plans.length;
@@ -644,6 +645,8 @@ export function wasteCounts(
   const volumeIds = new Set(volumes.map((v) => v.id));
   const available = volumes.filter((v) => volumeStateAt(v, ms) === "available");
   const snapshots = live(estate.snapshots);
+  // A snapshot behind a registered AMI cannot be deleted: neither snapshot rule flags it.
+  const deletableSnapshots = snapshots.filter((s) => s.imageId === null);
   const days = (iso: string | null) => (iso === null ? 0 : (ms - Date.parse(iso)) / DAY_MS);
   const everything = [
     ...instances,
@@ -661,9 +664,10 @@ export function wasteCounts(
     unattachedVolumesRecent: available.filter((v) => days(v.detachedAt ?? v.createdAt) < 7).length,
     gp2Volumes: volumes.filter((v) => v.volumeType === "gp2").length,
     io1Volumes: volumes.filter((v) => v.volumeType === "io1").length,
-    snapshotsOver90Days: snapshots.filter((s) => days(s.createdAt) > 90).length,
-    orphanedSnapshotsOver30Days: snapshots.filter((s) => !volumeIds.has(s.volumeId) && days(s.createdAt) > 30)
-      .length,
+    snapshotsOver90Days: deletableSnapshots.filter((s) => days(s.createdAt) > 90).length,
+    orphanedSnapshotsOver30Days: deletableSnapshots.filter(
+      (s) => !volumeIds.has(s.volumeId) && days(s.createdAt) > 30,
+    ).length,
     unassociatedElasticIps: live(estate.elasticIps).filter((a) => !addressAssociatedAt(a, ms)).length,
     idleNatGateways: live(estate.natGateways).filter((n) => n.traffic.bytesOutToDestinationPerDay === 0)
       .length,

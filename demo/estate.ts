@@ -15,7 +15,7 @@
  *   `associatedHours` give, and sizes from `bucketSizeGb` / `logStoredGb`.
  * - Inventory: for a collection instant t (the anchor, or any instant of the window for history), list
  *   the records with `existsAt(r, t)`, grouped by account and region into API pages (DescribeInstances,
- *   DescribeVolumes, DescribeSnapshots, DescribeAddresses, DescribeNatGateways, ListBuckets, the Tagging
+ *   DescribeVolumes, DescribeSnapshots (and DescribeImages for the AMIs snapshots back), DescribeAddresses, DescribeNatGateways, ListBuckets, the Tagging
  *   API from `arn` and `tags`), with states from `instanceStateAt` / `volumeStateAt` /
  *   `addressAssociatedAt` and the records' own fields (type, size, zone, attachment, lifecycle rules).
  * - Utilization: daily GetMetricData aggregates per record and day, from its profile: CPUUtilization

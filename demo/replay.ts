@@ -198,6 +198,17 @@ export async function writeReplay(
         ),
       );
       await writer.page(
+        scope("ec2", "DescribeImages"),
+        paginate(
+          snapshots.filter((s) => s.imageId !== null).map(imageJson),
+          size(1000),
+          (Images, NextToken) => ({
+            Images,
+            ...(NextToken ? { NextToken } : {}),
+          }),
+        ),
+      );
+      await writer.page(
         scope("ec2", "DescribeSnapshots"),
         paginate(snapshots.map(snapshotJson), size(1000), (Snapshots, NextToken) => ({
           Snapshots,
@@ -766,6 +777,38 @@ function snapshotJson(s: Snapshot): object {
     VolumeSize: s.volumeSizeGb,
     StorageTier: "standard",
     ...tagsMember(s.tags),
+  };
+}
+
+/** The account's AMI a snapshot backs, as DescribeImages (Owners=self) answers it. */
+function imageJson(s: Snapshot): object {
+  return {
+    Architecture: "x86_64",
+    CreationDate: isoOf(s.createdAt),
+    ImageId: s.imageId,
+    ImageLocation: `${s.account}/golden-${s.imageId}`,
+    ImageType: "machine",
+    Public: false,
+    OwnerId: s.account,
+    PlatformDetails: "Linux/UNIX",
+    UsageOperation: "RunInstances",
+    State: "available",
+    BlockDeviceMappings: [
+      {
+        DeviceName: "/dev/xvda",
+        Ebs: {
+          DeleteOnTermination: true,
+          SnapshotId: s.id,
+          VolumeSize: s.volumeSizeGb,
+          VolumeType: "gp3",
+          Encrypted: false,
+        },
+      },
+    ],
+    Name: `golden-${s.imageId}`,
+    RootDeviceName: "/dev/xvda",
+    RootDeviceType: "ebs",
+    VirtualizationType: "hvm",
   };
 }
 

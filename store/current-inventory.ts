@@ -26,13 +26,16 @@ const ATTRIBUTES = JSON.stringify({
   sizeGiB: "BIGINT",
   iops: "BIGINT",
   volumeId: "VARCHAR",
+  /** A snapshot's: the account's registered images it backs (AWS refuses to delete it while they exist). */
+  imageIds: ["VARCHAR"],
   publicIp: "VARCHAR",
   lifecycleRules: "BIGINT",
 });
 
 /**
- * What inventory_current is built from: the inventory's row count and each collector's latest successful
- * run per account and region (the runs the view reads).
+ * What inventory_current is built from: the inventory's row count, each collector's latest successful
+ * run per account and region (the runs the view reads), and the attrs struct's shape (a table built
+ * before a field was added lacks it, and a rule reading it would fail).
  */
 export async function inventoryMarker(connection: DuckDBConnection): Promise<string> {
   const reader = await connection.runAndReadAll(
@@ -45,7 +48,7 @@ export async function inventoryMarker(connection: DuckDBConnection): Promise<str
         )) AS runs`,
   );
   const row = reader.getRowObjectsJson()[0] ?? {};
-  return JSON.stringify({ rows: String(row.rows), runs: String(row.runs) });
+  return JSON.stringify({ rows: String(row.rows), runs: String(row.runs), attributes: ATTRIBUTES });
 }
 
 /** Builds inventory_current unless it is already built from the current inventory; true when built. */

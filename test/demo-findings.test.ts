@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { buildEstate, DEMO_SEED } from "../demo/estate.js";
 import { runFinops } from "./helpers/cli.js";
 import { parseCostsJson } from "./helpers/decimal.js";
 import { tempDir } from "./helpers/project.js";
@@ -39,6 +40,18 @@ describe("the demo estate's findings", () => {
 
   test("every rule of the catalogue finds waste placed in the demo", () => {
     assert.deepEqual([...new Set(findings.map((f) => f.rule))].sort(), [...RULES].sort());
+  });
+
+  test("the old, orphaned snapshot that backs an AMI is not flagged: AWS refuses to delete it", () => {
+    const estate = buildEstate(DEMO_SEED, new Date("2024-09-18T00:00:00Z"));
+    const backing = estate.snapshots.filter((s) => s.imageId !== null).map((s) => s.id);
+    assert.ok(backing.length > 0);
+    const flagged = findings.filter((f) => f.rule.endsWith("-snapshot"));
+    assert.ok(flagged.length > 0);
+    assert.deepEqual(
+      flagged.filter((f) => backing.includes(f.resourceId)),
+      [],
+    );
   });
 
   test("each finding's monthly cost is its resource's last 30 days in the demo billing", async () => {

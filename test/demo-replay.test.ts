@@ -247,6 +247,16 @@ describe("demo replay folder: the estate's raw API pages, read by the real colle
     }
   });
 
+  test("snapshots: the one that backs an AMI of its account carries that image's id (DescribeImages)", () => {
+    const snapshots = byId("ec2:snapshot");
+    const backing = live(estate.snapshots).filter((s) => s.imageId !== null);
+    assert.ok(backing.length > 0, "the demo has a snapshot behind a registered AMI");
+    for (const snapshot of live(estate.snapshots)) {
+      const expected = snapshot.imageId === null ? [] : [snapshot.imageId];
+      assert.deepEqual(snapshots.get(snapshot.id)?.attributes.imageIds, expected, snapshot.id);
+    }
+  });
+
   test("the waste the rules look for is there", () => {
     const waste = wasteCounts(estate, now.getTime());
     for (const [kind, count] of Object.entries(waste)) assert.ok(count > 0, `no ${kind}`);

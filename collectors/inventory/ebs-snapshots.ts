@@ -1,22 +1,31 @@
 import {
+  DescribeImagesCommand,
+  type DescribeImagesCommandOutput,
   DescribeSnapshotsCommand,
   type DescribeSnapshotsCommandOutput,
   EC2Client,
 } from "@aws-sdk/client-ec2";
+import type { PageSource } from "../pages.js";
 import { clientFor } from "./clients.js";
 import { type InventoryCollector, iso, type ResourceRecord, tagObject } from "./resource.js";
 
-/** Snapshots the account owns (public and shared ones cost it nothing). */
+/**
+ * Snapshots the account owns (public and shared ones cost it nothing), each with `imageIds`: the
+ * registered images of the account whose block devices it backs. AWS refuses to delete those
+ * (InvalidSnapshot.InUse) until the image is deregistered, so the snapshot rules leave them out.
+ */
 export const ebsSnapshots: InventoryCollector = {
   name: "inventory:ebs-snapshots",
   scope: "regional",
-  iamActions: ["ec2:DescribeSnapshots"],
+  iamActions: ["ec2:DescribeSnapshots", "ec2:DescribeImages"],
   async collect(scope) {
     const client = clientFor(EC2Client, scope);
     const records: ResourceRecord[] = [];
     try {
+      const where = { account: scope.account, region: scope.region, service: "ec2" };
+      const imagesBySnapshot = await imagesBySnapshotId(client, scope.pages, where);
       const pages = scope.pages.pages<DescribeSnapshotsCommandOutput>(
-        { account: scope.account, region: scope.region, service: "ec2", operation: "DescribeSnapshots" },
+        { ...where, operation: "DescribeSnapshots" },
         async (token) => {
           const page = await client.send(
             new DescribeSnapshotsCommand({ OwnerIds: ["self"], MaxResults: 1000, NextToken: token }),
@@ -41,6 +50,7 @@ export const ebsSnapshots: InventoryCollector = {
               sizeGiB: snapshot.VolumeSize ?? null,
               storageTier: snapshot.StorageTier ?? null,
               description: snapshot.Description ?? null,
+              imageIds: imagesBySnapshot.get(snapshot.SnapshotId)?.sort() ?? [],
             },
           });
         }
@@ -51,3 +61,41 @@ export const ebsSnapshots: InventoryCollector = {
     return records;
   },
 };
+
+/**
+ * The ids of the account's own images (disabled ones too: they still hold their snapshots) that each
+ * snapshot backs, from every page of DescribeImages.
+ */
+async function imagesBySnapshotId(
+  client: EC2Client,
+  source: PageSource,
+  where: { account: string; region: string; service: string },
+): Promise<Map<string, string[]>> {
+  const bySnapshot = new Map<string, string[]>();
+  const pages = source.pages<DescribeImagesCommandOutput>(
+    { ...where, operation: "DescribeImages" },
+    async (token) => {
+      const page = await client.send(
+        new DescribeImagesCommand({
+          Owners: ["self"],
+          IncludeDisabled: true,
+          MaxResults: 1000,
+          NextToken: token,
+        }),
+      );
+      return { page, next: page.NextToken };
+    },
+  );
+  for await (const page of pages) {
+    for (const image of page.Images ?? []) {
+      for (const mapping of image.BlockDeviceMappings ?? []) {
+        const snapshotId = mapping.Ebs?.SnapshotId;
+        if (!image.ImageId || !snapshotId) continue;
+        const images = bySnapshot.get(snapshotId) ?? [];
+        if (!images.includes(image.ImageId)) images.push(image.ImageId);
+        bySnapshot.set(snapshotId, images);
+      }
+    }
+  }
+  return bySnapshot;
+}

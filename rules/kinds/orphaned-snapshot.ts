@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { sqlLiteral } from "../../core/sql.js";
 import type { RuleKind } from "../rule-kind.js";
 
 const params = z.strictObject({
@@ -9,7 +10,8 @@ const params = z.strictObject({
 export const orphanedSnapshot: RuleKind<typeof params> = {
   kind: "orphaned-snapshot",
   title: "Orphaned EBS snapshot",
-  description: "A snapshot whose source volume no longer exists.",
+  description:
+    "A snapshot whose source volume no longer exists; not one that backs a registered AMI of the account (AWS refuses to delete it while the AMI exists).",
   category: "storage",
   defaultSeverity: "low",
   defaultAction: "delete",
@@ -25,9 +27,11 @@ export const orphanedSnapshot: RuleKind<typeof params> = {
         date_diff('day', r.created_at, ${ctx.now}) AS age_days
       FROM resources_current r
       WHERE r.resource_type = 'ec2:snapshot' AND r.created_at IS NOT NULL
+        -- An AMI's snapshot outlives its volume by design, and cannot be deleted while the AMI exists.
+        AND coalesce(len(r.attrs.imageIds), 0) = 0
     ) s
     -- vol-ffffffff is the placeholder volume id of snapshots made by CopySnapshot.
-    WHERE age_days > ${p.minAgeDays} AND volume_id IS NOT NULL AND volume_id <> 'vol-ffffffff'
+    WHERE age_days > ${sqlLiteral(p.minAgeDays)} AND volume_id IS NOT NULL AND volume_id <> 'vol-ffffffff'
       AND NOT EXISTS (
         SELECT 1 FROM resources_current v
         WHERE v.resource_type = 'ec2:volume' AND v.account = s.account AND v.region = s.region

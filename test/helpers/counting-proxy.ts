@@ -32,8 +32,12 @@ export interface ProxyFault {
 export interface CountingProxy {
   endpoint: string;
   requests: RecordedRequest[];
-  /** When set, answers matching requests itself with this status and body instead of forwarding. */
-  failWith?: { target: string; status: number; body: string };
+  /**
+   * When set, answers matching requests itself with this status and body instead of forwarding: those
+   * whose target ends with `target` and, when set, whose body includes `bodyIncludes` (query-protocol
+   * APIs such as STS have no target header: every call is "POST /").
+   */
+  failWith?: { target: string; status: number; body: string; bodyIncludes?: string; contentType?: string };
   /** When set and true for a request (by its headers), answers 503 instead of forwarding. */
   failWhen?: (headers: Record<string, string | string[] | undefined>) => boolean;
   /** When set, fires once (see ProxyFault). */
@@ -81,9 +85,16 @@ export async function startCountingProxy(upstream: string): Promise<CountingProx
       recorded.dropped = true;
       return;
     }
-    if (proxy.failWith && target.endsWith(proxy.failWith.target)) {
-      response.writeHead(proxy.failWith.status, { "content-type": "application/x-amz-json-1.1" });
-      response.end(proxy.failWith.body);
+    const failWith = proxy.failWith;
+    if (
+      failWith &&
+      target.endsWith(failWith.target) &&
+      (failWith.bodyIncludes === undefined || recorded.body.includes(failWith.bodyIncludes))
+    ) {
+      response.writeHead(failWith.status, {
+        "content-type": failWith.contentType ?? "application/x-amz-json-1.1",
+      });
+      response.end(failWith.body);
       return;
     }
     if (proxy.failWhen?.(request.headers)) {
