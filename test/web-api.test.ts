@@ -343,7 +343,31 @@ describe("web API (finops serve)", () => {
 
     for (const path of ["/api/findings", "/api/costs", "/api/plans"]) {
       const response = await fetch(`${served.base}${path}`, { method: "POST" });
-      assert.equal(response.status, 404, `POST ${path}`);
+      assert.equal(response.status, 401, `POST ${path} without a token`);
+      const authorized = await fetch(`${served.base}${path}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${TOKEN}` },
+      });
+      assert.equal(authorized.status, 404, `POST ${path}`);
     }
+  });
+
+  test("a write is refused for its token before its body is read: 401/403 before 415 or 400", async () => {
+    const form = (headers: Record<string, string>) =>
+      fetch(`${served.base}/api/plans/${planId}/approve`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+        body: "by=mallory",
+      });
+    assert.equal((await form({})).status, 401);
+    assert.equal((await form({ authorization: "Bearer not-the-token" })).status, 403);
+    const malformed = await fetch(`${served.base}/api/plans/${planId}/approve`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{not json",
+    });
+    assert.equal(malformed.status, 401, "not even a body parse error without the token");
+    // With the token, the body's type is the route's business.
+    assert.equal((await form({ authorization: `Bearer ${TOKEN}` })).status, 415);
   });
 });

@@ -10,6 +10,7 @@ import type { Config } from "../rules/config.js";
 import { costRoutes } from "./api/costs.js";
 import { findingRoutes } from "./api/findings.js";
 import { planRoutes } from "./api/plans.js";
+import { bearerCheck } from "./auth.js";
 import { type HostAllowList, hostAllowed } from "./hosts.js";
 import type { ServeMetrics } from "./metrics.js";
 
@@ -39,6 +40,9 @@ const CSP = [
   "base-uri 'none'",
   "form-action 'self'",
 ].join("; ");
+
+/** The methods that change nothing; every other one needs the bearer token. */
+const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** Where Vite writes the page (not dist/web, which holds this compiled server). */
 export const PAGE_DIR = join(fileURLToPath(new URL(".", import.meta.url)), "..", "page");
@@ -70,6 +74,13 @@ export function createServer(options: ServerOptions): FastifyInstance {
           ? "misdirected request: no Host header"
           : `misdirected request: this server does not answer to Host ${JSON.stringify(host.slice(0, 100))}; add it with finops serve --allowed-hosts`,
     });
+  });
+  // Every route that writes needs the token, checked before the body is read: an unauthenticated caller
+  // is refused (401/403) before any parsing, and learns nothing of what the route accepts (415, 400).
+  app.addHook("onRequest", async (request, reply) => {
+    if (READ_METHODS.has(request.method)) return;
+    const denied = bearerCheck(request.headers.authorization, options.token);
+    if (denied) return reply.code(denied.status).send({ error: denied.error });
   });
   app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
     const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
@@ -112,7 +123,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
 
   costRoutes(app, options.connect, options.config);
   findingRoutes(app, options.connect, options.config);
-  planRoutes(app, options.connect, options.config, options.token);
+  planRoutes(app, options.connect, options.config);
 
   const pageDir = options.pageDir ?? PAGE_DIR;
   if (existsSync(join(pageDir, "index.html"))) {
