@@ -24,7 +24,7 @@ export function monthOf(weekEnd: Date): Window & { month: string; start: Date; d
 export function actualMonthEnd(month: Money, daysInMonth: number): MonthEnd {
   return {
     basis: "actual",
-    method: "The month is over and the bill has its last day: its total is the bill's, not a forecast.",
+    method: "The month is over and the bill has its last day: this is the bill's own total for the month.",
     effectiveCost: month.effectiveCost,
     billedCost: month.billedCost,
     dailyMean: null,
