@@ -108,10 +108,18 @@ export async function realisedSavings(
        UNION
        SELECT plan_id, item, ${ARN_OF} AS name FROM r WHERE ${ARN_OF} IS NOT NULL
      ),
+     -- Only the days around the actions are read: a day a little past the last window is enough to
+     -- tell that the window's days are no longer the bill's latest.
+     span AS (
+       SELECT CAST(min(action_day) - ${WINDOW_DAYS} AS TIMESTAMP) AS first,
+         CAST(max(action_day) + ${WINDOW_DAYS + 2} AS TIMESTAMP) AS stop
+       FROM actions
+     ),
      account_days AS (
        SELECT DISTINCT coalesce(SubAccountId, BillingAccountId) AS account, CAST(ChargePeriodStart AS DATE) AS day
-       FROM billing_costs
+       FROM billing_costs, span
        WHERE coalesce(SubAccountId, BillingAccountId) IN (SELECT account FROM actions)
+         AND ChargePeriodStart >= span.first AND ChargePeriodStart < span.stop
      ),
      last_day AS (SELECT account, max(day) AS last FROM account_days GROUP BY account),
      windows AS (
