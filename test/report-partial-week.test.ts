@@ -119,6 +119,12 @@ describe("finops report weekly on a week still being billed, and on a closed mon
     assert.ok(csv.includes("total,week,2024-W38,complete,false"));
     assert.ok(csv.includes("total,week,2024-W38,billedDays,3"));
     assert.ok(csv.includes("total,previousWeek,2024-W37,days,3"));
+    const plain = await runFinops(["report", "weekly", "--week", "2024-W38", "--db", db, "--out", out]);
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.match(
+      plain.stderr,
+      /0\.0% on the week before over the same 3 days \(partial week: 3 of 7 days billed\)/,
+    );
   });
 
   test("a complete week is marked complete and compared over 7 days", async () => {
