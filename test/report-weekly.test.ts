@@ -38,7 +38,7 @@ interface Report {
   tagCoverage: { allocated: string; unallocated: string; total: string };
   daily: (Money & { day: string; inWeek: boolean; byService: Record<string, string> })[];
   savingsRealised: {
-    items: { resourceId: string; estimatedMonthlySavings: string | null }[];
+    items: { resourceId: string; estimatedMonthlySavings: string | null; inWeek: boolean }[];
     estimatedMonthlySavings: string;
   };
 }
@@ -361,10 +361,14 @@ describe("finops report weekly", () => {
     );
     assert.equal(realised.estimatedMonthlySavings, "123.456");
     assert.match(readFileSync(join(out, "finops-weekly-2024-W38.md"), "utf8"), /1 remediation\*\* completed/);
+    // The next week's report also shows the week before's actions: their days after are billed by then.
     const next = await report(sampleDb, out, "--week", "2024-W39", "--format", "json");
     assert.deepEqual(
-      next.report.savingsRealised.items.map((i) => i.resourceId),
-      ["i-later"],
+      next.report.savingsRealised.items.map((i) => [i.resourceId, i.inWeek]),
+      [
+        ["i-stopped", false],
+        ["i-later", true],
+      ],
     );
   });
 });

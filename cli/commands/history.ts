@@ -1,11 +1,29 @@
 import { Command } from "commander";
-import { remediationHistory } from "../../remediation/history.js";
+import { type HistoryEntry, remediationHistory } from "../../remediation/history.js";
+import { MIN_DAYS_AFTER } from "../../remediation/realised.js";
+import { formatMoney } from "../../store/money.js";
 import { globalOptions, withStore } from "../context.js";
 import { printJson, printLine, printTable } from "../output.js";
 
+/** The realised column: the bill's figure, or why there is none yet. */
+function realisedCell(e: HistoryEntry): string {
+  switch (e.realisedStatus) {
+    case null:
+      return "";
+    case "measured":
+      return e.realisedMonthlySavings ? formatMoney(e.realisedMonthlySavings) : "";
+    case "pending":
+      return `pending (${e.billedDaysAfter ?? 0}/${MIN_DAYS_AFTER} days billed)`;
+    case "unmatched":
+      return "not in billing";
+  }
+}
+
 export function historyCommand(): Command {
   return new Command("history")
-    .description("the remediation journal: every action, its plan, approver, times, before and after, result")
+    .description(
+      "the remediation journal: every action, its plan, approver, times, before and after, result, and savings estimated vs realised on the bill",
+    )
     .option("--plan <planId>", "only this plan")
     .action(async (options: { plan?: string }, command: Command) => {
       const global = globalOptions(command);
@@ -19,7 +37,17 @@ export function historyCommand(): Command {
         return;
       }
       printTable(
-        ["finished", "plan", "resource", "action", "status", "approved by", "detail"],
+        [
+          "finished",
+          "plan",
+          "resource",
+          "action",
+          "status",
+          "approved by",
+          "estimated/mo",
+          "realised/mo",
+          "detail",
+        ],
         entries.map((e) => [
           e.finishedAt,
           e.planId,
@@ -27,8 +55,11 @@ export function historyCommand(): Command {
           e.action,
           e.status,
           e.approvedBy ?? "",
+          e.estimatedMonthlySavings ? formatMoney(e.estimatedMonthlySavings) : "",
+          realisedCell(e),
           e.detail ?? "",
         ]),
+        [6, 7],
       );
     });
 }

@@ -77,7 +77,10 @@ function weeklyCommand(): Command {
         } else {
           note(
             report.hasBilling
-              ? `${report.week}: ${formatMoney(report.totals.current.effectiveCost)} effective cost, ${signedPercent(report.totals.previousWeek.effectiveChangePercent, report.totals.current.effectiveCost)} on the week before`
+              ? `${report.week}: ${formatMoney(report.totals.current.effectiveCost)} effective cost, ${signedPercent(report.totals.previousWeek.effectiveChangePercent, report.totals.current.effectiveCost)} on the week before` +
+                  (report.complete
+                    ? ""
+                    : ` over the same ${report.compared.days} days (partial week: ${report.billedDays} of 7 days billed)`)
               : `${report.week}: no billing for this week`,
           );
           for (const file of files) printLine(file);

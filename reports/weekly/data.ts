@@ -5,8 +5,16 @@ import { anomalies, type DailySeries, detectAnomalies } from "./anomalies.js";
 import { accountNames, currencies } from "./billing-facts.js";
 import { breakdown, movers, totalOf } from "./breakdown.js";
 import { add, percentChange, percentOf, subtract, ZERO } from "./decimal.js";
-import { forecastMonthEnd, monthToDateWindow } from "./forecast.js";
-import type { Comparison, DailySpend, Money, TagCoverage, WeeklyReport, Window } from "./model.js";
+import { actualMonthEnd, forecastMonthEnd, monthOf } from "./forecast.js";
+import type {
+  Comparison,
+  DailySpend,
+  Money,
+  MonthToDate,
+  TagCoverage,
+  WeeklyReport,
+  Window,
+} from "./model.js";
 import { savingsRealised } from "./savings.js";
 import { dailySpendBy, type SpendSource, spendBy } from "./spend.js";
 import { wasteFound } from "./waste.js";
@@ -33,11 +41,32 @@ export const windowOf = (week: IsoWeek): Window => ({
   to: isoDate(addDays(week.start, 7)),
 });
 
-function comparison(current: Money, week: IsoWeek, lines: CostLine[]): Comparison {
+/** Days of a week, as offsets from its Monday: from inclusive, to exclusive. */
+interface Span {
+  first: number;
+  end: number;
+}
+
+const FULL_WEEK: Span = { first: 0, end: 7 };
+
+/** The same days of the week in another week: a partial week is compared like with like. */
+const spanOf = (week: IsoWeek, span: Span): Window => ({
+  from: isoDate(addDays(week.start, span.first)),
+  to: isoDate(addDays(week.start, span.end)),
+});
+
+/** The report week's span from its first to its last billed day (the whole week when none is billed). */
+function billedSpan(billed: boolean[]): Span {
+  const first = billed.indexOf(true);
+  return first < 0 ? FULL_WEEK : { first, end: billed.lastIndexOf(true) + 1 };
+}
+
+function comparison(current: Money, week: IsoWeek, span: Span, lines: CostLine[]): Comparison {
   const then = totalOf(lines);
   return {
     week: week.label,
-    ...windowOf(week),
+    ...spanOf(week, span),
+    days: span.end - span.first,
     ...then,
     effectiveChange: subtract(current.effectiveCost, then.effectiveCost),
     effectiveChangePercent: percentChange(current.effectiveCost, then.effectiveCost),
@@ -95,6 +124,43 @@ function dailySpend(
 }
 
 /**
+ * Month to date up to the month's last billed day in the week, and the month's end: the bill's own total
+ * once it has the month's last day (a closed month is no forecast), else the week's run rate.
+ */
+async function monthToDate(
+  source: SpendSource,
+  weekEnd: Date,
+  week: Money,
+  weekBilled: number,
+): Promise<MonthToDate> {
+  const month = monthOf(weekEnd);
+  const billedDays = (await dailySpendBy(source, "account", month.start, month.daysInMonth)).map(
+    (d) => d.lines.length > 0,
+  );
+  const weekEndDay = Math.round((weekEnd.getTime() - month.start.getTime()) / 86_400_000);
+  const billedThrough = billedDays.slice(0, weekEndDay).lastIndexOf(true) + 1;
+  const window: Window = {
+    from: month.from,
+    to: billedThrough ? isoDate(addDays(month.start, billedThrough)) : isoDate(weekEnd),
+  };
+  const toDate = totalOf(await spendBy(source, "service", window));
+  const closed = billedDays[month.daysInMonth - 1] === true;
+  return {
+    month: month.month,
+    ...window,
+    days: billedThrough,
+    ...toDate,
+    monthEnd: closed
+      ? actualMonthEnd(totalOf(await spendBy(source, "service", month)), month.daysInMonth)
+      : forecastMonthEnd(toDate, week, {
+          weekBilled,
+          monthBilledThrough: billedThrough,
+          daysInMonth: month.daysInMonth,
+        }),
+  };
+}
+
+/**
  * The report model. Every cost figure comes from `costsBy`, the query behind `finops costs`, over the
  * same windows a user would type: the report reconciles with it by construction.
  */
@@ -112,25 +178,7 @@ export async function weeklyReport(
   const previousWeek = shiftWeek(week, -1);
   const earlier = shiftWeek(week, -4);
 
-  // One query at a time: a DuckDB connection runs one statement at once anyway.
-  const service = await spendBy(source, "service", window);
-  const servicePrevious = await spendBy(source, "service", windowOf(previousWeek));
-  const account = await spendBy(source, "account", window);
-  const accountPrevious = await spendBy(source, "account", windowOf(previousWeek));
-  const team = await spendBy(source, "team", window);
-  const teamPrevious = await spendBy(source, "team", windowOf(previousWeek));
-  const serviceEarlier = await spendBy(source, "service", windowOf(earlier));
-
-  const current = totalOf(service);
-  const names = await accountNames(connection, { from: windowOf(previousWeek).from, to: window.to });
-  const accountLabel = (key: string | null) => {
-    const name = key === null ? undefined : names.get(key);
-    return key === null ? "(no account)" : name ? `${key} (${name})` : key;
-  };
-
-  const month = monthToDateWindow(addDays(week.start, 7));
-  const monthTotal = totalOf(await spendBy(source, "service", month));
-
+  // The days first: which days of the week are billed decides what the earlier weeks are compared over.
   const firstDay = addDays(week.start, -7 * (DAILY_WEEKS - 1));
   const days = 7 * DAILY_WEEKS;
   const dailyServices = await dailySpendBy(source, "service", firstDay, days);
@@ -138,6 +186,26 @@ export async function weeklyReport(
   const hasBilling = dailyServices.map((d) => d.lines.length > 0);
   const firstJudged = days - 7;
   const anomalyInput = { days: dailyServices.map((d) => d.day), hasBilling, firstJudged };
+  const weekBilled = hasBilling.slice(firstJudged);
+  const billedDays = weekBilled.filter(Boolean).length;
+  const span = billedSpan(weekBilled);
+  const previousSpan = spanOf(previousWeek, span);
+
+  // One query at a time: a DuckDB connection runs one statement at once anyway.
+  const service = await spendBy(source, "service", window);
+  const servicePrevious = await spendBy(source, "service", previousSpan);
+  const account = await spendBy(source, "account", window);
+  const accountPrevious = await spendBy(source, "account", previousSpan);
+  const team = await spendBy(source, "team", window);
+  const teamPrevious = await spendBy(source, "team", previousSpan);
+  const serviceEarlier = await spendBy(source, "service", spanOf(earlier, span));
+
+  const current = totalOf(service);
+  const names = await accountNames(connection, { from: windowOf(previousWeek).from, to: window.to });
+  const accountLabel = (key: string | null) => {
+    const name = key === null ? undefined : names.get(key);
+    return key === null ? "(no account)" : name ? `${key} (${name})` : key;
+  };
 
   const { waste, topFindings } = await wasteFound(connection, TOP_FINDINGS);
 
@@ -149,11 +217,13 @@ export async function weeklyReport(
     generatedAt: options.generatedAt.toISOString().replace(/\.\d{3}Z$/, "Z"),
     currencies: await currencies(connection, window),
     hasBilling: service.length > 0,
-    daysWithBilling: hasBilling.slice(firstJudged).filter(Boolean).length,
+    complete: billedDays === 7,
+    billedDays,
+    compared: { ...spanOf(week, span), days: span.end - span.first },
     totals: {
       current,
-      previousWeek: comparison(current, previousWeek, servicePrevious),
-      fourWeeksEarlier: comparison(current, earlier, serviceEarlier),
+      previousWeek: comparison(current, previousWeek, span, servicePrevious),
+      fourWeeksEarlier: comparison(current, earlier, span, serviceEarlier),
     },
     byService: breakdown("service", service, servicePrevious, TOP_ROWS.service, serviceLabel),
     byAccount: breakdown("account", account, accountPrevious, TOP_ROWS.account, accountLabel),
@@ -167,14 +237,7 @@ export async function weeklyReport(
       service.slice(0, CHART_SERVICES).map((l) => l.key),
       window.from,
     ),
-    monthToDate: {
-      month: month.month,
-      from: month.from,
-      to: month.to,
-      days: month.days,
-      ...monthTotal,
-      forecast: forecastMonthEnd(monthTotal, current, month),
-    },
+    monthToDate: await monthToDate(source, addDays(week.start, 7), current, billedDays),
     anomalies: anomalies([
       ...detectAnomalies({
         ...anomalyInput,
@@ -185,7 +248,11 @@ export async function weeklyReport(
     ]),
     tagCoverage: tagCoverage(options.teamKeys, team),
     waste,
-    savingsRealised: await savingsRealised(connection, window),
+    savingsRealised: await savingsRealised(connection, {
+      from: isoDate(firstDay),
+      to: window.to,
+      weekFrom: window.from,
+    }),
     topFindings,
   };
 }

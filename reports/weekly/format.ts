@@ -107,3 +107,12 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 export function instant(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
+
+/** Says what a week still being billed holds, and what it is compared with. */
+export function partialWeek(report: WeeklyReport): string {
+  const span = `${shortDay(report.compared.from)} \u2013 ${shortDay(dayBefore(report.compared.to))}`;
+  return (
+    `Partial week: billing has ${report.billedDays} of its 7 days` +
+    (report.billedDays ? ` (${span}); the earlier weeks are compared over the same days.` : ".")
+  );
+}

@@ -1,3 +1,4 @@
+import type { RealisedSaving } from "../../remediation/realised.js";
 import type { Decimal } from "../../store/money.js";
 
 // The weekly report as data: every renderer (md, html, csv, json) draws from this one object, so the
@@ -14,8 +15,13 @@ export interface Window {
   to: string;
 }
 
+/**
+ * An earlier week over the same days of the week as the report week's billed span (its whole 7 days
+ * when the week is complete): a week still being billed is compared like with like.
+ */
 export interface Comparison extends Window, Money {
   week: string;
+  days: number;
   /** This week minus that week. */
   effectiveChange: Decimal;
   effectiveChangePercent: number | null;
@@ -65,19 +71,24 @@ export interface DailySpend extends Money {
   byService: Record<string, Decimal>;
 }
 
-export interface Forecast {
+/** The month's total: the bill's own once it has the month's last day, else a forecast. */
+export interface MonthEnd {
+  basis: "actual" | "forecast";
   method: string;
   effectiveCost: Decimal;
   billedCost: Decimal;
-  dailyMean: Decimal;
+  /** The run rate the forecast adds for each day left; null for an actual. */
+  dailyMean: Decimal | null;
   remainingDays: number;
   daysInMonth: number;
 }
 
+/** The month of the week's last day, up to its last billed day in the week. */
 export interface MonthToDate extends Window, Money {
   month: string;
+  /** Days of the month up to the last one billed (within the report week). */
   days: number;
-  forecast: Forecast;
+  monthEnd: MonthEnd;
 }
 
 export interface Anomaly {
@@ -126,22 +137,23 @@ export interface Waste {
   byTeam: WasteGroup[];
 }
 
-export interface RealisedItem {
-  planId: string;
-  resourceId: string;
-  resourceType: string | null;
-  action: string;
-  rule: string | null;
-  team: string | null;
-  account: string | null;
-  finishedAt: string;
-  detail: string | null;
-  estimatedMonthlySavings: Decimal | null;
+/** A remediation action with what its plan estimated and what the bill shows it saved. */
+export interface RealisedItem extends Omit<RealisedSaving, "item"> {
+  /** Done in the report week (the others are from the three weeks before, measured now). */
+  inWeek: boolean;
 }
 
-export interface SavingsRealised {
+/** Actions done in the report week and the three before, each measured on the bill. */
+export interface SavingsRealised extends Window {
   items: RealisedItem[];
+  /** What the plans expected of every item. */
   estimatedMonthlySavings: Decimal;
+  /** The items the bill has measured: their estimate beside what the bill shows. */
+  measured: { items: number; estimatedMonthlySavings: Decimal; realisedMonthlySavings: Decimal };
+  /** Items whose days after the action are not billed yet. */
+  pending: number;
+  /** Items no billing row names, so the bill cannot measure them. */
+  unmatched: number;
 }
 
 export interface TopFinding {
@@ -170,8 +182,12 @@ export interface WeeklyReport {
   currencies: string[];
   /** False when no billing row starts in the week: the cost sections are then empty. */
   hasBilling: boolean;
+  /** Every day of the week has billing rows. False while the week is still being billed or days are missing. */
+  complete: boolean;
   /** Days of the week with at least one billing row. */
-  daysWithBilling: number;
+  billedDays: number;
+  /** The span of the week compared with earlier weeks: its first to its last billed day. */
+  compared: Window & { days: number };
   totals: { current: Money; previousWeek: Comparison; fourWeeksEarlier: Comparison };
   byService: Breakdown;
   byAccount: Breakdown;

@@ -50,13 +50,20 @@ function breakdownRows(section: string, b: Breakdown): Row[] {
 function reportRows(report: WeeklyReport): Row[] {
   const rows: Row[] = [];
   const t = report.totals;
-  rows.push(...moneyRows("total", "week", report.week, t.current));
+  rows.push(
+    ["total", "week", report.week, "complete", String(report.complete)],
+    ["total", "week", report.week, "billedDays", report.billedDays],
+    ["total", "week", report.week, "comparedFrom", report.compared.from],
+    ["total", "week", report.week, "comparedTo", report.compared.to],
+    ...moneyRows("total", "week", report.week, t.current),
+  );
   for (const [name, c] of [
     ["previousWeek", t.previousWeek],
     ["fourWeeksEarlier", t.fourWeeksEarlier],
   ] as const) {
     rows.push(
       ...moneyRows("total", name, c.week, c),
+      ["total", name, c.week, "days", c.days],
       ["total", name, c.week, "effectiveChange", c.effectiveChange],
       ["total", name, c.week, "effectiveChangePercent", c.effectiveChangePercent],
       ["total", name, c.week, "billedChange", c.billedChange],
@@ -87,10 +94,12 @@ function reportRows(report: WeeklyReport): Row[] {
   rows.push(
     ...moneyRows("monthToDate", "month", m.month, m),
     ["monthToDate", "month", m.month, "days", m.days],
-    ["monthToDate", "month", m.month, "forecastEffectiveCost", m.forecast.effectiveCost],
-    ["monthToDate", "month", m.month, "forecastBilledCost", m.forecast.billedCost],
-    ["monthToDate", "month", m.month, "dailyMean", m.forecast.dailyMean],
-    ["monthToDate", "month", m.month, "remainingDays", m.forecast.remainingDays],
+    // basis "actual": the month is closed and monthEnd is the bill's total; "forecast": a run rate.
+    ["monthToDate", "month", m.month, "monthEndBasis", m.monthEnd.basis],
+    ["monthToDate", "month", m.month, "monthEndEffectiveCost", m.monthEnd.effectiveCost],
+    ["monthToDate", "month", m.month, "monthEndBilledCost", m.monthEnd.billedCost],
+    ["monthToDate", "month", m.month, "dailyMean", m.monthEnd.dailyMean],
+    ["monthToDate", "month", m.month, "remainingDays", m.monthEnd.remainingDays],
   );
   for (const a of report.anomalies.items) {
     const dimension = `day/${a.dimension}`;
@@ -133,12 +142,22 @@ function reportRows(report: WeeklyReport): Row[] {
     rows.push(
       ["savingsRealised", "resource", i.resourceId, "action", i.action],
       ["savingsRealised", "resource", i.resourceId, "finishedAt", i.finishedAt],
+      ["savingsRealised", "resource", i.resourceId, "inWeek", String(i.inWeek)],
       ["savingsRealised", "resource", i.resourceId, "estimatedMonthlySavings", i.estimatedMonthlySavings],
+      ["savingsRealised", "resource", i.resourceId, "realisedStatus", i.realisedStatus],
+      ["savingsRealised", "resource", i.resourceId, "realisedMonthlySavings", i.realisedMonthlySavings],
+      ["savingsRealised", "resource", i.resourceId, "billedDaysBefore", i.billedDaysBefore],
+      ["savingsRealised", "resource", i.resourceId, "billedDaysAfter", i.billedDaysAfter],
     );
   }
   rows.push(
     ["savingsRealised", "all", "Total", "items", s.items.length],
     ["savingsRealised", "all", "Total", "estimatedMonthlySavings", s.estimatedMonthlySavings],
+    ["savingsRealised", "measured", "Total", "items", s.measured.items],
+    ["savingsRealised", "measured", "Total", "estimatedMonthlySavings", s.measured.estimatedMonthlySavings],
+    ["savingsRealised", "measured", "Total", "realisedMonthlySavings", s.measured.realisedMonthlySavings],
+    ["savingsRealised", "pending", "Total", "items", s.pending],
+    ["savingsRealised", "unmatched", "Total", "items", s.unmatched],
   );
   for (const f of report.topFindings) {
     rows.push(

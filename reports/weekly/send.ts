@@ -8,7 +8,16 @@ import type { Message, Section } from "../notify/message.js";
 import { billingCurrency, money } from "../notify/money.js";
 import { Secrets } from "../notify/secrets.js";
 import { compare, negate, percentOf, ZERO } from "./decimal.js";
-import { dateRange, instant, monthName, percent, plural, shortDay, signedPercent } from "./format.js";
+import {
+  dateRange,
+  instant,
+  monthName,
+  partialWeek,
+  percent,
+  plural,
+  shortDay,
+  signedPercent,
+} from "./format.js";
 import type { Breakdown, Mover, WeeklyReport } from "./model.js";
 import { preamble } from "./sections.js";
 import { fileName, renderReport } from "./write.js";
@@ -59,19 +68,20 @@ export function reportMessage(
   const sections: Section[] = [];
   if (report.hasBilling) {
     const change = (c: typeof previousWeek) =>
-      `${signed(c.effectiveChange)} (${signedPercent(c.effectiveChangePercent, current.effectiveCost)})`;
+      `${signed(c.effectiveChange)} (${signedPercent(c.effectiveChangePercent, current.effectiveCost)})` +
+      (report.complete ? "" : ` over the same ${plural(c.days, "day")}`);
     const m = report.monthToDate;
     const c = report.tagCoverage;
     summary.push(
       `Week ${week}: ${amount(current.effectiveCost)} effective cost (billed ${amount(current.billedCost)}), ` +
         `${change(previousWeek)} on the week before and ${change(fourWeeksEarlier)} on four weeks earlier.`,
     );
-    if (report.daysWithBilling < 7) {
-      summary.push(`Billing covers ${report.daysWithBilling} of the week's 7 days.`);
-    }
+    if (!report.complete) summary.push(partialWeek(report));
     summary.push(
-      `${monthName(m.month)} to date (${plural(m.days, "day")}): ${amount(m.effectiveCost)}; ` +
-        `at this week's run rate the month ends near ${amount(m.forecast.effectiveCost)}.`,
+      `${monthName(m.month)} to date (${plural(m.days, "day")} billed): ${amount(m.effectiveCost)}; ` +
+        (m.monthEnd.basis === "actual"
+          ? `the month is closed, actual ${amount(m.monthEnd.effectiveCost)}.`
+          : `at this week's run rate the month ends near ${amount(m.monthEnd.effectiveCost)}.`),
       `Tagged to a team: ${percent(c.allocatedPercent)} of the week's cost; ${amount(c.unallocated)} unallocated (no ${c.teamKeys.map((k) => `\`${k}\``).join(" or ")} tag).`,
     );
     const hint = (by: string) => `finops costs --by ${by} --from ${report.from} --to ${report.to}`;
@@ -97,8 +107,9 @@ export function reportMessage(
   const s = report.savingsRealised;
   summary.push(
     s.items.length
-      ? `Savings realised this week: ${plural(s.items.length, "remediation")} completed, ${amount(s.estimatedMonthlySavings)}/month of estimated savings.`
-      : "Savings realised this week: no remediation completed.",
+      ? `Savings realised (actions of this week and the three before): ${plural(s.items.length, "remediation")} estimated at ${amount(s.estimatedMonthlySavings)}/month; ` +
+          `the bill shows ${amount(s.measured.realisedMonthlySavings)}/month saved by the ${plural(s.measured.items, "action")} it measures (estimated ${amount(s.measured.estimatedMonthlySavings)}), ${s.pending} pending.`
+      : "Savings realised: no remediation completed in this week or the three before.",
   );
 
   function breakdownSection(title: string, b: Breakdown, hint: string): Section {
