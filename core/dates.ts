@@ -53,10 +53,10 @@ export function isoFlagValue(
 ): { ok: true; value: string; date: Date } | { ok: false; message: string } {
   const parsed = parseIsoInstant(text);
   if (!parsed) {
-    return {
-      ok: false,
-      message: `${flag} ${JSON.stringify(text)}: not a valid ISO 8601 date (e.g. 2024-09-01 or 2024-09-01T00:00:00Z)`,
-    };
+    const problem = ISO_DATE_TIME.test(text.trim())
+      ? "no such date or time (the calendar has no such day, or a field is out of range)"
+      : "not an ISO 8601 date (e.g. 2024-09-01 or 2024-09-01T00:00:00Z)";
+    return { ok: false, message: `${flag} ${JSON.stringify(text)}: ${problem}` };
   }
   const iso = parsed.date.toISOString();
   const value = parsed.dateOnly ? iso.slice(0, 10) : `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
