@@ -87,7 +87,7 @@ describe("a cut or empty billing file never replaces a month", () => {
     writeFileSync(file, `${lines.slice(0, 250).join("\n")}\n`);
     await expectRefused(
       [file],
-      /with less than half of what is stored .*2024-09 \(AWS, billing account \d+\): [\d,]+ rows, effective cost [\d,.]+, billed [\d,.]+ stored; this load has [\d,]+ rows, .*--allow-shrink/,
+      /quarter\.csv: this load would replace .*with less than half of what is stored .*2024-09 \(AWS, billing account \d+\): [\d,]+ rows, effective cost [\d,.]+, billed [\d,.]+ stored; this load has [\d,]+ rows, .*--allow-shrink/,
     );
     const allowed = await runFinops(["ingest", file, "--allow-shrink", "--db", db, "--json"]);
     assert.equal(allowed.code, 0, allowed.stderr);

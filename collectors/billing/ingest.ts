@@ -181,7 +181,12 @@ async function loadAll(
       }
       // Every file empty: the load is rolled back, so not even its record changes the database.
       if (warnings.length === files.length) throw new NothingLoaded();
-      if (!allowShrink) await refuseShrinkingPeriods(connection, loadId);
+      if (!allowShrink)
+        await refuseShrinkingPeriods(
+          connection,
+          loadId,
+          files.map((f) => f.label),
+        );
       return await recordLoad(connection, loadId, files, warnings);
     });
   } catch (error) {

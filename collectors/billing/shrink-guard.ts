@@ -10,7 +10,11 @@ import { formatMoney } from "../../store/money.js";
  * re-issued export that shrinks that much is rare and goes through with `--allow-shrink`.
  * Runs inside the load's transaction, after its rows are inserted and before the old ones are deleted.
  */
-export async function refuseShrinkingPeriods(connection: DuckDBConnection, loadId: string): Promise<void> {
+export async function refuseShrinkingPeriods(
+  connection: DuckDBConnection,
+  loadId: string,
+  labels: readonly string[],
+): Promise<void> {
   const same = (column: string) => `old.${column} IS NOT DISTINCT FROM c.${column}`;
   const rows = (
     await connection.runAndReadAll(
@@ -39,10 +43,10 @@ export async function refuseShrinkingPeriods(connection: DuckDBConnection, loadI
     (r) =>
       `${r.period} (${r.provider ?? "no provider"}, billing account ${r.account ?? "none"}): ` +
       `${Number(r.old_rows).toLocaleString("en-US")} rows, effective cost ${formatMoney(String(r.old_effective))}, billed ${formatMoney(String(r.old_billed))} stored; ` +
-      `this load has ${Number(r.new_rows).toLocaleString("en-US")} rows, ${formatMoney(String(r.new_effective))}, billed ${formatMoney(String(r.new_billed))}`,
+      `this load has ${Number(r.new_rows).toLocaleString("en-US")} rows, effective cost ${formatMoney(String(r.new_effective))}, billed ${formatMoney(String(r.new_billed))}`,
   );
   throw new UsageError(
-    `ingest would replace ${rows.length === 1 ? "a billing period" : `${rows.length} billing periods`} with less than half of what is stored (costs as absolute sums): ${periods.join("; ")}. ` +
+    `${labels.join(", ")}: this load would replace ${rows.length === 1 ? "a billing period" : `${rows.length} billing periods`} with less than half of what is stored (costs as absolute sums): ${periods.join("; ")}. ` +
       "A file cut short or one part of a split export looks like this (give every part in one command); if the new export is right, run again with --allow-shrink. Nothing was loaded.",
   );
 }
