@@ -1,8 +1,8 @@
 import type { Command } from "commander";
 import type { AwsOptions } from "../collectors/aws.js";
+import { parseIsoInstant } from "../core/dates.js";
 import { type Config, loadConfig } from "../rules/config.js";
 import { type OpenOptions, openStore, resolveDbPath, type Store } from "../store/database.js";
-import { parseIsoInstant } from "./dates.js";
 import { UsageError } from "./errors.js";
 
 /** The options every command accepts, before or after the command name. */
@@ -34,7 +34,7 @@ export function awsOptions(options: GlobalOptions, config: Config): AwsOptions {
 /** The instant rules and windows are evaluated at: --now, else the clock. */
 export function now(options: GlobalOptions): Date {
   if (options.now === undefined) return new Date();
-  const parsed = parseIsoInstant(options.now);
+  const parsed = parseIsoInstant(options.now)?.date;
   if (!parsed) {
     throw new UsageError(
       `--now: "${options.now}" is not a valid ISO 8601 date or date-time (e.g. 2024-09-18T22:00:00Z)`,

@@ -1,20 +1,11 @@
 import { Command } from "commander";
 import { z } from "zod";
+import { isoFlagValue } from "../../core/dates.js";
 import { type CostDimension, costsBy } from "../../store/costs.js";
 import { Decimal, formatMoney, sumDecimals } from "../../store/money.js";
 import { commandConfig, globalOptions, withStore } from "../context.js";
-import { parseIsoInstant } from "../dates.js";
 import { UsageError } from "../errors.js";
 import { printJson, printTable } from "../output.js";
-
-const isoDate = z
-  .string()
-  .regex(
-    /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/,
-    "an ISO 8601 date like 2024-09-01",
-  )
-  // The parser --now uses: 2024-02-30 is no date (JavaScript's Date would read it as March 1).
-  .refine((value) => parseIsoInstant(value) !== null, "a real date");
 
 const costsOptions = z.object({
   by: z
@@ -24,8 +15,8 @@ const costsOptions = z.object({
       "one of service, account, region, team, tag:KEY, resource",
     )
     .default("service"),
-  from: isoDate.optional(),
-  to: isoDate.optional(),
+  from: z.string().optional(),
+  to: z.string().optional(),
   provider: z.string().min(1).optional(),
 });
 
@@ -44,7 +35,11 @@ export function costsCommand(): Command {
         throw new UsageError(`--${flag}: expected ${issue?.message} (got "${String(raw[flag])}")`);
       }
       const options = parsed.data;
-      if (options.from && options.to && options.from >= options.to) {
+      // Checked here, strictly, so a date that does not exist (2024-02-30) is refused with exit 2
+      // instead of rolling over or reaching DuckDB as a conversion error.
+      const from = options.from === undefined ? undefined : strictDate("--from", options.from);
+      const to = options.to === undefined ? undefined : strictDate("--to", options.to);
+      if (from && to && from.date >= to.date) {
         throw new UsageError(`--from ${options.from} is not before --to ${options.to}`);
       }
       const global = globalOptions(command);
@@ -58,8 +53,8 @@ export function costsCommand(): Command {
         costsBy(store.connection, {
           dimension,
           caseInsensitiveTags: config.tags.caseInsensitive,
-          ...(options.from ? { from: options.from } : {}),
-          ...(options.to ? { to: options.to } : {}),
+          ...(from ? { from: from.value } : {}),
+          ...(to ? { to: to.value } : {}),
           ...(options.provider ? { provider: options.provider } : {}),
         }),
       );
@@ -87,4 +82,10 @@ export function costsCommand(): Command {
       ]);
       printTable([options.by, "Effective cost", "Billed cost"], rows, [1, 2]);
     });
+}
+
+function strictDate(flag: string, text: string): { value: string; date: Date } {
+  const parsed = isoFlagValue(flag, text);
+  if (!parsed.ok) throw new UsageError(parsed.message);
+  return parsed;
 }

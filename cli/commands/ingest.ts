@@ -2,7 +2,12 @@ import { Command, Option } from "commander";
 import { ingestFiles } from "../../collectors/billing/ingest.js";
 import { BULK_LOAD } from "../../store/database.js";
 import { awsOptions, commandConfig, globalOptions, withStore } from "../context.js";
-import { printJson, printLine } from "../output.js";
+import { note, printJson, printLine } from "../output.js";
+
+interface IngestFlags {
+  format: "auto" | "focus" | "cur2";
+  allowShrink?: boolean;
+}
 
 export function ingestCommand(): Command {
   return new Command("ingest")
@@ -15,15 +20,25 @@ export function ingestCommand(): Command {
         .choices(["auto", "focus", "cur2"])
         .default("auto"),
     )
-    .action(async (inputs: string[], options: { format: "auto" | "focus" | "cur2" }, command: Command) => {
+    .option(
+      "--allow-shrink",
+      "let the load replace a billing period with less than half of its stored rows or cost (refused otherwise: a file cut short looks like that)",
+    )
+    .action(async (inputs: string[], options: IngestFlags, command: Command) => {
       const global = globalOptions(command);
       const aws = awsOptions(global, commandConfig(global));
       const result = await withStore(
         global,
-        (store) => ingestFiles(store, inputs, { format: options.format, aws }),
+        (store) =>
+          ingestFiles(store, inputs, {
+            format: options.format,
+            aws,
+            allowShrink: options.allowShrink === true,
+          }),
         // DuckDB reads no file but those the store allows: the local inputs named here.
         { ...BULK_LOAD, readable: inputs.filter((input) => !input.startsWith("s3://")) },
       );
+      for (const warning of result.warnings) note(`warning: ${warning}`);
       if (global.json) {
         printJson({
           rowsLoaded: result.rowsLoaded,
@@ -32,6 +47,7 @@ export function ingestCommand(): Command {
           billingPeriods: result.billingPeriods,
           rowsReplaced: result.rowsReplaced,
           loadId: result.loadId,
+          warnings: result.warnings,
         });
         return;
       }

@@ -1,5 +1,6 @@
 import { sqlLiteral } from "../../core/sql.js";
 import { type BillingColumn, MONEY } from "../../store/billing-columns.js";
+import { serviceCategory } from "./cur2-service-categories.js";
 import { awsAccountId, type BillingFormat, ident, type SourceColumns } from "./format.js";
 
 /**
@@ -90,6 +91,15 @@ export const cur2Format: BillingFormat = {
     "BillingAccountId",
     "BillingCurrency",
   ],
+
+  notNullSources: {
+    BilledCost: "line_item_unblended_cost",
+    EffectiveCost: "line_item_unblended_cost",
+    ChargePeriodStart: "line_item_usage_start_date",
+    BillingPeriodStart: "bill_billing_period_start_date",
+    BillingAccountId: "bill_payer_account_id",
+    BillingCurrency: "line_item_currency_code",
+  },
 
   sourceTypes: {
     // Timestamps: "Z" and offsets are accepted; the session zone is UTC.
@@ -361,158 +371,4 @@ function tags(s: Source): string {
   const unique = `list_filter(es, (e, i) -> list_position(list_transform(es, x -> x.key), e.key) = i)`;
   return `list_transform([${source}], m -> list_transform([${entries}], es ->
       CASE WHEN len(es) > 0 THEN to_json(map_from_entries(${unique})) END)[1])[1]`;
-}
-
-/** FOCUS ServiceCategory by CUR product code; codes not listed are 'Other'. */
-const SERVICE_CATEGORIES: Readonly<Record<string, readonly string[]>> = {
-  "AI and Machine Learning": [
-    "AmazonSageMaker",
-    "AmazonBedrock",
-    "AmazonRekognition",
-    "AmazonTextract",
-    "comprehend",
-    "transcribe",
-    "translate",
-    "AmazonPolly",
-    "AmazonLex",
-    "AmazonKendra",
-    "AmazonPersonalize",
-    "AmazonForecast",
-    "AmazonQ",
-  ],
-  Analytics: [
-    "AmazonAthena",
-    "AWSGlue",
-    "AmazonKinesis",
-    "AmazonKinesisFirehose",
-    "AmazonKinesisAnalytics",
-    "AmazonES",
-    "AmazonQuickSight",
-    "ElasticMapReduce",
-    "AmazonMSK",
-    "AWSLakeFormation",
-    "AWSDataExchange",
-    "AmazonCloudSearch",
-    "datapipeline",
-  ],
-  "Business Applications": [
-    "AmazonSES",
-    "AmazonConnect",
-    "AmazonChime",
-    "AmazonWorkMail",
-    "AmazonWorkDocs",
-    "AmazonPinpoint",
-  ],
-  Compute: [
-    "AmazonEC2",
-    "AWSLambda",
-    "AmazonECS",
-    "AmazonEKS",
-    "AmazonECR",
-    "AmazonLightsail",
-    "AWSOutposts",
-    "AWSAppRunner",
-    "AmazonWorkSpaces",
-    "AmazonAppStream",
-  ],
-  Databases: [
-    "AmazonRDS",
-    "AmazonDynamoDB",
-    "AmazonElastiCache",
-    "AmazonRedshift",
-    "AmazonDocDB",
-    "AmazonNeptune",
-    "AmazonMemoryDB",
-    "AmazonTimestream",
-    "AmazonMCS",
-    "AmazonQLDB",
-  ],
-  "Developer Tools": [
-    "CodeBuild",
-    "AWSCodePipeline",
-    "AWSCodeCommit",
-    "AWSCodeDeploy",
-    "AWSCodeArtifact",
-    "AWSXRay",
-    "AWSAppSync",
-    "AWSAmplify",
-  ],
-  Identity: ["AmazonCognito", "AWSDirectoryService"],
-  Integration: [
-    "AWSQueueService",
-    "AmazonSNS",
-    "AmazonMQ",
-    "AmazonStates",
-    "AWSEvents",
-    "AppFlow",
-    "AmazonMWAA",
-  ],
-  "Internet of Things": ["AWSIoT", "AWSGreengrass", "AWSIoTAnalytics", "AWSIoTSiteWise", "AWSIoTEvents"],
-  "Management and Governance": [
-    "AmazonCloudWatch",
-    "AWSCloudTrail",
-    "AWSConfig",
-    "AWSSystemsManager",
-    "AWSCloudFormation",
-    "AWSServiceCatalog",
-    "AWSCostExplorer",
-    "AWSBudgets",
-    "AmazonGrafana",
-    "AmazonPrometheus",
-    "AWSBillingConductor",
-  ],
-  Media: [
-    "AWSElementalMediaConvert",
-    "AWSElementalMediaLive",
-    "AWSElementalMediaPackage",
-    "AmazonIVS",
-    "AmazonKinesisVideo",
-    "AmazonETS",
-  ],
-  Migration: ["AWSDatabaseMigrationSvc", "AWSDataSync", "AWSTransfer", "AWSApplicationMigrationSvc"],
-  Networking: [
-    "AmazonVPC",
-    "AWSELB",
-    "AmazonCloudFront",
-    "AmazonRoute53",
-    "AWSDataTransfer",
-    "AWSDirectConnect",
-    "AWSGlobalAccelerator",
-    "AmazonApiGateway",
-    "AWSCloudMap",
-    "AWSCloudWAN",
-    "AWSNetworkFirewall",
-  ],
-  Security: [
-    "awskms",
-    "AWSSecretsManager",
-    "AmazonGuardDuty",
-    "AWSSecurityHub",
-    "awswaf",
-    "AWSShield",
-    "AmazonInspectorV2",
-    "AmazonMacie",
-    "AWSCertificateManager",
-    "AWSFMS",
-    "CloudHSM",
-    "AmazonDetective",
-  ],
-  Storage: [
-    "AmazonS3",
-    "AmazonEFS",
-    "AmazonFSx",
-    "AmazonGlacier",
-    "AmazonS3GlacierDeepArchive",
-    "AWSBackup",
-    "AWSStorageGateway",
-    "AWSElasticDisasterRecovery",
-  ],
-};
-
-function serviceCategory(productCode: string): string {
-  const cases = Object.entries(SERVICE_CATEGORIES).map(
-    ([category, codes]) =>
-      `WHEN ${productCode} IN (${codes.map(sqlLiteral).join(", ")}) THEN ${sqlLiteral(category)}`,
-  );
-  return `CASE ${cases.join("\n      ")} ELSE 'Other' END`;
 }

@@ -6,7 +6,8 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { parse } from "csv-parse/sync";
 import { UsageError } from "../../cli/errors.js";
 import { sqlLiteral } from "../../core/sql.js";
-import { type BillingFormat, ident, type SourceColumns } from "./format.js";
+import { utf16Problem } from "./file-checks.js";
+import { type BillingFormat, ident, notNullSource, type SourceColumns } from "./format.js";
 
 export type FileKind = "csv" | "parquet";
 
@@ -36,7 +37,8 @@ export async function describeColumns(
   if (kind === "csv" && !/\.zst$/i.test(path)) {
     // Read the header line itself: DuckDB's dialect sniffer rejects a file that is truncated further
     // down, and then the error could not say where.
-    const names = await readCsvHeader(path).catch((error) => {
+    const names = await readCsvHeader(path, label).catch((error) => {
+      if (error instanceof UsageError) throw error;
       throw new UsageError(`${label}: not a readable CSV file: ${firstLine(error)}`);
     });
     if (names.length === 0) throw new UsageError(`${label}: empty file: no CSV header`);
@@ -59,7 +61,7 @@ export async function describeColumns(
   }
 }
 
-async function readCsvHeader(path: string): Promise<string[]> {
+async function readCsvHeader(path: string, label: string): Promise<string[]> {
   const handle = await open(path, "r");
   const magic = Buffer.alloc(2);
   await handle.read(magic, 0, 2, 0);
@@ -69,6 +71,8 @@ async function readCsvHeader(path: string): Promise<string[]> {
   const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
   try {
     for await (const line of lines) {
+      const encoding = utf16Problem(line, label);
+      if (encoding) throw encoding;
       const [names = []] = parse(line.replace(/^\uFEFF/, "")) as string[][];
       return names;
     }
@@ -90,19 +94,52 @@ export function typedRelation(
   format: BillingFormat,
 ): string {
   if (kind === "csv") {
+    // Date-times are read as text and parsed by isoTimestamp, which accepts every ISO 8601 form
+    // exporters write; everything else is typed by the reader.
     const spec = [...columns.keys()]
-      .map((name) => `${sqlLiteral(name)}: ${sqlLiteral(format.sourceTypes[name] ?? "VARCHAR")}`)
+      .map((name) => {
+        const type = format.sourceTypes[name] ?? "VARCHAR";
+        return `${sqlLiteral(name)}: ${sqlLiteral(isTimestampType(type) ? "VARCHAR" : type)}`;
+      })
       .join(", ");
-    return `read_csv(${sqlLiteral(path)}, ${CSV_DIALECT}, ${CSV_NULLS}, auto_detect = false, columns = {${spec}})`;
+    const dates = [...columns.keys()].filter((name) => isTimestampType(format.sourceTypes[name] ?? ""));
+    const reader = `read_csv(${sqlLiteral(path)}, ${CSV_DIALECT}, ${CSV_NULLS}, auto_detect = false, columns = {${spec}})`;
+    if (dates.length === 0) return reader;
+    const parsed = dates.map(
+      (name) => `${isoTimestamp(ident(name), format.sourceTypes[name] ?? "", "strict")} AS ${ident(name)}`,
+    );
+    return `(SELECT * REPLACE (${parsed.join(", ")}) FROM ${reader})`;
   }
   // Nested columns (a MAP of tags) keep their type: the select list turns them into JSON itself, and a
   // cast to text would turn them into DuckDB's "{k=v}" notation instead.
   const casts = [...columns.entries()]
     .filter(([name, type]) => format.sourceTypes[name] && !/^(MAP|STRUCT)|\[\]$/.test(type))
-    .map(([name]) => name)
-    .map((name) => `CAST(${ident(name)} AS ${format.sourceTypes[name]}) AS ${ident(name)}`);
+    .map(([name, sourceType]) => {
+      const type = format.sourceTypes[name] ?? "VARCHAR";
+      const value =
+        isTimestampType(type) && sourceType === "VARCHAR"
+          ? isoTimestamp(ident(name), type, "strict")
+          : `CAST(${ident(name)} AS ${type})`;
+      return `${value} AS ${ident(name)}`;
+    });
   const select = casts.length ? `* REPLACE (${casts.join(", ")})` : "*";
   return `(SELECT ${select} FROM read_parquet(${sqlLiteral(path)}))`;
+}
+
+function isTimestampType(type: string): boolean {
+  return type.startsWith("TIMESTAMP");
+}
+
+/**
+ * A text date-time as `type`, for every date column of every format: DuckDB's own cast, and for the
+ * ISO 8601 forms it refuses, minutes without seconds before a zone ("2024-07-01T00:00Z", as Microsoft's
+ * FOCUS exports write, or "+02:00"), the same text with ":00" seconds. "strict" fails the query on a
+ * value that is no date-time (the load then locates it); "try" gives NULL, for diagnostics.
+ */
+export function isoTimestamp(expression: string, type: string, mode: "strict" | "try"): string {
+  const text = `CAST(${expression} AS VARCHAR)`;
+  const withSeconds = `regexp_replace(${text}, '^(\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2})([Zz]|[+-]\\d{2}(:?\\d{2})?)?$', '\\1:00\\2')`;
+  return `coalesce(TRY_CAST(${text} AS ${type}), ${mode === "strict" ? "CAST" : "TRY_CAST"}(${withSeconds} AS ${type}))`;
 }
 
 /** The same file with every value as read, untyped, and a 1-based data row number: for diagnostics. */
@@ -151,7 +188,7 @@ export async function explainLoadFailure(
     if (/unterminated quote/i.test(message)) {
       return new UsageError(`${where}: a quoted value is never closed: the file is truncated or malformed`);
     }
-    return new UsageError(`${where}: ${firstLine(error).replace(/^.*CSV Error on Line: \d+\s*/, "")}`);
+    return new UsageError(`${where}: ${csvErrorReason(message)}`);
   }
   const located = await locateBadValue(connection, path, kind, columns, format, label).catch(() => undefined);
   if (located) return located;
@@ -172,9 +209,12 @@ export async function locateBadValue(
     const type = format.sourceTypes[name];
     const column = ident(name);
     if (type && type !== "VARCHAR") {
+      const typed = isTimestampType(type)
+        ? isoTimestamp(column, type, "try")
+        : `TRY_CAST(${column} AS ${type})`;
       checks.push({
         column: name,
-        condition: `${column} IS NOT NULL AND TRY_CAST(${column} AS ${type}) IS NULL`,
+        condition: `${column} IS NOT NULL AND ${typed} IS NULL`,
         problem: (value) => `"${value}" is not ${describeType(type)}`,
       });
     }
@@ -186,11 +226,12 @@ export async function locateBadValue(
       });
     }
   }
-  for (const name of format.notNullColumns) {
+  // Named by the file's own column (CUR's line_item_unblended_cost, not BilledCost); '' is no value.
+  for (const name of new Set(format.notNullColumns.map((column) => notNullSource(format, column)))) {
     if (columns.has(name)) {
       checks.push({
         column: name,
-        condition: `${ident(name)} IS NULL`,
+        condition: `NULLIF(CAST(${ident(name)} AS VARCHAR), '') IS NULL`,
         problem: () => "the value is missing",
       });
     }
@@ -220,6 +261,24 @@ function describeType(type: string): string {
   if (type.startsWith("TIMESTAMP") || type === "DATE")
     return "a date-time (expected ISO 8601, e.g. 2024-09-18T22:00:00Z)";
   return `a valid ${type}`;
+}
+
+/**
+ * DuckDB's reason for a CSV error, which it writes after the line number and the offending line, on
+ * lines of its own (the first line alone is often just "CSV Error on Line: 11"). Its advice on reader
+ * options (ignore_errors...) is left out: those are not finops options.
+ */
+export function csvErrorReason(message: string): string {
+  if (/Invalid unicode|not utf-8 encoded/i.test(message)) {
+    return "the file is not UTF-8 (latin-1? convert it with iconv -f latin1 -t utf-8)";
+  }
+  const reason: string[] = [];
+  for (const [i, line] of message.split("\n").entries()) {
+    const text = (i === 0 ? line.replace(/^.*CSV Error on Line: \d+/, "") : line).trim();
+    if (i > 0 && (text === "" || /^Possible (fixes|Solution)/i.test(text))) break;
+    if (text !== "" && !text.startsWith("Original Line:")) reason.push(text);
+  }
+  return reason.join(" ") || "the reader gave no reason";
 }
 
 export function firstLine(error: unknown): string {

@@ -20,8 +20,13 @@ export interface BillingFormat {
   readonly sourceTypes: Readonly<Record<string, string>>;
   /** One SQL expression over the source columns for each billing column; absent ones are NULL. */
   selectList(columns: SourceColumns): Partial<Record<BillingColumn, string>>;
-  /** Source columns whose NULL makes a row unusable (checked after loading, on the loaded rows). */
+  /** Billing columns whose NULL makes a row unusable (checked after loading, on the loaded rows). */
   readonly notNullColumns: readonly BillingColumn[];
+  /**
+   * For a format whose names differ from FOCUS: the source column each of notNullColumns comes from,
+   * so that an error names a column the file has.
+   */
+  readonly notNullSources?: Readonly<Partial<Record<BillingColumn, string>>>;
 }
 
 /** Double-quotes an identifier for DuckDB SQL. */
@@ -37,4 +42,9 @@ export function awsAccountId(expression: string, providerExpression: string): st
   return `CASE WHEN lower(${providerExpression}) IN ('aws', 'amazon web services')
       AND regexp_full_match(${expression}, '[0-9]{1,11}') THEN lpad(${expression}, 12, '0')
     ELSE ${expression} END`;
+}
+
+/** The source column a required billing column is read from (the same name in FOCUS). */
+export function notNullSource(format: BillingFormat, column: BillingColumn): string {
+  return format.notNullSources?.[column] ?? column;
 }

@@ -8,6 +8,7 @@ import { BILLING_COLUMN_NAMES } from "../../store/billing-columns.js";
 import { inTransaction, type Store } from "../../store/database.js";
 import { scratchDirectory } from "../../store/scratch.js";
 import type { AwsOptions } from "../aws.js";
+import { checkGzipIntegrity } from "./file-checks.js";
 import {
   describeColumns,
   explainLoadFailure,
@@ -16,13 +17,16 @@ import {
   locateBadValue,
   typedRelation,
 } from "./file-reader.js";
-import type { BillingFormat } from "./format.js";
+import { type BillingFormat, notNullSource } from "./format.js";
 import { chooseFormat, type FormatChoice } from "./formats.js";
 import { downloadPrefix } from "./s3-objects.js";
+import { refuseShrinkingPeriods } from "./shrink-guard.js";
 
 export interface IngestOptions {
   format?: FormatChoice;
   aws?: AwsOptions;
+  /** Let a load replace a billing period with less than half of its stored rows or cost. */
+  allowShrink?: boolean;
 }
 
 export interface IngestResult {
@@ -32,6 +36,8 @@ export interface IngestResult {
   files: string[];
   providers: string[];
   billingPeriods: string[];
+  /** Files that loaded nothing (a header only): said, never an error, and they replace nothing. */
+  warnings: string[];
 }
 
 interface BillingFile {
@@ -64,6 +70,7 @@ export async function ingestFiles(
     const located = await locateInputs(inputs, scratch, options.aws ?? {});
     const files: BillingFile[] = [];
     for (const { path, label } of located) {
+      await checkGzipIntegrity(path, label);
       const kind = await fileKind(path);
       const columns = await describeColumns(store.connection, path, kind, label);
       files.push({
@@ -75,7 +82,7 @@ export async function ingestFiles(
       });
     }
     try {
-      return await loadAll(store.connection, files);
+      return await loadAll(store.connection, files, options.allowShrink ?? false);
     } catch (error) {
       // Diagnosis reads the file again, which an aborted transaction cannot do: it runs after rollback.
       if (!(error instanceof FileLoadFailure)) throw error;
@@ -90,7 +97,10 @@ export async function ingestFiles(
           file.label,
         );
         throw (
-          located ?? new UsageError(`${file.label}: rows without ${file.format.notNullColumns.join(", ")}`)
+          located ??
+          new UsageError(
+            `${file.label}: rows without ${[...new Set(file.format.notNullColumns.map((c) => notNullSource(file.format, c)))].join(", ")}`,
+          )
         );
       }
       throw await explainLoadFailure(
@@ -140,45 +150,92 @@ async function locateInputs(
   return located;
 }
 
-async function loadAll(connection: DuckDBConnection, files: BillingFile[]): Promise<IngestResult> {
+async function loadAll(
+  connection: DuckDBConnection,
+  files: BillingFile[],
+  allowShrink: boolean,
+): Promise<IngestResult> {
   const loadId = `load-${new Date().toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${randomUUID().slice(0, 8)}`;
   const sources = [...new Set(files.map((f) => f.format.name))];
-  return inTransaction(connection, async () => {
-    await connection.run(
-      "INSERT INTO loads (load_id, source, files, started_at) VALUES ($1, $2, $3, now()::TIMESTAMP)",
-      [loadId, sources.join(","), JSON.stringify(files.map((f) => f.label))],
-    );
-    for (const file of files) await loadFile(connection, file, loadId);
-
-    const rowsReplaced = await replaceEarlierLoads(connection, loadId);
-    const summary = (
-      await connection.runAndReadAll(
-        `SELECT count(*) AS rows,
-           coalesce(list(DISTINCT ProviderName ORDER BY ProviderName) FILTER (WHERE ProviderName IS NOT NULL), []) AS providers,
-           coalesce(list(DISTINCT strftime(BillingPeriodStart, '%Y-%m') ORDER BY strftime(BillingPeriodStart, '%Y-%m')), []) AS periods
-         FROM billing WHERE x_LoadId = $1`,
-        [loadId],
-      )
-    ).getRowObjectsJson()[0];
-    const rowsLoaded = Number(summary?.rows ?? 0);
-    const billingPeriods = (summary?.periods ?? []) as string[];
-    await connection.run(
-      `UPDATE loads SET finished_at = now()::TIMESTAMP, rows_loaded = $2, rows_replaced = $3, billing_periods = $4
-       WHERE load_id = $1`,
-      [loadId, rowsLoaded, rowsReplaced, JSON.stringify(billingPeriods)],
-    );
-    return {
-      loadId,
-      rowsLoaded,
-      rowsReplaced,
-      files: files.map((f) => f.label),
-      providers: (summary?.providers ?? []) as string[],
-      billingPeriods,
-    };
-  });
+  const warnings: string[] = [];
+  const empty = {
+    loadId,
+    rowsLoaded: 0,
+    rowsReplaced: 0,
+    files: files.map((f) => f.label),
+    providers: [],
+    billingPeriods: [],
+    warnings,
+  };
+  try {
+    return await inTransaction(connection, async () => {
+      await connection.run(
+        "INSERT INTO loads (load_id, source, files, started_at) VALUES ($1, $2, $3, now()::TIMESTAMP)",
+        [loadId, sources.join(","), JSON.stringify(files.map((f) => f.label))],
+      );
+      for (const file of files) {
+        // A file without rows brings no (provider, account, period) key, so it replaces nothing.
+        if ((await loadFile(connection, file, loadId)) === 0)
+          warnings.push(
+            `${file.label}: no billing rows in this file (a header only): nothing loaded from it`,
+          );
+      }
+      // Every file empty: the load is rolled back, so not even its record changes the database.
+      if (warnings.length === files.length) throw new NothingLoaded();
+      if (!allowShrink)
+        await refuseShrinkingPeriods(
+          connection,
+          loadId,
+          files.map((f) => f.label),
+        );
+      return await recordLoad(connection, loadId, files, warnings);
+    });
+  } catch (error) {
+    if (error instanceof NothingLoaded) return empty;
+    throw error;
+  }
 }
 
-async function loadFile(connection: DuckDBConnection, file: BillingFile, loadId: string): Promise<void> {
+/** Every file of the load was empty: thrown to roll the load back. */
+class NothingLoaded extends Error {}
+
+/** Replaces what earlier loads brought for the periods this load covers, and records the load. */
+async function recordLoad(
+  connection: DuckDBConnection,
+  loadId: string,
+  files: BillingFile[],
+  warnings: string[],
+): Promise<IngestResult> {
+  const rowsReplaced = await replaceEarlierLoads(connection, loadId);
+  const summary = (
+    await connection.runAndReadAll(
+      `SELECT count(*) AS rows,
+         coalesce(list(DISTINCT ProviderName ORDER BY ProviderName) FILTER (WHERE ProviderName IS NOT NULL), []) AS providers,
+         coalesce(list(DISTINCT strftime(BillingPeriodStart, '%Y-%m') ORDER BY strftime(BillingPeriodStart, '%Y-%m')), []) AS periods
+       FROM billing WHERE x_LoadId = $1`,
+      [loadId],
+    )
+  ).getRowObjectsJson()[0];
+  const rowsLoaded = Number(summary?.rows ?? 0);
+  const billingPeriods = (summary?.periods ?? []) as string[];
+  await connection.run(
+    `UPDATE loads SET finished_at = now()::TIMESTAMP, rows_loaded = $2, rows_replaced = $3, billing_periods = $4
+     WHERE load_id = $1`,
+    [loadId, rowsLoaded, rowsReplaced, JSON.stringify(billingPeriods)],
+  );
+  return {
+    loadId,
+    rowsLoaded,
+    rowsReplaced,
+    files: files.map((f) => f.label),
+    providers: (summary?.providers ?? []) as string[],
+    billingPeriods,
+    warnings,
+  };
+}
+
+/** Inserts one file's rows under the load; returns how many. */
+async function loadFile(connection: DuckDBConnection, file: BillingFile, loadId: string): Promise<number> {
   const expressions = file.format.selectList(file.columns);
   const targets = BILLING_COLUMN_NAMES.map((name) => `"${name}"`).join(", ");
   const values = BILLING_COLUMN_NAMES.map((name) => expressions[name] ?? "NULL").join(",\n  ");
@@ -194,6 +251,7 @@ async function loadFile(connection: DuckDBConnection, file: BillingFile, loadId:
   if (inserted > 0 && (await hasMissingRequiredValues(connection, file.format, loadId))) {
     throw new FileLoadFailure(file, undefined);
   }
+  return inserted;
 }
 
 /** A file that did not load: `cause` is DuckDB's error, or undefined where required values are missing. */
