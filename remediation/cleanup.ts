@@ -20,7 +20,9 @@ export interface CleanupRun {
  * A dry run may preview a later day (--now); a real run plans, approves and applies by the clock, so
  * that nothing is acted on before its day and no approval is dated other than when it was made.
  */
-export type CleanupOptions = { dryRun: true; now?: Date } | { dryRun: false; maxActions?: number };
+export type CleanupOptions =
+  | { dryRun: true; now?: Date; preview?: boolean }
+  | { dryRun: false; maxActions?: number };
 
 /**
  * The scheduled cleanup: plan, then apply, for the rules configured with approval: auto; plan only for
@@ -34,8 +36,10 @@ export async function runCleanup(
   options: CleanupOptions,
 ): Promise<CleanupRun> {
   const at = options.dryRun ? (options.now ?? new Date()) : new Date();
-  const auto = await buildPlan(connection, config, aws, { approval: "auto" }, at);
-  const waiting = await buildPlan(connection, config, aws, { approval: "manual" }, at);
+  // A preview (a dry run of a later day) stores neither plan: neither may be approved.
+  const build = { preview: options.dryRun && options.preview === true };
+  const auto = await buildPlan(connection, config, aws, { approval: "auto" }, at, build);
+  const waiting = await buildPlan(connection, config, aws, { approval: "manual" }, at, build);
   let results: ApplyResult[] | null = null;
   if (!options.dryRun && auto.plan.content.items.length) {
     await approvePlan(connection, auto.plan, AUTO_APPROVER, config.remediation.approvalHours);

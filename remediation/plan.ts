@@ -26,6 +26,13 @@ export interface Plan {
   createdAt: string;
   evaluatedAt: string;
   content: PlanContent;
+  /** A preview of a later day: not stored, so nothing can approve or apply it. */
+  preview?: true;
+}
+
+export interface BuildOptions {
+  /** Plan as of a later day (--now in the future) and store nothing: the plan is shown, never approvable. */
+  preview?: boolean;
 }
 
 /** JSON with object keys sorted at every level: the same content always hashes the same. */
@@ -59,7 +66,7 @@ export function planTarget(planId: string, index: number, item: PlanItem): PlanT
 /**
  * The dry run: selects what to do (the selection path the scheduled cleanup shares), describes each
  * resource live for its preconditions, drops what no longer applies, asks EC2's DryRun whether each
- * call would be allowed, and stores the plan. Changes nothing in AWS.
+ * call would be allowed, and stores the plan (unless a preview). Changes nothing in AWS.
  */
 export async function buildPlan(
   connection: DuckDBConnection,
@@ -67,6 +74,7 @@ export async function buildPlan(
   aws: AwsOptions,
   filter: PlanFilter,
   now: Date,
+  options: BuildOptions = {},
 ): Promise<{ plan: Plan; excluded: Exclusion[] }> {
   const { candidates, excluded } = await selectCandidates(connection, config, filter, now);
   const scopes = new Scopes(config, aws);
@@ -126,6 +134,7 @@ export async function buildPlan(
     evaluatedAt: now.toISOString(),
     content,
   };
+  if (options.preview) return { plan: { ...plan, preview: true }, excluded };
   await connection.run(
     `INSERT INTO plans VALUES ($1, CAST($2 AS TIMESTAMP), CAST($3 AS TIMESTAMP), $4, $5) ON CONFLICT DO NOTHING`,
     [plan.planId, plan.createdAt, plan.evaluatedAt, canonicalJson(content), content.items.length],

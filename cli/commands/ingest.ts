@@ -1,7 +1,7 @@
 import { Command, Option } from "commander";
 import { ingestFiles } from "../../collectors/billing/ingest.js";
 import { BULK_LOAD } from "../../store/database.js";
-import { awsOptions, commandConfig, globalOptions, withStore } from "../context.js";
+import { awsOptions, commandConfig, globalOptions, refusePreview, withStore } from "../context.js";
 import { printJson, printLine } from "../output.js";
 
 export function ingestCommand(): Command {
@@ -17,6 +17,7 @@ export function ingestCommand(): Command {
     )
     .action(async (inputs: string[], options: { format: "auto" | "focus" | "cur2" }, command: Command) => {
       const global = globalOptions(command);
+      refusePreview(global, "ingest", "a load stores the files as they are today: run it without --now");
       const aws = awsOptions(global, commandConfig(global));
       const result = await withStore(
         global,
