@@ -88,9 +88,7 @@ describe("remediation against moto: plan, approve, apply, journal", () => {
   const plan = async (...rules: string[]): Promise<PlanJson> => {
     json(await finops(["collect", "--only", "inventory", "--json"]));
     json(await finops(["analyze", "--json"]));
-    return json<PlanJson>(
-      await finops(["plan", "--json", ...rules.flatMap((r) => ["--rule", r])]),
-    );
+    return json<PlanJson>(await finops(["plan", "--json", ...rules.flatMap((r) => ["--rule", r])]));
   };
   // Approve and apply take no --now: approvals are made and checked by the clock.
   const approve = async (planId: string) =>
