@@ -44,6 +44,24 @@ export function now(options: GlobalOptions): Date {
 }
 
 /**
+ * Whether this run is a preview: --now names an instant after the clock. A preview shows what a later
+ * day will bring and stores nothing (no findings history, no analysis run, no plan): the day has not
+ * come, and what it would store would be read as fact by every run until then (findings resolved in the
+ * future, a plan approvable today). --now at or before the clock (a back-test) runs as it always did.
+ * The one place that decides it; the commands pass it to the stages' write paths.
+ */
+export function isPreview(options: GlobalOptions): boolean {
+  return options.now !== undefined && now(options).getTime() > Date.now();
+}
+
+/** Refuses a future --now (a preview) on a command whose whole point is to write or send. */
+export function refusePreview(options: GlobalOptions, command: string, why: string): void {
+  if (isPreview(options)) {
+    throw new UsageError(`${command}: --now ${options.now} is in the future, and ${why}`);
+  }
+}
+
+/**
  * Refuses --now on a command that approves or applies. Approvals are recorded, and their expiry
  * checked, by the clock alone: an approval made "as of" a later day would outlive its hours, and an
  * apply "as of" an earlier day would revive an expired approval.

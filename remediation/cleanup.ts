@@ -3,7 +3,7 @@ import type { AwsOptions } from "../collectors/aws.js";
 import type { Config } from "../rules/config.js";
 import { type ApplyResult, applyPlan } from "./apply.js";
 import { approvePlan } from "./approvals.js";
-import { buildPlan, type Plan } from "./plan.js";
+import { buildPlan, type Plan, storePlan } from "./plan.js";
 import type { Exclusion } from "./select.js";
 
 /** Who approves what rules.yaml lets the scheduled cleanup apply by itself. */
@@ -20,7 +20,9 @@ export interface CleanupRun {
  * A dry run may preview a later day (--now); a real run plans, approves and applies by the clock, so
  * that nothing is acted on before its day and no approval is dated other than when it was made.
  */
-export type CleanupOptions = { dryRun: true; now?: Date } | { dryRun: false; maxActions?: number };
+export type CleanupOptions =
+  | { dryRun: true; now?: Date; preview?: boolean }
+  | { dryRun: false; maxActions?: number };
 
 /**
  * The scheduled cleanup: plan, then apply, for the rules configured with approval: auto; plan only for
@@ -34,8 +36,16 @@ export async function runCleanup(
   options: CleanupOptions,
 ): Promise<CleanupRun> {
   const at = options.dryRun ? (options.now ?? new Date()) : new Date();
-  const auto = await buildPlan(connection, config, aws, { approval: "auto" }, at);
-  const waiting = await buildPlan(connection, config, aws, { approval: "manual" }, at);
+  // A preview (a dry run of a later day) stores neither plan: neither may be approved. Otherwise both are
+  // stored once both are made: a resource that could not be described fails the run with neither stored.
+  const preview = options.dryRun && options.preview === true;
+  const build = { preview, store: false };
+  const auto = await buildPlan(connection, config, aws, { approval: "auto" }, at, build);
+  const waiting = await buildPlan(connection, config, aws, { approval: "manual" }, at, build);
+  if (!preview) {
+    await storePlan(connection, auto.plan);
+    await storePlan(connection, waiting.plan);
+  }
   let results: ApplyResult[] | null = null;
   if (!options.dryRun && auto.plan.content.items.length) {
     await approvePlan(connection, auto.plan, AUTO_APPROVER, config.remediation.approvalHours);

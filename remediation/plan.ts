@@ -4,10 +4,11 @@ import pLimit from "p-limit";
 import type { AwsOptions } from "../collectors/aws.js";
 import type { Config } from "../rules/config.js";
 import { retainedUntil } from "./backup.js";
-import type { Observed, PlanTarget } from "./executor.js";
+import type { ExecutorScope, Observed, PlanTarget } from "./executor.js";
 import { EXECUTORS } from "./executors/index.js";
 import { Scopes } from "./scopes.js";
 import { type Candidate, type Exclusion, type PlanFilter, selectCandidates } from "./select.js";
+import { Undescribed } from "./undescribed.js";
 
 /** One item of a stored plan: the selected step, the mark tag, and the resource as it was when planned. */
 export interface PlanItem extends Candidate {
@@ -26,6 +27,15 @@ export interface Plan {
   createdAt: string;
   evaluatedAt: string;
   content: PlanContent;
+  /** A preview of a later day: not stored, so nothing can approve or apply it. */
+  preview?: true;
+}
+
+export interface BuildOptions {
+  /** Plan as of a later day (--now in the future) and store nothing: the plan is shown, never approvable. */
+  preview?: boolean;
+  /** False: return the plan without storing it (the caller stores it with storePlan). */
+  store?: boolean;
 }
 
 /** JSON with object keys sorted at every level: the same content always hashes the same. */
@@ -59,7 +69,7 @@ export function planTarget(planId: string, index: number, item: PlanItem): PlanT
 /**
  * The dry run: selects what to do (the selection path the scheduled cleanup shares), describes each
  * resource live for its preconditions, drops what no longer applies, asks EC2's DryRun whether each
- * call would be allowed, and stores the plan. Changes nothing in AWS.
+ * call would be allowed, and stores the plan (unless a preview). Changes nothing in AWS.
  */
 export async function buildPlan(
   connection: DuckDBConnection,
@@ -67,12 +77,16 @@ export async function buildPlan(
   aws: AwsOptions,
   filter: PlanFilter,
   now: Date,
+  options: BuildOptions = {},
 ): Promise<{ plan: Plan; excluded: Exclusion[] }> {
   const { candidates, excluded } = await selectCandidates(connection, config, filter, now);
   const scopes = new Scopes(config, aws);
   const limit = pLimit(8);
   const exclude = (c: Candidate, why: string) =>
     excluded.push({ rule: c.rule, account: c.account, resourceId: c.resourceId, action: c.action, why });
+  // An account that cannot be reached or a describe AWS refused fails the plan (PlanIncomplete), after
+  // every item was tried: left out, they would make an incomplete plan look like "nothing to do".
+  const undescribed = new Undescribed();
   let items: (PlanItem | null)[];
   try {
     items = await Promise.all(
@@ -85,12 +99,15 @@ export async function buildPlan(
             ...base,
             preconditions: { state: null, attachments: [], tags: {} },
           });
-          const scope = await scopes.scope(c.account, c.region).catch((error: Error) => error);
-          if (scope instanceof Error) {
-            exclude(c, scope.message);
+          let observed: Observed | null;
+          let scope: ExecutorScope;
+          try {
+            scope = await scopes.scope(c.account, c.region);
+            observed = await executor.describe(scope, target);
+          } catch (error) {
+            undescribed.add(c.account, c.region, error);
             return null;
           }
-          const observed = await executor.describe(scope, target);
           if (!observed) {
             exclude(c, "no longer exists");
             return null;
@@ -119,6 +136,7 @@ export async function buildPlan(
   } finally {
     await scopes.close();
   }
+  undescribed.throwIfAny();
   const content: PlanContent = { version: 1, items: items.filter((i): i is PlanItem => i !== null) };
   const plan: Plan = {
     planId: planIdOf(content),
@@ -126,11 +144,18 @@ export async function buildPlan(
     evaluatedAt: now.toISOString(),
     content,
   };
+  if (options.preview) return { plan: { ...plan, preview: true }, excluded };
+  if (options.store !== false) await storePlan(connection, plan);
+  return { plan, excluded };
+}
+
+/** Stores a plan (a plan already stored is the same content under the same id: kept as it is). */
+export async function storePlan(connection: DuckDBConnection, plan: Plan): Promise<void> {
+  if (plan.preview) throw new Error(`plan ${plan.planId} is a preview of a later day: it is never stored`);
   await connection.run(
     `INSERT INTO plans VALUES ($1, CAST($2 AS TIMESTAMP), CAST($3 AS TIMESTAMP), $4, $5) ON CONFLICT DO NOTHING`,
-    [plan.planId, plan.createdAt, plan.evaluatedAt, canonicalJson(content), content.items.length],
+    [plan.planId, plan.createdAt, plan.evaluatedAt, canonicalJson(plan.content), plan.content.items.length],
   );
-  return { plan, excluded };
 }
 
 /** A stored plan, or null. Its content is returned as stored: whether it still hashes to its id is checkPlan's job. */

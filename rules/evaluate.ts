@@ -7,6 +7,7 @@ import { inTransaction } from "../store/database.js";
 import { ensureResourceFacts } from "../store/resource-facts.js";
 import { RULE_KINDS } from "./catalogue.js";
 import { type Config, configLocation } from "./config.js";
+import { dropFindingsPreview, showFindingsPreview } from "./preview.js";
 import type { RuleContext } from "./rule-kind.js";
 import { resetUserMatches, runUserQuery, UserSqlRejected } from "./user-sql.js";
 
@@ -31,24 +32,42 @@ const CONTENT_COLUMNS = [
   "protected",
 ] as const;
 
+export interface AnalyzeOptions {
+  /**
+   * Evaluate without storing (a preview of a later day, `--now` in the future): the findings history and
+   * analysis_runs are left as they were, and this connection's `findings` shows what the run would have
+   * made of them (see rules/preview.ts) until it closes or dropFindingsPreview is called.
+   */
+  preview?: boolean;
+}
+
+export interface AnalysisRun {
+  runId: string;
+  evaluatedRules: string[];
+  preview: boolean;
+}
+
 /** Runs every enabled rule as one set-based query and merges the matches into the findings history. */
 export async function analyze(
   connection: DuckDBConnection,
   config: Config,
   now: Date,
-): Promise<{ runId: string; evaluatedRules: string[] }> {
+  options: AnalyzeOptions = {},
+): Promise<AnalysisRun> {
   const context = ruleContext(config, now);
   const nowLiteral = context.now;
   const enabled = enabledRules(config);
   const runId = `analysis-${now.toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${randomUUID().slice(0, 8)}`;
 
+  // A preview made earlier on this connection shadows the stored history: this run reads and writes that.
+  await dropFindingsPreview(connection);
   // The view is a join and a window over the inventory history, and every rule reads it: rules read its
   // materialized copy instead (see store/current-inventory.ts), and each resource's team, protection,
   // exemption and monthly cost come from resource_facts. A collection builds both; a run after a change
   // not yet built (or with other tag keys) builds them here.
   await ensureResourceFacts(connection, config.tags);
   return withCurrentInventory(connection, () =>
-    evaluate(connection, config, context, enabled, runId, nowLiteral),
+    evaluate(connection, config, context, enabled, runId, nowLiteral, options.preview === true),
   );
 }
 
@@ -86,12 +105,19 @@ async function evaluate(
   enabled: EnabledRule[],
   runId: string,
   nowLiteral: string,
-): Promise<{ runId: string; evaluatedRules: string[] }> {
+  preview: boolean,
+): Promise<AnalysisRun> {
   const matches = await matchesSql(connection, config, context, enabled);
-  // Stored rows have no order (every read sorts): without keeping the query's order, DuckDB writes from
-  // both threads (inserting 822k new findings: 2.0 s -> 1.6 s).
-  await withoutInsertionOrder(connection, () => storeRun(connection, matches, enabled, runId, nowLiteral));
-  return { runId, evaluatedRules: enabled.map(({ rule }) => rule.id) };
+  const evaluatedRules = enabled.map(({ rule }) => rule.id);
+  if (preview) {
+    await stageRun(connection, matches, nowLiteral);
+    await showFindingsPreview(connection, evaluatedRules, runId, nowLiteral);
+  } else {
+    // Stored rows have no order (every read sorts): without keeping the query's order, DuckDB writes from
+    // both threads (inserting 822k new findings: 2.0 s -> 1.6 s).
+    await withoutInsertionOrder(connection, () => storeRun(connection, matches, enabled, runId, nowLiteral));
+  }
+  return { runId, evaluatedRules, preview };
 }
 
 /** The enabled rules with their place in rules.yaml, for naming a broken one. */
@@ -153,16 +179,12 @@ export async function withoutInsertionOrder<T>(
   }
 }
 
-/** Evaluates the matches and merges them into the findings history, in one transaction. */
-async function storeRun(
-  connection: DuckDBConnection,
-  matches: string,
-  enabled: EnabledRule[],
-  runId: string,
-  nowLiteral: string,
-): Promise<void> {
-  await inTransaction(connection, async () => {
-    await connection.run(`CREATE OR REPLACE TEMP TABLE run_findings AS
+/**
+ * Evaluates the matches into the temporary table run_findings: each finding with its content, whether it
+ * is stored already, and whether its content changed. Nothing stored is written.
+ */
+async function stageRun(connection: DuckDBConnection, matches: string, nowLiteral: string): Promise<void> {
+  await connection.run(`CREATE OR REPLACE TEMP TABLE run_findings AS
       WITH matches AS (${matches}),
       -- Resources whose cost is part of a finding's (a stopped instance's volumes), where still in inventory.
       extras AS (
@@ -220,6 +242,18 @@ async function storeRun(
         FROM found
       ) n
       LEFT JOIN findings f ON f.id = n.id`);
+}
+
+/** Evaluates the matches and merges them into the findings history, in one transaction. */
+async function storeRun(
+  connection: DuckDBConnection,
+  matches: string,
+  enabled: EnabledRule[],
+  runId: string,
+  nowLiteral: string,
+): Promise<void> {
+  await inTransaction(connection, async () => {
+    await stageRun(connection, matches, nowLiteral);
     await connection.run(
       `INSERT INTO analysis_runs VALUES ($1, ${nowLiteral}, now()::TIMESTAMP, NULL, $2, NULL)`,
       [runId, JSON.stringify(enabled.map(({ rule }) => rule.id))],

@@ -31,8 +31,8 @@ export async function saveInventory(
         )
         .join("\n"),
     );
-    await inTransaction(connection, () =>
-      connection.run(
+    await inTransaction(connection, async () => {
+      await connection.run(
         `INSERT INTO inventory
          SELECT ${sqlLiteral(runId)}, ${sqlLiteral(collector)}, CAST(${sqlLiteral(collectedAt.toISOString())} AS TIMESTAMPTZ)::TIMESTAMP,
            ${sqlLiteral(scope)}, account, region, resourceId, resourceType, state,
@@ -41,11 +41,53 @@ export async function saveInventory(
          FROM read_json(${sqlLiteral(file)}, format = 'newline_delimited', columns = {
            account: 'VARCHAR', region: 'VARCHAR', resourceId: 'VARCHAR', resourceType: 'VARCHAR', state: 'VARCHAR',
            stateSince: 'VARCHAR', createdAt: 'VARCHAR', tags: 'VARCHAR', attributes: 'VARCHAR'})`,
-      ),
-    );
+      );
+      if (records.some((r) => r.state === "stopped" && !r.stateSince)) {
+        await dateStoppedFromHistory(connection, runId, collector, scope, collectedAt);
+      }
+    });
   } finally {
     await rm(file, { force: true });
   }
+}
+
+/**
+ * Dates the stopped resources of a snapshot whose stop time AWS did not say (an instance's
+ * StateTransitionReason without a date): the first collection of the unbroken run of 'stopped'
+ * observations that ends with this one (a start in between begins a new run), or the stop time an
+ * observation of that run did carry. A resource first seen stopped now is dated now: it has been
+ * stopped at least since then, so a rule's "stopped for N days" never overstates.
+ */
+async function dateStoppedFromHistory(
+  connection: DuckDBConnection,
+  runId: string,
+  collector: string,
+  scope: string,
+  collectedAt: Date,
+): Promise<void> {
+  const at = `CAST(${sqlLiteral(collectedAt.toISOString())} AS TIMESTAMPTZ)::TIMESTAMP`;
+  const undatedIn = (alias: string) => `${alias}.run_id = ${sqlLiteral(runId)}
+    AND ${alias}.collector = ${sqlLiteral(collector)} AND ${alias}.scope = ${sqlLiteral(scope)}
+    AND ${alias}.state = 'stopped' AND ${alias}.state_since IS NULL`;
+  await connection.run(
+    `UPDATE inventory AS t SET state_since = s.since FROM (
+       WITH undated AS (SELECT account, resource_id FROM inventory i WHERE ${undatedIn("i")}),
+       history AS (
+         SELECT h.account, h.resource_id, h.collected_at, h.state, h.state_since FROM inventory h
+         SEMI JOIN undated u ON u.account = h.account AND u.resource_id = h.resource_id
+         WHERE h.collector = ${sqlLiteral(collector)} AND h.collected_at <= ${at}
+       ),
+       last_other AS (
+         SELECT account, resource_id, max(collected_at) AS at FROM history
+         WHERE state IS DISTINCT FROM 'stopped' GROUP BY account, resource_id
+       )
+       SELECT h.account, h.resource_id, coalesce(min(h.state_since), min(h.collected_at)) AS since
+       FROM history h LEFT JOIN last_other o ON o.account = h.account AND o.resource_id = h.resource_id
+       WHERE h.state = 'stopped' AND (o.at IS NULL OR h.collected_at > o.at)
+       GROUP BY h.account, h.resource_id
+     ) s
+     WHERE t.account = s.account AND t.resource_id = s.resource_id AND ${undatedIn("t")}`,
+  );
 }
 
 /** One day of one metric of one resource. */

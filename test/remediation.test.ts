@@ -24,7 +24,6 @@ import { tempDir } from "./helpers/project.js";
 
 const REGION = "us-east-1";
 const credentials = { accessKeyId: "testing", secretAccessKey: "testing" };
-const NOW = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 19).concat("Z");
 const MARK = "finops:marked-for";
 
 const CONFIG = `
@@ -93,11 +92,9 @@ describe("remediation against moto: plan, approve, apply, journal", () => {
   };
   /** Collects inventory, analyzes, and plans: what a scheduled run does before approval. */
   const plan = async (...rules: string[]): Promise<PlanJson> => {
-    json(await finops(["collect", "--only", "inventory", "--now", NOW, "--json"]));
-    json(await finops(["analyze", "--now", NOW, "--json"]));
-    return json<PlanJson>(
-      await finops(["plan", "--json", "--now", NOW, ...rules.flatMap((r) => ["--rule", r])]),
-    );
+    json(await finops(["collect", "--only", "inventory", "--json"]));
+    json(await finops(["analyze", "--json"]));
+    return json<PlanJson>(await finops(["plan", "--json", ...rules.flatMap((r) => ["--rule", r])]));
   };
   // Approve and apply take no --now: approvals are made and checked by the clock.
   const approve = async (planId: string) =>
@@ -505,10 +502,10 @@ describe("remediation against moto: plan, approve, apply, journal", () => {
       await instance({ "expires-at": "2024-01-01" }),
       await instance({ "expires-at": "2024-01-01" }),
     ];
-    json(await finops(["collect", "--only", "inventory", "--now", NOW, "--json"]));
-    json(await finops(["analyze", "--now", NOW, "--json"]));
+    json(await finops(["collect", "--only", "inventory", "--json"]));
+    json(await finops(["analyze", "--json"]));
     const dry = json<{ auto: { planId: string; items: { resourceId: string }[] } }>(
-      await finops(["cleanup", "--dry-run", "--json", "--now", NOW]),
+      await finops(["cleanup", "--dry-run", "--json"]),
     );
     assert.deepEqual(dry.auto.items.map((i) => i.resourceId).sort(), [...ids].sort());
     for (const id of ids) assert.equal(calls("TerminateInstances", id), 0);

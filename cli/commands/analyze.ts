@@ -4,15 +4,15 @@ import { SEVERITIES, type Severity } from "../../rules/rule-kind.js";
 import { queryFindings } from "../../store/findings.js";
 import { findingsJson, findingsSummary } from "../../store/findings-json.js";
 import { Decimal } from "../../store/money.js";
-import { commandConfig, globalOptions, now, withStore } from "../context.js";
+import { commandConfig, globalOptions, isPreview, now, withStore } from "../context.js";
 import { ThresholdReached } from "../errors.js";
-import { printJsonWithRenderedList } from "../output.js";
+import { note, printJsonWithRenderedList } from "../output.js";
 import { printFindings } from "./findings-output.js";
 
 export function analyzeCommand(): Command {
   return new Command("analyze")
     .description(
-      "evaluate every enabled rule of rules.yaml and store the findings (with --now: as of that instant)",
+      "evaluate every enabled rule of rules.yaml and store the findings (with --now: as of that instant; a future --now previews and stores nothing)",
     )
     .addOption(
       new Option("--fail-on <severity>", "exit 3 when a finding of this severity or above exists").choices(
@@ -24,7 +24,9 @@ export function analyzeCommand(): Command {
       const config = commandConfig(global);
       const at = now(global);
       const summary = await withStore(global, async (store) => {
-        const run = await analyze(store.connection, config, at);
+        // A future --now is a preview: evaluated against the stored history, nothing stored.
+        const run = await analyze(store.connection, config, at, { preview: isPreview(global) });
+        if (run.preview) note(`Preview as of ${at.toISOString()}: nothing was stored.`);
         const query = { runId: run.runId, status: "open" } as const;
         const total = await findingsSummary(store.connection, query);
         const summary = {
@@ -33,7 +35,10 @@ export function analyzeCommand(): Command {
         };
         // A million findings are rendered as JSON by DuckDB and streamed, not read into objects first.
         if (global.json)
-          await printJsonWithRenderedList("findings", findingsJson(store.connection, query), { summary });
+          await printJsonWithRenderedList("findings", findingsJson(store.connection, query), {
+            summary,
+            ...(run.preview ? { preview: true } : {}),
+          });
         else printFindings(await queryFindings(store.connection, query));
         return total;
       });

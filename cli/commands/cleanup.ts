@@ -2,7 +2,7 @@ import { Command } from "commander";
 import { PlanRefused } from "../../remediation/apply.js";
 import { runCleanup } from "../../remediation/cleanup.js";
 import type { Plan } from "../../remediation/plan.js";
-import { awsOptions, commandConfig, globalOptions, now, withStore } from "../context.js";
+import { awsOptions, commandConfig, globalOptions, isPreview, now, withStore } from "../context.js";
 import { RuntimeError, UsageError } from "../errors.js";
 import { printJson, printLine } from "../output.js";
 
@@ -35,17 +35,26 @@ export function cleanupCommand(): Command {
           store.connection,
           config,
           awsOptions(global, config),
-          options.dryRun ? { dryRun: true, now: now(global) } : { dryRun: false },
+          options.dryRun ? { dryRun: true, now: now(global), preview: isPreview(global) } : { dryRun: false },
         ).catch((error: unknown) => {
           throw error instanceof PlanRefused ? new RuntimeError(`refused: ${error.message}`) : error;
         }),
       );
+      // A preview's plans were not stored: they have no id approve would accept.
+      const preview = run.auto.plan.preview === true;
+      const idOf = (plan: Plan) => (plan.preview ? null : plan.planId);
       if (global.json) {
         printJson({
           dryRun: !!options.dryRun,
-          auto: { planId: run.auto.plan.planId, items: summary(run.auto.plan), results: run.auto.results },
-          waiting: { planId: run.waiting.plan.planId, items: summary(run.waiting.plan) },
+          ...(preview ? { preview: true } : {}),
+          auto: { planId: idOf(run.auto.plan), items: summary(run.auto.plan), results: run.auto.results },
+          waiting: { planId: idOf(run.waiting.plan), items: summary(run.waiting.plan) },
         });
+      } else if (preview) {
+        printLine(
+          `Preview as of ${run.auto.plan.evaluatedAt}: ${run.auto.plan.content.items.length} item(s) the rules with approval: auto ` +
+            `would act on, ${run.waiting.plan.content.items.length} waiting for approval. Nothing was stored or changed.`,
+        );
       } else {
         const auto = run.auto.results;
         printLine(

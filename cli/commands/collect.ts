@@ -2,7 +2,7 @@ import { Command } from "commander";
 import { COLLECTORS, type CollectorName, collectAll } from "../../collectors/collect-all.js";
 import { livePages, type PageSource, recordingPages, replayPages } from "../../collectors/pages.js";
 import { type CollectorReport, newRunId } from "../../collectors/run.js";
-import { awsOptions, commandConfig, globalOptions, now, withStore } from "../context.js";
+import { awsOptions, commandConfig, globalOptions, now, refusePreview, withStore } from "../context.js";
 import { RuntimeError, UsageError } from "../errors.js";
 import { printJson, printTable } from "../output.js";
 
@@ -25,6 +25,11 @@ export function collectCommand(): Command {
     .action(async (options: CollectOptions, command: Command) => {
       const only = selectCollectors(options);
       const global = globalOptions(command);
+      refusePreview(
+        global,
+        "collect",
+        "a collection records what AWS answers today: it cannot preview a later day (run it without --now)",
+      );
       const config = commandConfig(global);
       const aws = awsOptions(global, config);
       const at = now(global);

@@ -1,7 +1,7 @@
 import { Command, Option } from "commander";
 import { ingestFiles } from "../../collectors/billing/ingest.js";
 import { BULK_LOAD } from "../../store/database.js";
-import { awsOptions, commandConfig, globalOptions, withStore } from "../context.js";
+import { awsOptions, commandConfig, globalOptions, refusePreview, withStore } from "../context.js";
 import { note, printJson, printLine } from "../output.js";
 
 interface IngestFlags {
@@ -26,6 +26,7 @@ export function ingestCommand(): Command {
     )
     .action(async (inputs: string[], options: IngestFlags, command: Command) => {
       const global = globalOptions(command);
+      refusePreview(global, "ingest", "a load stores the files as they are today: run it without --now");
       const aws = awsOptions(global, commandConfig(global));
       const result = await withStore(
         global,

@@ -2,7 +2,7 @@ import { Command } from "commander";
 import { renderText } from "../../reports/notify/message.js";
 import { money } from "../../reports/notify/money.js";
 import { type NotifyResult, type NotifyRun, runNotify } from "../../reports/notify/notify.js";
-import { commandConfig, globalOptions, now, withStore } from "../context.js";
+import { commandConfig, globalOptions, now, refusePreview, withStore } from "../context.js";
 import { RuntimeError } from "../errors.js";
 import { printJson, printLine, printTable } from "../output.js";
 
@@ -15,6 +15,13 @@ export function notifyCommand(): Command {
     .option("--dry-run", "print what would be sent; send and record nothing")
     .action(async (options: { dryRun?: boolean }, command: Command) => {
       const global = globalOptions(command);
+      if (!options.dryRun) {
+        refusePreview(
+          global,
+          "notify",
+          "what is sent today cannot be dated later: preview it with --dry-run",
+        );
+      }
       const config = commandConfig(global);
       const at = now(global);
       const run = await withStore(global, (store) =>

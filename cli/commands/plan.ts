@@ -2,7 +2,7 @@ import { Command } from "commander";
 import { buildPlan } from "../../remediation/plan.js";
 import { type Config, closest } from "../../rules/config.js";
 import { Decimal, formatMoney } from "../../store/money.js";
-import { awsOptions, commandConfig, globalOptions, now, withStore } from "../context.js";
+import { awsOptions, commandConfig, globalOptions, isPreview, now, withStore } from "../context.js";
 import { UsageError } from "../errors.js";
 import { printJson, printLine, printTable } from "../output.js";
 
@@ -23,7 +23,8 @@ export function planCommand(): Command {
   return new Command("plan")
     .description(
       "dry run: select the open findings with an action, describe each resource live, check EC2's DryRun " +
-        "permission, and store the plan (its id is its content's hash); changes nothing in AWS",
+        "permission, and store the plan (its id is its content's hash); changes nothing in AWS. With --now in " +
+        "the future: a preview of that day, not stored and not approvable",
     )
     .option("--rule <id>", "only this rule (repeatable)", repeatable)
     .option("--team <team>", "only this team")
@@ -42,11 +43,15 @@ export function planCommand(): Command {
             ...(options.team ? { team: options.team } : {}),
           },
           at,
+          { preview: isPreview(global) },
         ),
       );
+      const preview = plan.preview === true;
       if (global.json) {
         printJson({
-          planId: plan.planId,
+          // A preview has no id approve would accept: it was not stored.
+          planId: preview ? null : plan.planId,
+          ...(preview ? { preview: true } : {}),
           dryRun: true,
           evaluatedAt: plan.evaluatedAt,
           items: plan.content.items.map((item) => ({
@@ -90,6 +95,13 @@ export function planCommand(): Command {
       if (excluded.length) {
         printLine(`${excluded.length} left out:`);
         for (const e of excluded) printLine(`  ${e.resourceId} (${e.rule}, ${e.action}): ${e.why}`);
+      }
+      if (preview) {
+        printLine(
+          `Preview as of ${plan.evaluatedAt}: ${plan.content.items.length} item(s). Not stored, so nothing can approve it; ` +
+            "run finops plan without a future --now on that day to make a plan to approve.",
+        );
+        return;
       }
       printLine(`Plan ${plan.planId}: ${plan.content.items.length} item(s). Nothing was changed.`);
       if (plan.content.items.length) printLine(`Next: finops approve ${plan.planId} --by NAME`);

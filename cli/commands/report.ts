@@ -5,7 +5,7 @@ import { type ReportSend, sendFailures, sendWeeklyReport } from "../../reports/w
 import { parseWeek } from "../../reports/weekly/week.js";
 import { FORMATS, type Format } from "../../reports/weekly/write.js";
 import { formatMoney } from "../../store/money.js";
-import { commandConfig, globalOptions, now, withStore } from "../context.js";
+import { commandConfig, globalOptions, now, refusePreview, withStore } from "../context.js";
 import { RuntimeError, UsageError } from "../errors.js";
 import { note, printJson, printLine } from "../output.js";
 
@@ -55,6 +55,13 @@ function weeklyCommand(): Command {
         // Flags first: a bad week or format is a usage error before anything is opened.
         const week = raw.week !== undefined ? parseWeek(raw.week) : undefined;
         const at = now(global);
+        if (raw.send) {
+          refusePreview(
+            global,
+            "report weekly --send",
+            "a report sent today cannot be dated later: write it without --send to preview it",
+          );
+        }
         const config = commandConfig(global);
         const formats = raw.format !== undefined ? parseFormats(raw.format) : undefined;
         if (raw.out !== undefined && !raw.out.trim()) throw new UsageError("--out: give a folder");

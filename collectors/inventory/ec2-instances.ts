@@ -62,10 +62,25 @@ export const ec2Instances: InventoryCollector = {
   },
 };
 
-/** "User initiated (2024-09-18 22:00:00 GMT)": when a stopped instance was stopped. */
+/**
+ * When a stopped instance was stopped, from its StateTransitionReason: "User initiated (2024-09-18
+ * 22:00:00 GMT)". The format is not a contract (emulators write UTC): GMT, UTC, Z, a numeric offset, a
+ * T between date and time, fractions of a second, or no zone at all (AWS's times are UTC) are all read.
+ * Null when the reason holds no date: the inventory's history dates it then (store/inventory.ts).
+ */
 export function stateSince(reason: string | undefined): string | null {
-  const match = /\((\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}) GMT\)/.exec(reason ?? "");
-  return match ? `${match[1]}T${match[2]}.000Z` : null;
+  const match =
+    /\((\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.\d+)?\s*(GMT|UTC|Z|[+-]\d{2}:?\d{2})?\)/i.exec(
+      reason ?? "",
+    );
+  if (!match) return null;
+  // A calendar date that does not exist (Feb 30) is no date: Date would roll it into March.
+  const [year, month, day] = (match[1] as string).split("-").map(Number) as [number, number, number];
+  if (new Date(Date.UTC(year, month - 1, day)).getUTCDate() !== day) return null;
+  const zone = (match[3] ?? "Z").toUpperCase();
+  const offset = /^[+-]/.test(zone) ? `${zone.slice(0, 3)}:${zone.slice(-2)}` : "Z";
+  const instant = new Date(`${match[1]}T${match[2]}${offset}`);
+  return Number.isNaN(instant.getTime()) ? null : instant.toISOString();
 }
 
 /** A Kubernetes node by its tags (EKS managed node groups, self-managed nodes, Karpenter), or null. */

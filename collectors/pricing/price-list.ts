@@ -207,7 +207,7 @@ export async function collectPrices(
     );
   } catch (error) {
     // Nothing is stored from a failed run: the prices already stored stay as they were.
-    return { ...report, status: "failed", error: describeAwsError(error) };
+    return { ...report, status: "failed", error: describePriceListError(error, options.aws.endpointUrl) };
   } finally {
     client.destroy();
   }
@@ -220,4 +220,23 @@ export async function collectPrices(
     }
   });
   return { ...report, rows: found.length };
+}
+
+/**
+ * A failed Price List call in words. An endpoint that does not serve the Price List (an emulator such as
+ * moto, a proxy's error page) answers with something that is not its JSON, and the SDK's own words for
+ * that are a parser's ("SyntaxError: Unexpected token '<' ... Deserialization error").
+ */
+export function describePriceListError(error: unknown, endpointUrl: string | undefined): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const unparsable =
+    (error instanceof Error && error.name === "SyntaxError") || /Deserialization error/i.test(message);
+  if (!unparsable) return describeAwsError(error);
+  const answered = /Unexpected token '?</.test(message) ? "HTML" : "something that is not JSON";
+  const where = endpointUrl ?? `the Price List endpoint of ${PRICE_LIST_REGION}`;
+  return (
+    `the endpoint ${where} answered ${answered}, not the Price List API: it does not serve pricing ` +
+    `(an emulator?); run with --only billing,inventory,utilization, or point --endpoint-url at an endpoint ` +
+    `that serves the Price List API (pricing prices only what billing does not)`
+  );
 }
