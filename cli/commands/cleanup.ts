@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { PlanRefused } from "../../remediation/apply.js";
 import { runCleanup } from "../../remediation/cleanup.js";
 import type { Plan } from "../../remediation/plan.js";
+import { analyze } from "../../rules/evaluate.js";
 import { awsOptions, commandConfig, globalOptions, isPreview, now, withStore } from "../context.js";
 import { RuntimeError, UsageError } from "../errors.js";
 import { printJson, printLine } from "../output.js";
@@ -30,16 +31,19 @@ export function cleanupCommand(): Command {
         );
       }
       const config = commandConfig(global);
-      const run = await withStore(global, (store) =>
-        runCleanup(
+      const previewing = options.dryRun === true && isPreview(global);
+      const run = await withStore(global, async (store) => {
+        // A later day's cleanup plans from that day's findings: the rules run first, as a preview too.
+        if (previewing) await analyze(store.connection, config, now(global), { preview: true });
+        return runCleanup(
           store.connection,
           config,
           awsOptions(global, config),
-          options.dryRun ? { dryRun: true, now: now(global), preview: isPreview(global) } : { dryRun: false },
+          options.dryRun ? { dryRun: true, now: now(global), preview: previewing } : { dryRun: false },
         ).catch((error: unknown) => {
           throw error instanceof PlanRefused ? new RuntimeError(`refused: ${error.message}`) : error;
-        }),
-      );
+        });
+      });
       // A preview's plans were not stored: they have no id approve would accept.
       const preview = run.auto.plan.preview === true;
       const idOf = (plan: Plan) => (plan.preview ? null : plan.planId);

@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { buildPlan } from "../../remediation/plan.js";
 import { type Config, closest } from "../../rules/config.js";
+import { analyze } from "../../rules/evaluate.js";
 import { Decimal, formatMoney } from "../../store/money.js";
 import { awsOptions, commandConfig, globalOptions, isPreview, now, withStore } from "../context.js";
 import { UsageError } from "../errors.js";
@@ -33,8 +34,12 @@ export function planCommand(): Command {
       const config = commandConfig(global);
       for (const rule of options.rule ?? []) checkRuleId(config, rule);
       const at = now(global);
-      const { plan, excluded } = await withStore(global, (store) =>
-        buildPlan(
+      const preview = isPreview(global);
+      const { plan, excluded } = await withStore(global, async (store) => {
+        // A later day's plan is made from that day's findings: the rules run first, as a preview too
+        // (nothing stored; this connection sees their findings).
+        if (preview) await analyze(store.connection, config, at, { preview: true });
+        return buildPlan(
           store.connection,
           config,
           awsOptions(global, config),
@@ -43,10 +48,9 @@ export function planCommand(): Command {
             ...(options.team ? { team: options.team } : {}),
           },
           at,
-          { preview: isPreview(global) },
-        ),
-      );
-      const preview = plan.preview === true;
+          { preview },
+        );
+      });
       if (global.json) {
         printJson({
           // A preview has no id approve would accept: it was not stored.
