@@ -504,6 +504,7 @@ describe("notify's pieces", () => {
     estimatedMonthlySavings: new Decimal("1.005"),
     action: "delete",
     protected: false,
+    overlaps: [],
     status: "open",
     firstSeen: NOW.toISOString(),
     lastSeen: NOW.toISOString(),
@@ -518,7 +519,15 @@ describe("notify's pieces", () => {
       fingerprint: "x",
       change: "new" as const,
     }));
-    const message = teamDigest("platform", due, findings, {
+    const totals = {
+      estimatedMonthlySavings: "2010.000",
+      grossEstimatedMonthlySavings: "2010.000",
+      findings: 2000,
+      resources: 2000,
+      overlappingFindings: 0,
+      overlappingResources: 0,
+    };
+    const message = teamDigest("platform", due, findings, { due: totals, open: totals }, {
       currency: "USD",
       exemptionTag: "finops:ignore",
       now: NOW,
