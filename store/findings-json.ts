@@ -24,7 +24,7 @@ const FINDING_JSON = `'{"id":' || ${text("id")} || ',"rule":' || ${text("rule")}
   || ',"monthlyCostNote":' || ${text("monthly_cost_note")}
   || ',"estimatedMonthlySavings":' || ${decimal("estimated_monthly_savings")}
   || ',"action":' || ${text("action")} || ',"protected":' || CASE WHEN protected THEN 'true' ELSE 'false' END
-  || ',"overlaps":' || CAST(to_json(overlaps) AS VARCHAR)
+  || ',"overlaps":' || CAST(to_json(overlap_list) AS VARCHAR)
   || ',"status":' || CASE WHEN resolved_at IS NULL THEN '"open"' ELSE '"resolved"' END
   || ',"firstSeen":' || ${iso("first_seen")} || ',"lastSeen":' || ${iso("last_seen")}
   || ',"resolvedAt":' || ${iso("resolved_at")} || '}'`;

@@ -93,10 +93,10 @@ const iso = (column: string) => `strftime(${column}, '%Y-%m-%dT%H:%M:%SZ')`;
 
 /**
  * The other open findings on each open finding's resource, as a LIST of {rule, id} (empty for a
- * resolved finding, or one alone on its resource): `findings` with an `overlaps` column.
+ * resolved finding, or one alone on its resource): `findings` with an `overlap_list` column (`overlaps` is a SQL keyword).
  */
 export const FINDINGS_WITH_OVERLAPS = `(SELECT f.*, CASE WHEN f.resolved_at IS NULL AND o.members IS NOT NULL
-      THEN list_filter(o.members, m -> m.id <> f.id) ELSE [] END AS overlaps
+      THEN list_filter(o.members, m -> m.id <> f.id) ELSE [] END AS overlap_list
     FROM findings f LEFT JOIN (
       SELECT account, resource_id, list({rule: rule, id: id} ORDER BY rule, id) AS members
       FROM findings WHERE resolved_at IS NULL GROUP BY account, resource_id HAVING count(*) > 1
@@ -123,7 +123,7 @@ export async function queryFindings(connection: DuckDBConnection, query: Finding
     query,
     `id, rule, resource_id, resource_type, account, region, team, severity, reason, evidence::VARCHAR AS evidence,
        monthly_cost, monthly_cost_source, monthly_cost_note, estimated_monthly_savings, action, protected,
-       to_json(overlaps)::VARCHAR AS overlaps, ${iso("first_seen")} AS first_seen, ${iso("last_seen")} AS last_seen, ${iso("resolved_at")} AS resolved_at`,
+       to_json(overlap_list)::VARCHAR AS overlap_list, ${iso("first_seen")} AS first_seen, ${iso("last_seen")} AS last_seen, ${iso("resolved_at")} AS resolved_at`,
     (value) => {
       params.push(value);
       return `$${params.length}`;
@@ -148,7 +148,7 @@ export async function queryFindings(connection: DuckDBConnection, query: Finding
       row.estimated_monthly_savings === null ? null : new Decimal(String(row.estimated_monthly_savings)),
     action: String(row.action),
     protected: Boolean(row.protected),
-    overlaps: JSON.parse(String(row.overlaps)) as { rule: string; id: string }[],
+    overlaps: JSON.parse(String(row.overlap_list)) as { rule: string; id: string }[],
     status: row.resolved_at === null ? "open" : "resolved",
     firstSeen: String(row.first_seen),
     lastSeen: String(row.last_seen),

@@ -11,12 +11,12 @@ import { type FindingQuery, findingFilters } from "./findings.js";
  * capped at the resource's monthly cost (the largest any of its findings names: a stopped instance's
  * includes its volumes). A terminate's figure (the whole cost) therefore subsumes a stop's and a gp3
  * conversion's. Columns: account, resource_id, team (the counted finding's), findings (how many),
- * gross (their figures summed), savings (counted once), counted_id and counted_rule.
+ * claiming (how many with savings above zero), gross (their figures summed), savings (counted once), counted_id and counted_rule.
  */
 export function resourceSavingsSql(where: string): string {
   const counted = `ORDER BY estimated_monthly_savings DESC NULLS LAST, ${actionStrengthSql("action")} DESC, rule, id`;
   return `SELECT account, resource_id, first(team ${counted}) AS team, count(*) AS findings,
-      sum(estimated_monthly_savings) AS gross,
+      count(*) FILTER (WHERE estimated_monthly_savings > 0) AS claiming, sum(estimated_monthly_savings) AS gross,
       least(max(estimated_monthly_savings), max(monthly_cost)) AS savings,
       first(id ${counted}) AS counted_id, first(rule ${counted}) AS counted_rule
     FROM findings ${where} GROUP BY account, resource_id`;
@@ -30,15 +30,18 @@ export interface SavingsTotals {
   grossEstimatedMonthlySavings: string;
   findings: number;
   resources: number;
-  /** Findings that share their resource with another finding of the set, and those resources. */
+  /**
+   * Findings claiming savings on a resource where another finding of the set claims some too (whose
+   * figures would count twice in a plain sum), and those resources.
+   */
   overlappingFindings: number;
   overlappingResources: number;
 }
 
 const TOTALS = `CAST(coalesce(sum(savings), 0) AS VARCHAR) AS net, CAST(coalesce(sum(gross), 0) AS VARCHAR) AS gross,
   coalesce(sum(findings), 0) AS findings, count(*) AS resources,
-  coalesce(sum(findings) FILTER (WHERE findings > 1), 0) AS overlapping_findings,
-  count(*) FILTER (WHERE findings > 1) AS overlapping_resources`;
+  coalesce(sum(claiming) FILTER (WHERE claiming > 1), 0) AS overlapping_findings,
+  count(*) FILTER (WHERE claiming > 1) AS overlapping_resources`;
 
 const totalsOf = (row: Record<string, unknown>): SavingsTotals => ({
   estimatedMonthlySavings: String(row.net ?? "0"),
@@ -59,7 +62,10 @@ function filtered(query: FindingQuery): { where: string; params: DuckDBValue[] }
 }
 
 /** The query's findings' savings, counted once per resource (its sort and page aside). */
-export async function savingsTotals(connection: DuckDBConnection, query: FindingQuery): Promise<SavingsTotals> {
+export async function savingsTotals(
+  connection: DuckDBConnection,
+  query: FindingQuery,
+): Promise<SavingsTotals> {
   const { where, params } = filtered(query);
   const reader = await connection.runAndReadAll(
     `SELECT ${TOTALS} FROM (${resourceSavingsSql(where)})`,

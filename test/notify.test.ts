@@ -527,11 +527,17 @@ describe("notify's pieces", () => {
       overlappingFindings: 0,
       overlappingResources: 0,
     };
-    const message = teamDigest("platform", due, findings, { due: totals, open: totals }, {
-      currency: "USD",
-      exemptionTag: "finops:ignore",
-      now: NOW,
-    });
+    const message = teamDigest(
+      "platform",
+      due,
+      findings,
+      { due: totals, open: totals },
+      {
+        currency: "USD",
+        exemptionTag: "finops:ignore",
+        now: NOW,
+      },
+    );
     assert.equal(message.subject, "finops: 2,000 findings, $2,010.00/month of waste for team platform");
     const blocks = slackBlocks(message) as unknown as SlackBlock[];
     assert.ok(blocks.length <= 50, `${blocks.length} blocks`);

@@ -13,7 +13,19 @@ export function printFindings(findings: Finding[], totals: SavingsTotals): void 
     return;
   }
   printTable(
-    ["rule", "resource", "account", "region", "team", "sev", "monthly cost", "savings", "action", "reason", "also flagged by"],
+    [
+      "rule",
+      "resource",
+      "account",
+      "region",
+      "team",
+      "sev",
+      "monthly cost",
+      "savings",
+      "action",
+      "reason",
+      "also flagged by",
+    ],
     findings.map((f) => [
       f.rule,
       f.resourceId.length > 40 ? `…${f.resourceId.slice(-39)}` : f.resourceId,
@@ -89,7 +101,12 @@ export function printWasteByRule(byRule: RuleSummary[], totals: SavingsTotals): 
         formatMoney(r.monthlyCost),
         formatMoney(r.estimatedMonthlySavings),
       ]),
-      ["Sum of the rules", totals.findings.toLocaleString("en-US"), "", formatMoney(totals.grossEstimatedMonthlySavings)],
+      [
+        "Sum of the rules",
+        totals.findings.toLocaleString("en-US"),
+        "",
+        formatMoney(totals.grossEstimatedMonthlySavings),
+      ],
       [
         "Counted once per resource",
         `${totals.resources.toLocaleString("en-US")} resources`,

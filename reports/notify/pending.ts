@@ -117,7 +117,8 @@ export async function pendingDigests(
         if (change) due.push({ ...item, change });
       }
       if (!due.length) continue;
-      const teamSavings = openSavings.get(team) ?? (await savingsTotals(connection, { status: "open", team }));
+      const teamSavings =
+        openSavings.get(team) ?? (await savingsTotals(connection, { status: "open", team }));
       const dueSavings =
         due.length === list.length
           ? teamSavings

@@ -76,17 +76,18 @@ export function findingRoutes(app: FastifyInstance, connect: Connect, config: Co
         );
         return reader.getRowObjectsJson().map((r) => String(r.v));
       };
-      const [byRule, byTeamGross, teamSavings, total, rules, teams, severities, accounts, regions] = await Promise.all([
-        group("rule"),
-        group("team"),
-        savingsTotalsByTeam(c, { status: "open" }),
-        savingsTotals(c, { status: "open" }),
-        values("rule"),
-        values("team"),
-        values("severity"),
-        values("account"),
-        values("region"),
-      ]);
+      const [byRule, byTeamGross, teamSavings, total, rules, teams, severities, accounts, regions] =
+        await Promise.all([
+          group("rule"),
+          group("team"),
+          savingsTotalsByTeam(c, { status: "open" }),
+          savingsTotals(c, { status: "open" }),
+          values("rule"),
+          values("team"),
+          values("severity"),
+          values("account"),
+          values("region"),
+        ]);
       const once = new Map(teamSavings.map((t) => [t.team, Number(t.estimatedMonthlySavings)]));
       const byTeam = byTeamGross
         .map((row) => ({ ...row, savings: once.get(row.key) ?? 0 }))

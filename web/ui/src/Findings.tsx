@@ -523,8 +523,8 @@ function FindingPanel(props: { finding: Finding; onClose: () => void }) {
           )}
           {f.overlaps.length > 0 && (
             <p className="panel-note" data-testid="finding-overlaps">
-              Also flagged by {f.overlaps.map((o) => o.rule).join(", ")}: one action is taken on a resource, so
-              its savings count once in every total (the largest figure, never more than its cost).
+              Also flagged by {f.overlaps.map((o) => o.rule).join(", ")}: one action is taken on a resource,
+              so its savings count once in every total (the largest figure, never more than its cost).
             </p>
           )}
 
