@@ -25,16 +25,36 @@ const SEEDS: Seed[] = [
   { rule: "expired", resource: "i-both", action: "terminate", savings: "100", cost: "100" },
   // gp2 conversion (20%), unattached (all of it) and missing-tags (nothing): the delete's 50 counts.
   { rule: "gp2-volume", resource: "vol-three", action: "notify", savings: "10", cost: "50" },
-  { rule: "unattached-volume", resource: "vol-three", action: "snapshot-and-delete", savings: "50", cost: "50" },
+  {
+    rule: "unattached-volume",
+    resource: "vol-three",
+    action: "snapshot-and-delete",
+    savings: "50",
+    cost: "50",
+  },
   { rule: "missing-tags", resource: "vol-three", action: "notify", savings: "0", cost: "50" },
   // A figure above the resource's own cost (a user rule's) is capped at the cost.
   { rule: "custom", resource: "i-over", action: "notify", savings: "80", cost: "30", team: "data" },
   { rule: "custom2", resource: "i-over", action: "notify", savings: "70", cost: "30", team: "data" },
   // Alone, and without a figure.
-  { rule: "old-snapshot", resource: "snap-alone", action: "delete", savings: "1.25", cost: "1.25", team: "data" },
+  {
+    rule: "old-snapshot",
+    resource: "snap-alone",
+    action: "delete",
+    savings: "1.25",
+    cost: "1.25",
+    team: "data",
+  },
   { rule: "missing-tags", resource: "i-unknown", action: "notify", savings: null, cost: null },
   // A resolved finding counts nowhere in the open totals, and names no overlap.
-  { rule: "stopped-instance", resource: "i-both", action: "terminate", savings: "500", cost: "500", resolved: true },
+  {
+    rule: "stopped-instance",
+    resource: "i-both",
+    action: "terminate",
+    savings: "500",
+    cost: "500",
+    resolved: true,
+  },
 ];
 
 describe("savings counted once per resource (store/savings.ts)", () => {
@@ -97,7 +117,10 @@ describe("savings counted once per resource (store/savings.ts)", () => {
       best.set(f.resourceId, Math.max(best.get(f.resourceId) ?? 0, own));
     }
     const total = await savingsTotals(store.connection, { status: "open" });
-    assert.equal(Number(total.estimatedMonthlySavings), [...best.values()].reduce((a, b) => a + b, 0));
+    assert.equal(
+      Number(total.estimatedMonthlySavings),
+      [...best.values()].reduce((a, b) => a + b, 0),
+    );
     const teams = await savingsTotalsByTeam(store.connection, { status: "open" });
     assert.deepEqual(
       teams.map((t) => [t.team, Number(t.estimatedMonthlySavings)]),
