@@ -92,15 +92,23 @@ export async function countFindings(connection: DuckDBConnection, query: Finding
 const iso = (column: string) => `strftime(${column}, '%Y-%m-%dT%H:%M:%SZ')`;
 
 /**
- * The other open findings on each open finding's resource, as a LIST of {rule, id} (empty for a
- * resolved finding, or one alone on its resource): `findings` with an `overlap_list` column (`overlaps` is a SQL keyword).
+ * The query's page of findings (`page`), each with the other open findings on its resource as a LIST of
+ * {rule, id} in `overlap_list` (`overlaps` is a SQL keyword): empty for a resolved finding or one alone
+ * on its resource. Only the page's resources are grouped: grouping every open finding made a page of
+ * 100 out of 822k findings take 5 s.
  */
-export const FINDINGS_WITH_OVERLAPS = `(SELECT f.*, CASE WHEN f.resolved_at IS NULL AND o.members IS NOT NULL
-      THEN list_filter(o.members, m -> m.id <> f.id) ELSE [] END AS overlap_list
-    FROM findings f LEFT JOIN (
-      SELECT account, resource_id, list({rule: rule, id: id} ORDER BY rule, id) AS members
-      FROM findings WHERE resolved_at IS NULL GROUP BY account, resource_id HAVING count(*) > 1
-    ) o ON o.account = f.account AND o.resource_id = f.resource_id)`;
+function withOverlaps(page: string): string {
+  return `WITH page AS (${page}),
+    shared AS (
+      SELECT f.account, f.resource_id, list({rule: f.rule, id: f.id} ORDER BY f.rule, f.id) AS members
+      FROM findings f SEMI JOIN (SELECT DISTINCT account, resource_id FROM page WHERE resolved_at IS NULL) p
+        ON p.account = f.account AND p.resource_id = f.resource_id
+      WHERE f.resolved_at IS NULL GROUP BY f.account, f.resource_id HAVING count(*) > 1
+    )
+    SELECT p.*, CASE WHEN p.resolved_at IS NULL AND o.members IS NOT NULL
+      THEN list_filter(o.members, m -> m.id <> p.id) ELSE [] END AS overlap_list
+    FROM page p LEFT JOIN shared o ON o.account = p.account AND o.resource_id = p.resource_id`;
+}
 
 /** `SELECT <select> FROM findings` filtered, sorted and paged as the query says. */
 export function findingsSql(
@@ -114,7 +122,11 @@ export function findingsSql(
     : "estimated_monthly_savings DESC NULLS LAST, monthly_cost DESC NULLS LAST, rule, account, resource_id";
   const page =
     query.limit !== undefined ? `LIMIT ${param(query.limit)} OFFSET ${param(query.offset ?? 0)}` : "";
-  return `SELECT ${select} FROM ${FINDINGS_WITH_OVERLAPS} findings ${where} ORDER BY ${order} ${page}`;
+  // Only a page is sorted before its overlaps are found (then again, for the output); a whole list once.
+  const rows = page
+    ? `SELECT * FROM findings ${where} ORDER BY ${order} ${page}`
+    : `SELECT * FROM findings ${where}`;
+  return `SELECT ${select} FROM (${withOverlaps(rows)}) findings ORDER BY ${order}`;
 }
 
 export async function queryFindings(connection: DuckDBConnection, query: FindingQuery): Promise<Finding[]> {
