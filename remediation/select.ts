@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { ACTION_STRENGTH } from "../core/actions.js";
 import type { Config } from "../rules/config.js";
 import type { StepAction } from "./executor.js";
 import { actionFor, supports } from "./executors/index.js";
@@ -249,20 +250,8 @@ function unmarkOf(
   };
 }
 
-/**
- * How strong each step is: of two steps on one resource, the weaker would defeat the stronger (a mark
- * changes the tags a delete was planned with, and the delete is skipped), so only the strongest is kept.
- */
-const STRENGTH: Record<StepAction, number> = {
-  terminate: 5,
-  "snapshot-and-delete": 5,
-  delete: 5,
-  release: 5,
-  stop: 4,
-  mark: 3,
-  tag: 3,
-  unmark: 2,
-};
+/** How strong each step is (shared with the savings counted once per resource: core/actions.ts). */
+const STRENGTH: Record<StepAction, number> = ACTION_STRENGTH;
 
 /**
  * One candidate per resource: the strongest action (the first rule in id order among equals), naming

@@ -1,6 +1,6 @@
 import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
 import { type FindingQuery, findingFilters, findingsSql } from "./findings.js";
-import { sumDecimals } from "./money.js";
+import { type SavingsTotals, savingsTotals } from "./savings.js";
 
 /** A JSON string, or null. */
 const text = (column: string) => `coalesce(to_json(${column}), 'null')`;
@@ -24,6 +24,7 @@ const FINDING_JSON = `'{"id":' || ${text("id")} || ',"rule":' || ${text("rule")}
   || ',"monthlyCostNote":' || ${text("monthly_cost_note")}
   || ',"estimatedMonthlySavings":' || ${decimal("estimated_monthly_savings")}
   || ',"action":' || ${text("action")} || ',"protected":' || CASE WHEN protected THEN 'true' ELSE 'false' END
+  || ',"overlaps":' || CAST(to_json(overlap_list) AS VARCHAR)
   || ',"status":' || CASE WHEN resolved_at IS NULL THEN '"open"' ELSE '"resolved"' END
   || ',"firstSeen":' || ${iso("first_seen")} || ',"lastSeen":' || ${iso("last_seen")}
   || ',"resolvedAt":' || ${iso("resolved_at")} || '}'`;
@@ -51,30 +52,27 @@ export async function* findingsJson(
 
 /**
  * How many findings the query's filters match (its page aside), at each severity, and their estimated
- * monthly savings summed exactly.
+ * monthly savings: counted once per resource (store/savings.ts), and summed as each finding claims.
  */
 export async function findingsSummary(
   connection: DuckDBConnection,
   query: FindingQuery,
-): Promise<{ count: number; bySeverity: Record<string, number>; estimatedMonthlySavings: string }> {
+): Promise<{ count: number; bySeverity: Record<string, number>; savings: SavingsTotals }> {
   const params: DuckDBValue[] = [];
   const where = findingFilters(query, (value) => {
     params.push(value);
     return `$${params.length}`;
   });
   const reader = await connection.runAndReadAll(
-    `SELECT severity, count(*) AS n, CAST(coalesce(sum(estimated_monthly_savings), 0) AS VARCHAR) AS savings
-     FROM findings ${where} GROUP BY severity`,
+    `SELECT severity, count(*) AS n FROM findings ${where} GROUP BY severity`,
     params,
   );
   let count = 0;
   const bySeverity: Record<string, number> = {};
-  const sums: string[] = [];
   for (const row of reader.getRowObjectsJson()) {
     const n = Number(row.n);
     count += n;
     bySeverity[String(row.severity)] = n;
-    sums.push(String(row.savings));
   }
-  return { count, bySeverity, estimatedMonthlySavings: sumDecimals(sums.length ? sums : ["0"]) };
+  return { count, bySeverity, savings: await savingsTotals(connection, query) };
 }

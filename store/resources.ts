@@ -36,6 +36,16 @@ export const ARN_OF = `CASE r.resource_type
     ELSE json_extract_string(r.attributes, '$.arn') END`;
 
 /**
+ * The names billing may give the current resource(s) with this id (a SQL expression of it, e.g. a
+ * parameter): the id itself and ARN_OF, the same match as every resource's cost (RESOURCE_COST_CTE's
+ * by_id / by_arn joins). Billing names snapshots, Elastic IPs and NAT gateways by ARN.
+ */
+export function billingNamesSql(id: string): string {
+  return `SELECT CAST(${id} AS VARCHAR) AS name
+    UNION SELECT ${ARN_OF} FROM resources_current r WHERE r.resource_id = CAST(${id} AS VARCHAR)`;
+}
+
+/**
  * `recent_billing`: the last 30 days of billing (the days up to the latest ChargePeriodStart); `cost`: each
  * billed resource id's EffectiveCost over them. Joined on a resource's id, else its ARN.
  */

@@ -504,6 +504,7 @@ describe("notify's pieces", () => {
     estimatedMonthlySavings: new Decimal("1.005"),
     action: "delete",
     protected: false,
+    overlaps: [],
     status: "open",
     firstSeen: NOW.toISOString(),
     lastSeen: NOW.toISOString(),
@@ -518,11 +519,25 @@ describe("notify's pieces", () => {
       fingerprint: "x",
       change: "new" as const,
     }));
-    const message = teamDigest("platform", due, findings, {
-      currency: "USD",
-      exemptionTag: "finops:ignore",
-      now: NOW,
-    });
+    const totals = {
+      estimatedMonthlySavings: "2010.000",
+      grossEstimatedMonthlySavings: "2010.000",
+      findings: 2000,
+      resources: 2000,
+      overlappingFindings: 0,
+      overlappingResources: 0,
+    };
+    const message = teamDigest(
+      "platform",
+      due,
+      findings,
+      { due: totals, open: totals },
+      {
+        currency: "USD",
+        exemptionTag: "finops:ignore",
+        now: NOW,
+      },
+    );
     assert.equal(message.subject, "finops: 2,000 findings, $2,010.00/month of waste for team platform");
     const blocks = slackBlocks(message) as unknown as SlackBlock[];
     assert.ok(blocks.length <= 50, `${blocks.length} blocks`);

@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { JobRun, Scheduler } from "../cli/scheduler.js";
+import { savingsTotalsByTeam } from "../store/savings.js";
 
 /**
  * The Prometheus metrics of `finops serve`: jobs (runs, durations, last success) as they happen, and
@@ -60,7 +61,9 @@ export class ServeMetrics {
     void findings;
     const waste = new Gauge({
       name: "finops_monthly_waste_dollars",
-      help: "Estimated monthly savings of the open findings, by rule (billing currency).",
+      help:
+        "Estimated monthly savings the open findings of each rule claim (billing currency). A resource flagged by " +
+        "several rules counts in each: do not sum across rules; finops_monthly_savings_dollars counts it once.",
       labelNames: ["rule"],
       registers: [this.registry],
       async collect() {
@@ -69,6 +72,21 @@ export class ServeMetrics {
       },
     });
     void waste;
+    const savings = new Gauge({
+      name: "finops_monthly_savings_dollars",
+      help:
+        "Estimated monthly savings of the open findings, by team, each resource counted once: the one action " +
+        "taken (the largest savings), never more than the resource's cost (billing currency).",
+      labelNames: ["team"],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const row of await savingsTotalsByTeam(connection, { status: "open" })) {
+          this.set({ team: row.team }, Number(row.estimatedMonthlySavings));
+        }
+      },
+    });
+    void savings;
   }
 
   observe(run: JobRun): void {

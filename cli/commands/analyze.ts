@@ -6,8 +6,8 @@ import { findingsJson, findingsSummary } from "../../store/findings-json.js";
 import { Decimal } from "../../store/money.js";
 import { commandConfig, globalOptions, isPreview, now, withStore } from "../context.js";
 import { ThresholdReached } from "../errors.js";
-import { note, printJsonWithRenderedList } from "../output.js";
-import { printFindings } from "./findings-output.js";
+import { note, printJsonWithRenderedList, printLine } from "../output.js";
+import { printFindings, printWasteByRule, summarizeByRule } from "./findings-output.js";
 
 export function analyzeCommand(): Command {
   return new Command("analyze")
@@ -29,9 +29,13 @@ export function analyzeCommand(): Command {
         if (run.preview) note(`Preview as of ${at.toISOString()}: nothing was stored.`);
         const query = { runId: run.runId, status: "open" } as const;
         const total = await findingsSummary(store.connection, query);
+        // Savings count once per resource (the one action taken); the gross is what the rules claim.
         const summary = {
           count: total.count,
-          estimatedMonthlySavings: new Decimal(total.estimatedMonthlySavings),
+          estimatedMonthlySavings: new Decimal(total.savings.estimatedMonthlySavings),
+          grossEstimatedMonthlySavings: new Decimal(total.savings.grossEstimatedMonthlySavings),
+          overlappingFindings: total.savings.overlappingFindings,
+          overlappingResources: total.savings.overlappingResources,
         };
         // A million findings are rendered as JSON by DuckDB and streamed, not read into objects first.
         if (global.json)
@@ -39,7 +43,12 @@ export function analyzeCommand(): Command {
             summary,
             ...(run.preview ? { preview: true } : {}),
           });
-        else printFindings(await queryFindings(store.connection, query));
+        else {
+          const findings = await queryFindings(store.connection, query);
+          printFindings(findings, total.savings);
+          printLine("");
+          printWasteByRule(summarizeByRule(findings), total.savings);
+        }
         return total;
       });
       if (options.failOn) {

@@ -4,11 +4,13 @@ import { type DemoDeliverables, writeDemoDeliverables } from "../../demo/deliver
 import { DAY_MS, DEMO_SEED, isoDay, utcDay } from "../../demo/estate.js";
 import { type CostDimension, type CostLine, costsBy } from "../../store/costs.js";
 import { openStore } from "../../store/database.js";
-import { type Finding, queryFindings } from "../../store/findings.js";
+import { queryFindings } from "../../store/findings.js";
 import { Decimal, formatMoney, sumDecimals } from "../../store/money.js";
+import { type SavingsTotals, savingsTotals } from "../../store/savings.js";
 import { awsOptions, commandConfig, globalOptions, now } from "../context.js";
 import { note, printJson, printLine, printTable } from "../output.js";
 import { runServe } from "../serve-run.js";
+import { printWasteByRule, type RuleSummary, summarizeByRule } from "./findings-output.js";
 
 /** Where the demo database goes unless --db or $FINOPS_DB says otherwise: never a user's real database. */
 export const DEMO_DB = ".demo/finops.duckdb";
@@ -54,6 +56,7 @@ export function demoCommand(): Command {
         byTeam: CostLine[];
         byAccount: CostLine[];
         findings: RuleSummary[];
+        savings: SavingsTotals;
       };
       let deliverables: DemoDeliverables;
       try {
@@ -72,6 +75,7 @@ export function demoCommand(): Command {
           byTeam: await query({ kind: "team", tagKeys: config.tags.teamKeys }, last30),
           byAccount,
           findings: summarizeByRule(await queryFindings(store.connection, { status: "open" })),
+          savings: await savingsTotals(store.connection, { status: "open" }),
         };
         progress("Writing last week's report and the teams' notifications");
         deliverables = await writeDemoDeliverables(store.connection, config, dbPath, new Date(anchorMs));
@@ -93,6 +97,7 @@ export function demoCommand(): Command {
           estate: estateCounts(build.estate),
           inventory: build.replay,
           findings: summary.findings,
+          savings: summary.savings,
           report: { week: deliverables.week, files: deliverables.reportFiles },
           notifications: { outbox: deliverables.outbox, messages: deliverables.messages },
           totals: summary.window,
@@ -121,32 +126,6 @@ export function demoCommand(): Command {
     });
 }
 
-interface RuleSummary {
-  rule: string;
-  count: number;
-  monthlyCost: Decimal;
-  estimatedMonthlySavings: Decimal;
-}
-
-function summarizeByRule(findings: Finding[]): RuleSummary[] {
-  const byRule = new Map<string, Finding[]>();
-  for (const f of findings) byRule.set(f.rule, [...(byRule.get(f.rule) ?? []), f]);
-  return [...byRule]
-    .map(([rule, list]) => ({
-      rule,
-      count: list.length,
-      monthlyCost: new Decimal(sumDecimals(list.map((f) => f.monthlyCost?.text ?? "0"))),
-      estimatedMonthlySavings: new Decimal(
-        sumDecimals(list.map((f) => f.estimatedMonthlySavings?.text ?? "0")),
-      ),
-    }))
-    .sort(
-      (a, b) =>
-        b.estimatedMonthlySavings.toNumber() - a.estimatedMonthlySavings.toNumber() ||
-        a.rule.localeCompare(b.rule),
-    );
-}
-
 function totals(lines: CostLine[]): { billedCost: Decimal; effectiveCost: Decimal } {
   return {
     billedCost: new Decimal(sumDecimals(lines.map((l) => l.billedCost.text))),
@@ -163,6 +142,7 @@ function printSummary(
     byTeam: CostLine[];
     byAccount: CostLine[];
     findings: RuleSummary[];
+    savings: SavingsTotals;
   },
   accountNames: Map<string, string>,
 ): void {
@@ -216,16 +196,7 @@ function printSummary(
   );
   printLine("");
   printLine("Waste found by the rules of rules.yaml (monthly cost from the last 30 days of billing):");
-  printTable(
-    ["Rule", "Findings", "Monthly cost", "Est. monthly savings"],
-    summary.findings.map((r) => [
-      r.rule,
-      String(r.count),
-      formatMoney(r.monthlyCost),
-      formatMoney(r.estimatedMonthlySavings),
-    ]),
-    [1, 2, 3],
-  );
+  printWasteByRule(summary.findings, summary.savings);
   const db = quote(build.dbPath);
   printLine("");
   printLine("Try next:");

@@ -1,5 +1,6 @@
 import { Command, Option } from "commander";
 import { queryFindings } from "../../store/findings.js";
+import { savingsTotals } from "../../store/savings.js";
 import { globalOptions, withStore } from "../context.js";
 import { printJson } from "../output.js";
 import { printFindings } from "./findings-output.js";
@@ -16,15 +17,17 @@ export function findingsCommand(): Command {
     .action(
       async (options: { rule?: string[]; team?: string; status?: "open" | "resolved" }, command: Command) => {
         const global = globalOptions(command);
-        const findings = await withStore(global, (store) =>
-          queryFindings(store.connection, {
-            ...(options.rule ? { rules: options.rule } : {}),
-            ...(options.team ? { team: options.team } : {}),
-            ...(options.status ? { status: options.status } : {}),
-          }),
-        );
-        if (global.json) printJson(findings);
-        else printFindings(findings);
+        const query = {
+          ...(options.rule ? { rules: options.rule } : {}),
+          ...(options.team ? { team: options.team } : {}),
+          ...(options.status ? { status: options.status } : {}),
+        };
+        const { findings, totals } = await withStore(global, async (store) => ({
+          findings: await queryFindings(store.connection, query),
+          totals: global.json ? null : await savingsTotals(store.connection, query),
+        }));
+        if (global.json || !totals) printJson(findings);
+        else printFindings(findings, totals);
       },
     );
 }

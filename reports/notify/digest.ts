@@ -1,5 +1,6 @@
 import type { Finding } from "../../store/findings.js";
 import { Decimal, sumDecimals } from "../../store/money.js";
+import type { SavingsTotals } from "../../store/savings.js";
 import type { Message, Section } from "./message.js";
 import { money } from "./money.js";
 import type { DueFinding } from "./pending.js";
@@ -30,6 +31,7 @@ export function teamDigest(
   team: string,
   due: DueFinding[],
   open: Finding[],
+  savings: { due: SavingsTotals; open: SavingsTotals },
   options: DigestOptions,
 ): Message {
   const fmt = (amount: string) => money(amount, options.currency);
@@ -40,9 +42,14 @@ export function teamDigest(
       ? "no savings estimated"
       : `saves ${amount(f, value)}/month`;
   };
-  const waste = sum(due.map((d) => d.finding.estimatedMonthlySavings));
+  // Totals count each resource's savings once (the one action taken), never what overlapping rules claim.
+  const waste = savings.due.estimatedMonthlySavings;
   const cost = sum(due.map((d) => d.finding.monthlyCost));
-  const openWaste = sum(open.map((f) => f.estimatedMonthlySavings));
+  const openWaste = savings.open.estimatedMonthlySavings;
+  const overlap = (t: SavingsTotals) =>
+    t.overlappingFindings
+      ? ` (${t.overlappingFindings} findings overlap on ${plural(t.overlappingResources, "resource")}: counted once)`
+      : "";
   const who = team === "unowned" ? "unowned resources (no team tag)" : `team ${team}`;
   const counts = (["new", "changed", "reminder"] as const)
     .map((change) => [change, due.filter((d) => d.change === change).length] as const)
@@ -52,8 +59,8 @@ export function teamDigest(
   const protectedCount = due.filter((d) => d.finding.protected).length;
 
   const summary = [
-    `${plural(due.length, "finding")} (${counts.join(", ")}): ${fmt(waste)}/month of estimated savings, on resources costing ${fmt(cost)}/month.`,
-    `In all, ${who} has ${plural(open.length, "open finding")}, ${fmt(openWaste)}/month of estimated savings.`,
+    `${plural(due.length, "finding")} (${counts.join(", ")}): ${fmt(waste)}/month of estimated savings${overlap(savings.due)}, on resources costing ${fmt(cost)}/month.`,
+    `In all, ${who} has ${plural(open.length, "open finding")}, ${fmt(openWaste)}/month of estimated savings${overlap(savings.open)}.`,
   ];
   if (marked.length) {
     summary.push(
@@ -113,9 +120,11 @@ export function teamDigest(
       currency: options.currency,
       findings: due.length,
       monthlyWaste: new Decimal(waste),
+      grossMonthlyWaste: new Decimal(savings.due.grossEstimatedMonthlySavings),
       monthlyCost: new Decimal(cost),
       openFindings: open.length,
       openMonthlyWaste: new Decimal(openWaste),
+      openGrossMonthlyWaste: new Decimal(savings.open.grossEstimatedMonthlySavings),
       items: due.map(({ finding: f, change, mark }) => ({
         id: f.id,
         rule: f.rule,
@@ -130,6 +139,7 @@ export function teamDigest(
         estimatedMonthlySavings: f.estimatedMonthlySavings,
         action: f.action,
         protected: f.protected,
+        overlaps: f.overlaps,
         firstSeen: f.firstSeen,
         change,
         mark,

@@ -55,7 +55,13 @@ export async function runNotify(
     const key = `${p.team}\u0000${p.due.map((d) => `${d.finding.id}:${d.change}`).join(",")}`;
     let message = built.get(key);
     if (!message) {
-      message = teamDigest(p.team, p.due, p.open, { currency, exemptionTag: config.tags.exemption, now });
+      message = teamDigest(
+        p.team,
+        p.due,
+        p.open,
+        { due: p.dueSavings, open: p.openSavings },
+        { currency, exemptionTag: config.tags.exemption, now },
+      );
       built.set(key, message);
     }
     const tells = p.due.map((d) => ({ id: d.finding.id, fingerprint: d.fingerprint }));

@@ -2,6 +2,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { type Mark, parseMark } from "../../remediation/select.js";
 import type { Channel, Config } from "../../rules/config.js";
 import { type Finding, queryFindings } from "../../store/findings.js";
+import { type SavingsTotals, savingsTotals, savingsTotalsByTeam } from "../../store/savings.js";
 import { channelLabel } from "./channels/index.js";
 import { fingerprint } from "./fingerprint.js";
 
@@ -26,6 +27,9 @@ export interface Pending {
   due: DueFinding[];
   /** Every open finding of the team: the digest's "in all" figures. */
   open: Finding[];
+  /** The savings of the due findings and of the open ones, counted once per resource (store/savings.ts). */
+  dueSavings: SavingsTotals;
+  openSavings: SavingsTotals;
 }
 
 /** What a channel was last told about an item (a finding, a plan): its fingerprint, and when. */
@@ -93,6 +97,9 @@ export async function pendingDigests(
     list.push({ finding, mark, fingerprint: fingerprint(finding, mark ? value : null) });
     byTeam.set(finding.team, list);
   }
+  const openSavings = new Map(
+    (await savingsTotalsByTeam(connection, { status: "open" })).map(({ team, ...totals }) => [team, totals]),
+  );
   const pending: Pending[] = [];
   for (const [team, list] of [...byTeam].sort(([a], [b]) => (a < b ? -1 : 1))) {
     for (const { channel, where } of teamChannels(config, team)) {
@@ -109,7 +116,15 @@ export async function pendingDigests(
               : null;
         if (change) due.push({ ...item, change });
       }
-      if (due.length) pending.push({ team, channel, where, label, due, open: list.map((i) => i.finding) });
+      if (!due.length) continue;
+      const teamSavings =
+        openSavings.get(team) ?? (await savingsTotals(connection, { status: "open", team }));
+      const dueSavings =
+        due.length === list.length
+          ? teamSavings
+          : await savingsTotals(connection, { status: "open", ids: due.map((d) => d.finding.id) });
+      const open = list.map((i) => i.finding);
+      pending.push({ team, channel, where, label, due, open, dueSavings, openSavings: teamSavings });
     }
   }
   return pending;

@@ -131,7 +131,12 @@ export interface Waste {
   /** When the latest analysis ran (the findings' state), or null when none has. */
   asOf: string | null;
   findings: number;
+  /** Each resource counted once (store/savings.ts); byTeam's savings sum to it, byRule's to the gross. */
   estimatedMonthlySavings: Decimal;
+  /** What the findings claim summed: a resource flagged by several rules is in each. */
+  grossEstimatedMonthlySavings: Decimal;
+  overlappingFindings: number;
+  overlappingResources: number;
   monthlyCost: Decimal;
   byRule: WasteGroup[];
   byTeam: WasteGroup[];

@@ -135,6 +135,8 @@ function reportRows(report: WeeklyReport): Row[] {
   rows.push(
     ["waste", "all", "Total", "findings", w.findings],
     ["waste", "all", "Total", "estimatedMonthlySavings", w.estimatedMonthlySavings],
+    ["waste", "all", "Total", "grossEstimatedMonthlySavings", w.grossEstimatedMonthlySavings],
+    ["waste", "all", "Total", "overlappingFindings", w.overlappingFindings],
     ["waste", "all", "Total", "monthlyCost", w.monthlyCost],
   );
   const s = report.savingsRealised;

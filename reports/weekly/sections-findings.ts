@@ -37,25 +37,43 @@ export function wasteSection(report: WeeklyReport): Section {
       notes: [],
     };
   }
-  const total = (groups: WasteGroup[]): Cell[] => [
-    cell("Total"),
+  // By rule, each rule's own figures sum to the gross; by team, each resource counts once.
+  const total = (
+    groups: WasteGroup[],
+    savings: typeof w.estimatedMonthlySavings,
+    label = "Total",
+  ): Cell[] => [
+    cell(label),
     cell(count(groups.reduce((n, g) => n + g.findings, 0))),
-    cell(money(w.estimatedMonthlySavings)),
+    cell(money(savings)),
     cell(money(w.monthlyCost)),
   ];
+  const overlap = w.overlappingFindings
+    ? ` Counted once per resource: ${plural(w.overlappingFindings, "finding")} overlap on ${plural(w.overlappingResources, "resource")}, and the rules' figures sum to ${money(w.grossEstimatedMonthlySavings)}.`
+    : "";
   return {
     id: "waste",
     title: "Waste found",
     paragraphs: [
       `**${plural(w.findings, "open finding")}** could save **${money(w.estimatedMonthlySavings)} a month**` +
-        (w.asOf ? ` (as of the latest analysis, ${instant(w.asOf)}).` : "."),
+        (w.asOf ? ` (as of the latest analysis, ${instant(w.asOf)}).` : ".") +
+        overlap,
     ],
     tables: [
-      { caption: "By rule", table: { ...wasteTable("Rule", w.byRule), total: total(w.byRule) } },
-      { caption: "By team", table: { ...wasteTable("Team", w.byTeam), total: total(w.byTeam) } },
+      {
+        caption: "By rule",
+        table: {
+          ...wasteTable("Rule", w.byRule),
+          total: total(w.byRule, w.grossEstimatedMonthlySavings, "Sum of the rules"),
+        },
+      },
+      {
+        caption: "By team",
+        table: { ...wasteTable("Team", w.byTeam), total: total(w.byTeam, w.estimatedMonthlySavings) },
+      },
     ],
     notes: [
-      "Cost / month is what the flagged resources cost (their last 30 days of billing, else a price estimate); savings / month is what acting on the finding saves. A finding without a figure adds nothing.",
+      "Cost / month is what the flagged resources cost (their last 30 days of billing, else a price estimate); savings / month is what acting on the finding saves. A finding without a figure adds nothing. One action is taken on a resource: its savings count once (the largest figure, never more than its cost) in the total and by team; by rule, each rule's findings keep their own figure.",
     ],
   };
 }

@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { type Finding, queryFindings } from "../../store/findings.js";
-import type { Decimal } from "../../store/money.js";
+import { Decimal } from "../../store/money.js";
+import { savingsTotals, savingsTotalsByTeam } from "../../store/savings.js";
 import { add, compare, ZERO } from "./decimal.js";
 import type { TopFinding, Waste, WasteGroup } from "./model.js";
 
@@ -46,13 +47,30 @@ export async function wasteFound(
   // queryFindings orders by estimated savings, largest first: the top findings are its head.
   const open = await queryFindings(connection, { status: "open" });
   const totals = open.length ? sums(open) : { estimatedMonthlySavings: ZERO, monthlyCost: ZERO };
+  // Savings count once per resource (the one action taken): the total and each team's.
+  const once = await savingsTotals(connection, { status: "open" });
+  const teams = new Map(
+    (await savingsTotalsByTeam(connection, { status: "open" })).map((t) => [
+      t.team,
+      t.estimatedMonthlySavings,
+    ]),
+  );
+  const byTeam = groupBy(open, (f) => f.team)
+    .map((g) => ({ ...g, estimatedMonthlySavings: new Decimal(teams.get(g.key) ?? "0") }))
+    .sort(
+      (a, b) => compare(b.estimatedMonthlySavings, a.estimatedMonthlySavings) || a.key.localeCompare(b.key),
+    );
   return {
     waste: {
       asOf: await latestAnalysis(connection),
       findings: open.length,
       ...totals,
+      estimatedMonthlySavings: new Decimal(once.estimatedMonthlySavings),
+      grossEstimatedMonthlySavings: totals.estimatedMonthlySavings,
+      overlappingFindings: once.overlappingFindings,
+      overlappingResources: once.overlappingResources,
       byRule: groupBy(open, (f) => f.rule),
-      byTeam: groupBy(open, (f) => f.team),
+      byTeam,
     },
     topFindings: open.slice(0, topCount).map((f) => ({
       rule: f.rule,

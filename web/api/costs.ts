@@ -5,6 +5,7 @@ import type { Config } from "../../rules/config.js";
 import { aggregateOf } from "../../store/cost-aggregates.js";
 import { type CostDimension, costsBy } from "../../store/costs.js";
 import { Decimal } from "../../store/money.js";
+import { billingNamesSql } from "../../store/resources.js";
 import { type Connect, withConnection as withDatabase } from "./connection.js";
 import { isoDay, parseQuery } from "./params.js";
 
@@ -215,8 +216,9 @@ export function costRoutes(app: FastifyInstance, connect: Connect, config: Confi
       const last = lastRow.getRowObjectsJson()[0]?.d;
       if (!last) return { resourceId: request.params.id, days: [], values: [] };
       const reader = await c.runAndReadAll(
+        // Billing names a resource by its id or its ARN: the one match of store/resources.ts.
         `SELECT day::VARCHAR AS day, sum(effective)::DOUBLE AS effective FROM cost_daily_resource
-         WHERE resource_id = $1 AND day > CAST($2 AS DATE) - CAST($3 AS INTEGER) GROUP BY 1 ORDER BY 1`,
+         WHERE resource_id IN (${billingNamesSql("$1")}) AND day > CAST($2 AS DATE) - CAST($3 AS INTEGER) GROUP BY 1 ORDER BY 1`,
         [request.params.id, String(last), query.days],
       );
       const end = Date.parse(`${String(last)}T00:00:00Z`);

@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { Config } from "../../rules/config.js";
 import { countFindings, FINDING_SORTS, type FindingSort, queryFindings } from "../../store/findings.js";
 import { currentResources } from "../../store/resources.js";
+import { savingsTotals, savingsTotalsByTeam } from "../../store/savings.js";
 import { type Connect, withConnection as withDatabase } from "./connection.js";
 import { parseQuery } from "./params.js";
 
@@ -52,7 +53,8 @@ export function findingRoutes(app: FastifyInstance, connect: Connect, config: Co
     });
   });
 
-  // Open findings' money by rule and by team, and the values the filters offer.
+  // Open findings' money by rule (what each rule's findings claim) and by team (each resource counted
+  // once: store/savings.ts), their total counted once, and the values the filters offer.
   app.get("/api/findings/summary", async () =>
     withConnection(async (c) => {
       const group = async (column: string) => {
@@ -74,16 +76,35 @@ export function findingRoutes(app: FastifyInstance, connect: Connect, config: Co
         );
         return reader.getRowObjectsJson().map((r) => String(r.v));
       };
-      const [byRule, byTeam, rules, teams, severities, accounts, regions] = await Promise.all([
-        group("rule"),
-        group("team"),
-        values("rule"),
-        values("team"),
-        values("severity"),
-        values("account"),
-        values("region"),
-      ]);
-      return { byRule, byTeam, filters: { rules, teams, severities, accounts, regions } };
+      const [byRule, byTeamGross, teamSavings, total, rules, teams, severities, accounts, regions] =
+        await Promise.all([
+          group("rule"),
+          group("team"),
+          savingsTotalsByTeam(c, { status: "open" }),
+          savingsTotals(c, { status: "open" }),
+          values("rule"),
+          values("team"),
+          values("severity"),
+          values("account"),
+          values("region"),
+        ]);
+      const once = new Map(teamSavings.map((t) => [t.team, Number(t.estimatedMonthlySavings)]));
+      const byTeam = byTeamGross
+        .map((row) => ({ ...row, savings: once.get(row.key) ?? 0 }))
+        .sort((a, b) => b.savings - a.savings || a.key.localeCompare(b.key));
+      return {
+        byRule,
+        byTeam,
+        total: {
+          count: total.findings,
+          resources: total.resources,
+          savings: Number(total.estimatedMonthlySavings),
+          grossSavings: Number(total.grossEstimatedMonthlySavings),
+          overlappingFindings: total.overlappingFindings,
+          overlappingResources: total.overlappingResources,
+        },
+        filters: { rules, teams, severities, accounts, regions },
+      };
     }),
   );
 

@@ -521,6 +521,12 @@ function FindingPanel(props: { finding: Finding; onClose: () => void }) {
               {f.monthlyCostNote ? `: ${f.monthlyCostNote}` : ""}
             </p>
           )}
+          {f.overlaps.length > 0 && (
+            <p className="panel-note" data-testid="finding-overlaps">
+              Also flagged by {f.overlaps.map((o) => o.rule).join(", ")}: one action is taken on a resource,
+              so its savings count once in every total (the largest figure, never more than its cost).
+            </p>
+          )}
 
           <h3 className="panel-section">Daily cost, last 90 days</h3>
           <div data-testid="resource-cost-chart">

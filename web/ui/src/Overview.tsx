@@ -170,8 +170,12 @@ function Headline(props: { span: Span; first: string; summary: Loaded<FindingsSu
     total !== undefined && previous.data && previous.data.total > 0
       ? ((total - previous.data.total) / previous.data.total) * 100
       : null;
-  const savings = summary.data?.byRule.reduce((sum, row) => sum + row.savings, 0);
-  const findings = summary.data?.byRule.reduce((sum, row) => sum + row.count, 0);
+  // Counted once per resource (the one action taken), not the sum of what overlapping rules claim.
+  const savings = summary.data?.total.savings;
+  const findings = summary.data?.total.count;
+  const overlap = summary.data?.total.overlappingFindings
+    ? `${formatCount(summary.data.total.overlappingFindings)} findings overlap on ${formatCount(summary.data.total.overlappingResources)} resources: counted once (the rules claim ${formatMoneyWhole(summary.data.total.grossSavings)})`
+    : undefined;
 
   return (
     <div className="grid grid-4">
@@ -232,7 +236,9 @@ function Headline(props: { span: Span; first: string; summary: Loaded<FindingsSu
             }
             detail={
               findings ? (
-                <a href={routeHash("findings")}>{formatCount(findings)} open findings →</a>
+                <a href={routeHash("findings")} title={overlap} data-testid="savings-overlap">
+                  {formatCount(findings)} open findings{overlap ? ", counted once per resource" : ""} →
+                </a>
               ) : (
                 <span className="muted">
                   No open findings: run <code>finops analyze</code>
@@ -504,7 +510,8 @@ function Waste(props: { summary: Loaded<FindingsSummary> }) {
       <div className="section-header">
         <h2 className="section-title">Waste</h2>
         <p className="section-note">
-          Estimated savings per month of the open findings; click a bar to see them
+          Estimated savings per month of the open findings: by rule, what each rule's findings claim; by team,
+          each resource counted once. Click a bar to see them
         </p>
       </div>
       <div className="grid grid-2">

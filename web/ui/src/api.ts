@@ -51,6 +51,8 @@ export interface Finding {
   estimatedMonthlySavings: number | null;
   action: string | null;
   protected: boolean;
+  /** The other open findings on the same resource: its savings count once in every total. */
+  overlaps: { rule: string; id: string }[];
   status: "open" | "resolved" | (string & {});
   firstSeen: string;
   lastSeen: string;
@@ -65,9 +67,22 @@ export interface SummaryRow {
 }
 
 export interface FindingsSummary {
+  /** Each rule's own figures: a resource flagged by several rules is in each. */
   byRule: SummaryRow[];
+  /** savings: each resource counted once (the one action taken). */
   byTeam: SummaryRow[];
+  total: SavingsTotal;
   filters: FindingFilterValues;
+}
+
+/** The open findings' savings counted once per resource, and what the rules claim summed. */
+export interface SavingsTotal {
+  count: number;
+  resources: number;
+  savings: number;
+  grossSavings: number;
+  overlappingFindings: number;
+  overlappingResources: number;
 }
 
 export interface FindingFilterValues {

@@ -1,0 +1,89 @@
+import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
+import { actionStrengthSql } from "../core/actions.js";
+import { type FindingQuery, findingFilters } from "./findings.js";
+
+/**
+ * Money counted once. Several findings can name one resource (expired and idle-instance; gp2-volume,
+ * unattached-volume and missing-tags), each with its own savings figure, but only one action is taken
+ * on a resource. `resourceSavingsSql` is the one relation every total reads: per resource (account and
+ * id) among the findings the WHERE clause selects, the savings of the one action counted, the largest
+ * figure (among equal figures, the strongest action, core/actions.ts, then the first rule by id),
+ * capped at the resource's monthly cost (the largest any of its findings names: a stopped instance's
+ * includes its volumes). A terminate's figure (the whole cost) therefore subsumes a stop's and a gp3
+ * conversion's. Columns: account, resource_id, team (the counted finding's), findings (how many),
+ * claiming (how many with savings above zero), gross (their figures summed), savings (counted once), counted_id and counted_rule.
+ */
+export function resourceSavingsSql(where: string): string {
+  const counted = `ORDER BY estimated_monthly_savings DESC NULLS LAST, ${actionStrengthSql("action")} DESC, rule, id`;
+  return `SELECT account, resource_id, first(team ${counted}) AS team, count(*) AS findings,
+      count(*) FILTER (WHERE estimated_monthly_savings > 0) AS claiming, sum(estimated_monthly_savings) AS gross,
+      least(max(estimated_monthly_savings), max(monthly_cost)) AS savings,
+      first(id ${counted}) AS counted_id, first(rule ${counted}) AS counted_rule
+    FROM findings ${where} GROUP BY account, resource_id`;
+}
+
+/** The savings of a set of findings, counted once per resource, and what the plain sum would say. */
+export interface SavingsTotals {
+  /** Σ per resource of the one action's savings (resourceSavingsSql), exact DECIMAL text. */
+  estimatedMonthlySavings: string;
+  /** The plain sum of the findings' own figures: what each rule claims. */
+  grossEstimatedMonthlySavings: string;
+  findings: number;
+  resources: number;
+  /**
+   * Findings claiming savings on a resource where another finding of the set claims some too (whose
+   * figures would count twice in a plain sum), and those resources.
+   */
+  overlappingFindings: number;
+  overlappingResources: number;
+}
+
+const TOTALS = `CAST(coalesce(sum(savings), 0) AS VARCHAR) AS net, CAST(coalesce(sum(gross), 0) AS VARCHAR) AS gross,
+  coalesce(sum(findings), 0) AS findings, count(*) AS resources,
+  coalesce(sum(claiming) FILTER (WHERE claiming > 1), 0) AS overlapping_findings,
+  count(*) FILTER (WHERE claiming > 1) AS overlapping_resources`;
+
+const totalsOf = (row: Record<string, unknown>): SavingsTotals => ({
+  estimatedMonthlySavings: String(row.net ?? "0"),
+  grossEstimatedMonthlySavings: String(row.gross ?? "0"),
+  findings: Number(row.findings ?? 0),
+  resources: Number(row.resources ?? 0),
+  overlappingFindings: Number(row.overlapping_findings ?? 0),
+  overlappingResources: Number(row.overlapping_resources ?? 0),
+});
+
+function filtered(query: FindingQuery): { where: string; params: DuckDBValue[] } {
+  const params: DuckDBValue[] = [];
+  const where = findingFilters(query, (value) => {
+    params.push(value);
+    return `$${params.length}`;
+  });
+  return { where, params };
+}
+
+/** The query's findings' savings, counted once per resource (its sort and page aside). */
+export async function savingsTotals(
+  connection: DuckDBConnection,
+  query: FindingQuery,
+): Promise<SavingsTotals> {
+  const { where, params } = filtered(query);
+  const reader = await connection.runAndReadAll(
+    `SELECT ${TOTALS} FROM (${resourceSavingsSql(where)})`,
+    params,
+  );
+  return totalsOf(reader.getRowObjectsJson()[0] ?? {});
+}
+
+/** savingsTotals per team (a resource counts in its counted finding's team), largest savings first. */
+export async function savingsTotalsByTeam(
+  connection: DuckDBConnection,
+  query: FindingQuery,
+): Promise<({ team: string } & SavingsTotals)[]> {
+  const { where, params } = filtered(query);
+  const reader = await connection.runAndReadAll(
+    `SELECT team, ${TOTALS} FROM (${resourceSavingsSql(where)}) GROUP BY team
+     ORDER BY sum(savings) DESC NULLS LAST, team`,
+    params,
+  );
+  return reader.getRowObjectsJson().map((row) => ({ team: String(row.team), ...totalsOf(row) }));
+}
