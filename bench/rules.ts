@@ -32,17 +32,11 @@ import { pathToFileURL } from "node:url";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { sqlLiteral } from "../core/sql.js";
 import { configSchema } from "../rules/config.js";
-import {
-  analyze,
-  enabledRules,
-  matchesSql,
-  ruleContext,
-  ruleSelect,
-  withoutInsertionOrder,
-} from "../rules/evaluate.js";
+import { analyze, enabledRules, matchesSql, ruleContext, ruleSelect } from "../rules/evaluate.js";
 import { withCurrentInventory } from "../store/current-inventory.js";
 import { openStore } from "../store/database.js";
 import { queryFindings } from "../store/findings.js";
+import { withoutInsertionOrder } from "../store/findings-history.js";
 import { ensureResourceFacts } from "../store/resource-facts.js";
 import { RESOURCE_COST_CTE } from "../store/resources.js";
 import { ChildFailure, measureNode, PROJECT_ROOT } from "./measure.js";

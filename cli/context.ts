@@ -1,9 +1,10 @@
 import type { Command } from "commander";
 import type { AwsOptions } from "../collectors/aws.js";
+import type { Config } from "../config/schema.js";
 import { parseIsoInstant } from "../core/dates.js";
-import { type Config, loadConfig } from "../rules/config.js";
+import { UsageError } from "../core/errors.js";
+import { loadConfig } from "../rules/config.js";
 import { type OpenOptions, openStore, resolveDbPath, type Store } from "../store/database.js";
-import { UsageError } from "./errors.js";
 
 /** The options every command accepts, before or after the command name. */
 export interface GlobalOptions {

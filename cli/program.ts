@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
-import { EXIT, exitCodeFor } from "./errors.js";
+import { EXIT, exitCodeFor } from "../core/errors.js";
 
 function packageVersion(): string {
   const manifest = new URL("../../package.json", import.meta.url);

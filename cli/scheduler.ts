@@ -1,31 +1,19 @@
 import { randomUUID } from "node:crypto";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { type ScheduledTask, schedule } from "node-cron";
+import type { JobRun, JobState, JobStatusSource } from "../core/jobs.js";
 
 /** A job the scheduler runs: a stage of the pipeline, called in-process. */
 export type JobFn = () => Promise<void>;
 
-export interface JobRun {
-  runId: string;
-  job: string;
-  status: "ok" | "failed" | "skipped";
-  startedAt: Date;
-  finishedAt: Date;
-  error?: string;
-}
-
-export interface JobState {
-  running: boolean;
-  lastRun?: JobRun;
-  lastSuccess?: Date;
-}
+export type { JobRun, JobState } from "../core/jobs.js";
 
 /**
  * Runs named jobs on cron schedules (UTC), never two runs of the same job at once, and records every
  * run (start, end, status, error) in job_runs. A run due while the previous one is still going is
  * recorded as skipped, not queued: the next due time catches up.
  */
-export class Scheduler {
+export class Scheduler implements JobStatusSource {
   private readonly state = new Map<string, JobState>();
   private readonly tasks: ScheduledTask[] = [];
 

@@ -1,11 +1,11 @@
 import type { AwsOptions } from "../collectors/aws.js";
-import type { Config } from "../rules/config.js";
+import type { Config } from "../config/schema.js";
+import { UsageError } from "../core/errors.js";
 import { ensureCostAggregates } from "../store/cost-aggregates.js";
 import { openStore } from "../store/database.js";
 import { hostAllowList, parseHostList } from "../web/hosts.js";
 import { ServeMetrics } from "../web/metrics.js";
 import { createServer } from "../web/server.js";
-import { UsageError } from "./errors.js";
 import { pipelineJobs } from "./jobs.js";
 import { note, printLine } from "./output.js";
 import { Scheduler } from "./scheduler.js";

@@ -11,7 +11,7 @@ import {
   type GetCallerIdentityCommandOutput,
   STSClient,
 } from "@aws-sdk/client-sts";
-import type { Config } from "../rules/config.js";
+import type { Config } from "../config/schema.js";
 import { type AwsOptions, clientConfig } from "./aws.js";
 import type { AwsCredentials } from "./inventory/resource.js";
 import type { PageSource } from "./pages.js";

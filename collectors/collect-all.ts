@@ -1,4 +1,4 @@
-import type { Config } from "../rules/config.js";
+import type { Config } from "../config/schema.js";
 import type { Store } from "../store/database.js";
 import { ensureResourceFacts } from "../store/resource-facts.js";
 import type { AwsOptions } from "./aws.js";

@@ -1,6 +1,6 @@
 import { SingleBar } from "cli-progress";
 import pLimit from "p-limit";
-import type { Config } from "../rules/config.js";
+import type { Config } from "../config/schema.js";
 import type { Store } from "../store/database.js";
 import { saveInventory, saveMetrics } from "../store/inventory.js";
 import { type AccountTarget, failedReport, reachAccounts, resolveRegions } from "./accounts.js";

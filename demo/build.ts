@@ -6,15 +6,15 @@
 import { readdir, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { RuntimeError, UsageError } from "../cli/errors.js";
 import { ingestFiles } from "../collectors/billing/ingest.js";
 import { collectInventoryAndUtilization } from "../collectors/collect-run.js";
 import { replayPages } from "../collectors/pages.js";
 import { newRunId } from "../collectors/run.js";
-import type { Config } from "../rules/config.js";
+import type { Config } from "../config/schema.js";
+import { RuntimeError, UsageError } from "../core/errors.js";
+import { trimDecimal } from "../core/money.js";
 import { analyze } from "../rules/evaluate.js";
 import { openStore, type Store } from "../store/database.js";
-import { trimDecimal } from "../store/money.js";
 import { type BillingOutput, writeBilling } from "./billing.js";
 import { allResources, buildEstate, DAY_MS, type Estate, isoDay } from "./estate.js";
 import { replayInstant, writeReplay } from "./replay.js";

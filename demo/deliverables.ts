@@ -1,9 +1,9 @@
 import { rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
+import type { Config } from "../config/schema.js";
 import { runNotify } from "../reports/notify/notify.js";
 import { runWeeklyReport } from "../reports/weekly/run.js";
-import type { Config } from "../rules/config.js";
 import { demoFolder } from "./build.js";
 
 export interface DemoDeliverables {

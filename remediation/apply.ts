@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { AwsOptions } from "../collectors/aws.js";
-import type { Config } from "../rules/config.js";
+import type { Config } from "../config/schema.js";
 import { latestApproval } from "./approvals.js";
 import { backupPolicy, retainedUntil } from "./backup.js";
 import {

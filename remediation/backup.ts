@@ -1,4 +1,4 @@
-import type { Config } from "../rules/config.js";
+import type { Config } from "../config/schema.js";
 import { expired } from "../rules/kinds/expired.js";
 import { RETAIN_UNTIL_TAG } from "../store/resource-facts.js";
 import type { BackupPolicy } from "./executor.js";

@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { AwsOptions } from "../collectors/aws.js";
-import type { Config } from "../rules/config.js";
+import type { Config } from "../config/schema.js";
 import { type ApplyResult, applyPlan } from "./apply.js";
 import { approvePlan } from "./approvals.js";
 import { buildPlan, type Plan, storePlan } from "./plan.js";

@@ -1,5 +1,5 @@
 import type { EC2Client } from "@aws-sdk/client-ec2";
-import type { Action } from "../rules/rule-kind.js";
+import type { Action } from "../config/sections.js";
 
 /** What an executor acts with: the plan's action, or the grace-period tagging around it. */
 export type StepAction = Exclude<Action, "notify"> | "mark" | "unmark";

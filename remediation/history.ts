@@ -1,5 +1,5 @@
 import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
-import { Decimal } from "../store/money.js";
+import { Decimal } from "../core/money.js";
 import { type RealisedStatus, realisedSavings } from "./realised.js";
 
 /** One action of the remediation journal, as `finops history --json` shows it. */

@@ -1,6 +1,6 @@
 import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
-import { mulDiv, subtract } from "../store/decimal.js";
-import { Decimal } from "../store/money.js";
+import { mulDiv, subtract } from "../core/decimal.js";
+import { Decimal } from "../core/money.js";
 import { ARN_OF } from "../store/resources.js";
 import { ITEM_STEP } from "./journal.js";
 

@@ -2,7 +2,7 @@ import { EC2Client } from "@aws-sdk/client-ec2";
 import { type AccountTarget, resolveAccounts } from "../collectors/accounts.js";
 import { type AwsOptions, clientConfig } from "../collectors/aws.js";
 import { livePages } from "../collectors/pages.js";
-import type { Config } from "../rules/config.js";
+import type { Config } from "../config/schema.js";
 import type { ExecutorScope } from "./executor.js";
 
 /**

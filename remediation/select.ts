@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
+import type { Config } from "../config/schema.js";
 import { ACTION_STRENGTH } from "../core/actions.js";
-import type { Config } from "../rules/config.js";
 import type { StepAction } from "./executor.js";
 import { actionFor, supports } from "./executors/index.js";
 

@@ -1,36 +1,18 @@
 import { randomUUID } from "node:crypto";
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { UsageError } from "../cli/errors.js";
+import { configLocation } from "../config/load.js";
+import type { Config } from "../config/schema.js";
+import { UsageError } from "../core/errors.js";
 import { sqlLiteral } from "../core/sql.js";
 import { tagValueSql, withCurrentInventory } from "../store/current-inventory.js";
-import { inTransaction } from "../store/database.js";
+import { stageRun, storeRun, withoutInsertionOrder } from "../store/findings-history.js";
+import { dropFindingsPreview, showFindingsPreview } from "../store/findings-preview.js";
 import { ensureResourceFacts } from "../store/resource-facts.js";
 import { RULE_KINDS } from "./catalogue.js";
-import { type Config, configLocation } from "./config.js";
-import { dropFindingsPreview, showFindingsPreview } from "./preview.js";
 import type { RuleContext } from "./rule-kind.js";
 import { resetUserMatches, runUserQuery, UserSqlRejected } from "./user-sql.js";
 
 type EnabledRule = { rule: Config["rules"][number]; index: number };
-
-/** What a finding says, beside its id and history. */
-const CONTENT_COLUMNS = [
-  "rule",
-  "resource_id",
-  "resource_type",
-  "account",
-  "region",
-  "team",
-  "severity",
-  "reason",
-  "evidence",
-  "monthly_cost",
-  "monthly_cost_source",
-  "monthly_cost_note",
-  "savings",
-  "action",
-  "protected",
-] as const;
 
 export interface AnalyzeOptions {
   /**
@@ -115,7 +97,9 @@ async function evaluate(
   } else {
     // Stored rows have no order (every read sorts): without keeping the query's order, DuckDB writes from
     // both threads (inserting 822k new findings: 2.0 s -> 1.6 s).
-    await withoutInsertionOrder(connection, () => storeRun(connection, matches, enabled, runId, nowLiteral));
+    await withoutInsertionOrder(connection, () =>
+      storeRun(connection, matches, evaluatedRules, runId, nowLiteral),
+    );
   }
   return { runId, evaluatedRules, preview };
 }
@@ -161,127 +145,4 @@ export async function matchesSql(
   return selects.length
     ? selects.join("\nUNION ALL\n")
     : "SELECT NULL AS rule, NULL AS severity, NULL AS action, NULL AS account, NULL AS resource_id, NULL AS reason, NULL::JSON AS evidence, NULL::DECIMAL(9,6) AS savings_ratio, []::VARCHAR[] AS extra_cost_ids WHERE false";
-}
-
-/**
- * Runs fn with preserve_insertion_order off, set outside any transaction, so that a failed statement
- * cannot keep the reset from running.
- */
-export async function withoutInsertionOrder<T>(
-  connection: DuckDBConnection,
-  fn: () => Promise<T>,
-): Promise<T> {
-  await connection.run("SET preserve_insertion_order = false");
-  try {
-    return await fn();
-  } finally {
-    await connection.run("RESET preserve_insertion_order");
-  }
-}
-
-/**
- * Evaluates the matches into the temporary table run_findings: each finding with its content, whether it
- * is stored already, and whether its content changed. Nothing stored is written.
- */
-async function stageRun(connection: DuckDBConnection, matches: string, nowLiteral: string): Promise<void> {
-  await connection.run(`CREATE OR REPLACE TEMP TABLE run_findings AS
-      WITH matches AS (${matches}),
-      -- Resources whose cost is part of a finding's (a stopped instance's volumes), where still in inventory.
-      extras AS (
-        SELECT e.rule, e.account, e.resource_id, sum(c.monthly) AS monthly,
-          CASE WHEN bool_or(c.source = 'price-list') THEN 'price-list'
-            WHEN bool_or(c.source = 'billing-unit-price') THEN 'billing-unit-price'
-            WHEN bool_and(c.source = 'billing') THEN 'billing' END AS source,
-          'with its ' || count(*) || ' volume(s) (' || string_agg(e.extra_id, ', ' ORDER BY e.extra_id) || ') costing '
-            || coalesce(CAST(round(sum(c.monthly), 2) AS VARCHAR), 'an unknown amount') || ' a month'
-            || CASE WHEN bool_or(c.source <> 'billing') THEN ', estimated where billing does not name them' ELSE '' END
-            AS note
-        FROM (SELECT rule, account, resource_id, unnest(extra_cost_ids) AS extra_id FROM matches) e
-        JOIN resource_facts c ON c.account = e.account AND c.resource_id = e.extra_id
-        GROUP BY e.rule, e.account, e.resource_id
-      ),
-      -- A match of a resource no longer in inventory (a user's SQL can name any id) is dropped here.
-      priced AS (
-        SELECT x.*, own.resource_type, own.region, own.team, own.protected, own.exemption, own.retain_until,
-          own.monthly AS own_monthly, own.source AS own_source, own.note AS own_note,
-          ex.monthly AS extra_monthly, ex.source AS extra_source, ex.note AS extra_note,
-          CASE WHEN own.monthly IS NOT NULL OR ex.monthly IS NOT NULL
-            THEN coalesce(own.monthly, 0) + coalesce(ex.monthly, 0) END AS monthly_cost
-        FROM matches x
-        JOIN resource_facts own ON own.account = x.account AND own.resource_id = x.resource_id
-        LEFT JOIN extras ex ON ex.rule = x.rule AND ex.account = x.account AND ex.resource_id = x.resource_id
-      ),
-      found AS (
-      SELECT substr(md5(x.rule || '|' || x.account || '|' || x.resource_id), 1, 16) AS id,
-        x.rule, x.resource_id, x.resource_type, x.account, x.region, x.team, x.severity, x.reason,
-        x.evidence, x.monthly_cost,
-        CASE WHEN x.monthly_cost IS NULL THEN NULL
-          WHEN list_contains([x.own_source, x.extra_source], 'price-list') THEN 'price-list'
-          WHEN list_contains([x.own_source, x.extra_source], 'billing-unit-price') THEN 'billing-unit-price'
-          WHEN list_contains([x.own_source, x.extra_source], 'billing') THEN 'billing'
-          ELSE x.own_source END AS monthly_cost_source,
-        nullif(concat_ws('; ', x.own_note, x.extra_note), '') AS monthly_cost_note,
-        -- A share of the cost is an estimate: worked in DOUBLE and rounded to micro-dollars (DECIMAL(38,12)
-        -- products are 128-bit arithmetic, half a second at a million findings). The whole or none is exact.
-        CASE x.savings_ratio WHEN 1 THEN x.monthly_cost WHEN 0 THEN 0
-          ELSE CAST(round(CAST(x.monthly_cost AS DOUBLE) * x.savings_ratio, 6) AS DECIMAL(38,12)) END AS savings,
-        x.action, x.protected
-      FROM priced x
-      -- An exemption tag names the rules it exempts from (comma-separated), or * for all.
-      WHERE (x.exemption = '' OR NOT list_has_any(string_split(replace(x.exemption, ' ', ''), ','), ['*', x.rule]))
-        -- A backup finops took is no rule's finding until its retention ends (remediation.backupRetentionDays).
-        AND (x.retain_until IS NULL OR x.retain_until <= ${nowLiteral})
-      )
-      -- Whether each finding is stored already, and whether its content changed (or it is new): only then
-      -- does the run keep its content, for the statements below to write.
-      SELECT n.id, n.content_hash, f.id IS NOT NULL AS stored, f.content_hash IS DISTINCT FROM n.content_hash AS changed,
-        ${CONTENT_COLUMNS.map((c) => `CASE WHEN f.content_hash IS DISTINCT FROM n.content_hash THEN n.${c} END AS ${c}`).join(", ")}
-      FROM (
-        SELECT *, hash(team, severity, reason, evidence, monthly_cost, monthly_cost_source, monthly_cost_note,
-          savings, action, protected, resource_type, region) AS content_hash
-        FROM found
-      ) n
-      LEFT JOIN findings f ON f.id = n.id`);
-}
-
-/** Evaluates the matches and merges them into the findings history, in one transaction. */
-async function storeRun(
-  connection: DuckDBConnection,
-  matches: string,
-  enabled: EnabledRule[],
-  runId: string,
-  nowLiteral: string,
-): Promise<void> {
-  await inTransaction(connection, async () => {
-    await stageRun(connection, matches, nowLiteral);
-    await connection.run(
-      `INSERT INTO analysis_runs VALUES ($1, ${nowLiteral}, now()::TIMESTAMP, NULL, $2, NULL)`,
-      [runId, JSON.stringify(enabled.map(({ rule }) => rule.id))],
-    );
-    // Most findings say the same as last run: those are only marked seen (three narrow columns), and
-    // the few whose content hash changed are rewritten.
-    await connection.run(`UPDATE findings f SET last_seen = ${nowLiteral}, resolved_at = NULL, last_run_id = '${runId}'
-      FROM (SELECT id FROM run_findings WHERE stored) n WHERE f.id = n.id`);
-    await connection.run(`UPDATE findings f SET
-        team = n.team, severity = n.severity, reason = n.reason, evidence = n.evidence, monthly_cost = n.monthly_cost,
-        monthly_cost_source = n.monthly_cost_source, monthly_cost_note = n.monthly_cost_note, estimated_monthly_savings = n.savings, action = n.action,
-        protected = n.protected, resource_type = n.resource_type, region = n.region, content_hash = n.content_hash
-      FROM (SELECT * FROM run_findings WHERE stored AND changed) n WHERE f.id = n.id`);
-    await connection.run(`INSERT INTO findings BY NAME
-      SELECT id, rule, resource_id, resource_type, account, region, team, severity, reason, evidence, monthly_cost,
-        monthly_cost_source, monthly_cost_note, savings AS estimated_monthly_savings, action, protected, content_hash,
-        ${nowLiteral} AS first_seen, ${nowLiteral} AS last_seen, NULL AS resolved_at, '${runId}' AS last_run_id
-      FROM run_findings WHERE NOT stored`);
-    // Open findings of the rules just evaluated that this run did not find again are resolved.
-    await connection.run(
-      `UPDATE findings SET resolved_at = ${nowLiteral}
-       WHERE resolved_at IS NULL AND last_run_id <> '${runId}'
-         AND list_contains([${["''", ...enabled.map(({ rule }) => sqlLiteral(rule.id))].join(", ")}], rule)`,
-    );
-    await connection.run(
-      `UPDATE analysis_runs SET finished_at = now()::TIMESTAMP,
-         findings = (SELECT count(*) FROM run_findings) WHERE run_id = $1`,
-      [runId],
-    );
-  });
 }

@@ -1,18 +1,5 @@
 import type { z } from "zod";
-
-export const SEVERITIES = ["low", "medium", "high"] as const;
-export type Severity = (typeof SEVERITIES)[number];
-
-export const ACTIONS = [
-  "notify",
-  "tag",
-  "stop",
-  "terminate",
-  "snapshot-and-delete",
-  "delete",
-  "release",
-] as const;
-export type Action = (typeof ACTIONS)[number];
+import type { Action, Severity } from "../config/sections.js";
 
 /** What every rule's SQL may use besides its parameters. */
 export interface RuleContext {

@@ -1,5 +1,5 @@
 import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
-import { Decimal } from "./money.js";
+import { Decimal } from "../core/money.js";
 
 export type CostDimension =
   | { kind: "service" }

@@ -1,5 +1,5 @@
 import { type DuckDBConnection, type DuckDBValue, listValue } from "@duckdb/node-api";
-import { Decimal } from "./money.js";
+import { Decimal } from "../core/money.js";
 
 /** A finding as the contract's `analyze --json` and `findings --json` show it. */
 export interface Finding {

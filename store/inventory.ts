@@ -2,10 +2,30 @@ import { randomUUID } from "node:crypto";
 import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
-import type { ResourceRecord } from "../collectors/inventory/resource.js";
 import { sqlLiteral } from "../core/sql.js";
 import { inTransaction } from "./database.js";
 import { scratchDirectory } from "./scratch.js";
+
+/**
+ * One resource as an inventory collector saw it: the row of `finops resources`. Type names are the
+ * contract's: ec2:instance, ec2:volume, ec2:snapshot, ec2:elastic-ip, ec2:nat-gateway, s3:bucket, and
+ * service:type (as in the ARN) for anything else the Tagging API reports.
+ */
+export interface ResourceRecord {
+  resourceId: string;
+  resourceType: string;
+  account: string;
+  region: string;
+  /** running, stopped, available, in-use, associated, ... as the API says; null where it has none. */
+  state: string | null;
+  /** When the resource entered its state, where the API tells (an instance's state transition). */
+  stateSince: string | null;
+  /** ISO 8601 creation (launch, create, start) time, where the API tells. */
+  createdAt: string | null;
+  tags: Record<string, string>;
+  /** Everything else a rule may need (type, size, attachments, ...): kept as JSON. */
+  attributes: Record<string, unknown>;
+}
 
 /**
  * Writes one collector's records for one account and region as a snapshot of the given run. The rows

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { toJson } from "../cli/output.js";
-import { Decimal, formatMoney, sumDecimals } from "../store/money.js";
+import { toJson } from "../core/json.js";
+import { Decimal, formatMoney, sumDecimals } from "../core/money.js";
 
 describe("money", () => {
   test("JSON keeps every digit of a DECIMAL sum, as a number", () => {

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { sumDecimals } from "../core/money.js";
 import { openStore, type Store } from "../store/database.js";
 import { queryFindings } from "../store/findings.js";
 import { findingsJson, findingsSummary } from "../store/findings-json.js";
-import { sumDecimals } from "../store/money.js";
 import { resourceSavingsSql, savingsTotals, savingsTotalsByTeam } from "../store/savings.js";
 import { tempDir } from "./helpers/project.js";
 

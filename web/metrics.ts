@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { JobRun, Scheduler } from "../cli/scheduler.js";
+import type { JobRun, JobStatusSource } from "../core/jobs.js";
 import { savingsTotalsByTeam } from "../store/savings.js";
 
 /**
@@ -29,7 +29,7 @@ export class ServeMetrics {
     registers: [this.registry],
   });
 
-  constructor(connection: DuckDBConnection, scheduler?: Scheduler) {
+  constructor(connection: DuckDBConnection, scheduler?: JobStatusSource) {
     const running = new Gauge({
       name: "finops_job_running",
       help: "1 while a job runs.",

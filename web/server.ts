@@ -4,9 +4,9 @@ import { fileURLToPath } from "node:url";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyInstance } from "fastify";
-import { toJson } from "../cli/output.js";
-import type { Scheduler } from "../cli/scheduler.js";
-import type { Config } from "../rules/config.js";
+import type { Config } from "../config/schema.js";
+import type { JobStatusSource } from "../core/jobs.js";
+import { toJson } from "../core/json.js";
 import { costRoutes } from "./api/costs.js";
 import { findingRoutes } from "./api/findings.js";
 import { planRoutes } from "./api/plans.js";
@@ -23,7 +23,7 @@ export interface ServerOptions {
   allowedHosts: HostAllowList;
   /** FINOPS_WEB_TOKEN: approving a plan needs it as a bearer token; without it approving is off. */
   token?: string;
-  scheduler?: Scheduler;
+  scheduler?: JobStatusSource;
   metrics: ServeMetrics;
   /** The built page (Vite's output); default dist/web beside this file's folder. */
   pageDir?: string;

@@ -1,11 +1,11 @@
 import { Command, Option } from "commander";
+import { SEVERITIES, type Severity } from "../../config/sections.js";
+import { ThresholdReached } from "../../core/errors.js";
+import { Decimal } from "../../core/money.js";
 import { analyze } from "../../rules/evaluate.js";
-import { SEVERITIES, type Severity } from "../../rules/rule-kind.js";
 import { queryFindings } from "../../store/findings.js";
 import { findingsJson, findingsSummary } from "../../store/findings-json.js";
-import { Decimal } from "../../store/money.js";
 import { commandConfig, globalOptions, isPreview, now, withStore } from "../context.js";
-import { ThresholdReached } from "../errors.js";
 import { note, printJsonWithRenderedList, printLine } from "../output.js";
 import { printFindings, printWasteByRule, summarizeByRule } from "./findings-output.js";
 

@@ -1,8 +1,8 @@
 import { Command } from "commander";
+import { RuntimeError, UsageError } from "../../core/errors.js";
 import { applyPlan, PlanRefused } from "../../remediation/apply.js";
 import { loadPlan } from "../../remediation/plan.js";
 import { awsOptions, commandConfig, globalOptions, refuseNow, withStore } from "../context.js";
-import { RuntimeError, UsageError } from "../errors.js";
 import { printJson, printLine, printTable } from "../output.js";
 
 export function applyCommand(): Command {

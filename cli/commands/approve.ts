@@ -1,8 +1,8 @@
 import { Command } from "commander";
+import { RuntimeError, UsageError } from "../../core/errors.js";
 import { approvePlan } from "../../remediation/approvals.js";
 import { loadPlan } from "../../remediation/plan.js";
 import { commandConfig, globalOptions, refuseNow, withStore } from "../context.js";
-import { RuntimeError, UsageError } from "../errors.js";
 import { printJson, printLine } from "../output.js";
 
 export function approveCommand(): Command {

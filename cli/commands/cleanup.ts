@@ -1,10 +1,10 @@
 import { Command } from "commander";
+import { RuntimeError, UsageError } from "../../core/errors.js";
 import { PlanRefused } from "../../remediation/apply.js";
 import { runCleanup } from "../../remediation/cleanup.js";
 import type { Plan } from "../../remediation/plan.js";
 import { analyze } from "../../rules/evaluate.js";
 import { awsOptions, commandConfig, globalOptions, isPreview, now, withStore } from "../context.js";
-import { RuntimeError, UsageError } from "../errors.js";
 import { printJson, printLine } from "../output.js";
 
 const summary = (plan: Plan) =>

@@ -2,8 +2,8 @@ import { Command } from "commander";
 import { COLLECTORS, type CollectorName, collectAll } from "../../collectors/collect-all.js";
 import { livePages, type PageSource, recordingPages, replayPages } from "../../collectors/pages.js";
 import { type CollectorReport, newRunId } from "../../collectors/run.js";
+import { RuntimeError, UsageError } from "../../core/errors.js";
 import { awsOptions, commandConfig, globalOptions, now, refusePreview, withStore } from "../context.js";
-import { RuntimeError, UsageError } from "../errors.js";
 import { printJson, printTable } from "../output.js";
 
 interface CollectOptions {

@@ -1,10 +1,10 @@
 import { Command } from "commander";
 import { z } from "zod";
 import { isoFlagValue } from "../../core/dates.js";
+import { UsageError } from "../../core/errors.js";
+import { Decimal, formatMoney, sumDecimals } from "../../core/money.js";
 import { type CostDimension, costsBy } from "../../store/costs.js";
-import { Decimal, formatMoney, sumDecimals } from "../../store/money.js";
 import { commandConfig, globalOptions, withStore } from "../context.js";
-import { UsageError } from "../errors.js";
 import { printJson, printTable } from "../output.js";
 
 const costsOptions = z.object({

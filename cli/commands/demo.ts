@@ -1,11 +1,11 @@
 import { Command } from "commander";
+import { Decimal, formatMoney, sumDecimals } from "../../core/money.js";
 import { buildDemo, estateCounts } from "../../demo/build.js";
 import { type DemoDeliverables, writeDemoDeliverables } from "../../demo/deliverables.js";
 import { DAY_MS, DEMO_SEED, isoDay, utcDay } from "../../demo/estate.js";
 import { type CostDimension, type CostLine, costsBy } from "../../store/costs.js";
 import { openStore } from "../../store/database.js";
 import { queryFindings } from "../../store/findings.js";
-import { Decimal, formatMoney, sumDecimals } from "../../store/money.js";
 import { type SavingsTotals, savingsTotals } from "../../store/savings.js";
 import { awsOptions, commandConfig, globalOptions, now } from "../context.js";
 import { note, printJson, printLine, printTable } from "../output.js";

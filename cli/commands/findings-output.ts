@@ -1,5 +1,5 @@
+import { Decimal, formatMoney, sumDecimals } from "../../core/money.js";
 import type { Finding } from "../../store/findings.js";
-import { Decimal, formatMoney, sumDecimals } from "../../store/money.js";
 import type { SavingsTotals } from "../../store/savings.js";
 import { printLine, printTable } from "../output.js";
 

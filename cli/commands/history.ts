@@ -1,7 +1,7 @@
 import { Command } from "commander";
+import { formatMoney } from "../../core/money.js";
 import { type HistoryEntry, remediationHistory } from "../../remediation/history.js";
 import { MIN_DAYS_AFTER } from "../../remediation/realised.js";
-import { formatMoney } from "../../store/money.js";
 import { globalOptions, withStore } from "../context.js";
 import { printJson, printLine, printTable } from "../output.js";
 

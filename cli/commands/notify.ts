@@ -1,9 +1,9 @@
 import { Command } from "commander";
+import { RuntimeError } from "../../core/errors.js";
 import { renderText } from "../../reports/notify/message.js";
 import { money } from "../../reports/notify/money.js";
 import { type NotifyResult, type NotifyRun, runNotify } from "../../reports/notify/notify.js";
 import { commandConfig, globalOptions, now, refusePreview, withStore } from "../context.js";
-import { RuntimeError } from "../errors.js";
 import { printJson, printLine, printTable } from "../output.js";
 
 export function notifyCommand(): Command {

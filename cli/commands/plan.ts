@@ -1,10 +1,11 @@
 import { Command } from "commander";
+import type { Config } from "../../config/schema.js";
+import { closest } from "../../config/suggest.js";
+import { UsageError } from "../../core/errors.js";
+import { Decimal, formatMoney } from "../../core/money.js";
 import { buildPlan } from "../../remediation/plan.js";
-import { type Config, closest } from "../../rules/config.js";
 import { analyze } from "../../rules/evaluate.js";
-import { Decimal, formatMoney } from "../../store/money.js";
 import { awsOptions, commandConfig, globalOptions, isPreview, now, withStore } from "../context.js";
-import { UsageError } from "../errors.js";
 import { printJson, printLine, printTable } from "../output.js";
 
 const repeatable = (value: string, all: string[] = []) => [...all, value];

@@ -1,12 +1,12 @@
 import { Command } from "commander";
+import { RuntimeError, UsageError } from "../../core/errors.js";
+import { formatMoney } from "../../core/money.js";
 import { signedPercent } from "../../reports/weekly/format.js";
 import { runWeeklyReport } from "../../reports/weekly/run.js";
 import { type ReportSend, sendFailures, sendWeeklyReport } from "../../reports/weekly/send.js";
 import { parseWeek } from "../../reports/weekly/week.js";
 import { FORMATS, type Format } from "../../reports/weekly/write.js";
-import { formatMoney } from "../../store/money.js";
 import { commandConfig, globalOptions, now, refusePreview, withStore } from "../context.js";
-import { RuntimeError, UsageError } from "../errors.js";
 import { note, printJson, printLine } from "../output.js";
 
 /** --format: one format, or several separated by commas (the contract names one; a list costs nothing). */

@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { formatMoney } from "../../store/money.js";
+import { formatMoney } from "../../core/money.js";
 import { currentResources } from "../../store/resources.js";
 import { commandConfig, globalOptions, withStore } from "../context.js";
 import { printJson, printLine, printTable } from "../output.js";

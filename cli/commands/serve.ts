@@ -1,7 +1,7 @@
 import { Command } from "commander";
+import { UsageError } from "../../core/errors.js";
 import { resolveDbPath } from "../../store/database.js";
 import { awsOptions, commandConfig, globalOptions } from "../context.js";
-import { UsageError } from "../errors.js";
 import { allowedHostsOption, runServe } from "../serve-run.js";
 
 interface ServeOptions {

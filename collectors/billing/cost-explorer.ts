@@ -7,8 +7,8 @@ import {
   type GetCostAndUsageCommandInput,
   type GroupDefinition,
 } from "@aws-sdk/client-cost-explorer";
+import type { Config } from "../../config/schema.js";
 import { sqlLiteral } from "../../core/sql.js";
-import type { Config } from "../../rules/config.js";
 import { inTransaction, type Store } from "../../store/database.js";
 import { scratchDirectory } from "../../store/scratch.js";
 import { type AwsOptions, clientConfig } from "../aws.js";

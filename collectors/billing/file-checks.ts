@@ -3,7 +3,7 @@ import { open } from "node:fs/promises";
 import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
-import { UsageError } from "../../cli/errors.js";
+import { UsageError } from "../../core/errors.js";
 
 /** True when the file starts with the gzip magic bytes, whatever its name says. */
 export async function isGzip(path: string): Promise<boolean> {

@@ -4,7 +4,7 @@ import { createInterface } from "node:readline";
 import { createGunzip } from "node:zlib";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { parse } from "csv-parse/sync";
-import { UsageError } from "../../cli/errors.js";
+import { UsageError } from "../../core/errors.js";
 import { sqlLiteral } from "../../core/sql.js";
 import { utf16Problem } from "./file-checks.js";
 import { type BillingFormat, ident, notNullSource, type SourceColumns } from "./format.js";

@@ -1,4 +1,4 @@
-import { UsageError } from "../../cli/errors.js";
+import { UsageError } from "../../core/errors.js";
 import { cur2Format } from "./cur2.js";
 import { focusFormat } from "./focus.js";
 import type { BillingFormat, SourceColumns } from "./format.js";

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { UsageError } from "../../cli/errors.js";
+import { UsageError } from "../../core/errors.js";
 import { sqlLiteral } from "../../core/sql.js";
 import { BILLING_COLUMN_NAMES } from "../../store/billing-columns.js";
 import { inTransaction, type Store } from "../../store/database.js";

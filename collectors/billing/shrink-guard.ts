@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { UsageError } from "../../cli/errors.js";
-import { formatMoney } from "../../store/money.js";
+import { UsageError } from "../../core/errors.js";
+import { formatMoney } from "../../core/money.js";
 
 /**
  * Refuses a load that would replace a billing period with less than half of what is stored for it,

@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
+import type { Channel, Config } from "../../config/schema.js";
+import { Decimal, sumDecimals } from "../../core/money.js";
 import type { PlanContent } from "../../remediation/plan.js";
-import type { Channel, Config } from "../../rules/config.js";
-import { Decimal, sumDecimals } from "../../store/money.js";
 import { channelLabel } from "./channels/index.js";
 import type { Message } from "./message.js";
 import { money } from "./money.js";

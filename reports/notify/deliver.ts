@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import pLimit from "p-limit";
-import type { Channel, Config } from "../../rules/config.js";
+import type { Channel, Config } from "../../config/schema.js";
 import { inTransaction } from "../../store/database.js";
 import { DeliveryError, type Sender } from "./channels/channel.js";
 import { openChannel } from "./channels/index.js";

@@ -1,5 +1,5 @@
+import { Decimal, sumDecimals } from "../../core/money.js";
 import type { Finding } from "../../store/findings.js";
-import { Decimal, sumDecimals } from "../../store/money.js";
 import type { SavingsTotals } from "../../store/savings.js";
 import type { Message, Section } from "./message.js";
 import { money } from "./money.js";

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { formatMoney } from "../../store/money.js";
+import { formatMoney } from "../../core/money.js";
 
 /**
  * Findings carry amounts, not a currency: they are in the billing currency. When the billing holds one

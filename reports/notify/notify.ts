@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
-import type { Config } from "../../rules/config.js";
-import { Decimal } from "../../store/money.js";
+import type { Config } from "../../config/schema.js";
+import { Decimal } from "../../core/money.js";
 import { approvalsMessage, pendingApprovals } from "./approvals.js";
 import { openChannel } from "./channels/index.js";
 import { deliverAll, type Outgoing } from "./deliver.js";

@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
+import type { Channel, Config } from "../../config/schema.js";
 import { type Mark, parseMark } from "../../remediation/select.js";
-import type { Channel, Config } from "../../rules/config.js";
 import { type Finding, queryFindings } from "../../store/findings.js";
 import { type SavingsTotals, savingsTotals, savingsTotalsByTeam } from "../../store/savings.js";
 import { channelLabel } from "./channels/index.js";

@@ -1,5 +1,5 @@
-import { Decimal } from "../../store/money.js";
-import { add, compare, fromNumber, mulDiv, subtract, ZERO } from "./decimal.js";
+import { add, compare, fromNumber, mulDiv, subtract, ZERO } from "../../core/decimal.js";
+import { Decimal } from "../../core/money.js";
 import type { Anomalies, Anomaly } from "./model.js";
 
 // A day is anomalous when its spend leaves a robust band around the days before it. The median and

@@ -1,5 +1,5 @@
+import { add, compare, percentChange, subtract, ZERO } from "../../core/decimal.js";
 import type { CostLine } from "../../store/costs.js";
-import { add, compare, percentChange, subtract, ZERO } from "./decimal.js";
 import type { Breakdown, BreakdownRow, Dimension, Money, Mover } from "./model.js";
 
 const NONE: Money = { effectiveCost: ZERO, billedCost: ZERO };

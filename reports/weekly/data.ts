@@ -1,10 +1,10 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { add, percentChange, percentOf, subtract, ZERO } from "../../core/decimal.js";
+import type { Decimal } from "../../core/money.js";
 import type { CostLine } from "../../store/costs.js";
-import type { Decimal } from "../../store/money.js";
 import { anomalies, type DailySeries, detectAnomalies } from "./anomalies.js";
 import { accountNames, currencies } from "./billing-facts.js";
 import { breakdown, movers, totalOf } from "./breakdown.js";
-import { add, percentChange, percentOf, subtract, ZERO } from "./decimal.js";
 import { actualMonthEnd, forecastMonthEnd, monthOf } from "./forecast.js";
 import type {
   Comparison,

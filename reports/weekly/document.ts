@@ -1,5 +1,5 @@
-import type { Decimal } from "../../store/money.js";
-import { compare, ZERO } from "./decimal.js";
+import { compare, ZERO } from "../../core/decimal.js";
+import type { Decimal } from "../../core/money.js";
 import { signedMoney, signedPercent } from "./format.js";
 
 // The report as a document: sections of paragraphs and tables, in words a finance lead reads. The

@@ -1,4 +1,4 @@
-import { add, mulDiv } from "./decimal.js";
+import { add, mulDiv } from "../../core/decimal.js";
 import type { Money, MonthEnd, Window } from "./model.js";
 import { addDays, isoDate } from "./week.js";
 

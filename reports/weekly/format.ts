@@ -1,4 +1,4 @@
-import { type Decimal, formatMoney } from "../../store/money.js";
+import { type Decimal, formatMoney } from "../../core/money.js";
 import type { WeeklyReport } from "./model.js";
 
 // How figures read in the human formats (md, html): rounded to cents, signed changes, short dates.

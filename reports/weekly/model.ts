@@ -1,5 +1,5 @@
+import type { Decimal } from "../../core/money.js";
 import type { RealisedSaving } from "../../remediation/realised.js";
-import type { Decimal } from "../../store/money.js";
 
 // The weekly report as data: every renderer (md, html, csv, json) draws from this one object, so the
 // formats cannot disagree. Money is exact Decimal; percentages are rounded numbers for reading.

@@ -1,4 +1,4 @@
-import { Decimal } from "../../store/money.js";
+import { Decimal } from "../../core/money.js";
 import type { Breakdown, Money, WeeklyReport } from "./model.js";
 
 // One tidy table of every figure: section, dimension, key, metric, value. Money keeps every digit (as

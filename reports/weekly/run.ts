@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
-import type { Config } from "../../rules/config.js";
+import type { Config } from "../../config/schema.js";
 import { weeklyReport } from "./data.js";
 import type { WeeklyReport } from "./model.js";
 import { type IsoWeek, lastFullWeek } from "./week.js";

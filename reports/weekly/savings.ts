@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { add } from "../../core/decimal.js";
+import type { Decimal } from "../../core/money.js";
 import { realisedSavings } from "../../remediation/realised.js";
-import type { Decimal } from "../../store/money.js";
-import { add } from "./decimal.js";
 import type { RealisedItem, SavingsRealised, Window } from "./model.js";
 
 const sum = (values: (Decimal | null)[]) => add(...values.filter((v): v is Decimal => v !== null));

@@ -1,4 +1,4 @@
-import { compare, percentOf } from "./decimal.js";
+import { compare, percentOf } from "../../core/decimal.js";
 import { type Cell, cell, changeCells, type Section, type Table, toneOf } from "./document.js";
 import {
   dayBefore,

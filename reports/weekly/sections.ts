@@ -1,4 +1,4 @@
-import { ZERO } from "./decimal.js";
+import { ZERO } from "../../core/decimal.js";
 import { type Section, type Tone, toneOf } from "./document.js";
 import {
   currencyNote,

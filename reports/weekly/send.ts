@@ -1,13 +1,13 @@
 import { basename, dirname, resolve } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
-import type { Config } from "../../rules/config.js";
-import { type Decimal, formatMoney } from "../../store/money.js";
+import type { Config } from "../../config/schema.js";
+import { compare, negate, percentOf, ZERO } from "../../core/decimal.js";
+import { type Decimal, formatMoney } from "../../core/money.js";
 import { channelLabel } from "../notify/channels/index.js";
 import { deliverAll, type Outgoing } from "../notify/deliver.js";
 import type { Message, Section } from "../notify/message.js";
 import { billingCurrency, money } from "../notify/money.js";
 import { Secrets } from "../notify/secrets.js";
-import { compare, negate, percentOf, ZERO } from "./decimal.js";
 import {
   dateRange,
   instant,

@@ -1,6 +1,6 @@
 import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
+import { Decimal } from "../../core/money.js";
 import { type CostDimension, type CostLine, costRows, costsBy } from "../../store/costs.js";
-import { Decimal } from "../../store/money.js";
 import type { Dimension, Window } from "./model.js";
 import { addDays, isoDate } from "./week.js";
 

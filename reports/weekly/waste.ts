@@ -1,8 +1,8 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { add, compare, ZERO } from "../../core/decimal.js";
+import { Decimal } from "../../core/money.js";
 import { type Finding, queryFindings } from "../../store/findings.js";
-import { Decimal } from "../../store/money.js";
 import { savingsTotals, savingsTotalsByTeam } from "../../store/savings.js";
-import { add, compare, ZERO } from "./decimal.js";
 import type { TopFinding, Waste, WasteGroup } from "./model.js";
 
 /** Findings are a state, not a flow: the report shows the open ones as the latest analysis left them. */

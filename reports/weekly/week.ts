@@ -1,4 +1,4 @@
-import { UsageError } from "../../cli/errors.js";
+import { UsageError } from "../../core/errors.js";
 
 /** An ISO 8601 week: Monday to Sunday, in UTC, as billing's ChargePeriodStart is. */
 export interface IsoWeek {

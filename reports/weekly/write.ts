@@ -1,6 +1,6 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { toJson } from "../../cli/output.js";
+import { toJson } from "../../core/json.js";
 import type { WeeklyReport } from "./model.js";
 import { renderCsv } from "./render-csv.js";
 import { renderHtml } from "./render-html.js";

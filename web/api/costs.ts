@@ -1,10 +1,10 @@
 import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import type { Config } from "../../rules/config.js";
+import type { Config } from "../../config/schema.js";
+import { Decimal } from "../../core/money.js";
 import { aggregateOf } from "../../store/cost-aggregates.js";
 import { type CostDimension, costsBy } from "../../store/costs.js";
-import { Decimal } from "../../store/money.js";
 import { billingNamesSql } from "../../store/resources.js";
 import { type Connect, withConnection as withDatabase } from "./connection.js";
 import { isoDay, parseQuery } from "./params.js";

@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import type { Config } from "../../rules/config.js";
+import type { Config } from "../../config/schema.js";
 import { countFindings, FINDING_SORTS, type FindingSort, queryFindings } from "../../store/findings.js";
 import { currentResources } from "../../store/resources.js";
 import { savingsTotals, savingsTotalsByTeam } from "../../store/savings.js";

@@ -1,10 +1,10 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
+import type { Config } from "../../config/schema.js";
 import { approvePlan, latestApproval } from "../../remediation/approvals.js";
 import { remediationHistory } from "../../remediation/history.js";
 import { alteredPlan, listPlans, loadPlan } from "../../remediation/plan.js";
-import type { Config } from "../../rules/config.js";
 import { type Connect, withConnection as withDatabase } from "./connection.js";
 import { parseQuery } from "./params.js";
 

@@ -20,7 +20,7 @@ export default defineConfig(async ({ command }) => {
   // names a running `finops serve` to proxy to instead.
   const api = process.env.FINOPS_API;
   if (command === "serve" && !api) {
-    const { mockApi } = await import("./dev/mock-api.ts");
+    const { mockApi } = await import("./dev/mock-api.js");
     plugins.push(mockApi());
   }
   const proxy = api ? { "/api": { target: api, changeOrigin: true } } : undefined;

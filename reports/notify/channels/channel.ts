@@ -1,4 +1,4 @@
-import type { Config } from "../../../rules/config.js";
+import type { Config } from "../../../config/schema.js";
 import type { Message } from "../message.js";
 import type { Secrets } from "../secrets.js";
 

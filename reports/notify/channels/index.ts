@@ -1,4 +1,4 @@
-import type { Channel } from "../../../rules/config.js";
+import type { Channel } from "../../../config/schema.js";
 import type { ChannelContext, ChannelType, Sender } from "./channel.js";
 import { email } from "./email.js";
 import { outbox } from "./outbox.js";

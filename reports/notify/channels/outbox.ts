@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { toJson } from "../../../cli/output.js";
+import { toJson } from "../../../core/json.js";
 import { renderText } from "../message.js";
 import { type ChannelType, DeliveryError } from "./channel.js";
 

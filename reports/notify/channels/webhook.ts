@@ -1,4 +1,4 @@
-import { toJson } from "../../../cli/output.js";
+import { toJson } from "../../../core/json.js";
 import type { ChannelType } from "./channel.js";
 import { postJson, webhookUrl } from "./http.js";
 
