@@ -28,6 +28,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import("./commands/serve.js")).serveCommand(),
   demo: async () => (await import("./commands/demo.js")).demoCommand(),
   "iam-policy": async () => (await import("./commands/iam-policy.js")).iamPolicyCommand(),
+  rules: async () => (await import("./commands/rules.js")).rulesCommand(),
 };
 
 /**

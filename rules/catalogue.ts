@@ -13,19 +13,31 @@ import { sqlRule } from "./kinds/sql-rule.js";
 import { stoppedInstance } from "./kinds/stopped-instance.js";
 import { unassociatedEip } from "./kinds/unassociated-eip.js";
 import { unattachedVolume } from "./kinds/unattached-volume.js";
-import type { RuleKind } from "./rule-kind.js";
+import { PACKS, type RuleKind } from "./rule-kind.js";
 
-/** The rule catalogue, in packs: one place that names every rule kind. */
-export const RULE_PACKS = {
-  compute: [idleInstance, idleK8sNode, stoppedInstance, previousGeneration],
-  storage: [unattachedVolume, gp2Volume, oversizedVolume, oldSnapshot, orphanedSnapshot],
-  network: [unassociatedEip, idleNatGateway],
-  governance: [missingTags, expired, s3NoLifecycle],
-  custom: [sqlRule],
-} as const satisfies Record<string, readonly RuleKind[]>;
+/**
+ * The rule catalogue: one place that names every rule kind. Each kind says its own pack; the catalogue
+ * lists them by pack (the order of PACKS), and within a pack in the order given here: the order of the
+ * default rules, of `finops rules` and of the README table.
+ */
+const KINDS: readonly RuleKind[] = [
+  idleInstance,
+  idleK8sNode,
+  stoppedInstance,
+  previousGeneration,
+  unattachedVolume,
+  gp2Volume,
+  oversizedVolume,
+  oldSnapshot,
+  orphanedSnapshot,
+  unassociatedEip,
+  idleNatGateway,
+  missingTags,
+  expired,
+  s3NoLifecycle,
+  sqlRule,
+] as RuleKind[];
 
 export const RULE_KINDS: ReadonlyMap<string, RuleKind> = new Map(
-  Object.values(RULE_PACKS)
-    .flat()
-    .map((kind) => [kind.kind, kind as RuleKind]),
+  PACKS.flatMap((pack) => KINDS.filter((kind) => kind.pack === pack)).map((kind) => [kind.kind, kind]),
 );

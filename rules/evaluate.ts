@@ -53,13 +53,19 @@ export async function analyze(
   );
 }
 
-/** What every rule's SQL may use: the instant as a literal, the tag lookup, the required tags. */
+/** What every rule's SQL may use: the instant as a literal, the tag lookup, the required tags, the metric window. */
 export function ruleContext(config: Config, now: Date): RuleContext {
+  const nowLiteral = `TIMESTAMP ${sqlLiteral(now.toISOString().replace("T", " ").replace("Z", ""))}`;
   return {
-    now: `TIMESTAMP ${sqlLiteral(now.toISOString().replace("T", " ").replace("Z", ""))}`,
+    now: nowLiteral,
     instant: now,
     tag: (alias, key) => tagValueSql(alias, key, config.tags.caseInsensitive),
     requiredTags: config.tags.required,
+    metricWindow: (alias, lookbackDays) => {
+      const day = alias === null ? "day" : `${alias}.day`;
+      const today = `CAST(${nowLiteral} AS DATE)`;
+      return `${day} >= ${today} - ${sqlLiteral(lookbackDays)} AND ${day} < ${today}`;
+    },
   };
 }
 

@@ -1,6 +1,10 @@
 import type { z } from "zod";
 import type { Action, Severity } from "../config/sections.js";
 
+/** The packs the catalogue groups rule kinds in, in the order the documentation lists them. */
+export const PACKS = ["compute", "storage", "network", "governance", "custom"] as const;
+export type Pack = (typeof PACKS)[number];
+
 /** What every rule's SQL may use besides its parameters. */
 export interface RuleContext {
   /** The instant rules evaluate at (--now), as a SQL TIMESTAMP literal. */
@@ -11,6 +15,11 @@ export interface RuleContext {
   tag: (alias: string, key: string) => string;
   /** Tags every resource must carry. */
   requiredTags: readonly string[];
+  /**
+   * SQL for "the row's day lies in the `lookbackDays` whole UTC days before the evaluation's day" over
+   * a metrics_daily row aliased `alias` (or unqualified when null): the window every metric rule reads.
+   */
+  metricWindow: (alias: string | null, lookbackDays: number) => string;
 }
 
 /**
@@ -22,9 +31,10 @@ export interface RuleContext {
  */
 export interface RuleKind<P extends z.ZodType = z.ZodType> {
   kind: string;
-  title: string;
+  /** The catalogue's pack: what `finops rules`, the README table and the catalogue's order group it by. */
+  pack: Pack;
+  /** What it flags, in one sentence (the README table, `finops rules`, the commented rules.yaml). */
   description: string;
-  category: "compute" | "storage" | "network" | "tagging" | "lifecycle" | "custom";
   defaultSeverity: Severity;
   defaultAction: Action;
   /** How the estimated monthly savings follow from the action, for the documentation. */
@@ -35,6 +45,11 @@ export interface RuleKind<P extends z.ZodType = z.ZodType> {
    */
   extraCostIds?: boolean;
   params: P;
+  /**
+   * A rules.yaml entry using the kind, for a kind that is not enabled by default (its parameters have no
+   * defaults): the generated rules.yaml shows it commented out.
+   */
+  example?: string;
   /**
    * For a kind whose parameters carry a user's query (kind: sql): that query, which the engine runs on
    * its own first (rules/user-sql.ts) and whose rows the kind's sql then reads.

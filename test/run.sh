@@ -8,6 +8,7 @@ bash test/setup.sh
 npm run build
 npx biome check --error-on-warnings .
 
-mapfile -t files < <(find dist/test -name '*.test.js' | sort)
+# The suite's own folder, and each rule kind's test beside its kind (rules/kinds/<kind>.test.ts).
+mapfile -t files < <(find dist/test dist/rules -name '*.test.js' | sort)
 # Node 20's --test takes no globs: the files are listed. TAP ends with the "# pass N" / "# fail N" lines.
 node --test --test-reporter=tap --test-concurrency=2 "${files[@]}"

@@ -11,10 +11,9 @@ const params = z.strictObject({
 
 export const expired: RuleKind<typeof params> = {
   kind: "expired",
-  title: "Expired resource",
   description:
     "The owner's own expiry has passed: a past expires-at tag, or a ttl tag elapsed since creation.",
-  category: "lifecycle",
+  pack: "governance",
   defaultSeverity: "high",
   defaultAction: "terminate",
   savings: "the resource's whole cost",

@@ -9,9 +9,8 @@ const params = z.strictObject({
 
 export const gp2Volume: RuleKind<typeof params> = {
   kind: "gp2-volume",
-  title: "gp2 volume that could be gp3",
   description: "A gp2 EBS volume: gp3 gives the same or better baseline performance for about 20% less.",
-  category: "storage",
+  pack: "storage",
   defaultSeverity: "low",
   defaultAction: "notify",
   savings: "savingsRatio (default 20%) of the volume's cost: the gp3 price difference",

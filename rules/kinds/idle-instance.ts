@@ -14,9 +14,8 @@ const params = z.strictObject({
 
 export const idleInstance: RuleKind<typeof params> = {
   kind: "idle-instance",
-  title: "Idle EC2 instance",
   description: "A running instance (not a Kubernetes node) whose CPU and network stayed near zero.",
-  category: "compute",
+  pack: "compute",
   defaultSeverity: "high",
   defaultAction: "stop",
   savings: "the instance's compute cost (stopping keeps its volumes, which stay billed)",
@@ -27,7 +26,7 @@ export const idleInstance: RuleKind<typeof params> = {
   // network summed. NetworkIn and NetworkOut come from the same CloudWatch call: the network's days are
   // those of the one with more.
   sql: (p, ctx) => {
-    const window = `day >= CAST(${ctx.now} AS DATE) - ${sqlLiteral(p.lookbackDays)} AND day < CAST(${ctx.now} AS DATE)`;
+    const window = ctx.metricWindow(null, p.lookbackDays);
     return `
     WITH cpu AS (
       SELECT resource_id, count(*) AS data_days, max(maximum) AS max_cpu

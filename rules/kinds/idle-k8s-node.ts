@@ -11,9 +11,8 @@ const params = z.strictObject({
 
 export const idleK8sNode: RuleKind<typeof params> = {
   kind: "idle-k8s-node",
-  title: "Under-used Kubernetes node",
   description: "A Kubernetes node with low mean CPU: the cluster could run on fewer nodes.",
-  category: "compute",
+  pack: "compute",
   defaultSeverity: "medium",
   defaultAction: "notify",
   savings:
@@ -25,7 +24,7 @@ export const idleK8sNode: RuleKind<typeof params> = {
       SELECT resource_id, count(*) AS data_days, avg(average) AS mean_cpu
       FROM metrics_daily
       WHERE namespace = 'AWS/EC2' AND metric = 'CPUUtilization'
-        AND day >= CAST(${ctx.now} AS DATE) - ${sqlLiteral(p.lookbackDays)} AND day < CAST(${ctx.now} AS DATE)
+        AND ${ctx.metricWindow(null, p.lookbackDays)}
       GROUP BY resource_id
     )
     SELECT account, resource_id,

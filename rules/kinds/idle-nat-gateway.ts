@@ -9,9 +9,8 @@ const params = z.strictObject({
 
 export const idleNatGateway: RuleKind<typeof params> = {
   kind: "idle-nat-gateway",
-  title: "Idle NAT gateway",
   description: "A NAT gateway that sent no bytes out: billed by the hour for nothing.",
-  category: "network",
+  pack: "network",
   defaultSeverity: "high",
   defaultAction: "notify",
   savings: "the gateway's whole cost",
@@ -23,7 +22,7 @@ export const idleNatGateway: RuleKind<typeof params> = {
       SELECT r.account, r.resource_id, count(*) AS data_days, coalesce(sum(m.sum), 0) AS bytes
       FROM resources_current r
       JOIN metrics_daily m ON m.account = r.account AND m.resource_id = r.resource_id AND m.metric = 'BytesOutToDestination'
-        AND m.day >= CAST(${ctx.now} AS DATE) - ${sqlLiteral(p.lookbackDays)} AND m.day < CAST(${ctx.now} AS DATE)
+        AND ${ctx.metricWindow("m", p.lookbackDays)}
       WHERE r.resource_type = 'ec2:nat-gateway' AND r.state = 'available'
       GROUP BY ALL
     )

@@ -3,15 +3,17 @@ import { sqlLiteral } from "../../core/sql.js";
 import type { RuleKind } from "../rule-kind.js";
 
 const params = z.strictObject({
-  /** Required tag keys; default: tags.required of the config. */
-  required: z.array(z.string().min(1)).optional(),
+  // The description is documentation: `finops rules` and the generated rules.yaml show it.
+  required: z
+    .array(z.string().min(1))
+    .optional()
+    .describe("required tag keys (default: tags.required of the config)"),
 });
 
 export const missingTags: RuleKind<typeof params> = {
   kind: "missing-tags",
-  title: "Resource without the required tags",
   description: "A resource missing one of the required tags: its cost cannot be allocated to an owner.",
-  category: "tagging",
+  pack: "governance",
   defaultSeverity: "low",
   defaultAction: "notify",
   savings: "none: untagged spend is not waste by itself, it is spend nobody answers for",

@@ -9,10 +9,9 @@ const params = z.strictObject({
 
 export const orphanedSnapshot: RuleKind<typeof params> = {
   kind: "orphaned-snapshot",
-  title: "Orphaned EBS snapshot",
   description:
     "A snapshot whose source volume no longer exists; not one that backs a registered AMI of the account (AWS refuses to delete it while the AMI exists).",
-  category: "storage",
+  pack: "storage",
   defaultSeverity: "low",
   defaultAction: "delete",
   savings: "the snapshot's whole cost",

@@ -17,9 +17,8 @@ const params = z.strictObject({
 
 export const oversizedVolume: RuleKind<typeof params> = {
   kind: "oversized-volume",
-  title: "Oversized or over-provisioned EBS volume",
   description: "An attached volume that is large, or io1/io2 with IOPS gp3 could serve, and is barely used.",
-  category: "storage",
+  pack: "storage",
   defaultSeverity: "medium",
   defaultAction: "notify",
   savings: "savingsRatio (default 50%) of the volume's cost: a right-sized gp3 volume",
@@ -32,7 +31,7 @@ export const oversizedVolume: RuleKind<typeof params> = {
         coalesce(sum(sum), 0) AS ops_total
       FROM metrics_daily
       WHERE namespace = 'AWS/EBS' AND metric IN ('VolumeReadOps', 'VolumeWriteOps')
-        AND day >= CAST(${ctx.now} AS DATE) - ${sqlLiteral(p.lookbackDays)} AND day < CAST(${ctx.now} AS DATE)
+        AND ${ctx.metricWindow(null, p.lookbackDays)}
       GROUP BY resource_id
     ),
     v AS (

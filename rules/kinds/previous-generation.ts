@@ -30,10 +30,9 @@ const params = z.strictObject({
 
 export const previousGeneration: RuleKind<typeof params> = {
   kind: "previous-generation",
-  title: "Previous-generation instance type",
   description:
     "An instance of an older family: the current generation costs less for the same or more capacity.",
-  category: "compute",
+  pack: "compute",
   defaultSeverity: "low",
   defaultAction: "notify",
   savings: "savingsRatio (default 10%) of the instance's cost",

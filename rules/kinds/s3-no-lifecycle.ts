@@ -5,9 +5,8 @@ const params = z.strictObject({});
 
 export const s3NoLifecycle: RuleKind<typeof params> = {
   kind: "s3-no-lifecycle",
-  title: "S3 bucket without lifecycle rules",
   description: "A bucket with no lifecycle configuration: objects and incomplete uploads are kept forever.",
-  category: "lifecycle",
+  pack: "governance",
   defaultSeverity: "low",
   defaultAction: "notify",
   savings: "none estimated: what a lifecycle policy saves depends on the rules the owner chooses",

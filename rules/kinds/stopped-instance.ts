@@ -9,9 +9,8 @@ const params = z.strictObject({
 
 export const stoppedInstance: RuleKind<typeof params> = {
   kind: "stopped-instance",
-  title: "Long-stopped EC2 instance",
   description: "An instance stopped for weeks: no compute is billed, but its EBS volumes and addresses are.",
-  category: "compute",
+  pack: "compute",
   defaultSeverity: "medium",
   defaultAction: "terminate",
   savings:

@@ -5,9 +5,8 @@ const params = z.strictObject({});
 
 export const unassociatedEip: RuleKind<typeof params> = {
   kind: "unassociated-eip",
-  title: "Unassociated Elastic IP",
   description: "An Elastic IP address attached to nothing: billed by the hour for no use.",
-  category: "network",
+  pack: "network",
   defaultSeverity: "medium",
   defaultAction: "release",
   savings: "the address's whole cost",

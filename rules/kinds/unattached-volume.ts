@@ -13,9 +13,8 @@ const params = z.strictObject({
  */
 export const unattachedVolume: RuleKind<typeof params> = {
   kind: "unattached-volume",
-  title: "Unattached EBS volume",
   description: "An EBS volume in state available: billed for its size and IOPS while nothing uses it.",
-  category: "storage",
+  pack: "storage",
   defaultSeverity: "medium",
   defaultAction: "snapshot-and-delete",
   savings: "the volume's whole cost (a snapshot of it costs far less and is reported separately)",
