@@ -1,5 +1,6 @@
+import type { Action, Severity } from "../config/sections.js";
 import { RULE_KINDS } from "./catalogue.js";
-import type { Action, Pack, RuleKind, Severity } from "./rule-kind.js";
+import type { Pack, RuleKind } from "./rule-kind.js";
 
 /**
  * The rule catalogue's documentation, made from the kinds' metadata only: `finops rules`, the README's
