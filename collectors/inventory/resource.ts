@@ -1,10 +1,11 @@
+import type { ResourceDescriptor } from "../../resources/types.js";
 import type { AwsOptions } from "../aws.js";
 import type { PageSource } from "../pages.js";
 
 /**
  * One resource as an inventory collector saw it: the row of `finops resources`. Type names are the
- * contract's: ec2:instance, ec2:volume, ec2:snapshot, ec2:elastic-ip, ec2:nat-gateway, s3:bucket, and
- * service:type (as in the ARN) for anything else the Tagging API reports.
+ * contract's: its descriptor's (resources/index.ts), and service:type (as in the ARN) for anything else
+ * the Tagging API reports.
  */
 export interface ResourceRecord {
   resourceId: string;
@@ -43,6 +44,8 @@ export interface AwsCredentials {
 export interface InventoryCollector {
   /** The collector's name in `collect --json` and collector_runs, e.g. "inventory:ec2-instances". */
   name: string;
+  /** The type it collects, whose records carry its type name; undefined: the Tagging API's, of any type. */
+  resource?: ResourceDescriptor;
   /** Account-wide APIs (S3's ListBuckets) run once per account, from its first region. */
   scope: "regional" | "account";
   /** The IAM actions its API calls need: `finops iam-policy --role collector` is built from these. */
