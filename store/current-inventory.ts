@@ -1,5 +1,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { sqlLiteral } from "../core/sql.js";
+import { RESOURCE_DESCRIPTORS } from "../resources/index.js";
+import type { AttributeType, ResourceDescriptor } from "../resources/types.js";
 import { isBuiltFrom, recordBuilt } from "./build-state.js";
 import { inTransaction } from "./database.js";
 
@@ -16,21 +18,29 @@ import { inTransaction } from "./database.js";
  */
 /**
  * The attributes the built-in rules read, typed (attributes as collected stay beside them as JSON): a
- * struct field is read where JSON would be parsed once per rule and row. Absent fields are NULL.
+ * struct field is read where JSON would be parsed once per rule and row. Absent fields are NULL. The
+ * fields are the descriptors' typed attributes, in registry order; types sharing a field name
+ * (a volume's and a snapshot's sizeGiB) must give it the same type.
  */
-const ATTRIBUTES = JSON.stringify({
-  instanceType: "VARCHAR",
-  kubernetes: { cluster: "VARCHAR", nodegroup: "VARCHAR", nodepool: "VARCHAR" },
-  volumeIds: ["VARCHAR"],
-  volumeType: "VARCHAR",
-  sizeGiB: "BIGINT",
-  iops: "BIGINT",
-  volumeId: "VARCHAR",
-  /** A snapshot's: the account's registered images it backs (AWS refuses to delete it while they exist). */
-  imageIds: ["VARCHAR"],
-  publicIp: "VARCHAR",
-  lifecycleRules: "BIGINT",
-});
+const ATTRIBUTES = JSON.stringify(attributeStruct(RESOURCE_DESCRIPTORS));
+
+export function attributeStruct(descriptors: readonly ResourceDescriptor[]): Record<string, AttributeType> {
+  const struct: Record<string, AttributeType> = {};
+  const owner: Record<string, string> = {};
+  for (const descriptor of descriptors) {
+    for (const [field, type] of Object.entries(descriptor.attributes)) {
+      const known = struct[field];
+      if (known !== undefined && JSON.stringify(known) !== JSON.stringify(type)) {
+        throw new Error(
+          `attribute ${field} is ${JSON.stringify(type)} for ${descriptor.type} but ${JSON.stringify(known)} for ${owner[field]}: one attrs field has one type`,
+        );
+      }
+      struct[field] = type;
+      owner[field] ??= descriptor.type;
+    }
+  }
+  return struct;
+}
 
 /**
  * What inventory_current is built from: the inventory's row count, each collector's latest successful

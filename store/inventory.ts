@@ -8,8 +8,8 @@ import { scratchDirectory } from "./scratch.js";
 
 /**
  * One resource as an inventory collector saw it: the row of `finops resources`. Type names are the
- * contract's: ec2:instance, ec2:volume, ec2:snapshot, ec2:elastic-ip, ec2:nat-gateway, s3:bucket, and
- * service:type (as in the ARN) for anything else the Tagging API reports.
+ * contract's: its descriptor's (resources/index.ts), and service:type (as in the ARN) for anything else
+ * the Tagging API reports.
  */
 export interface ResourceRecord {
   resourceId: string;

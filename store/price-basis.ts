@@ -1,36 +1,51 @@
+import { sqlLiteral } from "../core/sql.js";
+import { RESOURCE_DESCRIPTORS } from "../resources/index.js";
+import { HOURS_PER_MONTH } from "../resources/types.js";
 import { ARN_OF, RESOURCE_COST_CTE } from "./resources.js";
 
-/** AWS prices hourly resources at 730 hours a month (8,760 / 12) in its calculators and Price List. */
-export const HOURS_PER_MONTH = 730;
+/** The resource types with a unit price basis (an S3 bucket's cost is its stored bytes, which inventory lacks). */
+const PRICED = RESOURCE_DESCRIPTORS.flatMap((d) => (d.price ? [{ type: d.type, price: d.price }] : []));
+
+/** `CASE r.resource_type WHEN type THEN value(type) ... ELSE otherwise END` over the priced types. */
+function byPricedType(
+  value: (priced: (typeof PRICED)[number]) => string | undefined,
+  otherwise: string,
+  alias = "r",
+): string {
+  const arms = PRICED.flatMap((p) => {
+    const sql = value(p);
+    return sql === undefined ? [] : [`WHEN ${sqlLiteral(p.type)} THEN ${sql}`];
+  });
+  if (arms.length === 0) return otherwise;
+  return `CASE ${alias}.resource_type\n    ${arms.join("\n    ")}\n    ELSE ${otherwise} END`;
+}
 
 /**
- * What prices a resource alike with others: for instances the type, platform and purchase option in
- * a region; for volumes the volume type in a region; snapshots, Elastic IPs and NAT gateways by region.
- * Null for resources with no basis (an S3 bucket's cost is its stored bytes, which inventory lacks).
+ * What prices a resource alike with others (its descriptor's price key parts after its type and region):
+ * for instances the type, platform and purchase option in a region; for volumes the volume type in a
+ * region; snapshots, Elastic IPs and NAT gateways by region. Null for resources with no basis.
  */
-export const PRICE_KEY = `CASE r.resource_type
-    WHEN 'ec2:instance' THEN 'ec2:instance|' || r.region || '|' || json_extract_string(r.attributes, '$.instanceType')
-      || '|' || coalesce(json_extract_string(r.attributes, '$.platform'), 'Linux/UNIX')
-      || '|' || coalesce(json_extract_string(r.attributes, '$.lifecycle'), 'on-demand')
-    WHEN 'ec2:volume' THEN 'ec2:volume|' || r.region || '|' || json_extract_string(r.attributes, '$.volumeType')
-    WHEN 'ec2:snapshot' THEN 'ec2:snapshot|' || r.region
-    WHEN 'ec2:elastic-ip' THEN 'ec2:elastic-ip|' || r.region
-    WHEN 'ec2:nat-gateway' THEN 'ec2:nat-gateway|' || r.region
-  END`;
+export const PRICE_KEY = byPricedType(
+  ({ type, price }) => [`${sqlLiteral(`${type}|`)} || r.region`, ...price.keyParts].join(" || '|' || "),
+  "NULL",
+);
 
 /** The pricing unit of a price key's usage, normalised: `hours` or `gb-months`. */
-const PRICE_UNIT = `CASE WHEN r.resource_type IN ('ec2:volume', 'ec2:snapshot') THEN 'gb-months' ELSE 'hours' END`;
+const PRICE_UNIT = byPricedType(({ price }) => sqlLiteral(price.unit), "'hours'");
 
 /**
- * The resource's monthly quantity of that unit. A stopped instance bills no compute (its volumes bill
- * under their own ids). A snapshot's stored bytes are not reported by EC2: its source volume's size is
- * the upper bound used, and the note says so.
+ * The resource's monthly quantity of that unit (its descriptor's): a stopped instance bills no compute
+ * (its volumes bill under their own ids); a snapshot's stored bytes are not reported by EC2, its source
+ * volume's size is the upper bound used, and the note says so (ESTIMATE_NOTE).
  */
-const MONTHLY_QUANTITY = `CASE
-    WHEN r.resource_type = 'ec2:instance' THEN CASE WHEN r.state IN ('running', 'pending') THEN ${HOURS_PER_MONTH} ELSE 0 END
-    WHEN r.resource_type IN ('ec2:volume', 'ec2:snapshot') THEN TRY_CAST(json_extract(r.attributes, '$.sizeGiB') AS DOUBLE)
-    ELSE ${HOURS_PER_MONTH}
-  END`;
+const MONTHLY_QUANTITY = byPricedType(({ price }) => price.monthlyQuantity, String(HOURS_PER_MONTH));
+
+/** What an estimate's note adds for the types whose quantity is an approximation. */
+const ESTIMATE_NOTE = byPricedType(
+  ({ price }) => (price.estimateNote === undefined ? undefined : sqlLiteral(price.estimateNote)),
+  "''",
+  "b",
+);
 
 /** A billing row's PricingUnit in the same normalised form (FOCUS says "Hours", the CUR "Hrs"). */
 export const BILLING_UNIT = `CASE
@@ -99,11 +114,11 @@ export const RESOURCE_COST_CTES = `${RESOURCE_COST_CTE},
             || ' a month at ' || round(pp.unit_price, 6) || ' per ' || rtrim(b.unit, 's')
             || ', the effective unit price of SKU ' || coalesce(pp.sku, '?') || ' billed for '
             || pp.resources || ' other resource(s) of the same kind (' || b.price_key || ')'
-            || CASE WHEN b.resource_type = 'ec2:snapshot' THEN ', at the full size of its source volume (an upper bound)' ELSE '' END
+            || ${ESTIMATE_NOTE}
           WHEN pl.usd_per_unit IS NOT NULL THEN 'no billing row names it or prices its kind: ' || round(b.quantity, 2)
             || ' ' || b.unit || ' a month at the Price List on-demand price of ' || round(pl.usd_per_unit, 6)
             || ' USD per ' || rtrim(b.unit, 's') || ' (' || coalesce(pl.description, pl.sku, b.price_key) || ')'
-            || CASE WHEN b.resource_type = 'ec2:snapshot' THEN ', at the full size of its source volume (an upper bound)' ELSE '' END
+            || ${ESTIMATE_NOTE}
           WHEN b.price_key IS NULL THEN 'no billing row names this resource, and a ' || b.resource_type
             || ' has no unit price basis (its cost depends on usage that inventory does not hold)'
           WHEN b.quantity IS NULL THEN 'no billing row names this resource, and its size is unknown'

@@ -1,5 +1,8 @@
 import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
 import { Decimal } from "../core/money.js";
+import { sqlLiteral } from "../core/sql.js";
+import { arnSql } from "../resources/arn.js";
+import { RESOURCE_DESCRIPTORS } from "../resources/index.js";
 
 export interface ResourceQuery {
   type?: string;
@@ -24,15 +27,13 @@ export interface ResourceLine {
   monthlyCost: Decimal | null;
 }
 
-/** How billing names a resource of each type besides its id: the ARN (EC2 resources have none stored). */
+/**
+ * How billing names a resource of each type besides its id: the ARN of its descriptor's shape (EC2
+ * resources have none stored; snapshot ARNs name no account, but the CUR's resource ids for snapshots
+ * do), else the ARN the Tagging API reported.
+ */
 export const ARN_OF = `CASE r.resource_type
-    WHEN 'ec2:elastic-ip' THEN 'arn:aws:ec2:' || r.region || ':' || r.account || ':elastic-ip/' || r.resource_id
-    WHEN 'ec2:nat-gateway' THEN 'arn:aws:ec2:' || r.region || ':' || r.account || ':natgateway/' || r.resource_id
-    -- Snapshot ARNs name no account, but the CUR's resource ids for snapshots do.
-    WHEN 'ec2:snapshot' THEN 'arn:aws:ec2:' || r.region || ':' || r.account || ':snapshot/' || r.resource_id
-    WHEN 'ec2:instance' THEN 'arn:aws:ec2:' || r.region || ':' || r.account || ':instance/' || r.resource_id
-    WHEN 'ec2:volume' THEN 'arn:aws:ec2:' || r.region || ':' || r.account || ':volume/' || r.resource_id
-    WHEN 's3:bucket' THEN 'arn:aws:s3:::' || r.resource_id
+    ${RESOURCE_DESCRIPTORS.map((d) => `WHEN ${sqlLiteral(d.type)} THEN ${arnSql(d, "r")}`).join("\n    ")}
     ELSE json_extract_string(r.attributes, '$.arn') END`;
 
 /**

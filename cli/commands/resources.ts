@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { formatMoney } from "../../core/money.js";
+import { RESOURCE_TYPES } from "../../resources/index.js";
 import { currentResources } from "../../store/resources.js";
 import { commandConfig, globalOptions, withStore } from "../context.js";
 import { printJson, printLine, printTable } from "../output.js";
@@ -7,10 +8,7 @@ import { printJson, printLine, printTable } from "../output.js";
 export function resourcesCommand(): Command {
   return new Command("resources")
     .description("the current inventory, with each resource's team and monthly cost from billing")
-    .option(
-      "--type <type>",
-      "ec2:instance, ec2:volume, ec2:snapshot, ec2:elastic-ip, ec2:nat-gateway, s3:bucket, ...",
-    )
+    .option("--type <type>", `${RESOURCE_TYPES.join(", ")}, ...`)
     .option("--untagged", "only resources without a team tag (tags.teamKeys)")
     .option("--account <id>", "only this account")
     .option("--region <region>", "only this region")

@@ -5,6 +5,7 @@ import {
   type DescribeSnapshotsCommandOutput,
   EC2Client,
 } from "@aws-sdk/client-ec2";
+import { ebsSnapshot } from "../../resources/ebs-snapshot.js";
 import type { PageSource } from "../pages.js";
 import { clientFor } from "./clients.js";
 import { type InventoryCollector, iso, type ResourceRecord, tagObject } from "./resource.js";
@@ -16,6 +17,7 @@ import { type InventoryCollector, iso, type ResourceRecord, tagObject } from "./
  */
 export const ebsSnapshots: InventoryCollector = {
   name: "inventory:ebs-snapshots",
+  resource: ebsSnapshot,
   scope: "regional",
   iamActions: ["ec2:DescribeSnapshots", "ec2:DescribeImages"],
   async collect(scope) {
@@ -38,7 +40,7 @@ export const ebsSnapshots: InventoryCollector = {
           if (!snapshot.SnapshotId) continue;
           records.push({
             resourceId: snapshot.SnapshotId,
-            resourceType: "ec2:snapshot",
+            resourceType: ebsSnapshot.type,
             account: scope.account,
             region: scope.region,
             state: snapshot.State ?? null,

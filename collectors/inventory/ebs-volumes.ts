@@ -1,9 +1,11 @@
 import { DescribeVolumesCommand, type DescribeVolumesCommandOutput, EC2Client } from "@aws-sdk/client-ec2";
+import { ebsVolume } from "../../resources/ebs-volume.js";
 import { clientFor } from "./clients.js";
 import { type InventoryCollector, iso, type ResourceRecord, tagObject } from "./resource.js";
 
 export const ebsVolumes: InventoryCollector = {
   name: "inventory:ebs-volumes",
+  resource: ebsVolume,
   scope: "regional",
   iamActions: ["ec2:DescribeVolumes"],
   async collect(scope) {
@@ -22,7 +24,7 @@ export const ebsVolumes: InventoryCollector = {
           if (!volume.VolumeId) continue;
           records.push({
             resourceId: volume.VolumeId,
-            resourceType: "ec2:volume",
+            resourceType: ebsVolume.type,
             account: scope.account,
             region: scope.region,
             state: volume.State ?? null,

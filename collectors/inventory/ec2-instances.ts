@@ -3,12 +3,14 @@ import {
   type DescribeInstancesCommandOutput,
   EC2Client,
 } from "@aws-sdk/client-ec2";
+import { ec2Instance } from "../../resources/ec2-instance.js";
 import { clientFor } from "./clients.js";
 import { type InventoryCollector, iso, type ResourceRecord, tagObject } from "./resource.js";
 
 /** EC2 instances (every state but terminated), with what a rule needs to judge them. */
 export const ec2Instances: InventoryCollector = {
   name: "inventory:ec2-instances",
+  resource: ec2Instance,
   scope: "regional",
   iamActions: ["ec2:DescribeInstances"],
   async collect(scope) {
@@ -32,7 +34,7 @@ export const ec2Instances: InventoryCollector = {
             const tags = tagObject(instance.Tags);
             records.push({
               resourceId: instance.InstanceId,
-              resourceType: "ec2:instance",
+              resourceType: ec2Instance.type,
               account: scope.account,
               region: scope.region,
               state,

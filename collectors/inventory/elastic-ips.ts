@@ -3,12 +3,14 @@ import {
   type DescribeAddressesCommandOutput,
   EC2Client,
 } from "@aws-sdk/client-ec2";
+import { elasticIp } from "../../resources/elastic-ip.js";
 import { clientFor } from "./clients.js";
 import { type InventoryCollector, type ResourceRecord, tagObject } from "./resource.js";
 
 /** Elastic IPs: an unassociated one is billed by the hour for nothing. DescribeAddresses has no pages. */
 export const elasticIps: InventoryCollector = {
   name: "inventory:elastic-ips",
+  resource: elasticIp,
   scope: "regional",
   iamActions: ["ec2:DescribeAddresses"],
   async collect(scope) {
@@ -28,7 +30,7 @@ export const elasticIps: InventoryCollector = {
           );
           records.push({
             resourceId: id,
-            resourceType: "ec2:elastic-ip",
+            resourceType: elasticIp.type,
             account: scope.account,
             region: scope.region,
             state: associated ? "associated" : "unassociated",

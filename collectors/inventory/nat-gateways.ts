@@ -3,11 +3,13 @@ import {
   type DescribeNatGatewaysCommandOutput,
   EC2Client,
 } from "@aws-sdk/client-ec2";
+import { natGateway } from "../../resources/nat-gateway.js";
 import { clientFor } from "./clients.js";
 import { type InventoryCollector, iso, type ResourceRecord, tagObject } from "./resource.js";
 
 export const natGateways: InventoryCollector = {
   name: "inventory:nat-gateways",
+  resource: natGateway,
   scope: "regional",
   iamActions: ["ec2:DescribeNatGateways"],
   async collect(scope) {
@@ -28,7 +30,7 @@ export const natGateways: InventoryCollector = {
           if (!gateway.NatGatewayId || gateway.State === "deleted") continue;
           records.push({
             resourceId: gateway.NatGatewayId,
-            resourceType: "ec2:nat-gateway",
+            resourceType: natGateway.type,
             account: scope.account,
             region: scope.region,
             state: gateway.State ?? null,

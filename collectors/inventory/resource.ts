@@ -1,3 +1,4 @@
+import type { ResourceDescriptor } from "../../resources/types.js";
 import type { ResourceRecord } from "../../store/inventory.js";
 import type { AwsOptions } from "../aws.js";
 import type { PageSource } from "../pages.js";
@@ -26,6 +27,8 @@ export interface AwsCredentials {
 export interface InventoryCollector {
   /** The collector's name in `collect --json` and collector_runs, e.g. "inventory:ec2-instances". */
   name: string;
+  /** The type it collects, whose records carry its type name; undefined: the Tagging API's, of any type. */
+  resource?: ResourceDescriptor;
   /** Account-wide APIs (S3's ListBuckets) run once per account, from its first region. */
   scope: "regional" | "account";
   /** The IAM actions its API calls need: `finops iam-policy --role collector` is built from these. */

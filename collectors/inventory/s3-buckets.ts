@@ -10,6 +10,7 @@ import {
   type ListBucketsCommandOutput,
   S3Client,
 } from "@aws-sdk/client-s3";
+import { s3Bucket } from "../../resources/s3-bucket.js";
 import type { FetchPage, PageScope } from "../pages.js";
 import { clientFor } from "./clients.js";
 import {
@@ -42,6 +43,7 @@ export interface LifecycleRuleSummary {
  */
 export const s3Buckets: InventoryCollector = {
   name: "inventory:s3-buckets",
+  resource: s3Bucket,
   scope: "account",
   iamActions: [
     "s3:ListAllMyBuckets",
@@ -131,7 +133,7 @@ export const s3Buckets: InventoryCollector = {
 
         const record: ResourceRecord = {
           resourceId: bucket.name,
-          resourceType: "s3:bucket",
+          resourceType: s3Bucket.type,
           account: scope.account,
           region,
           state: null,

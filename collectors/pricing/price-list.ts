@@ -1,5 +1,7 @@
 import { type Filter, GetProductsCommand, PricingClient } from "@aws-sdk/client-pricing";
 import pLimit from "p-limit";
+import { descriptorOf } from "../../resources/index.js";
+import type { PriceQuery } from "../../resources/types.js";
 import { ensureCurrentInventory, withCurrentInventory } from "../../store/current-inventory.js";
 import { inTransaction, type Store } from "../../store/database.js";
 import { PRICE_KEY_NEEDS_LIST_PRICE } from "../../store/price-basis.js";
@@ -15,79 +17,14 @@ const REFRESH_DAYS = 7;
 /** The Price List API answers from us-east-1 (and two other regions) for every region's prices. */
 const PRICE_LIST_REGION = "us-east-1";
 
-/** Price List operatingSystem values for the platforms EC2 reports. */
-const OPERATING_SYSTEMS: Record<string, string> = {
-  "Linux/UNIX": "Linux",
-  Windows: "Windows",
-  "Red Hat Enterprise Linux": "RHEL",
-  "SUSE Linux": "SUSE",
-};
-
-interface PriceQuery {
-  serviceCode: string;
-  filters: Record<string, string>;
-  /** The Price List unit the price must be in. */
-  unit: "Hrs" | "GB-Mo";
-  /** Where a product family holds several usage types, the one that prices this key. */
-  usageTypeSuffix?: string;
-}
-
-/** How a price key (see store/price-basis.ts) is asked of the Price List; null for keys it cannot price. */
+/**
+ * How a price key (see store/price-basis.ts: TYPE|REGION|PARTS...) is asked of the Price List: its
+ * type's descriptor's query; null for keys it cannot price.
+ */
 export function priceQuery(priceKey: string): PriceQuery | null {
-  const [type, region, ...rest] = priceKey.split("|");
+  const [type = "", region, ...keyParts] = priceKey.split("|");
   if (!region) return null;
-  switch (type) {
-    case "ec2:instance": {
-      const [instanceType, platform, lifecycle] = rest;
-      const operatingSystem = OPERATING_SYSTEMS[platform ?? ""];
-      // Spot prices change by the minute and are not in the Price List.
-      if (!instanceType || !operatingSystem || lifecycle === "spot") return null;
-      return {
-        serviceCode: "AmazonEC2",
-        filters: {
-          regionCode: region,
-          instanceType,
-          operatingSystem,
-          tenancy: "Shared",
-          preInstalledSw: "NA",
-          capacitystatus: "Used",
-          licenseModel: operatingSystem === "Windows" ? "License Included" : "No License required",
-        },
-        unit: "Hrs",
-      };
-    }
-    case "ec2:volume":
-      return rest[0]
-        ? {
-            serviceCode: "AmazonEC2",
-            filters: { regionCode: region, productFamily: "Storage", volumeApiName: rest[0] },
-            unit: "GB-Mo",
-          }
-        : null;
-    case "ec2:snapshot":
-      return {
-        serviceCode: "AmazonEC2",
-        filters: { regionCode: region, productFamily: "Storage Snapshot" },
-        unit: "GB-Mo",
-        usageTypeSuffix: "EBS:SnapshotUsage",
-      };
-    case "ec2:elastic-ip":
-      return {
-        serviceCode: "AmazonVPC",
-        filters: { regionCode: region, productFamily: "VPC Public IPv4 Address" },
-        unit: "Hrs",
-        usageTypeSuffix: "PublicIPv4:IdleAddress",
-      };
-    case "ec2:nat-gateway":
-      return {
-        serviceCode: "AmazonEC2",
-        filters: { regionCode: region, productFamily: "NAT Gateway" },
-        unit: "Hrs",
-        usageTypeSuffix: "NatGateway-Hours",
-      };
-    default:
-      return null;
-  }
+  return descriptorOf(type)?.price?.priceListQuery(region, keyParts) ?? null;
 }
 
 export interface ListPrice {

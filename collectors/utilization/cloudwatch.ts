@@ -5,12 +5,11 @@ import {
   type GetMetricDataCommandOutput,
   type MetricDataQuery,
 } from "@aws-sdk/client-cloudwatch";
+import { RESOURCE_DESCRIPTORS } from "../../resources/index.js";
+import type { MetricPlan, MetricStat } from "../../resources/types.js";
 import type { MetricDay } from "../../store/inventory.js";
 import { clientFor } from "../inventory/clients.js";
 import type { CollectScope, ResourceRecord } from "../inventory/resource.js";
-
-/** The statistics asked of CloudWatch, and the MetricDay field each fills. */
-export type MetricStat = "Average" | "Maximum" | "Sum";
 
 /** One metric statistic of one resource: one query of a GetMetricData call. */
 export interface MetricQuery {
@@ -28,74 +27,16 @@ export const MAX_QUERIES_PER_CALL = 500;
 /** Daily statistics: one datapoint per UTC day. */
 export const PERIOD_SECONDS = 86_400;
 
-interface MetricPlan {
-  namespace: string;
-  /** The dimension that names the resource. */
-  dimension: string;
-  metrics: { metric: string; stat: MetricStat; extra?: Dimension[] }[];
-}
-
-/** What is asked for each resource type, in the order the types' queries are packed. */
-const PLANS: [string, MetricPlan][] = [
-  [
-    "ec2:instance",
-    {
-      namespace: "AWS/EC2",
-      dimension: "InstanceId",
-      metrics: [
-        { metric: "CPUUtilization", stat: "Average" },
-        { metric: "CPUUtilization", stat: "Maximum" },
-        { metric: "NetworkIn", stat: "Sum" },
-        { metric: "NetworkOut", stat: "Sum" },
-      ],
-    },
-  ],
-  [
-    "ec2:volume",
-    {
-      namespace: "AWS/EBS",
-      dimension: "VolumeId",
-      metrics: [
-        { metric: "VolumeReadOps", stat: "Sum" },
-        { metric: "VolumeWriteOps", stat: "Sum" },
-        { metric: "VolumeIdleTime", stat: "Sum" },
-      ],
-    },
-  ],
-  [
-    "ec2:nat-gateway",
-    {
-      namespace: "AWS/NATGateway",
-      dimension: "NatGatewayId",
-      metrics: [{ metric: "BytesOutToDestination", stat: "Sum" }],
-    },
-  ],
-  [
-    "s3:bucket",
-    {
-      namespace: "AWS/S3",
-      dimension: "BucketName",
-      metrics: [
-        {
-          metric: "BucketSizeBytes",
-          stat: "Average",
-          extra: [{ Name: "StorageType", Value: "StandardStorage" }],
-        },
-        {
-          metric: "NumberOfObjects",
-          stat: "Average",
-          extra: [{ Name: "StorageType", Value: "AllStorageTypes" }],
-        },
-      ],
-    },
-  ],
-];
+/** What is asked for each resource type that has metrics, in registry order: the order queries are packed. */
+const PLANS = RESOURCE_DESCRIPTORS.flatMap((d): [string, MetricPlan][] =>
+  d.metrics ? [[d.type, d.metrics]] : [],
+);
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * The metric queries for the resources whose type has metrics (others are ignored), in a stable order:
- * by type (instances, volumes, NAT gateways, buckets), then by id, so that the same resources always give
+ * by type (registry order: instances, volumes, NAT gateways, buckets), then by id, so that the same resources always give
  * the same batches (a replay maps answers back to the queries it recorded).
  */
 export function metricQueriesFor(resources: ResourceRecord[]): MetricQuery[] {

@@ -1,0 +1,34 @@
+import { ebsSnapshot } from "./ebs-snapshot.js";
+import { ebsVolume } from "./ebs-volume.js";
+import { ec2Instance } from "./ec2-instance.js";
+import { elasticIp } from "./elastic-ip.js";
+import { natGateway } from "./nat-gateway.js";
+import { s3Bucket } from "./s3-bucket.js";
+import type { ResourceDescriptor } from "./types.js";
+
+/**
+ * Every resource type with a collector of its own: adding one means a descriptor file and a line here.
+ * The order is kept where order shows: CloudWatch queries are packed type by type in this order (a replay
+ * maps recorded answers back to their queries by it), and the attrs struct's fields follow it.
+ * Anything else the Tagging API reports is `service:type` as in its ARN, with no descriptor.
+ */
+export const RESOURCE_DESCRIPTORS: readonly ResourceDescriptor[] = [
+  ec2Instance,
+  ebsVolume,
+  ebsSnapshot,
+  elasticIp,
+  natGateway,
+  s3Bucket,
+];
+
+const BY_TYPE = new Map(RESOURCE_DESCRIPTORS.map((d) => [d.type, d]));
+
+/** The descriptor of a contract resourceType; undefined for types only the Tagging API reports. */
+export function descriptorOf(type: string): ResourceDescriptor | undefined {
+  return BY_TYPE.get(type);
+}
+
+/** The contract's type names with descriptors, in registry order (`finops resources --type` help). */
+export const RESOURCE_TYPES: readonly string[] = RESOURCE_DESCRIPTORS.map((d) => d.type);
+
+export type { ResourceDescriptor } from "./types.js";

@@ -1,0 +1,95 @@
+/**
+ * What finops knows about one resource type, in one place: the collectors, the store's money and views,
+ * the pricing and utilization collectors and the CLI read these descriptors instead of spelling the type
+ * out. Adding a resource type is one descriptor (registered in resources/index.ts), its inventory
+ * collector and, if it can be remediated, its executor.
+ *
+ * SQL fragments here are expressions over a current-inventory row aliased `r` (resources_current's
+ * columns: resource_id, resource_type, account, region, state, attributes as JSON).
+ */
+export interface ResourceDescriptor {
+  /** The contract's resourceType, `service:type` (ec2:volume). */
+  type: string;
+  /** How people name one and several of it (EBS volume, EBS volumes). */
+  displayName: { one: string; many: string };
+  /** The shape of its ids as the collector stores them (vol-0123...), and how AWS names it in an ARN. */
+  id: IdShape;
+  arn: ArnShape;
+  /** How its cost is estimated when no billing row names it; absent: it has no unit price basis. */
+  price?: PriceBasis;
+  /** The attributes the rules read, typed: fields of inventory_current's attrs struct (DuckDB types). */
+  attributes: Readonly<Record<string, AttributeType>>;
+  /** The CloudWatch metrics collected for it daily; absent: none. */
+  metrics?: MetricPlan;
+  /** The AWS console page of one resource. */
+  consoleUrl(region: string, id: string): string;
+}
+
+export interface IdShape {
+  /** What every id the collector stores matches. */
+  pattern: RegExp;
+  /** A real-looking id, checked against the pattern and the ARN shape by test/resources.test.ts. */
+  example: string;
+}
+
+/**
+ * arn:aws:SERVICE:REGION:ACCOUNT:TYPE/ID for regional resources (EC2's), or arn:aws:SERVICE:::ID for
+ * global ones without a type (an S3 bucket). Billing names a resource by its id or by this ARN.
+ */
+export interface ArnShape {
+  service: string;
+  /** The resource type word of the ARN (`volume`, `natgateway`); undefined: the ARN names the id alone. */
+  arnType: string | undefined;
+  /** `regional`: the ARN holds region and account; `global`: neither (S3 bucket ARNs). */
+  scope: "regional" | "global";
+}
+
+/** A DuckDB type in json_transform's structure notation: "VARCHAR", ["VARCHAR"], { field: type }. */
+export type AttributeType = string | readonly [AttributeType] | { readonly [field: string]: AttributeType };
+
+/** The normalised pricing unit: billing's PricingUnit and the Price List's unit are mapped to these. */
+export type PriceUnit = "hours" | "gb-months";
+
+export interface PriceBasis {
+  /**
+   * SQL expressions priced alike after the type and region, joined with "|" into the price key
+   * (ec2:volume|eu-west-1|gp3); a NULL part leaves the resource without a key.
+   */
+  keyParts: readonly string[];
+  unit: PriceUnit;
+  /** SQL: the resource's monthly quantity of that unit (730 hours; its size in GiB). */
+  monthlyQuantity: string;
+  /** Said after an estimate's note where the quantity is an approximation. */
+  estimateNote?: string;
+  /** How a price key of this type (its parts after type and region) is asked of the Price List; null: it cannot. */
+  priceListQuery(region: string, keyParts: readonly string[]): PriceQuery | null;
+}
+
+/** A Price List GetProducts query (TERM_MATCH filters) and which of its answers prices the key. */
+export interface PriceQuery {
+  serviceCode: string;
+  filters: Record<string, string>;
+  /** The Price List unit the price must be in. */
+  unit: "Hrs" | "GB-Mo";
+  /** Where a product family holds several usage types, the one that prices this key. */
+  usageTypeSuffix?: string;
+}
+
+/** The statistics asked of CloudWatch. */
+export type MetricStat = "Average" | "Maximum" | "Sum";
+
+/** A CloudWatch dimension (the SDK's shape, without importing it here). */
+export interface MetricDimension {
+  Name: string;
+  Value: string;
+}
+
+export interface MetricPlan {
+  namespace: string;
+  /** The dimension that names the resource (its value is the resource id). */
+  dimension: string;
+  metrics: readonly { metric: string; stat: MetricStat; extra?: readonly MetricDimension[] }[];
+}
+
+/** AWS prices hourly resources at 730 hours a month (8,760 / 12) in its calculators and Price List. */
+export const HOURS_PER_MONTH = 730;
