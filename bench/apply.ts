@@ -17,42 +17,42 @@
  *
  * Prints one JSON document on stdout; progress goes to stderr. Exits 0 with a report, 1 when seeding, a
  * command or a check fails, 2 on bad arguments.
+ *
+ * This file is the harness (options, the commands, the checks, the report); the proxy is
+ * counting-proxy.ts, seeding moto and the baseline child apply-moto.ts.
  */
-import { readdirSync, rmSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders } from "node:http";
+import { rmSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
-import {
-  DescribeInstancesCommand,
-  type DescribeInstancesCommandOutput,
-  EC2Client,
-  RunInstancesCommand,
-  TerminateInstancesCommand,
-} from "@aws-sdk/client-ec2";
-import pLimit from "p-limit";
 import { type Moto, startMoto } from "../test/helpers/moto.js";
+import {
+  type BaselineJson,
+  baselineChild,
+  CREDENTIALS,
+  EXPIRES_AT,
+  motoVersion,
+  REGION,
+  seed,
+  terminatedAmong,
+} from "./apply-moto.js";
+import { type CountingProxy, callsOf, callsReport, startCountingProxy } from "./counting-proxy.js";
+import { round } from "./figures.js";
 import {
   ChildFailure,
   type Measurement,
   measureNode,
   PROJECT_ROOT,
+  parseChildJson,
   withReadOnlyDatabase,
 } from "./measure.js";
 import { benchOptions, parseBenchArgs, parseCount, progressOf } from "./options.js";
 
-const REGION = "us-east-1";
 const DEFAULT_ITEMS = 1_000;
 const MIN_ITEMS = 10;
-/** Instances per RunInstances call (MinCount = MaxCount). */
-const RUN_BATCH = 250;
-const SEED_CONCURRENCY = 4;
-const IMAGE_ID = "ami-12c6146b";
-const EXPIRES_AT = "2020-01-01";
 
 const CLI = join(PROJECT_ROOT, "dist", "cli", "main.js");
 const BENCH = join(PROJECT_ROOT, "dist", "bench", "main.js");
-const CREDENTIALS = { accessKeyId: "testing", secretAccessKey: "testing" };
 
 export const APPLY_USAGE = `usage: npm run bench -- apply [--items N] [--keep]
 
@@ -85,111 +85,6 @@ function parseOptions(args: string[]): Options | "help" {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// The counting proxy
-
-interface ActionStats {
-  calls: number;
-  /** Milliseconds from forwarding the request to moto to its whole answer, summed. */
-  upstreamMs: number;
-}
-
-interface CountingProxy {
-  endpoint: string;
-  /** The calls counted since the last take (by "service:Action", DryRun ones apart), and a fresh count. */
-  take(): Map<string, ActionStats>;
-  close(): Promise<void>;
-}
-
-/** "ec2:DescribeInstances", "ec2:TerminateInstances (DryRun)", "sts:GetCallerIdentity". */
-function callKey(method: string, url: string, headers: IncomingHttpHeaders, body: Buffer): string {
-  const scope = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\//.exec(String(headers.authorization ?? ""));
-  const service = scope?.[1] ?? "unsigned";
-  const target = headers["x-amz-target"];
-  if (typeof target === "string") return `${service}:${target.split(".").pop()}`;
-  const params = new URLSearchParams(body.toString("utf8"));
-  const action = params.get("Action") ?? `${method} ${url.split("?")[0]}`;
-  return `${service}:${action}${params.get("DryRun") === "true" ? " (DryRun)" : ""}`;
-}
-
-/** A loopback proxy in front of moto that counts every AWS request finops (or the baseline) sends. */
-async function startCountingProxy(upstream: string): Promise<CountingProxy> {
-  const target = new URL(upstream);
-  const agent = new Agent({ keepAlive: true, maxSockets: 32 });
-  let counts = new Map<string, ActionStats>();
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
-      const body = Buffer.concat(chunks);
-      const key = callKey(request.method ?? "GET", request.url ?? "/", request.headers, body);
-      const stats = counts.get(key) ?? { calls: 0, upstreamMs: 0 };
-      stats.calls++;
-      counts.set(key, stats);
-      const headers = { ...request.headers };
-      delete headers.connection;
-      const started = performance.now();
-      const forwarded = httpRequest(
-        {
-          host: target.hostname,
-          port: target.port,
-          method: request.method,
-          path: request.url,
-          headers,
-          agent,
-        },
-        (answer) => {
-          const parts: Buffer[] = [];
-          answer.on("data", (chunk: Buffer) => parts.push(chunk));
-          answer.on("end", () => {
-            stats.upstreamMs += performance.now() - started;
-            const payload = Buffer.concat(parts);
-            const answerHeaders = { ...answer.headers, "content-length": String(payload.length) };
-            delete answerHeaders["transfer-encoding"];
-            delete answerHeaders.connection;
-            response.writeHead(answer.statusCode ?? 502, answerHeaders);
-            response.end(payload);
-          });
-          answer.on("error", (error) => response.destroy(error));
-        },
-      );
-      forwarded.on("error", (error) => {
-        response.writeHead(502, { "content-type": "text/plain" });
-        response.end(`bench proxy: ${error.message}`);
-      });
-      forwarded.end(body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  return {
-    endpoint: `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`,
-    take() {
-      const taken = counts;
-      counts = new Map();
-      return taken;
-    },
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        agent.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-function callsReport(counts: Map<string, ActionStats>) {
-  const byAction: Record<string, { calls: number; motoMsMean: number }> = {};
-  for (const [key, stats] of [...counts].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    byAction[key] = { calls: stats.calls, motoMsMean: round(stats.upstreamMs / stats.calls, 2) };
-  }
-  const total = [...counts.values()].reduce((sum, s) => sum + s.calls, 0);
-  const motoSeconds = [...counts.values()].reduce((sum, s) => sum + s.upstreamMs, 0) / 1000;
-  return { total, byAction, motoSeconds: round(motoSeconds, 2) };
-}
-
-const callsOf = (counts: Map<string, ActionStats>, key: string) => counts.get(key)?.calls ?? 0;
-
-// ---------------------------------------------------------------------------------------------------
 // The benchmark
 
 interface PlanJson {
@@ -201,11 +96,6 @@ interface PlanJson {
 interface ApplyJson {
   planId: string;
   results: { resourceId: string; action: string; status: string; detail: string }[];
-}
-
-interface BaselineJson {
-  loopSeconds: number;
-  terminated: number;
 }
 
 export async function runApplyBenchmark(args: string[]): Promise<number> {
@@ -264,7 +154,7 @@ export async function runApplyBenchmark(args: string[]): Promise<number> {
     const analyze = await run("analyze", ["analyze", "--json"]);
 
     const plan = await run("plan --json", ["plan", "--json"]);
-    const planned = parseJson<PlanJson>(plan.measured.stdout, "finops plan");
+    const planned = parseChildJson<PlanJson>(plan.measured.stdout, "finops plan");
     const terminates = planned.items.filter((i) => i.action === "terminate" && i.rule === "expired");
     if (planned.items.length !== items || terminates.length !== items) {
       throw new Error(
@@ -284,7 +174,7 @@ export async function runApplyBenchmark(args: string[]): Promise<number> {
       "--max-actions",
       String(items),
     ]);
-    const applied = parseJson<ApplyJson>(apply.measured.stdout, "finops apply");
+    const applied = parseChildJson<ApplyJson>(apply.measured.stdout, "finops apply");
     const statuses = countBy(applied.results.map((r) => r.status));
     if (applied.results.length !== items || statuses.done !== items) {
       const other = applied.results.find((r) => r.status !== "done");
@@ -310,7 +200,7 @@ export async function runApplyBenchmark(args: string[]): Promise<number> {
     counter.take();
     const baselineMeasured = await measureNode([BENCH, "apply", "--baseline-child", idsFile], "baseline");
     const baselineCalls = counter.take();
-    const baseline = parseJson<BaselineJson>(baselineMeasured.stdout, "baseline");
+    const baseline = parseChildJson<BaselineJson>(baselineMeasured.stdout, "baseline");
     if (baseline.terminated !== items)
       throw new Error(`baseline terminated ${baseline.terminated} of ${items}`);
     const baselineTerminated = await terminatedAmong(motoUrl, fresh.ids);
@@ -439,77 +329,6 @@ rules:
 `;
 }
 
-/** Seeds `count` running instances tagged expires-at in the past, RUN_BATCH per RunInstances call. */
-async function seed(
-  endpoint: string,
-  count: number,
-): Promise<{ ids: string[]; calls: number; seconds: number }> {
-  const ec2 = new EC2Client({ region: REGION, endpoint, credentials: CREDENTIALS, maxAttempts: 3 });
-  const limit = pLimit(SEED_CONCURRENCY);
-  const started = performance.now();
-  try {
-    const batches: number[] = [];
-    for (let done = 0; done < count; done += RUN_BATCH) batches.push(Math.min(RUN_BATCH, count - done));
-    const ids = (
-      await Promise.all(
-        batches.map((size) =>
-          limit(async () => {
-            const result = await ec2.send(
-              new RunInstancesCommand({
-                ImageId: IMAGE_ID,
-                InstanceType: "t3.micro",
-                MinCount: size,
-                MaxCount: size,
-                TagSpecifications: [
-                  {
-                    ResourceType: "instance",
-                    Tags: [
-                      { Key: "expires-at", Value: EXPIRES_AT },
-                      { Key: "team", Value: "bench" },
-                    ],
-                  },
-                ],
-              }),
-            );
-            return (result.Instances ?? []).flatMap((instance) => instance.InstanceId ?? []);
-          }),
-        ),
-      )
-    ).flat();
-    if (ids.length !== count) throw new Error(`moto ran ${ids.length} instances, not ${count}`);
-    const seconds = (performance.now() - started) / 1000;
-    progress(`seeded ${count} instances in ${batches.length} RunInstances calls: ${seconds.toFixed(1)} s`);
-    return { ids, calls: batches.length, seconds };
-  } finally {
-    ec2.destroy();
-  }
-}
-
-/** How many of `ids` moto lists as terminated (DescribeInstances filtered on instance-state-name). */
-async function terminatedAmong(endpoint: string, ids: string[]): Promise<number> {
-  const ec2 = new EC2Client({ region: REGION, endpoint, credentials: CREDENTIALS });
-  const terminated = new Set<string>();
-  try {
-    let token: string | undefined;
-    do {
-      const page: DescribeInstancesCommandOutput = await ec2.send(
-        new DescribeInstancesCommand({
-          Filters: [{ Name: "instance-state-name", Values: ["terminated"] }],
-          MaxResults: 1000,
-          ...(token ? { NextToken: token } : {}),
-        }),
-      );
-      for (const reservation of page.Reservations ?? [])
-        for (const instance of reservation.Instances ?? [])
-          if (instance.InstanceId) terminated.add(instance.InstanceId);
-      token = page.NextToken;
-    } while (token);
-  } finally {
-    ec2.destroy();
-  }
-  return ids.filter((id) => terminated.has(id)).length;
-}
-
 /**
  * The plan's journal: rows by step and status, and the time between consecutive rows by transition. A
  * row's logged_at is the start of its own (autocommitted) INSERT, so a transition's time is the previous
@@ -564,56 +383,10 @@ async function readJournal(db: string, planId: string, items: number) {
   });
 }
 
-/** The baseline child: the least apply must do, with the bare SDK, one instance at a time. */
-async function baselineChild(file: string): Promise<number> {
-  const { endpoint, ids } = JSON.parse(await readFile(file, "utf8")) as { endpoint: string; ids: string[] };
-  const ec2 = new EC2Client({ region: REGION, endpoint });
-  let terminated = 0;
-  const started = performance.now();
-  try {
-    for (const id of ids) {
-      const page = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }));
-      const state = page.Reservations?.[0]?.Instances?.[0]?.State?.Name;
-      if (state !== "running") throw new Error(`${id} is ${state ?? "missing"}, not running`);
-      await ec2.send(new TerminateInstancesCommand({ InstanceIds: [id] }));
-      terminated++;
-    }
-  } finally {
-    ec2.destroy();
-  }
-  const loopSeconds = (performance.now() - started) / 1000;
-  process.stdout.write(`${JSON.stringify({ loopSeconds, terminated } satisfies BaselineJson)}\n`);
-  return 0;
-}
-
-function parseJson<T>(stdout: string, label: string): T {
-  try {
-    return JSON.parse(stdout) as T;
-  } catch {
-    throw new ChildFailure(`${label}: stdout is not JSON: ${stdout.slice(0, 500)}`);
-  }
-}
-
 function countBy(values: string[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
   return counts;
-}
-
-/** moto's version, from its dist-info in the project's virtualenv (null when not found). */
-function motoVersion(): string | null {
-  try {
-    const lib = join(PROJECT_ROOT, ".venv", "lib");
-    for (const python of readdirSync(lib)) {
-      for (const entry of readdirSync(join(lib, python, "site-packages"))) {
-        const match = /^moto-(.+)\.dist-info$/.exec(entry);
-        if (match) return match[1] ?? null;
-      }
-    }
-  } catch {
-    // not the usual layout
-  }
-  return null;
 }
 
 function measurement(m: Measurement) {
@@ -628,9 +401,4 @@ function measurement(m: Measurement) {
 
 function perItem(calls: number, items: number): number {
   return round(calls / items, 3);
-}
-
-function round(value: number, digits: number): number {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
 }

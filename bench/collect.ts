@@ -25,6 +25,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import pLimit from "p-limit";
 import { type Moto, startMoto } from "../test/helpers/moto.js";
+import { round } from "./figures.js";
 import { ChildFailure, measureNode, PROJECT_ROOT, withReadOnlyDatabase } from "./measure.js";
 import { benchOptions, parseBenchArgs, parseCount, progressOf } from "./options.js";
 
@@ -460,9 +461,4 @@ function buildReport(
     targets,
     pass: targets.every((t) => t.pass),
   };
-}
-
-function round(value: number, digits: number): number {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
 }

@@ -11,6 +11,7 @@ import { createReadStream } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
+import { round } from "./figures.js";
 import { ensureFocusCsv } from "./focus-csv.js";
 import { ChildFailure, type Measurement, measureNode, PROJECT_ROOT } from "./measure.js";
 import { benchOptions, parseBenchArgs, parseCount, parseCounts, progressOf } from "./options.js";
@@ -220,11 +221,6 @@ function median(values: number[]): number {
   return sorted.length % 2
     ? (sorted[middle] ?? Number.NaN)
     : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
-}
-
-function round(value: number, digits: number): number {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
 }
 
 async function readThrough(path: string): Promise<void> {

@@ -20,50 +20,32 @@
  * runs them, resources_current and the billing cost CTE alone, and reading the run's findings back as
  * objects (queryFindings; the CLI now streams DuckDB-rendered JSON instead).
  *
+ * This file is the harness (options, the runs, the report); the store's generation is rules-store.ts,
+ * what the children and the breakdown time is rules-timing.ts, the report's shape, growth and targets
+ * rules-report.ts.
+ *
  * Prints one JSON document on stdout; progress goes to stderr. Exits 0 whether or not the targets are
  * met (it is a report; a failed CLI run is reported, not fatal), 1 when generation or an engine run fails,
  * 2 on bad arguments.
  */
-import { spawn } from "node:child_process";
-import { copyFile, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { copyFile, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import type { DuckDBConnection } from "@duckdb/node-api";
-import { sqlLiteral } from "../core/sql.js";
 import { configSchema } from "../rules/config.js";
-import { analyze, enabledRules, matchesSql, ruleContext, ruleSelect } from "../rules/evaluate.js";
-import { withCurrentInventory } from "../store/current-inventory.js";
 import { openStore } from "../store/database.js";
-import { queryFindings } from "../store/findings.js";
-import { withoutInsertionOrder } from "../store/findings-history.js";
-import { ensureResourceFacts } from "../store/resource-facts.js";
-import { RESOURCE_COST_CTE } from "../store/resources.js";
-import { ChildFailure, measureNode, PROJECT_ROOT } from "./measure.js";
+import { round } from "./figures.js";
+import { ChildFailure, measureNode, measureNodeExit, PROJECT_ROOT, readRows } from "./measure.js";
 import { benchOptions, parseBenchArgs, parseCounts, progressOf } from "./options.js";
+import { type AnalyzeRun, growth, type SizeResult, targets } from "./rules-report.js";
+import { generateStore, NOW } from "./rules-store.js";
+import { analyzeChild, evaluateChild, measureBreakdown } from "./rules-timing.js";
 
 const DEFAULT_RESOURCES = [100_000, 1_000_000];
 const MIN_RESOURCES = 1_000;
 const RUNS = 2;
 
-const TARGET_SECONDS = 2;
-const TARGET_RESOURCES = 1_000_000;
-
 const CLI = join(PROJECT_ROOT, "dist", "cli", "main.js");
 const BENCH = join(PROJECT_ROOT, "dist", "bench", "main.js");
-/** As in measure.ts, which keeps these two to itself. */
-const RUSAGE_HOOK = pathToFileURL(join(PROJECT_ROOT, "dist", "bench", "rusage-hook.js")).href;
-const RSS_FILE_ENV = "FINOPS_BENCH_RSS_FILE";
-
-/** The instant analyze evaluates at; the inventory was collected two hours before. */
-const NOW = "2025-06-15T06:00:00Z";
-const TODAY = "2025-06-15";
-const COLLECTED = "TIMESTAMP '2025-06-15 04:00:00'";
-const RUN_ID = "run-20250615T040000-bench000";
-const METRIC_DAYS = 30;
-const BILLING_DAYS = 3;
-const ACCOUNTS = ["111111111111", "222222222222", "333333333333"];
-const REGIONS = ["us-east-1", "eu-west-1"];
 
 export const RULES_USAGE = `usage: npm run bench -- rules [--resources 100000,1000000] [--keep]
 
@@ -77,65 +59,6 @@ interface Options {
   keep: boolean;
   analyzeChild?: string;
   evaluateChild?: string;
-}
-
-interface AnalyzeRun {
-  wallSeconds: number;
-  cpuSeconds: number;
-  peakRssMiB: number;
-  /** Findings the run stored (analysis_runs.findings); null when the run did not get that far. */
-  findings: number | null;
-  /** Evaluate runs: the rules' matches, before the exemptions and the join to inventory drop any. */
-  matches?: number;
-  /** Engine runs: analyze() alone, as the child timed it. */
-  analyzeSeconds?: number;
-  /** Evaluate runs: the rules' query alone, as the child timed it (the issue's target). */
-  evaluateSeconds?: number;
-  /** CLI runs: its exit code and, when not 0, the first line of its error. */
-  exitCode?: number | null;
-  error?: string;
-}
-
-interface Mode {
-  command: string;
-  runs: AnalyzeRun[];
-}
-
-interface SizeResult {
-  resources: number;
-  generation: {
-    totalSeconds: number;
-    seconds: Record<string, number>;
-    rows: Record<string, number>;
-    dbMiB: number;
-  };
-  analyze: {
-    evaluate: Mode;
-    engine: Mode;
-    cli: Mode;
-    /** Open findings by rule after the engine's two runs. */
-    findingsByRule: Record<string, number>;
-    /** Rows of the findings table after the second run beyond the first run's: 0 when it only updated. */
-    newFindingsOnSecondRun: number;
-    resolvedOnSecondRun: number;
-  };
-  breakdown: {
-    note: string;
-    rules: { rule: string; seconds: number; matches: number }[];
-    rulesTotalSeconds: number;
-    /** Every rule in one query, its matches stored, as analyze() evaluates them. */
-    rulesTogetherSeconds: number;
-    resourcesCurrentSeconds: number;
-    costCteSeconds: number;
-    queryFindingsSeconds: number;
-  };
-}
-
-interface Target {
-  target: string;
-  resources: number | null;
-  value: number | null;
-  pass: boolean;
 }
 
 const progress = progressOf("rules");
@@ -212,137 +135,6 @@ export async function runRulesBenchmark(args: string[]): Promise<number> {
   }
 }
 
-/**
- * The evaluate child: open the store, then time what analyze() does before it merges (the per-rule checks,
- * and every rule in one query with its matches stored), as of NOW with the default config.
- */
-async function evaluateChild(db: string): Promise<number> {
-  const store = await openStore(db);
-  try {
-    const connection = store.connection;
-    const config = configSchema.parse({});
-    // Built by the generation as by a collection: this only checks its marker.
-    await ensureResourceFacts(connection, config.tags);
-    const started = performance.now();
-    const matches = await withCurrentInventory(connection, async () => {
-      const sql = await matchesSql(
-        connection,
-        config,
-        ruleContext(config, new Date(NOW)),
-        enabledRules(config),
-      );
-      return withoutInsertionOrder(connection, async () => {
-        const [row] = await rows(connection, `CREATE TEMP TABLE bench_matches AS ${sql}`);
-        return Number(row?.Count ?? 0);
-      });
-    });
-    const evaluateSeconds = (performance.now() - started) / 1000;
-    process.stdout.write(`${JSON.stringify({ evaluateSeconds, matches })}\n`);
-  } finally {
-    store.close();
-  }
-  return 0;
-}
-
-/** The engine child: open the store, analyze() as of NOW with the default config, report the seconds. */
-async function analyzeChild(db: string): Promise<number> {
-  let started = performance.now();
-  const store = await openStore(db);
-  const openSeconds = (performance.now() - started) / 1000;
-  try {
-    started = performance.now();
-    const run = await analyze(store.connection, configSchema.parse({}), new Date(NOW));
-    const analyzeSeconds = (performance.now() - started) / 1000;
-    process.stdout.write(`${JSON.stringify({ runId: run.runId, openSeconds, analyzeSeconds })}\n`);
-  } finally {
-    store.close();
-  }
-  return 0;
-}
-
-type ModeName = "evaluate" | "engine" | "cli";
-
-/** The seconds a child timed itself, without its process start and store opening: none for the CLI. */
-const INNER: Record<ModeName, ((run: AnalyzeRun) => number | undefined) | null> = {
-  evaluate: (run) => run.evaluateSeconds,
-  engine: (run) => run.analyzeSeconds,
-  cli: null,
-};
-
-/**
- * Each run's wall time at the largest size over that at the smallest, beside the size ratio (and the same
- * for the seconds the child timed itself); null for a run that failed at either size.
- */
-function growth(sizes: SizeResult[], mode: ModeName) {
-  const small = sizes[0];
-  const large = sizes.at(-1);
-  if (!small || !large || small === large) return null;
-  const inner = INNER[mode];
-  return {
-    from: small.resources,
-    to: large.resources,
-    sizeRatio: round(large.resources / small.resources, 3),
-    runs: large.analyze[mode].runs.map((run, index) => {
-      const base = small.analyze[mode].runs[index];
-      if (!base || !completed(base) || !completed(run)) return null;
-      return round(run.wallSeconds / base.wallSeconds, 3);
-    }),
-    ...(inner
-      ? {
-          innerRuns: large.analyze[mode].runs.map((run, index) => {
-            const base = small.analyze[mode].runs[index];
-            const [to, from] = [inner(run), base && inner(base)];
-            return to !== undefined && from ? round(to / from, 3) : null;
-          }),
-        }
-      : {}),
-  };
-}
-
-const completed = (run: AnalyzeRun) => run.exitCode === undefined || run.exitCode === 0;
-
-/**
- * The issue's targets: every rule evaluated over 1M resources (else the largest size run) in under 2 s,
- * each evaluate run as its child timed it; and time growing no faster than the store, time(largest) /
- * time(smallest) <= largest / smallest, for each run of each mode. Besides: `finops analyze --json` exits
- * 0 at every size. The engine's and CLI's own times (the merge into the findings history, and the JSON
- * output, on top of the rules) are reported in sizes[].analyze and growth, beside these.
- */
-function targets(sizes: SizeResult[]): Target[] {
-  const list: Target[] = sizes.map((size) => {
-    const failed = size.analyze.cli.runs.filter((run) => !completed(run)).length;
-    return {
-      target: "finops analyze --json exits 0 (runs failed)",
-      resources: size.resources,
-      value: failed,
-      pass: failed === 0,
-    };
-  });
-  const timed =
-    sizes.find((size) => size.resources === TARGET_RESOURCES) ??
-    [...sizes].sort((a, b) => b.resources - a.resources)[0];
-  timed?.analyze.evaluate.runs.forEach((run, index) => {
-    list.push({
-      target: `every rule evaluated (a fresh process; evaluateSeconds) < ${TARGET_SECONDS} s (run ${index + 1})`,
-      resources: timed.resources,
-      value: run.evaluateSeconds ?? null,
-      pass: run.evaluateSeconds !== undefined && run.evaluateSeconds < TARGET_SECONDS,
-    });
-  });
-  for (const mode of ["evaluate", "engine", "cli"] as const) {
-    const g = growth(sizes, mode);
-    g?.runs.forEach((ratio, index) => {
-      list.push({
-        target: `${mode} linear growth: time(${g.to})/time(${g.from}) <= ${g.sizeRatio} (run ${index + 1})`,
-        resources: g.to,
-        value: ratio,
-        pass: ratio !== null && ratio <= g.sizeRatio,
-      });
-    });
-  }
-  return list;
-}
-
 async function benchmarkSize(resources: number, dir: string): Promise<{ size: SizeResult; duckdb: string }> {
   const label = resources.toLocaleString("en-US");
   const db = join(dir, "bench.duckdb");
@@ -352,7 +144,7 @@ async function benchmarkSize(resources: number, dir: string): Promise<{ size: Si
   await writeFile(config, "# bench: every built-in rule with its default parameters\n{}\n");
 
   progress(`${label} resources: generating ${db}`);
-  const generation = await generate(db, resources);
+  const generation = await generateStore(db, resources);
   progress(
     `${label} resources: generated in ${generation.totalSeconds.toFixed(1)} s ` +
       `(${Object.entries(generation.seconds)
@@ -403,7 +195,7 @@ async function benchmarkSize(resources: number, dir: string): Promise<{ size: Si
   const cliArgs = [CLI, "analyze", "--db", cliDb, "--config", config, "--now", NOW, "--json"];
   const cliRuns: AnalyzeRun[] = [];
   for (let run = 1; run <= RUNS; run++) {
-    const measured = await measureCli(cliArgs, dir);
+    const measured = await measureNodeExit(cliArgs, dir, "finops analyze");
     report("cli", run, measured);
     if (measured.exitCode !== 0) progress(`${label} resources: cli run ${run} failed: ${measured.error}`);
     cliRuns.push({
@@ -421,21 +213,21 @@ async function benchmarkSize(resources: number, dir: string): Promise<{ size: Si
   const store = await openStore(db);
   try {
     const connection = store.connection;
-    const duckdb = String((await rows(connection, "SELECT version() AS v"))[0]?.v ?? "");
+    const duckdb = String((await readRows(connection, "SELECT version() AS v"))[0]?.v ?? "");
     const byRunId = new Map(
-      (await rows(connection, "SELECT run_id, findings FROM analysis_runs")).map((row) => [
+      (await readRows(connection, "SELECT run_id, findings FROM analysis_runs")).map((row) => [
         String(row.run_id),
         Number(row.findings),
       ]),
     );
     for (const run of engineRuns) run.findings = byRunId.get(run.runId) ?? null;
     const byRule: Record<string, number> = {};
-    for (const row of await rows(
+    for (const row of await readRows(
       connection,
       "SELECT rule, count(*) AS n FROM findings WHERE resolved_at IS NULL GROUP BY rule ORDER BY rule",
     ))
       byRule[String(row.rule)] = Number(row.n);
-    const [totals] = await rows(
+    const [totals] = await readRows(
       connection,
       "SELECT count(*) AS n, count(*) FILTER (WHERE resolved_at IS NOT NULL) AS resolved FROM findings",
     );
@@ -487,550 +279,10 @@ function measurement(m: { wallSeconds: number; cpuSeconds: number; peakRssKiB: n
 async function runFindings(db: string): Promise<(number | null)[]> {
   const store = await openStore(db);
   try {
-    return (await rows(store.connection, "SELECT findings FROM analysis_runs ORDER BY started_at")).map(
+    return (await readRows(store.connection, "SELECT findings FROM analysis_runs ORDER BY started_at")).map(
       (row) => (row.findings === null ? null : Number(row.findings)),
     );
   } finally {
     store.close();
   }
-}
-
-/**
- * `node --import rusage-hook.js dist/cli/main.js analyze ...` with stdout to /dev/null. A non-zero exit
- * is returned, not thrown: it is part of the report.
- */
-async function measureCli(
-  args: string[],
-  dir: string,
-): Promise<{
-  wallSeconds: number;
-  cpuSeconds: number;
-  peakRssKiB: number;
-  exitCode: number | null;
-  error?: string;
-}> {
-  const rssFile = join(dir, "maxrss");
-  await rm(rssFile, { force: true });
-  const started = performance.now();
-  const child = spawn(process.execPath, ["--import", RUSAGE_HOOK, ...args], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, [RSS_FILE_ENV]: rssFile },
-    // "ignore" gives the child /dev/null: the findings JSON is written, then dropped.
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  const stderr: Buffer[] = [];
-  child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
-  const closed = new Promise<void>((resolve) => child.stderr.once("close", () => resolve()));
-  const { code, signal, at } = await new Promise<{
-    code: number | null;
-    signal: NodeJS.Signals | null;
-    at: number;
-  }>((resolve, reject) => {
-    child.once("error", reject);
-    child.once("exit", (exitCode, exitSignal) =>
-      resolve({ code: exitCode, signal: exitSignal, at: performance.now() }),
-    );
-  });
-  await closed;
-  const errorText = Buffer.concat(stderr).toString("utf8").trim();
-  const usage = (await readFile(rssFile, "utf8").catch(() => "")).trim().split(" ").map(Number);
-  const [peakRssKiB = 0, userMicros = Number.NaN, systemMicros = Number.NaN] = usage;
-  const failed = code !== 0;
-  // A child killed by a signal never ran its exit hook: its figures are unknown (null in the report).
-  if (!failed && (!(peakRssKiB > 0) || !Number.isFinite(userMicros + systemMicros)))
-    throw new ChildFailure("finops analyze: the rusage hook wrote no peak RSS");
-  return {
-    wallSeconds: (at - started) / 1000,
-    cpuSeconds: (userMicros + systemMicros) / 1e6,
-    peakRssKiB: peakRssKiB > 0 ? peakRssKiB : Number.NaN,
-    exitCode: signal ? null : code,
-    ...(failed
-      ? { error: `${signal ? `signal ${signal}` : `exit ${code}`}: ${errorText.split("\n")[0] ?? ""}` }
-      : {}),
-  };
-}
-
-/**
- * In this process, on the engine's store: each enabled rule's query alone as evaluate.ts builds it (the
- * best of two), resources_current alone, the billing cost CTE alone, and reading the last run's findings
- * back as the CLI does after analyze().
- */
-async function measureBreakdown(
-  connection: DuckDBConnection,
-  runId: string,
-): Promise<SizeResult["breakdown"]> {
-  const config = configSchema.parse({});
-  const now = new Date(NOW);
-  const context = ruleContext(config, now);
-  const rules: { rule: string; seconds: number; matches: number }[] = [];
-  let together = { seconds: 0, n: 0 };
-  await withCurrentInventory(connection, async () => {
-    for (const rule of config.rules.filter((r) => r.enabled)) {
-      const select = ruleSelect(rule, context);
-      if (!select) continue;
-      // Reason and evidence are read, so that projection pushdown cannot skip building them.
-      const timed = await bestOf(
-        connection,
-        `SELECT count(*) AS n, sum(length(reason) + coalesce(length(CAST(evidence AS VARCHAR)), 0)) AS chars
-         FROM (${select})`,
-      );
-      rules.push({ rule: rule.id, seconds: timed.seconds, matches: timed.n });
-    }
-    // Every rule as analyze() runs them: one query, its matches stored in a temporary table.
-    const matches = await matchesSql(connection, config, context, enabledRules(config));
-    together = await withoutInsertionOrder(connection, () =>
-      bestOf(
-        connection,
-        `CREATE OR REPLACE TEMP TABLE bench_matches AS ${matches}; SELECT count(*) AS n FROM bench_matches`,
-      ),
-    );
-    await connection.run("DROP TABLE temp.bench_matches");
-  });
-  const current = await bestOf(
-    connection,
-    "SELECT count(*) AS n, sum(length(CAST(tags AS VARCHAR)) + length(CAST(attributes AS VARCHAR))) FROM main.resources_current",
-  );
-  const cost = await bestOf(
-    connection,
-    `WITH ${RESOURCE_COST_CTE} SELECT count(*) AS n, sum(monthly) FROM cost`,
-  );
-  const started = performance.now();
-  await queryFindings(connection, { runId, status: "open" });
-  const queryFindingsSeconds = (performance.now() - started) / 1000;
-  return {
-    note:
-      "in-process on the engine's store: each rule is its kind's query alone with its default parameters, " +
-      "over inventory_current as analyze() runs it (best of two), and all of them as one query with the " +
-      "matches stored (rulesTogetherSeconds, as analyze() runs them); resourcesCurrent and costCte are the " +
-      "resources_current view (which collection materializes as inventory_current) and the billing CTE alone; " +
-      "queryFindings reads the last run's findings back as the CLI does",
-    rules: [...rules].sort((a, b) => b.seconds - a.seconds),
-    rulesTotalSeconds: round(
-      rules.reduce((sum, r) => sum + r.seconds, 0),
-      3,
-    ),
-    rulesTogetherSeconds: together.seconds,
-    resourcesCurrentSeconds: current.seconds,
-    costCteSeconds: cost.seconds,
-    queryFindingsSeconds: round(queryFindingsSeconds, 3),
-  };
-}
-
-async function bestOf(connection: DuckDBConnection, sql: string): Promise<{ seconds: number; n: number }> {
-  let best = Number.POSITIVE_INFINITY;
-  let n = 0;
-  for (let i = 0; i < 2; i++) {
-    const started = performance.now();
-    const [row] = await rows(connection, sql);
-    best = Math.min(best, (performance.now() - started) / 1000);
-    n = Number(row?.n ?? 0);
-  }
-  return { seconds: round(best, 3), n };
-}
-
-async function rows(connection: DuckDBConnection, sql: string) {
-  return (await connection.runAndReadAll(sql)).getRowObjectsJson();
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Generation: every table filled by DuckDB from range(n), in one process, then checkpointed.
-
-interface Counts {
-  volumes: number;
-  instances: number;
-  snapshots: number;
-  elasticIps: number;
-  natGateways: number;
-  buckets: number;
-}
-
-/** The mix: 50% volumes, 30% instances, 15% snapshots, 2% Elastic IPs, 1% NAT gateways, the rest buckets. */
-function counts(resources: number): Counts {
-  const volumes = Math.floor(resources * 0.5);
-  const instances = Math.floor(resources * 0.3);
-  const snapshots = Math.floor(resources * 0.15);
-  const elasticIps = Math.floor(resources * 0.02);
-  const natGateways = Math.floor(resources * 0.01);
-  return {
-    volumes,
-    instances,
-    snapshots,
-    elasticIps,
-    natGateways,
-    buckets: resources - volumes - instances - snapshots - elasticIps - natGateways,
-  };
-}
-
-const sqlList = (values: readonly string[]) => `[${values.map(sqlLiteral).join(", ")}]`;
-/** A uniform integer in [0, mod) from a hash of the row's index (or id) and a salt. */
-const u = (of: string, salt: string, mod: number) =>
-  `CAST(hash(${of}, ${sqlLiteral(salt)}) % ${mod} AS INTEGER)`;
-/** One of `values`, chosen by a hash. */
-const pick = (of: string, salt: string, values: readonly string[]) =>
-  `${sqlList(values)}[1 + ${u(of, salt, values.length)}]`;
-/** Resource index i lives in account i % 3 and region (i / 3) % 2: related resources share both. */
-const accountOf = (i: string) => `${sqlList(ACCOUNTS)}[1 + CAST((${i}) % 3 AS INTEGER)]`;
-const regionOf = (i: string) => `${sqlList(REGIONS)}[1 + CAST((${i}) // 3 % 2 AS INTEGER)]`;
-const awsId = (prefix: string, i: string) => `'${prefix}-' || substr(md5('${prefix}-' || (${i})), 1, 17)`;
-const volumeId = (i: string) => awsId("vol", i);
-const instanceId = (i: string) => awsId("i", i);
-/** A time `days` (plus some seconds) before the collection. */
-const daysAgo = (days: string, of: string) =>
-  `${COLLECTED} - to_days(CAST(${days} AS INTEGER)) - to_seconds(${u(of, "seconds", 86_400)})`;
-
-const INVENTORY_COLUMNS =
-  "run_id, collector, collected_at, scope, account, region, resource_id, resource_type, state, state_since, created_at, tags, attributes";
-
-const TEAMS = [
-  "platform",
-  "payments",
-  "search",
-  "data",
-  "ml",
-  "web",
-  "mobile",
-  "infra",
-  "security",
-  "growth",
-];
-
-/**
- * Tags from a hash of the id: 4% untagged, 4% more without a team tag, 10% without environment, 10% of
- * team keys spelt "Team"; 1% expires-at (most in the past), 1% ttl, 0.3% finops:ignore, 1% finops:protect.
- */
-const TAGS_MACRO = `CREATE OR REPLACE TEMP MACRO bench_tags(id, prefix, extra) AS CAST('{' || concat_ws(',',
-    CASE WHEN hash(id, 't0') % 100 >= 8 THEN
-      '"' || CASE WHEN hash(id, 't1') % 10 = 0 THEN 'Team' ELSE 'team' END || '":"' || ${pick("id", "t2", TEAMS)} || '"' END,
-    CASE WHEN hash(id, 't0') % 100 >= 4 AND hash(id, 't3') % 100 >= 10 THEN
-      '"environment":"' || ${pick("id", "t4", ["prod", "prod", "staging", "dev"])} || '"' END,
-    CASE WHEN hash(id, 't0') % 100 >= 4 THEN '"Name":"' || prefix || '-' || right(id, 6) || '"' END,
-    CASE WHEN hash(id, 't5') % 1000 < 10 THEN '"expires-at":"'
-      || strftime(TIMESTAMP '${TODAY}' + to_days(${u("id", "t6", 60)} - 45), '%Y-%m-%d') || '"' END,
-    CASE WHEN hash(id, 't5') % 1000 BETWEEN 10 AND 19 THEN '"ttl":"' || ${pick("id", "t7", ["36h", "7d", "2w", "90d"])} || '"' END,
-    CASE WHEN hash(id, 't8') % 1000 < 3 THEN '"finops:ignore":"' || ${pick("id", "t9", ["*", "missing-tags"])} || '"' END,
-    CASE WHEN hash(id, 't8') % 1000 BETWEEN 3 AND 12 THEN '"finops:protect":"true"' END,
-    extra) || '}' AS JSON)`;
-
-function inventorySql(n: Counts): Record<string, string> {
-  const insert = (collector: string, scope: string, type: string, select: string) =>
-    `INSERT INTO inventory (${INVENTORY_COLUMNS})
-     SELECT '${RUN_ID}', '${collector}', ${COLLECTED}, ${scope}, account, region, id, '${type}', state, state_since,
-       created_at, tags, attributes
-     FROM (${select})`;
-  // An in-use volume's instance: same account and region (same index modulo 6).
-  const attachedTo = (j: string) =>
-    n.instances >= 6 ? `6 * ((${j}) // 6 % ${Math.floor(n.instances / 6)}) + (${j}) % 6` : "0";
-  const VOLUME_TYPES = ["gp3", "gp3", "gp3", "gp3", "gp3", "gp3", "gp2", "gp2", "gp2", "gp2", "gp2"];
-  const INSTANCE_TYPES = [
-    ...[
-      "m5.large",
-      "m5.xlarge",
-      "m5.2xlarge",
-      "c5.large",
-      "c5.xlarge",
-      "c5.2xlarge",
-      "r5.large",
-      "r5.xlarge",
-    ],
-    ...[
-      "t3.micro",
-      "t3.small",
-      "t3.medium",
-      "t3.large",
-      "m6i.large",
-      "m6i.xlarge",
-      "c6i.large",
-      "c6i.xlarge",
-    ],
-    ...[
-      "r6i.large",
-      "m7i.large",
-      "m7g.large",
-      "c7g.large",
-      "t4g.small",
-      "t4g.medium",
-      "m6g.large",
-      "r6g.large",
-    ],
-    ...["i3.large", "m4.large", "m4.xlarge", "t2.micro", "t2.medium", "c4.large"],
-  ];
-  return {
-    volumes: insert(
-      "inventory:ebs-volumes",
-      "region",
-      "ec2:volume",
-      `SELECT *, bench_tags(id, 'vol', NULL) AS tags, NULL::TIMESTAMP AS state_since,
-         json_object('volumeType', volume_type, 'sizeGiB', size, 'iops', iops,
-           'throughput', CASE WHEN volume_type = 'gp3' THEN 125 END, 'availabilityZone', region || 'a',
-           'snapshotId', NULL,
-           'attachments', CASE WHEN state = 'in-use' THEN json_array(json_object('instanceId', ${instanceId(attachedTo("j"))},
-             'device', '/dev/xvda', 'state', 'attached', 'attachTime', strftime(created_at, '%Y-%m-%dT%H:%M:%SZ')))
-             ELSE '[]'::JSON END) AS attributes
-       FROM (
-         SELECT *, CASE volume_type WHEN 'gp2' THEN greatest(100, 3 * size) WHEN 'gp3' THEN 3000
-             WHEN 'io1' THEN 1000 * (1 + ${u("j", "iops", 20)}) WHEN 'io2' THEN 1000 * (1 + ${u("j", "iops", 20)}) END AS iops
-         FROM (
-           SELECT j, ${volumeId("j")} AS id, ${accountOf("j")} AS account, ${regionOf("j")} AS region,
-             CASE WHEN ${u("j", "state", 100)} < 80 THEN 'in-use' ELSE 'available' END AS state,
-             ${daysAgo(u("j", "age", 1000), "j")} AS created_at,
-             CASE WHEN ${u("j", "type", 100)} < 88 THEN ${pick("j", "type2", VOLUME_TYPES)}
-               ELSE ${pick("j", "type3", ["io1", "io2", "st1", "sc1"])} END AS volume_type,
-             CAST(${pick("j", "size", ["8", "20", "30", "50", "50", "100", "200", "500", "1000", "2000"])} AS INTEGER) AS size
-           FROM range(${n.volumes}) t(j)
-         )
-       )`,
-    ),
-    instances: insert(
-      "inventory:ec2-instances",
-      "region",
-      "ec2:instance",
-      `SELECT *, bench_tags(id, 'node',
-           CASE WHEN cluster IS NOT NULL THEN '"kubernetes.io/cluster/' || cluster || '":"owned"' END) AS tags,
-         CASE WHEN state = 'stopped' THEN greatest(created_at, ${daysAgo(`1 + ${u("k", "stopped", 120)}`, "k")})
-           ELSE created_at END AS state_since,
-         json_object('instanceType', instance_type, 'platform', 'Linux/UNIX',
-           'architecture', CASE WHEN instance_type LIKE '%g.%' THEN 'arm64' ELSE 'x86_64' END,
-           'lifecycle', CASE WHEN ${u("k", "spot", 100)} < 10 THEN 'spot' ELSE 'on-demand' END,
-           'autoScalingGroup', CASE WHEN cluster IS NOT NULL THEN cluster || '-ng-' || ${u("k", "ng", 4)} END,
-           'kubernetes', CASE WHEN cluster IS NOT NULL
-             THEN json_object('cluster', cluster, 'nodegroup', cluster || '-ng-' || ${u("k", "ng", 4)}, 'nodepool', NULL) END,
-           'availabilityZone', region || 'a', 'volumeIds', json_array(${volumeId("k")})) AS attributes
-       FROM (
-         SELECT k, ${instanceId("k")} AS id, ${accountOf("k")} AS account, ${regionOf("k")} AS region,
-           CASE WHEN ${u("k", "state", 100)} < 12 THEN 'stopped' ELSE 'running' END AS state,
-           ${daysAgo(`CASE WHEN ${u("k", "age", 100)} < 8 THEN ${u("k", "age2", 30)} ELSE 30 + ${u("k", "age2", 970)} END`, "k")} AS created_at,
-           ${pick("k", "type", INSTANCE_TYPES)} AS instance_type,
-           CASE WHEN ${u("k", "k8s", 100)} < 20 THEN ${pick("k", "cluster", ["prod-eks", "staging-eks", "data-eks"])} END AS cluster
-         FROM range(${n.instances}) t(k)
-       )`,
-    ),
-    snapshots: insert(
-      "inventory:ebs-snapshots",
-      "region",
-      "ec2:snapshot",
-      // 70% of an existing volume (same index: same account and region), 20% of a deleted one, 10% copies.
-      `SELECT *, 'completed' AS state, NULL::TIMESTAMP AS state_since, bench_tags(id, 'snap', NULL) AS tags,
-         json_object('volumeId', CASE WHEN ${u("s", "source", 100)} < 70 THEN ${volumeId("s")}
-             WHEN ${u("s", "source", 100)} < 90 THEN ${volumeId(`${n.volumes} + s`)} ELSE 'vol-ffffffff' END,
-           'sizeGiB', CAST(${pick("s", "size", ["8", "20", "50", "100", "500"])} AS INTEGER), 'storageTier', 'standard',
-           'description', 'Created by CreateImage for bench') AS attributes
-       FROM (
-         SELECT s, ${awsId("snap", "s")} AS id, ${accountOf("s")} AS account, ${regionOf("s")} AS region,
-           ${daysAgo(u("s", "age", 720), "s")} AS created_at
-         FROM range(${n.snapshots}) t(s)
-       )`,
-    ),
-    elasticIps: insert(
-      "inventory:elastic-ips",
-      "region",
-      "ec2:elastic-ip",
-      `SELECT *, NULL::TIMESTAMP AS state_since, NULL::TIMESTAMP AS created_at, bench_tags(id, 'eip', NULL) AS tags,
-         json_object('publicIp', '100.' || (e // 65536 % 256) || '.' || (e // 256 % 256) || '.' || (e % 256),
-           'associationId', CASE WHEN state = 'associated' THEN ${awsId("eipassoc", "e")} END,
-           'instanceId', CASE WHEN state = 'associated' THEN ${instanceId(attachedTo("e"))} END,
-           'networkInterfaceId', NULL, 'domain', 'vpc') AS attributes
-       FROM (
-         SELECT e, ${awsId("eipalloc", "e")} AS id, ${accountOf("e")} AS account, ${regionOf("e")} AS region,
-           CASE WHEN ${u("e", "state", 100)} < 70 THEN 'associated' ELSE 'unassociated' END AS state
-         FROM range(${n.elasticIps}) t(e)
-       )`,
-    ),
-    natGateways: insert(
-      "inventory:nat-gateways",
-      "region",
-      "ec2:nat-gateway",
-      `SELECT *, NULL::TIMESTAMP AS state_since, bench_tags(id, 'nat', NULL) AS tags,
-         json_object('vpcId', ${awsId("vpc", "g // 4")}, 'subnetId', ${awsId("subnet", "g")}, 'connectivityType', 'public') AS attributes
-       FROM (
-         SELECT g, ${awsId("nat", "g")} AS id, ${accountOf("g")} AS account, ${regionOf("g")} AS region,
-           CASE WHEN ${u("g", "state", 100)} < 97 THEN 'available' ELSE 'failed' END AS state,
-           ${daysAgo(`30 + ${u("g", "age", 700)}`, "g")} AS created_at
-         FROM range(${n.natGateways}) t(g)
-       )`,
-    ),
-    // The S3 collector is account-wide: its runs and rows have scope 'global', the bucket its own region.
-    buckets: insert(
-      "inventory:s3-buckets",
-      "'global'",
-      "s3:bucket",
-      `SELECT *, NULL AS state, NULL::TIMESTAMP AS state_since, bench_tags(id, 'bucket', NULL) AS tags,
-         json_object('lifecycleRules', rules, 'lifecycle', CASE WHEN rules > 0 THEN json_object('rules', json_array(
-           json_object('id', 'expire-old', 'status', 'Enabled', 'hasExpiration', true, 'hasTransition', false,
-             'hasNoncurrentVersionExpiration', true))) END) AS attributes
-       FROM (
-         SELECT b, 'bench-' || ${pick("b", "team", TEAMS)} || '-' || b || '-' || substr(md5('bucket-' || b), 1, 6) AS id,
-           ${accountOf("b")} AS account, ${regionOf("b")} AS region,
-           CASE WHEN ${u("b", "lifecycle", 100)} < 40 THEN 0 ELSE 1 END AS rules,
-           ${daysAgo(u("b", "age", 2000), "b")} AS created_at
-         FROM range(${n.buckets}) t(b)
-       )`,
-    ),
-  };
-}
-
-/** The metric days: the METRIC_DAYS whole UTC days before --now. */
-const DAYS = `(SELECT DATE '${TODAY}' - CAST(1 + n AS INTEGER) AS day FROM range(${METRIC_DAYS}) t(n))`;
-const METRIC_COLUMNS = "account, region, resource_id, namespace, metric, day, average, maximum, sum, run_id";
-/** A day's jitter in [0, 1) for a resource. */
-const JITTER = "(hash(r.resource_id, d.day) % 1000) / 1000.0";
-
-/**
- * Instances: CPU (average and maximum) and network (sums) on the days they existed and ran; 12% of other
- * instances idle (CPU under 5%, network under 5 MB a day), 35% of Kubernetes nodes under 10% mean CPU.
- * In-use volumes: read and write ops, 20% nearly unused. NAT gateways: bytes out, 20% none.
- */
-const METRICS_SQL = {
-  instances: `INSERT INTO metrics_daily (${METRIC_COLUMNS})
-    SELECT account, region, resource_id, 'AWS/EC2', metric, day,
-      CASE WHEN metric = 'CPUUtilization' THEN cpu END,
-      CASE WHEN metric = 'CPUUtilization' THEN least(100, cpu + spread) END,
-      CASE metric WHEN 'NetworkIn' THEN 0.6 * net WHEN 'NetworkOut' THEN 0.4 * net END,
-      '${RUN_ID}'
-    FROM (
-      SELECT r.account, r.region, r.resource_id, d.day, m.metric,
-        CASE WHEN r.k8s AND r.profile < 35 THEN 2 + 6 * ${JITTER}
-          WHEN r.k8s THEN 20 + 50 * ${JITTER}
-          WHEN r.profile < 12 THEN 0.2 + 1.3 * ${JITTER}
-          ELSE 5 + 60 * ${JITTER} END AS cpu,
-        CASE WHEN NOT r.k8s AND r.profile < 12 THEN 0.5 + 2.5 * ${JITTER} ELSE 10 + 30 * ${JITTER} END AS spread,
-        CASE WHEN NOT r.k8s AND r.profile < 12 THEN 2e5 + 3e6 * ${JITTER} ELSE 5e7 + 5e9 * ${JITTER} END AS net
-      FROM (
-        SELECT account, region, resource_id, state, state_since, created_at,
-          CAST(hash(resource_id, 'profile') % 100 AS INTEGER) AS profile,
-          json_extract_string(attributes, '$.kubernetes.cluster') IS NOT NULL AS k8s
-        FROM inventory WHERE resource_type = 'ec2:instance'
-      ) r
-      CROSS JOIN ${DAYS} d
-      CROSS JOIN (VALUES ('CPUUtilization'), ('NetworkIn'), ('NetworkOut')) m(metric)
-      WHERE d.day >= CAST(r.created_at AS DATE) AND (r.state = 'running' OR d.day < CAST(r.state_since AS DATE))
-    )`,
-  volumes: `INSERT INTO metrics_daily (${METRIC_COLUMNS})
-    SELECT r.account, r.region, r.resource_id, 'AWS/EBS', m.metric, d.day, NULL, NULL,
-      m.share * CASE WHEN r.profile < 20 THEN 400 * ${JITTER} ELSE 5000 + 5e6 * ${JITTER} END, '${RUN_ID}'
-    FROM (
-      SELECT account, region, resource_id, created_at, CAST(hash(resource_id, 'profile') % 100 AS INTEGER) AS profile
-      FROM inventory WHERE resource_type = 'ec2:volume' AND state = 'in-use'
-    ) r
-    CROSS JOIN ${DAYS} d
-    CROSS JOIN (VALUES ('VolumeReadOps', 0.4), ('VolumeWriteOps', 0.6)) m(metric, share)
-    WHERE d.day >= CAST(r.created_at AS DATE)`,
-  natGateways: `INSERT INTO metrics_daily (${METRIC_COLUMNS})
-    SELECT r.account, r.region, r.resource_id, 'AWS/NATGateway', 'BytesOutToDestination', d.day, NULL, NULL,
-      CASE WHEN r.profile < 20 THEN 0 ELSE 1e6 + 1e11 * ${JITTER} END, '${RUN_ID}'
-    FROM (
-      SELECT account, region, resource_id, created_at, CAST(hash(resource_id, 'profile') % 100 AS INTEGER) AS profile
-      FROM inventory WHERE resource_type = 'ec2:nat-gateway' AND state = 'available'
-    ) r
-    CROSS JOIN ${DAYS} d
-    WHERE d.day >= CAST(r.created_at AS DATE)`,
-};
-
-/**
- * One FOCUS cost row per resource per day for the last BILLING_DAYS days, named as the CUR names it:
- * the id for instances and volumes, the bucket name, the ARN for snapshots, NAT gateways and addresses.
- */
-const BILLING_SQL = `INSERT INTO billing BY NAME
-  SELECT 'USD' AS BillingCurrency, '999999999999' AS BillingAccountId, 'bench-payer' AS BillingAccountName,
-    date_trunc('month', day) AS BillingPeriodStart, date_trunc('month', day) + INTERVAL 1 MONTH AS BillingPeriodEnd,
-    'Usage' AS ChargeCategory, 'Usage-Based' AS ChargeFrequency, resource_type || ' usage' AS ChargeDescription,
-    day AS ChargePeriodStart, day + INTERVAL 1 DAY AS ChargePeriodEnd,
-    CAST(cost AS DECIMAL(38,12)) AS BilledCost, CAST(cost AS DECIMAL(38,12)) AS EffectiveCost,
-    CAST(cost AS DECIMAL(38,12)) AS ListCost, CAST(cost AS DECIMAL(38,12)) AS ContractedCost,
-    'AWS' AS ProviderName, 'AWS' AS PublisherName, 'AWS' AS InvoiceIssuerName, region AS RegionId,
-    CASE WHEN resource_type = 's3:bucket' THEN 'Amazon Simple Storage Service' ELSE 'Amazon Elastic Compute Cloud' END AS ServiceName,
-    CASE WHEN resource_type IN ('s3:bucket', 'ec2:volume', 'ec2:snapshot') THEN 'Storage'
-      WHEN resource_type IN ('ec2:elastic-ip', 'ec2:nat-gateway') THEN 'Networking' ELSE 'Compute' END AS ServiceCategory,
-    account AS SubAccountId, 'bench-' || account AS SubAccountName, resource_type AS ResourceType,
-    CASE resource_type
-      WHEN 'ec2:snapshot' THEN 'arn:aws:ec2:' || region || ':' || account || ':snapshot/' || resource_id
-      WHEN 'ec2:nat-gateway' THEN 'arn:aws:ec2:' || region || ':' || account || ':natgateway/' || resource_id
-      WHEN 'ec2:elastic-ip' THEN 'arn:aws:ec2:' || region || ':' || account || ':elastic-ip/' || resource_id
-      ELSE resource_id END AS ResourceId,
-    tags AS Tags, 'focus' AS x_Source, 'bench' AS x_LoadId
-  FROM (
-    SELECT i.*, CAST(DATE '${TODAY}' - CAST(1 + d.n AS INTEGER) AS TIMESTAMP) AS day,
-      (1 + (hash(i.resource_id, 'cost') % 1000) / 1000.0) * CASE i.resource_type
-        WHEN 'ec2:instance' THEN CASE WHEN i.state = 'running' THEN 2.4 ELSE 0.05 END
-        WHEN 'ec2:volume' THEN 0.1 / 30 * coalesce(CAST(json_extract(i.attributes, '$.sizeGiB') AS DOUBLE), 50)
-        WHEN 'ec2:snapshot' THEN 0.05 / 30 * coalesce(CAST(json_extract(i.attributes, '$.sizeGiB') AS DOUBLE), 8)
-        WHEN 'ec2:elastic-ip' THEN 0.12
-        WHEN 'ec2:nat-gateway' THEN 1.08
-        ELSE 0.5 END AS cost
-    FROM inventory i CROSS JOIN range(${BILLING_DAYS}) d(n)
-  )`;
-
-async function generate(db: string, resources: number): Promise<SizeResult["generation"]> {
-  const n = counts(resources);
-  const seconds: Record<string, number> = {};
-  const rowCounts: Record<string, number> = {};
-  const store = await openStore(db);
-  try {
-    const connection = store.connection;
-    const stage = async (name: string, statements: string[]) => {
-      const started = performance.now();
-      for (const sql of statements) await connection.run(sql);
-      seconds[name] = round((performance.now() - started) / 1000, 2);
-    };
-    await connection.run(TAGS_MACRO);
-    await stage("inventory", Object.values(inventorySql(n)));
-    await stage("collectorRuns", [
-      `INSERT INTO collector_runs (run_id, collector, account, region, status, rows, api_calls, error, started_at, finished_at)
-       SELECT run_id, collector, account, scope, 'ok', count(*), CAST(ceil(count(*) / 1000) AS INTEGER), NULL,
-         collected_at, collected_at + INTERVAL 90 SECOND
-       FROM inventory GROUP BY ALL`,
-    ]);
-    await stage("metrics", Object.values(METRICS_SQL));
-    await stage("utilizationRuns", [
-      `INSERT INTO collector_runs (run_id, collector, account, region, status, rows, api_calls, error, started_at, finished_at)
-       SELECT run_id, 'utilization:cloudwatch', account, region, 'ok', count(*), CAST(ceil(count(*) / 500 / 30) AS INTEGER),
-         NULL, ${COLLECTED} + INTERVAL 2 MINUTE, ${COLLECTED} + INTERVAL 10 MINUTE
-       FROM metrics_daily GROUP BY ALL`,
-    ]);
-    await stage("billing", [
-      BILLING_SQL,
-      `INSERT INTO loads VALUES ('bench', 'focus', '["bench"]', ${COLLECTED}, ${COLLECTED} + INTERVAL 1 MINUTE,
-         (SELECT count(*) FROM billing), 0, '["${TODAY.slice(0, 7)}"]', NULL)`,
-    ]);
-    // What `finops collect` builds at its end, so that analyze finds it built: the current inventory
-    // materialized and every resource's facts (store/current-inventory.ts, resource-facts.ts).
-    {
-      const started = performance.now();
-      await ensureResourceFacts(connection, configSchema.parse({}).tags);
-      seconds.derived = round((performance.now() - started) / 1000, 2);
-    }
-    await stage("checkpoint", ["CHECKPOINT"]);
-
-    const [counted] = await rows(
-      connection,
-      `SELECT (SELECT count(*) FROM inventory) AS inventory, (SELECT count(*) FROM resources_current) AS resources_current,
-         (SELECT count(*) FROM collector_runs) AS collector_runs, (SELECT count(*) FROM metrics_daily) AS metrics_daily,
-         (SELECT count(*) FROM billing) AS billing`,
-    );
-    for (const [key, value] of Object.entries(counted ?? {})) rowCounts[key] = Number(value);
-    for (const row of await rows(
-      connection,
-      "SELECT resource_type, count(*) AS n FROM inventory GROUP BY resource_type ORDER BY n DESC",
-    ))
-      rowCounts[String(row.resource_type)] = Number(row.n);
-  } finally {
-    store.close();
-  }
-  if (rowCounts.resources_current !== resources)
-    throw new Error(`resources_current shows ${rowCounts.resources_current} resources, not ${resources}`);
-  const bytes = (await stat(db)).size;
-  return {
-    totalSeconds: round(total(seconds), 2),
-    seconds,
-    rows: rowCounts,
-    dbMiB: round(bytes / 2 ** 20, 1),
-  };
-}
-
-function total(seconds: Record<string, number>): number {
-  return Object.values(seconds).reduce((sum, s) => sum + s, 0);
-}
-
-function round(value: number, digits: number): number {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
 }

@@ -26,7 +26,7 @@
  *   variation comes from `jitter(key, spread)` in random.ts with a key like `${id}|cpu|${day}`: stateless,
  *   so any writer computes the same value without sharing state.
  * - Waste the rules should find is placed on purpose by estate-waste.ts (from its own random stream);
- *   `wasteCounts` there says how much of each kind there is. replay.ts writes the inventory and
+ *   `wasteCounts` in estate-waste-counts.ts says how much of each kind there is. replay.ts writes the inventory and
  *   utilization above as a folder of raw API pages that `finops collect --replay` reads.
  * - A new field must not draw from the estate's sequential `Random` (that would shift every record after
  *   it and change the bill): derive it from `noise(key)` with a key like `${id}|field`, or from a separate `new Random(...)` stream.

@@ -25,7 +25,7 @@ import {
   type Resource,
   volumeStateAt,
 } from "../demo/estate.js";
-import { wasteCounts } from "../demo/estate-waste.js";
+import { wasteCounts } from "../demo/estate-waste-counts.js";
 import { type ReplayOutput, replayInstant, writeReplay } from "../demo/replay.js";
 import type { MetricDay } from "../store/inventory.js";
 import { tempDir } from "./helpers/project.js";
