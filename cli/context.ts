@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import type { AwsOptions } from "../collectors/aws.js";
+import type { AwsOptions } from "../aws/clients.js";
 import { parseIsoInstant } from "../core/dates.js";
 import { type Config, loadConfig } from "../rules/config.js";
 import { type OpenOptions, openStore, resolveDbPath, type Store } from "../store/database.js";

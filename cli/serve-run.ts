@@ -1,4 +1,4 @@
-import type { AwsOptions } from "../collectors/aws.js";
+import type { AwsOptions } from "../aws/clients.js";
 import type { Config } from "../rules/config.js";
 import { ensureCostAggregates } from "../store/cost-aggregates.js";
 import { openStore } from "../store/database.js";

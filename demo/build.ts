@@ -6,10 +6,10 @@
 import { readdir, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
+import { replayPages } from "../aws/record-replay.js";
 import { RuntimeError, UsageError } from "../cli/errors.js";
 import { ingestFiles } from "../collectors/billing/ingest.js";
 import { collectInventoryAndUtilization } from "../collectors/collect-run.js";
-import { replayPages } from "../collectors/pages.js";
 import { newRunId } from "../collectors/run.js";
 import type { Config } from "../rules/config.js";
 import { analyze } from "../rules/evaluate.js";

@@ -1,6 +1,6 @@
 import { Command, Option } from "commander";
-import { collectorPolicy, remediatorPolicy } from "../../collectors/iam-policy.js";
 import { commandConfig, globalOptions } from "../context.js";
+import { collectorPolicy, remediatorPolicy } from "../iam-policy.js";
 import { printJson } from "../output.js";
 
 export function iamPolicyCommand(): Command {

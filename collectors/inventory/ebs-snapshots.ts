@@ -5,8 +5,8 @@ import {
   type DescribeSnapshotsCommandOutput,
   EC2Client,
 } from "@aws-sdk/client-ec2";
-import type { PageSource } from "../pages.js";
-import { clientFor } from "./clients.js";
+import { clientFor } from "../../aws/clients.js";
+import type { PageSource } from "../../aws/pages.js";
 import { type InventoryCollector, iso, type ResourceRecord, tagObject } from "./resource.js";
 
 /**

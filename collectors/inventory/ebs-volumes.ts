@@ -1,5 +1,5 @@
 import { DescribeVolumesCommand, type DescribeVolumesCommandOutput, EC2Client } from "@aws-sdk/client-ec2";
-import { clientFor } from "./clients.js";
+import { clientFor } from "../../aws/clients.js";
 import { type InventoryCollector, iso, type ResourceRecord, tagObject } from "./resource.js";
 
 export const ebsVolumes: InventoryCollector = {

@@ -3,7 +3,7 @@ import {
   type DescribeInstancesCommandOutput,
   EC2Client,
 } from "@aws-sdk/client-ec2";
-import { clientFor } from "./clients.js";
+import { clientFor } from "../../aws/clients.js";
 import { type InventoryCollector, iso, type ResourceRecord, tagObject } from "./resource.js";
 
 /** EC2 instances (every state but terminated), with what a rule needs to judge them. */

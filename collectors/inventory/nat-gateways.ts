@@ -3,7 +3,7 @@ import {
   type DescribeNatGatewaysCommandOutput,
   EC2Client,
 } from "@aws-sdk/client-ec2";
-import { clientFor } from "./clients.js";
+import { clientFor } from "../../aws/clients.js";
 import { type InventoryCollector, iso, type ResourceRecord, tagObject } from "./resource.js";
 
 export const natGateways: InventoryCollector = {

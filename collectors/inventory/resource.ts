@@ -1,5 +1,5 @@
-import type { AwsOptions } from "../aws.js";
-import type { PageSource } from "../pages.js";
+import type { AwsCredentials, AwsOptions } from "../../aws/clients.js";
+import type { PageSource } from "../../aws/pages.js";
 
 /**
  * One resource as an inventory collector saw it: the row of `finops resources`. Type names are the
@@ -31,13 +31,6 @@ export interface CollectScope {
   /** Credentials for the account (an assumed role); undefined: the SDK's default chain. */
   credentials?: AwsCredentials;
   now: Date;
-}
-
-export interface AwsCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-  expiration?: Date;
 }
 
 export interface InventoryCollector {

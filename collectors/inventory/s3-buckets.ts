@@ -10,8 +10,8 @@ import {
   type ListBucketsCommandOutput,
   S3Client,
 } from "@aws-sdk/client-s3";
-import type { FetchPage, PageScope } from "../pages.js";
-import { clientFor } from "./clients.js";
+import { clientFor } from "../../aws/clients.js";
+import type { FetchPage, PageScope } from "../../aws/pages.js";
 import {
   type CollectScope,
   type InventoryCollector,

@@ -3,7 +3,7 @@ import {
   type GetResourcesCommandOutput,
   ResourceGroupsTaggingAPIClient,
 } from "@aws-sdk/client-resource-groups-tagging-api";
-import { clientFor } from "./clients.js";
+import { clientFor } from "../../aws/clients.js";
 import { type InventoryCollector, type ResourceRecord, tagObject } from "./resource.js";
 
 /**

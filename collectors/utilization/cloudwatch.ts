@@ -5,8 +5,8 @@ import {
   type GetMetricDataCommandOutput,
   type MetricDataQuery,
 } from "@aws-sdk/client-cloudwatch";
+import { clientFor } from "../../aws/clients.js";
 import type { MetricDay } from "../../store/inventory.js";
-import { clientFor } from "../inventory/clients.js";
 import type { CollectScope, ResourceRecord } from "../inventory/resource.js";
 
 /** The statistics asked of CloudWatch, and the MetricDay field each fills. */

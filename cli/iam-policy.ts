@@ -1,11 +1,11 @@
+import { DISCOVERY_IAM_ACTIONS } from "../aws/accounts.js";
+import { COST_EXPLORER_IAM_ACTIONS } from "../collectors/billing/cost-explorer.js";
+import { S3_INGEST_IAM_ACTIONS } from "../collectors/billing/s3-objects.js";
+import { INVENTORY_COLLECTORS } from "../collectors/collect-run.js";
+import { PRICING_IAM_ACTIONS } from "../collectors/pricing/price-list.js";
+import { UTILIZATION_IAM_ACTIONS } from "../collectors/utilization/cloudwatch.js";
 import { remediatorActions, remediatorReadActions } from "../remediation/executors/index.js";
 import type { Config } from "../rules/config.js";
-import { DISCOVERY_IAM_ACTIONS } from "./accounts.js";
-import { COST_EXPLORER_IAM_ACTIONS } from "./billing/cost-explorer.js";
-import { S3_INGEST_IAM_ACTIONS } from "./billing/s3-objects.js";
-import { INVENTORY_COLLECTORS } from "./collect-run.js";
-import { PRICING_IAM_ACTIONS } from "./pricing/price-list.js";
-import { UTILIZATION_IAM_ACTIONS } from "./utilization/cloudwatch.js";
 
 export interface PolicyDocument {
   Version: "2012-10-17";
