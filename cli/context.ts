@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import type { AwsOptions } from "../collectors/aws.js";
+import type { AwsOptions } from "../aws/clients.js";
 import type { Config } from "../config/schema.js";
 import { parseIsoInstant } from "../core/dates.js";
 import { UsageError } from "../core/errors.js";

@@ -1,4 +1,4 @@
-import { DISCOVERY_IAM_ACTIONS } from "../collectors/accounts.js";
+import { DISCOVERY_IAM_ACTIONS } from "../aws/accounts.js";
 import { COST_EXPLORER_IAM_ACTIONS } from "../collectors/billing/cost-explorer.js";
 import { S3_INGEST_IAM_ACTIONS } from "../collectors/billing/s3-objects.js";
 import { INVENTORY_COLLECTORS } from "../collectors/collect-run.js";

@@ -1,6 +1,6 @@
-import type { AwsOptions } from "../collectors/aws.js";
+import type { AwsOptions } from "../aws/clients.js";
+import { livePages } from "../aws/pages.js";
 import { COLLECTORS, collectAll } from "../collectors/collect-all.js";
-import { livePages } from "../collectors/pages.js";
 import { newRunId } from "../collectors/run.js";
 import type { Config } from "../config/schema.js";
 import { runCleanup } from "../remediation/cleanup.js";

@@ -1,4 +1,4 @@
-import type { AwsOptions } from "../collectors/aws.js";
+import type { AwsOptions } from "../aws/clients.js";
 import type { Config } from "../config/schema.js";
 import { UsageError } from "../core/errors.js";
 import { ensureCostAggregates } from "../store/cost-aggregates.js";

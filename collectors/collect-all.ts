@@ -1,10 +1,10 @@
+import type { AwsOptions } from "../aws/clients.js";
+import type { PageSource } from "../aws/pages.js";
 import type { Config } from "../config/schema.js";
 import type { Store } from "../store/database.js";
 import { ensureResourceFacts } from "../store/resource-facts.js";
-import type { AwsOptions } from "./aws.js";
 import { collectCostExplorer } from "./billing/cost-explorer.js";
 import { collectInventoryAndUtilization } from "./collect-run.js";
-import type { PageSource } from "./pages.js";
 import { collectPrices } from "./pricing/price-list.js";
 import { type CollectorReport, recordCollectorRun } from "./run.js";
 

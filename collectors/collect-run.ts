@@ -1,10 +1,13 @@
 import { SingleBar } from "cli-progress";
 import pLimit from "p-limit";
+import { type AccountTarget, reachAccounts, resolveRegions } from "../aws/accounts.js";
+import type { AwsOptions } from "../aws/clients.js";
+import { describeAwsError } from "../aws/errors.js";
+import { countingPages, type PageSource } from "../aws/pages.js";
+import { recordedScopes } from "../aws/record-replay.js";
 import type { Config } from "../config/schema.js";
 import type { Store } from "../store/database.js";
 import { saveInventory, saveMetrics } from "../store/inventory.js";
-import { type AccountTarget, failedReport, reachAccounts, resolveRegions } from "./accounts.js";
-import type { AwsOptions } from "./aws.js";
 import { ebsSnapshots } from "./inventory/ebs-snapshots.js";
 import { ebsVolumes } from "./inventory/ebs-volumes.js";
 import { ec2Instances } from "./inventory/ec2-instances.js";
@@ -13,8 +16,7 @@ import { natGateways } from "./inventory/nat-gateways.js";
 import type { CollectScope, InventoryCollector, ResourceRecord } from "./inventory/resource.js";
 import { s3Buckets } from "./inventory/s3-buckets.js";
 import { taggingResources } from "./inventory/tagging.js";
-import { countingPages, type PageSource, recordedScopes } from "./pages.js";
-import { type CollectorReport, describeAwsError, recordCollectorRun } from "./run.js";
+import { type CollectorReport, failedReport, recordCollectorRun } from "./run.js";
 import { collectUtilization } from "./utilization/cloudwatch.js";
 
 /** Every inventory collector; adding a source means adding a file and a line here. */
@@ -197,7 +199,9 @@ async function planAccounts(
       failures: [],
     };
   }
-  const { targets, failures } = await reachAccounts(options.config, options.aws, options.pages);
+  const reached = await reachAccounts(options.config, options.aws, options.pages);
+  const { targets } = reached;
+  const failures = reached.failures.map((f) => failedReport(f.step, f.account, f.error));
   const plans: AccountPlan[] = [];
   for (const target of targets) {
     const pages = countingPages(options.pages);

@@ -39,8 +39,12 @@ export async function recordCollectorRun(
   );
 }
 
-/** An AWS SDK error as one line: its name (the API's error code) and message. */
-export function describeAwsError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
+/** An account-level step that failed, as `collect --json` reports it: nothing collected. */
+export function failedReport(
+  name: string,
+  account: string | null,
+  error: string,
+  apiCalls = 1,
+): CollectorReport {
+  return { name, account, region: "global", status: "failed", rows: 0, apiCalls, error };
 }

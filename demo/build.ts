@@ -6,9 +6,9 @@
 import { readdir, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
+import { replayPages } from "../aws/record-replay.js";
 import { ingestFiles } from "../collectors/billing/ingest.js";
 import { collectInventoryAndUtilization } from "../collectors/collect-run.js";
-import { replayPages } from "../collectors/pages.js";
 import { newRunId } from "../collectors/run.js";
 import type { Config } from "../config/schema.js";
 import { RuntimeError, UsageError } from "../core/errors.js";

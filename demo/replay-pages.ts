@@ -1,12 +1,13 @@
 /**
  * What every recorded page of the demo's replay folder shares: the folder (cleared only when it is an
- * earlier demo replay), the writer of a call's pages in collectors/pages.ts's layout, AWS-style
+ * earlier demo replay), the writer of a call's pages in aws/record-replay.ts's layout, AWS-style
  * pagination, and the small spellings of ids, times and tags the services' pages use. Identifiers are
  * hashed from keys, so the folder is byte-for-byte the same for the same seed and anchor.
  */
 import { mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type PageScope, scopeDir } from "../collectors/pages.js";
+import type { PageScope } from "../aws/pages.js";
+import { scopeDir } from "../aws/record-replay.js";
 import { hash32 } from "./random.js";
 
 /** The file at the top of a replay folder that marks it as the demo's (and so safe to replace). */

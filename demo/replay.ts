@@ -1,7 +1,7 @@
 /**
  * The demo estate as a replay folder: the raw AWS API response pages the inventory and utilization
  * collectors would have recorded (`finops collect --record`) had they run against the estate at its
- * anchor, in the layout of collectors/pages.ts (DIR/ACCOUNT/REGION/SERVICE/OPERATION[/PART]/page-NNNN.json).
+ * anchor, in the layout of aws/record-replay.ts (DIR/ACCOUNT/REGION/SERVICE/OPERATION[/PART]/page-NNNN.json).
  * `finops collect --replay DIR` then reads them with no AWS at all.
  *
  * Pages are the SDK's JSON output (Dates as ISO strings, no $metadata). Everything comes from the
@@ -18,7 +18,7 @@
  */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { PageScope } from "../collectors/pages.js";
+import type { PageScope } from "../aws/pages.js";
 import { type Estate, existsAt, type Resource } from "./estate.js";
 import { writeCallerPages } from "./replay-accounts.js";
 import { MetricSeries, writeMetricPages } from "./replay-cloudwatch.js";

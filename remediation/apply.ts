@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { DuckDBConnection } from "@duckdb/node-api";
-import type { AwsOptions } from "../collectors/aws.js";
+import type { AwsOptions } from "../aws/clients.js";
+import { awsErrorCode } from "../aws/errors.js";
 import type { Config } from "../config/schema.js";
 import { latestApproval } from "./approvals.js";
 import { backupPolicy, retainedUntil } from "./backup.js";
 import {
-  awsErrorCode,
   changedSince,
   type Executor,
   type ExecutorScope,

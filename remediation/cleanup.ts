@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
-import type { AwsOptions } from "../collectors/aws.js";
+import type { AwsOptions } from "../aws/clients.js";
 import type { Config } from "../config/schema.js";
 import { type ApplyResult, applyPlan } from "./apply.js";
 import { approvePlan } from "./approvals.js";

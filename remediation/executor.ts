@@ -1,4 +1,5 @@
-import type { EC2Client } from "@aws-sdk/client-ec2";
+import type { AwsClient, ClientClass } from "../aws/clients.js";
+import { awsErrorCode } from "../aws/errors.js";
 import type { Action } from "../config/sections.js";
 
 /** What an executor acts with: the plan's action, or the grace-period tagging around it. */
@@ -27,11 +28,14 @@ export interface PlanTarget {
   markValue: string | null;
 }
 
-/** The AWS access of one account and region: one EC2 client, shared by the items there. */
+/**
+ * The AWS access of one account and region, shared by the items there: `scope.client(EC2Client)` (or
+ * RDSClient, ...) is that service's client with the account's credentials, made once and reused.
+ */
 export interface ExecutorScope {
   account: string;
   region: string;
-  ec2: EC2Client;
+  client<C extends AwsClient>(Client: ClientClass<C>): C;
 }
 
 /** What a backup taken by apply (snapshot-and-delete's snapshot) carries and keeps out. */
@@ -100,11 +104,6 @@ export function changedSince(planned: Observed, now: Observed): string | null {
     }
   }
   return null;
-}
-
-/** The error name the AWS SDK gives an API error (its error code). */
-export function awsErrorCode(error: unknown): string {
-  return error instanceof Error ? error.name : "";
 }
 
 /** Runs an EC2 call with DryRun: DryRunOperation means it would have been allowed. */

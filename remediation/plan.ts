@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import pLimit from "p-limit";
-import type { AwsOptions } from "../collectors/aws.js";
+import type { AwsOptions } from "../aws/clients.js";
 import type { Config } from "../config/schema.js";
 import { retainedUntil } from "./backup.js";
 import type { ExecutorScope, Observed, PlanTarget } from "./executor.js";

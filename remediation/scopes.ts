@@ -1,18 +1,17 @@
-import { EC2Client } from "@aws-sdk/client-ec2";
-import { type AccountTarget, resolveAccounts } from "../collectors/accounts.js";
-import { type AwsOptions, clientConfig } from "../collectors/aws.js";
-import { livePages } from "../collectors/pages.js";
+import { type AccountTarget, resolveAccounts } from "../aws/accounts.js";
+import { AccountClients, type AwsOptions } from "../aws/clients.js";
+import { livePages } from "../aws/pages.js";
 import type { Config } from "../config/schema.js";
 import type { ExecutorScope } from "./executor.js";
 
 /**
- * One EC2 client per account and region a plan touches, with that account's credentials. Items are
- * described concurrently: the promises are kept, so that the accounts are resolved (STS) and each
- * client created once, not once per concurrent item.
+ * The scope of each account and region a plan touches: that account's credentials, and its clients
+ * (one per service, made on first use). Items are described concurrently: the promises are kept, so
+ * that the accounts are resolved (STS) and each scope created once, not once per concurrent item.
  */
 export class Scopes {
   private targets?: Promise<Map<string, AccountTarget>>;
-  private readonly scopes = new Map<string, Promise<ExecutorScope>>();
+  private readonly scopes = new Map<string, Promise<{ scope: ExecutorScope; clients: AccountClients }>>();
 
   constructor(
     private readonly config: Config,
@@ -20,17 +19,20 @@ export class Scopes {
   ) {}
 
   /** The scope of an account and region; rejects when the configured credentials do not reach the account. */
-  scope(account: string, region: string): Promise<ExecutorScope> {
+  async scope(account: string, region: string): Promise<ExecutorScope> {
     const key = `${account}|${region}`;
-    let scope = this.scopes.get(key);
-    if (!scope) {
-      scope = this.create(account, region);
-      this.scopes.set(key, scope);
+    let created = this.scopes.get(key);
+    if (!created) {
+      created = this.create(account, region);
+      this.scopes.set(key, created);
     }
-    return scope;
+    return (await created).scope;
   }
 
-  private async create(account: string, region: string): Promise<ExecutorScope> {
+  private async create(
+    account: string,
+    region: string,
+  ): Promise<{ scope: ExecutorScope; clients: AccountClients }> {
     this.targets ??= resolveAccounts(this.config, this.aws, livePages()).then(
       (targets) => new Map(targets.map((t) => [t.account, t])),
     );
@@ -40,20 +42,14 @@ export class Scopes {
         `account ${account} is not reachable with the configured credentials (aws.accounts, aws.organization)`,
       );
     }
-    return {
-      account,
-      region,
-      ec2: new EC2Client({
-        ...clientConfig(this.aws, region),
-        ...(target.credentials ? { credentials: target.credentials } : {}),
-      }),
-    };
+    const clients = new AccountClients({ aws: this.aws, region, credentials: target.credentials });
+    return { scope: { account, region, client: (Client) => clients.get(Client) }, clients };
   }
 
   async close(): Promise<void> {
-    for (const scope of this.scopes.values()) {
-      const resolved = await scope.catch(() => null);
-      resolved?.ec2.destroy();
+    for (const created of this.scopes.values()) {
+      const resolved = await created.catch(() => null);
+      resolved?.clients.destroy();
     }
   }
 }

@@ -9,8 +9,8 @@ import {
   OrganizationsClient,
 } from "@aws-sdk/client-organizations";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
-import { resolveAccounts, resolveRegions } from "../collectors/accounts.js";
-import { livePages } from "../collectors/pages.js";
+import { resolveAccounts, resolveRegions } from "../aws/accounts.js";
+import { livePages } from "../aws/pages.js";
 import { configSchema } from "../rules/config.js";
 import { runFinops } from "./helpers/cli.js";
 import { type Moto, startMoto } from "./helpers/moto.js";

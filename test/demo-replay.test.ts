@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { recordedScopes, replayPages } from "../aws/record-replay.js";
 import { INVENTORY_COLLECTORS } from "../collectors/collect-run.js";
 import { ebsSnapshots } from "../collectors/inventory/ebs-snapshots.js";
 import { ebsVolumes } from "../collectors/inventory/ebs-volumes.js";
@@ -10,7 +11,6 @@ import { ec2Instances } from "../collectors/inventory/ec2-instances.js";
 import type { CollectScope, InventoryCollector, ResourceRecord } from "../collectors/inventory/resource.js";
 import { s3Buckets } from "../collectors/inventory/s3-buckets.js";
 import { taggingResources } from "../collectors/inventory/tagging.js";
-import { recordedScopes, replayPages } from "../collectors/pages.js";
 import { collectUtilization } from "../collectors/utilization/cloudwatch.js";
 import {
   addressAssociatedAt,

@@ -18,11 +18,12 @@ import {
   PutBucketTaggingCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
+import type { PageSource } from "../aws/pages.js";
+import { livePages, recordingPages } from "../aws/pages.js";
+import { replayPages, scopeDir } from "../aws/record-replay.js";
 import type { CollectScope, InventoryCollector, ResourceRecord } from "../collectors/inventory/resource.js";
 import { bucketRegion, s3Buckets } from "../collectors/inventory/s3-buckets.js";
 import { resourceFromArn, taggingResources } from "../collectors/inventory/tagging.js";
-import type { PageSource } from "../collectors/pages.js";
-import { livePages, recordingPages, replayPages, scopeDir } from "../collectors/pages.js";
 import { type Moto, startMoto } from "./helpers/moto.js";
 import { tempDir } from "./helpers/project.js";
 

@@ -1,14 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { CloudWatchClient, type MetricDatum, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import { livePages, type PageScope, type PageSource, recordingPages } from "../aws/pages.js";
+import { replayPages } from "../aws/record-replay.js";
 import type { CollectScope, ResourceRecord } from "../collectors/inventory/resource.js";
-import {
-  livePages,
-  type PageScope,
-  type PageSource,
-  recordingPages,
-  replayPages,
-} from "../collectors/pages.js";
 import {
   collectUtilization,
   MAX_QUERIES_PER_CALL,

@@ -1,6 +1,7 @@
 import { Command } from "commander";
+import { livePages, type PageSource, recordingPages } from "../../aws/pages.js";
+import { replayPages } from "../../aws/record-replay.js";
 import { COLLECTORS, type CollectorName, collectAll } from "../../collectors/collect-all.js";
-import { livePages, type PageSource, recordingPages, replayPages } from "../../collectors/pages.js";
 import { type CollectorReport, newRunId } from "../../collectors/run.js";
 import { RuntimeError, UsageError } from "../../core/errors.js";
 import { awsOptions, commandConfig, globalOptions, now, refusePreview, withStore } from "../context.js";

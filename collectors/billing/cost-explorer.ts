@@ -7,12 +7,13 @@ import {
   type GetCostAndUsageCommandInput,
   type GroupDefinition,
 } from "@aws-sdk/client-cost-explorer";
+import { type AwsOptions, clientConfig } from "../../aws/clients.js";
+import { describeAwsError } from "../../aws/errors.js";
 import type { Config } from "../../config/schema.js";
 import { sqlLiteral } from "../../core/sql.js";
 import { inTransaction, type Store } from "../../store/database.js";
 import { scratchDirectory } from "../../store/scratch.js";
-import { type AwsOptions, clientConfig } from "../aws.js";
-import { type CollectorReport, describeAwsError } from "../run.js";
+import type { CollectorReport } from "../run.js";
 import { addDays, type DayRange, daysToFetch, utcDay } from "./cost-explorer-days.js";
 
 /**

@@ -2,12 +2,12 @@ import { randomUUID } from "node:crypto";
 import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
+import type { AwsOptions } from "../../aws/clients.js";
 import { UsageError } from "../../core/errors.js";
 import { sqlLiteral } from "../../core/sql.js";
 import { BILLING_COLUMN_NAMES } from "../../store/billing-columns.js";
 import { inTransaction, type Store } from "../../store/database.js";
 import { scratchDirectory } from "../../store/scratch.js";
-import type { AwsOptions } from "../aws.js";
 import { checkGzipIntegrity } from "./file-checks.js";
 import {
   describeColumns,

@@ -4,8 +4,8 @@ import { dirname, join } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { GetObjectCommand, paginateListObjectsV2, S3Client } from "@aws-sdk/client-s3";
+import { type AwsOptions, clientConfig } from "../../aws/clients.js";
 import { RuntimeError, UsageError } from "../../core/errors.js";
-import { type AwsOptions, clientConfig } from "../aws.js";
 
 export function parseS3Uri(uri: string): { bucket: string; prefix: string } {
   const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);

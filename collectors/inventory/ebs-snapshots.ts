@@ -5,9 +5,9 @@ import {
   type DescribeSnapshotsCommandOutput,
   EC2Client,
 } from "@aws-sdk/client-ec2";
+import { clientFor } from "../../aws/clients.js";
+import type { PageSource } from "../../aws/pages.js";
 import { ebsSnapshot } from "../../resources/ebs-snapshot.js";
-import type { PageSource } from "../pages.js";
-import { clientFor } from "./clients.js";
 import { type InventoryCollector, iso, type ResourceRecord, tagObject } from "./resource.js";
 
 /**

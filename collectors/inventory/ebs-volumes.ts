@@ -1,6 +1,6 @@
 import { DescribeVolumesCommand, type DescribeVolumesCommandOutput, EC2Client } from "@aws-sdk/client-ec2";
+import { clientFor } from "../../aws/clients.js";
 import { ebsVolume } from "../../resources/ebs-volume.js";
-import { clientFor } from "./clients.js";
 import { type InventoryCollector, iso, type ResourceRecord, tagObject } from "./resource.js";
 
 export const ebsVolumes: InventoryCollector = {

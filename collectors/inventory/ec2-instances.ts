@@ -3,8 +3,8 @@ import {
   type DescribeInstancesCommandOutput,
   EC2Client,
 } from "@aws-sdk/client-ec2";
+import { clientFor } from "../../aws/clients.js";
 import { ec2Instance } from "../../resources/ec2-instance.js";
-import { clientFor } from "./clients.js";
 import { type InventoryCollector, iso, type ResourceRecord, tagObject } from "./resource.js";
 
 /** EC2 instances (every state but terminated), with what a rule needs to judge them. */

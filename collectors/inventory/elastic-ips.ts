@@ -3,8 +3,8 @@ import {
   type DescribeAddressesCommandOutput,
   EC2Client,
 } from "@aws-sdk/client-ec2";
+import { clientFor } from "../../aws/clients.js";
 import { elasticIp } from "../../resources/elastic-ip.js";
-import { clientFor } from "./clients.js";
 import { type InventoryCollector, type ResourceRecord, tagObject } from "./resource.js";
 
 /** Elastic IPs: an unassociated one is billed by the hour for nothing. DescribeAddresses has no pages. */

@@ -3,8 +3,8 @@ import {
   type DescribeNatGatewaysCommandOutput,
   EC2Client,
 } from "@aws-sdk/client-ec2";
+import { clientFor } from "../../aws/clients.js";
 import { natGateway } from "../../resources/nat-gateway.js";
-import { clientFor } from "./clients.js";
 import { type InventoryCollector, iso, type ResourceRecord, tagObject } from "./resource.js";
 
 export const natGateways: InventoryCollector = {

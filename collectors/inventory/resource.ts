@@ -1,7 +1,7 @@
+import type { AwsCredentials, AwsOptions } from "../../aws/clients.js";
+import type { PageSource } from "../../aws/pages.js";
 import type { ResourceDescriptor } from "../../resources/types.js";
 import type { ResourceRecord } from "../../store/inventory.js";
-import type { AwsOptions } from "../aws.js";
-import type { PageSource } from "../pages.js";
 
 // The record a collector hands the store is the store's own type: the store never imports a stage.
 export type { ResourceRecord } from "../../store/inventory.js";
@@ -15,13 +15,6 @@ export interface CollectScope {
   /** Credentials for the account (an assumed role); undefined: the SDK's default chain. */
   credentials?: AwsCredentials;
   now: Date;
-}
-
-export interface AwsCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-  expiration?: Date;
 }
 
 export interface InventoryCollector {

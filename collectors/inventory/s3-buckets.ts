@@ -10,9 +10,9 @@ import {
   type ListBucketsCommandOutput,
   S3Client,
 } from "@aws-sdk/client-s3";
+import { clientFor } from "../../aws/clients.js";
+import type { FetchPage, PageScope } from "../../aws/pages.js";
 import { s3Bucket } from "../../resources/s3-bucket.js";
-import type { FetchPage, PageScope } from "../pages.js";
-import { clientFor } from "./clients.js";
 import {
   type CollectScope,
   type InventoryCollector,

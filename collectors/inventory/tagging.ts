@@ -3,9 +3,9 @@ import {
   type GetResourcesCommandOutput,
   ResourceGroupsTaggingAPIClient,
 } from "@aws-sdk/client-resource-groups-tagging-api";
+import { clientFor } from "../../aws/clients.js";
 import { arnMatches, parseArn } from "../../resources/arn.js";
 import { RESOURCE_DESCRIPTORS } from "../../resources/index.js";
-import { clientFor } from "./clients.js";
 import { type InventoryCollector, type ResourceRecord, tagObject } from "./resource.js";
 
 /**

@@ -1,12 +1,13 @@
 import { type Filter, GetProductsCommand, PricingClient } from "@aws-sdk/client-pricing";
 import pLimit from "p-limit";
+import { type AwsOptions, clientConfig } from "../../aws/clients.js";
+import { describeAwsError } from "../../aws/errors.js";
 import { descriptorOf } from "../../resources/index.js";
 import type { PriceQuery } from "../../resources/types.js";
 import { ensureCurrentInventory, withCurrentInventory } from "../../store/current-inventory.js";
 import { inTransaction, type Store } from "../../store/database.js";
 import { PRICE_KEY_NEEDS_LIST_PRICE } from "../../store/price-basis.js";
-import { type AwsOptions, clientConfig } from "../aws.js";
-import { type CollectorReport, describeAwsError } from "../run.js";
+import type { CollectorReport } from "../run.js";
 
 export const PRICING_COLLECTOR = "pricing:price-list";
 export const PRICING_IAM_ACTIONS = ["pricing:GetProducts"] as const;

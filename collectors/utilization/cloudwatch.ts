@@ -5,10 +5,10 @@ import {
   type GetMetricDataCommandOutput,
   type MetricDataQuery,
 } from "@aws-sdk/client-cloudwatch";
+import { clientFor } from "../../aws/clients.js";
 import { RESOURCE_DESCRIPTORS } from "../../resources/index.js";
 import type { MetricPlan, MetricStat } from "../../resources/types.js";
 import type { MetricDay } from "../../store/inventory.js";
-import { clientFor } from "../inventory/clients.js";
 import type { CollectScope, ResourceRecord } from "../inventory/resource.js";
 
 /** One metric statistic of one resource: one query of a GetMetricData call. */

@@ -1,6 +1,7 @@
 import { DeleteSnapshotCommand, DescribeSnapshotsCommand } from "@aws-sdk/client-ec2";
-import { awsErrorCode, type Executor, ec2DryRun } from "../executor.js";
-import { actOnTags, ec2Tags, TAG_IAM_ACTIONS, tagDryRun, tagsDone } from "./ec2-tags.js";
+import { awsErrorCode } from "../../aws/errors.js";
+import { type Executor, ec2DryRun } from "../executor.js";
+import { actOnTags, ec2, ec2Tags, TAG_IAM_ACTIONS, tagDryRun, tagsDone } from "./ec2-tags.js";
 
 export const ebsSnapshot: Executor = {
   resourceType: "ec2:snapshot",
@@ -10,7 +11,7 @@ export const ebsSnapshot: Executor = {
 
   async describe(scope, target) {
     try {
-      const page = await scope.ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: [target.resourceId] }));
+      const page = await ec2(scope).send(new DescribeSnapshotsCommand({ SnapshotIds: [target.resourceId] }));
       const snapshot = page.Snapshots?.[0];
       if (!snapshot) return null;
       return { state: snapshot.State ?? null, attachments: [], tags: ec2Tags(snapshot.Tags) };
@@ -29,7 +30,7 @@ export const ebsSnapshot: Executor = {
     return ec2DryRun(
       () =>
         tagDryRun(scope, target) ??
-        scope.ec2.send(new DeleteSnapshotCommand({ SnapshotId: target.resourceId, DryRun: true })),
+        ec2(scope).send(new DeleteSnapshotCommand({ SnapshotId: target.resourceId, DryRun: true })),
     );
   },
 
@@ -37,7 +38,7 @@ export const ebsSnapshot: Executor = {
     const tagged = await actOnTags(scope, target, step);
     if (tagged) return tagged;
     await step("delete-snapshot", () =>
-      scope.ec2.send(new DeleteSnapshotCommand({ SnapshotId: target.resourceId })),
+      ec2(scope).send(new DeleteSnapshotCommand({ SnapshotId: target.resourceId })),
     );
     return "deleted";
   },

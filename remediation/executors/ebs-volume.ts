@@ -5,9 +5,10 @@ import {
   DescribeSnapshotsCommand,
   DescribeVolumesCommand,
 } from "@aws-sdk/client-ec2";
+import { awsErrorCode } from "../../aws/errors.js";
 import { backupTags } from "../backup.js";
-import { awsErrorCode, type Executor, type ExecutorScope, ec2DryRun } from "../executor.js";
-import { actOnTags, ec2Tags, TAG_IAM_ACTIONS, tagDryRun, tagsDone } from "./ec2-tags.js";
+import { type Executor, type ExecutorScope, ec2DryRun } from "../executor.js";
+import { actOnTags, ec2, ec2Tags, TAG_IAM_ACTIONS, tagDryRun, tagsDone } from "./ec2-tags.js";
 
 /** How long a snapshot may take to complete before the delete is given up (a large volume takes hours). */
 const SNAPSHOT_TIMEOUT_MS = Number(process.env.FINOPS_SNAPSHOT_TIMEOUT_MS) || 6 * 3_600_000;
@@ -15,7 +16,7 @@ const POLL_MS = Number(process.env.FINOPS_SNAPSHOT_POLL_MS) || 15_000;
 
 /** The snapshot a plan took of a volume, found by the tags it was created with. */
 async function planSnapshot(scope: ExecutorScope, planId: string, volumeId: string): Promise<string | null> {
-  const page = await scope.ec2.send(
+  const page = await ec2(scope).send(
     new DescribeSnapshotsCommand({
       OwnerIds: ["self"],
       Filters: [
@@ -30,7 +31,7 @@ async function planSnapshot(scope: ExecutorScope, planId: string, volumeId: stri
 async function waitForSnapshot(scope: ExecutorScope, snapshotId: string): Promise<void> {
   const deadline = Date.now() + SNAPSHOT_TIMEOUT_MS;
   for (;;) {
-    const page = await scope.ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: [snapshotId] }));
+    const page = await ec2(scope).send(new DescribeSnapshotsCommand({ SnapshotIds: [snapshotId] }));
     const state = page.Snapshots?.[0]?.State;
     if (state === "completed") return;
     if (state === "error" || state === undefined)
@@ -52,7 +53,7 @@ export const ebsVolume: Executor = {
 
   async describe(scope, target) {
     try {
-      const page = await scope.ec2.send(new DescribeVolumesCommand({ VolumeIds: [target.resourceId] }));
+      const page = await ec2(scope).send(new DescribeVolumesCommand({ VolumeIds: [target.resourceId] }));
       const volume = page.Volumes?.[0];
       if (!volume) return null;
       return {
@@ -81,12 +82,12 @@ export const ebsVolume: Executor = {
     if (tags) return ec2DryRun(() => tags);
     if (target.action === "snapshot-and-delete") {
       const snapshot = await ec2DryRun(() =>
-        scope.ec2.send(new CreateSnapshotCommand({ VolumeId: target.resourceId, DryRun: true })),
+        ec2(scope).send(new CreateSnapshotCommand({ VolumeId: target.resourceId, DryRun: true })),
       );
       if (snapshot) return snapshot;
     }
     return ec2DryRun(() =>
-      scope.ec2.send(new DeleteVolumeCommand({ VolumeId: target.resourceId, DryRun: true })),
+      ec2(scope).send(new DeleteVolumeCommand({ VolumeId: target.resourceId, DryRun: true })),
     );
   },
 
@@ -100,7 +101,7 @@ export const ebsVolume: Executor = {
       const created = await step(
         "create-snapshot",
         async () => {
-          const snapshot = await scope.ec2.send(
+          const snapshot = await ec2(scope).send(
             new CreateSnapshotCommand({
               VolumeId: target.resourceId,
               Description: `finops ${target.planId}: ${target.rule} on ${target.resourceId}`,
@@ -129,7 +130,7 @@ export const ebsVolume: Executor = {
       detail = `snapshot ${created.snapshotId} completed, volume deleted`;
     }
     await step("delete-volume", () =>
-      scope.ec2.send(new DeleteVolumeCommand({ VolumeId: target.resourceId })),
+      ec2(scope).send(new DeleteVolumeCommand({ VolumeId: target.resourceId })),
     );
     return detail;
   },

@@ -3,8 +3,9 @@ import {
   StopInstancesCommand,
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
-import { awsErrorCode, type Executor, ec2DryRun } from "../executor.js";
-import { actOnTags, ec2Tags, TAG_IAM_ACTIONS, tagDryRun, tagsDone } from "./ec2-tags.js";
+import { awsErrorCode } from "../../aws/errors.js";
+import { type Executor, ec2DryRun } from "../executor.js";
+import { actOnTags, ec2, ec2Tags, TAG_IAM_ACTIONS, tagDryRun, tagsDone } from "./ec2-tags.js";
 
 const GONE = new Set(["terminated", "shutting-down"]);
 
@@ -16,7 +17,7 @@ export const ec2Instance: Executor = {
 
   async describe(scope, target) {
     try {
-      const page = await scope.ec2.send(new DescribeInstancesCommand({ InstanceIds: [target.resourceId] }));
+      const page = await ec2(scope).send(new DescribeInstancesCommand({ InstanceIds: [target.resourceId] }));
       const instance = page.Reservations?.flatMap((r) => r.Instances ?? [])[0];
       if (!instance || instance.State?.Name === "terminated") return null;
       return {
@@ -46,8 +47,8 @@ export const ec2Instance: Executor = {
       const tags = tagDryRun(scope, target);
       if (tags) return tags;
       if (target.action === "stop")
-        return scope.ec2.send(new StopInstancesCommand({ InstanceIds: ids, DryRun: true }));
-      return scope.ec2.send(new TerminateInstancesCommand({ InstanceIds: ids, DryRun: true }));
+        return ec2(scope).send(new StopInstancesCommand({ InstanceIds: ids, DryRun: true }));
+      return ec2(scope).send(new TerminateInstancesCommand({ InstanceIds: ids, DryRun: true }));
     });
   },
 
@@ -56,11 +57,11 @@ export const ec2Instance: Executor = {
     if (tagged) return tagged;
     const ids = [target.resourceId];
     if (target.action === "stop") {
-      await step("stop-instances", () => scope.ec2.send(new StopInstancesCommand({ InstanceIds: ids })));
+      await step("stop-instances", () => ec2(scope).send(new StopInstancesCommand({ InstanceIds: ids })));
       return "stopped";
     }
     await step("terminate-instances", () =>
-      scope.ec2.send(new TerminateInstancesCommand({ InstanceIds: ids })),
+      ec2(scope).send(new TerminateInstancesCommand({ InstanceIds: ids })),
     );
     return "terminated";
   },

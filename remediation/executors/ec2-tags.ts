@@ -1,5 +1,10 @@
-import { CreateTagsCommand, DeleteTagsCommand, type Tag } from "@aws-sdk/client-ec2";
+import { CreateTagsCommand, DeleteTagsCommand, EC2Client, type Tag } from "@aws-sdk/client-ec2";
 import type { ExecutorScope, Observed, PlanTarget, Step } from "../executor.js";
+
+/** The scope's EC2 client (made once per account and region, with the account's credentials). */
+export function ec2(scope: ExecutorScope): EC2Client {
+  return scope.client(EC2Client);
+}
 
 /** The IAM actions of marking and unmarking an EC2 resource. */
 export const TAG_IAM_ACTIONS = {
@@ -17,13 +22,13 @@ export async function actOnTags(
   if (target.action === "mark" || target.action === "tag") {
     const tag: Tag = { Key: target.markTag, Value: target.markValue ?? "" };
     await step("create-tags", () =>
-      scope.ec2.send(new CreateTagsCommand({ Resources: [target.resourceId], Tags: [tag] })),
+      ec2(scope).send(new CreateTagsCommand({ Resources: [target.resourceId], Tags: [tag] })),
     );
     return `tagged ${target.markTag}=${target.markValue}`;
   }
   if (target.action === "unmark") {
     await step("delete-tags", () =>
-      scope.ec2.send(
+      ec2(scope).send(
         new DeleteTagsCommand({ Resources: [target.resourceId], Tags: [{ Key: target.markTag }] }),
       ),
     );
@@ -44,7 +49,7 @@ export function tagsDone(target: PlanTarget, observed: Observed | null): boolean
 /** Sends EC2's DryRun of a tag action; undefined for other actions. */
 export function tagDryRun(scope: ExecutorScope, target: PlanTarget): Promise<unknown> | undefined {
   if (target.action === "mark" || target.action === "tag") {
-    return scope.ec2.send(
+    return ec2(scope).send(
       new CreateTagsCommand({
         DryRun: true,
         Resources: [target.resourceId],
@@ -53,7 +58,7 @@ export function tagDryRun(scope: ExecutorScope, target: PlanTarget): Promise<unk
     );
   }
   if (target.action === "unmark") {
-    return scope.ec2.send(
+    return ec2(scope).send(
       new DeleteTagsCommand({
         DryRun: true,
         Resources: [target.resourceId],

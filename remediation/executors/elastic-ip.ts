@@ -1,6 +1,7 @@
 import { DescribeAddressesCommand, ReleaseAddressCommand } from "@aws-sdk/client-ec2";
-import { awsErrorCode, type Executor, ec2DryRun } from "../executor.js";
-import { actOnTags, ec2Tags, TAG_IAM_ACTIONS, tagDryRun, tagsDone } from "./ec2-tags.js";
+import { awsErrorCode } from "../../aws/errors.js";
+import { type Executor, ec2DryRun } from "../executor.js";
+import { actOnTags, ec2, ec2Tags, TAG_IAM_ACTIONS, tagDryRun, tagsDone } from "./ec2-tags.js";
 
 export const elasticIp: Executor = {
   resourceType: "ec2:elastic-ip",
@@ -10,7 +11,9 @@ export const elasticIp: Executor = {
 
   async describe(scope, target) {
     try {
-      const page = await scope.ec2.send(new DescribeAddressesCommand({ AllocationIds: [target.resourceId] }));
+      const page = await ec2(scope).send(
+        new DescribeAddressesCommand({ AllocationIds: [target.resourceId] }),
+      );
       const address = page.Addresses?.[0];
       if (!address) return null;
       return {
@@ -33,7 +36,7 @@ export const elasticIp: Executor = {
     return ec2DryRun(
       () =>
         tagDryRun(scope, target) ??
-        scope.ec2.send(new ReleaseAddressCommand({ AllocationId: target.resourceId, DryRun: true })),
+        ec2(scope).send(new ReleaseAddressCommand({ AllocationId: target.resourceId, DryRun: true })),
     );
   },
 
@@ -41,7 +44,7 @@ export const elasticIp: Executor = {
     const tagged = await actOnTags(scope, target, step);
     if (tagged) return tagged;
     await step("release-address", () =>
-      scope.ec2.send(new ReleaseAddressCommand({ AllocationId: target.resourceId })),
+      ec2(scope).send(new ReleaseAddressCommand({ AllocationId: target.resourceId })),
     );
     return "released";
   },

@@ -11,39 +11,55 @@ import {
   type GetCallerIdentityCommandOutput,
   STSClient,
 } from "@aws-sdk/client-sts";
-import type { Config } from "../config/schema.js";
-import { type AwsOptions, clientConfig } from "./aws.js";
-import type { AwsCredentials } from "./inventory/resource.js";
-import type { PageSource } from "./pages.js";
-import { type CollectorReport, describeAwsError } from "./run.js";
+import { type AwsCredentials, type AwsOptions, clientConfig } from "./clients.js";
+import { describeAwsError } from "./errors.js";
+import { firstPage, type PageSource } from "./pages.js";
 
-/** An account to collect from, with the credentials that reach it (undefined: the default chain). */
+/** The accounts part of the configuration (its `aws:` section): roles to assume, or an Organization. */
+export interface AccountsConfig {
+  aws: {
+    accounts: readonly { roleArn: string; externalId?: string | undefined }[];
+    organization?: { roleName: string; externalId?: string | undefined } | undefined;
+  };
+}
+
+/** An account to reach, with the credentials that reach it (undefined: the default chain). */
 export interface AccountTarget {
   account: string;
   credentials?: AwsCredentials;
 }
 
-const CALLER = { account: "caller", region: "global", service: "sts" };
+/** A step of reaching the accounts that failed: the Organization's listing, or one role's AssumeRole. */
+export interface AccountFailure {
+  /** The step, as `collect --json` names it: accounts:organizations, accounts:assume-role. */
+  step: string;
+  /** The account the role was in; null for the Organization's listing. */
+  account: string | null;
+  /** What failed, in one line: the call and AWS's reason. */
+  error: string;
+}
 
-/** The accounts a run reaches, and a failed collector report for each one (or listing) it could not. */
+/** The accounts a run reaches, and each account (or listing) it could not. */
 export interface ReachedAccounts {
   targets: AccountTarget[];
-  failures: CollectorReport[];
+  failures: AccountFailure[];
 }
+
+const CALLER = { account: "caller", region: "global", service: "sts" };
 
 /**
  * The accounts of a live run: the role ARNs of the config (assumed with STS), every active account of
  * the Organization (assuming the configured role name), or the account of the current credentials.
- * A role that STS refuses (or an Organization that cannot be listed) fails on its own, as a failed
- * report naming the account and the reason: the other accounts are still reached.
+ * A role that STS refuses (or an Organization that cannot be listed) fails on its own, as a failure
+ * naming the account and the reason: the other accounts are still reached.
  */
 export async function reachAccounts(
-  config: Config,
+  config: AccountsConfig,
   aws: AwsOptions,
   pages: PageSource,
 ): Promise<ReachedAccounts> {
   const sts = new STSClient(clientConfig(aws));
-  const failures: CollectorReport[] = [];
+  const failures: AccountFailure[] = [];
   try {
     const roles = config.aws.accounts.map((a) => ({ roleArn: a.roleArn, externalId: a.externalId }));
     if (config.aws.organization) {
@@ -53,15 +69,17 @@ export async function reachAccounts(
           roles.push({ roleArn: `arn:aws:iam::${account}:role/${roleName}`, externalId });
         }
       } catch (error) {
-        failures.push(
-          failedReport("accounts:organizations", null, `ListAccounts: ${describeAwsError(error)}`),
-        );
+        failures.push({
+          step: "accounts:organizations",
+          account: null,
+          error: `ListAccounts: ${describeAwsError(error)}`,
+        });
       }
     }
     // The caller's own account only when no other account is configured or listed: never instead of
     // an Organization whose listing failed.
     if (roles.length === 0 && failures.length === 0) {
-      const identity = await first<GetCallerIdentityCommandOutput>(
+      const identity = await firstPage<GetCallerIdentityCommandOutput>(
         pages,
         { ...CALLER, operation: "GetCallerIdentity" },
         () => sts.send(new GetCallerIdentityCommand({})),
@@ -75,9 +93,11 @@ export async function reachAccounts(
       try {
         targets.push({ account, credentials: await assumeRole(sts, roleArn, externalId) });
       } catch (error) {
-        failures.push(
-          failedReport("accounts:assume-role", account, `AssumeRole ${roleArn}: ${describeAwsError(error)}`),
-        );
+        failures.push({
+          step: "accounts:assume-role",
+          account,
+          error: `AssumeRole ${roleArn}: ${describeAwsError(error)}`,
+        });
       }
     }
     return { targets, failures };
@@ -88,7 +108,7 @@ export async function reachAccounts(
 
 /** The reachable accounts, as reachAccounts finds them; throws the first refusal, if any. */
 export async function resolveAccounts(
-  config: Config,
+  config: AccountsConfig,
   aws: AwsOptions,
   pages: PageSource,
 ): Promise<AccountTarget[]> {
@@ -118,16 +138,6 @@ async function assumeRole(
     secretAccessKey: c.SecretAccessKey,
     ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}),
   };
-}
-
-/** An account-level step that failed, as `collect --json` reports it: nothing collected. */
-export function failedReport(
-  name: string,
-  account: string | null,
-  error: string,
-  apiCalls = 1,
-): CollectorReport {
-  return { name, account, region: "global", status: "failed", rows: 0, apiCalls, error };
 }
 
 async function organizationAccounts(aws: AwsOptions, pages: PageSource): Promise<string[]> {
@@ -164,7 +174,7 @@ export async function resolveRegions(
     ...(target.credentials ? { credentials: target.credentials } : {}),
   });
   try {
-    const answer = await first<DescribeRegionsCommandOutput>(
+    const answer = await firstPage<DescribeRegionsCommandOutput>(
       pages,
       { account: target.account, region: "global", service: "ec2", operation: "DescribeRegions" },
       () => client.send(new DescribeRegionsCommand({})),
@@ -176,15 +186,6 @@ export async function resolveRegions(
   } finally {
     client.destroy();
   }
-}
-
-async function first<P>(
-  pages: PageSource,
-  scope: { account: string; region: string; service: string; operation: string; part?: string },
-  call: () => Promise<P>,
-): Promise<P> {
-  for await (const page of pages.pages<P>(scope, async () => ({ page: await call() }))) return page;
-  throw new Error(`${scope.service}:${scope.operation}: no answer`);
 }
 
 /** Discovery: the Organization's accounts and every enabled region (sts:GetCallerIdentity needs none). */

@@ -1,0 +1,10 @@
+/** An AWS SDK error as one line: its name (the API's error code) and message. */
+export function describeAwsError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}
+
+/** The error name the AWS SDK gives an API error (its error code). */
+export function awsErrorCode(error: unknown): string {
+  return error instanceof Error ? error.name : "";
+}
