@@ -6,8 +6,10 @@ import { Decimal } from "../../core/money.js";
 import { aggregateOf } from "../../store/cost-aggregates.js";
 import { type CostDimension, costsBy } from "../../store/costs.js";
 import { billingNamesSql } from "../../store/resources.js";
+import type * as Contract from "../contract.js";
 import { type Connect, withConnection as withDatabase } from "./connection.js";
 import { isoDay, parseQuery } from "./params.js";
+import type { Sendable } from "./wire.js";
 
 const dimension = z
   .string()
@@ -65,7 +67,10 @@ export function costRoutes(app: FastifyInstance, connect: Connect, config: Confi
         "SELECT min(day)::VARCHAR AS first, max(day)::VARCHAR AS last FROM cost_daily",
       );
       const row = reader.getRowObjectsJson()[0];
-      return { first: row?.first ?? null, last: row?.last ?? null };
+      return {
+        first: row?.first == null ? null : String(row.first),
+        last: row?.last == null ? null : String(row.last),
+      } satisfies Sendable<Contract.BillingRange>;
     }),
   );
 
@@ -80,7 +85,14 @@ export function costRoutes(app: FastifyInstance, connect: Connect, config: Confi
     return withConnection(async (c) => {
       if (aggregateOf(query.by)) {
         const lines = await sums(c, query.by, query.from, query.to);
-        return lines.map((l) => ({ key: l.key, billedCost: l.billedExact, effectiveCost: l.effectiveExact }));
+        return lines.map(
+          (l) =>
+            ({
+              key: l.key,
+              billedCost: l.billedExact,
+              effectiveCost: l.effectiveExact,
+            }) satisfies Sendable<Contract.CostLine>,
+        );
       }
       const tagKey = query.by.slice("tag:".length);
       const dim: CostDimension = { kind: "tag", tagKeys: [tagKey] };
@@ -90,11 +102,14 @@ export function costRoutes(app: FastifyInstance, connect: Connect, config: Confi
         ...(query.from ? { from: query.from } : {}),
         ...(query.to ? { to: query.to } : {}),
       });
-      return lines.map((l) => ({
-        key: l.key,
-        billedCost: Number(l.billedCost.text),
-        effectiveCost: Number(l.effectiveCost.text),
-      }));
+      return lines.map(
+        (l) =>
+          ({
+            key: l.key,
+            billedCost: Number(l.billedCost.text),
+            effectiveCost: Number(l.effectiveCost.text),
+          }) satisfies Sendable<Contract.CostLine>,
+      );
     });
   });
 
@@ -148,7 +163,7 @@ export function costRoutes(app: FastifyInstance, connect: Connect, config: Confi
         .map(([key, values]) => ({ key, values, sum: values.reduce((a, b) => a + b, 0) }))
         .sort((a, b) => (a.key === "Other" ? 1 : b.key === "Other" ? -1 : b.sum - a.sum))
         .map(({ key, values }) => ({ key, values }));
-      return { by: query.by, days, series: ordered, total };
+      return { by: query.by, days, series: ordered, total } satisfies Sendable<Contract.DailyCosts>;
     });
   });
 
@@ -182,7 +197,7 @@ export function costRoutes(app: FastifyInstance, connect: Connect, config: Confi
           previous: was,
           change: line.effective - was,
           changePercent: was === 0 ? null : ((line.effective - was) / Math.abs(was)) * 100,
-        };
+        } satisfies Sendable<Contract.Hotspot>;
       });
     });
   });
@@ -200,7 +215,7 @@ export function costRoutes(app: FastifyInstance, connect: Connect, config: Confi
         allocated: total - unallocated,
         unallocated,
         share: total === 0 ? null : (total - unallocated) / total,
-      };
+      } satisfies Sendable<Contract.Coverage>;
     });
   });
 
@@ -214,7 +229,12 @@ export function costRoutes(app: FastifyInstance, connect: Connect, config: Confi
     return withConnection(async (c) => {
       const lastRow = await c.runAndReadAll("SELECT max(day)::VARCHAR AS d FROM cost_daily");
       const last = lastRow.getRowObjectsJson()[0]?.d;
-      if (!last) return { resourceId: request.params.id, days: [], values: [] };
+      if (!last)
+        return {
+          resourceId: request.params.id,
+          days: [],
+          values: [],
+        } satisfies Sendable<Contract.ResourceCosts>;
       const reader = await c.runAndReadAll(
         // Billing names a resource by its id or its ARN: the one match of store/resources.ts.
         `SELECT day::VARCHAR AS day, sum(effective)::DOUBLE AS effective FROM cost_daily_resource
@@ -225,7 +245,11 @@ export function costRoutes(app: FastifyInstance, connect: Connect, config: Confi
       const days: string[] = [];
       for (let i = query.days - 1; i >= 0; i--) days.push(dayString(end - i * DAY_MS));
       const byDay = new Map(reader.getRowObjectsJson().map((r) => [String(r.day), Number(r.effective)]));
-      return { resourceId: request.params.id, days, values: days.map((d) => byDay.get(d) ?? 0) };
+      return {
+        resourceId: request.params.id,
+        days,
+        values: days.map((d) => byDay.get(d) ?? 0),
+      } satisfies Sendable<Contract.ResourceCosts>;
     });
   });
 }

@@ -2,11 +2,24 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { Config } from "../../config/schema.js";
-import { countFindings, FINDING_SORTS, type FindingSort, queryFindings } from "../../store/findings.js";
-import { currentResources } from "../../store/resources.js";
+import {
+  countFindings,
+  FINDING_SORTS,
+  type FindingSort,
+  queryFindings,
+  type Finding as StoredFinding,
+} from "../../store/findings.js";
+import { currentResources, type ResourceLine } from "../../store/resources.js";
 import { savingsTotals, savingsTotalsByTeam } from "../../store/savings.js";
+import type * as Contract from "../contract.js";
 import { type Connect, withConnection as withDatabase } from "./connection.js";
 import { parseQuery } from "./params.js";
+import type { Holds, Same, Sendable, Wire } from "./wire.js";
+
+// The store's objects go out as they are (the contract of the CLI's --json too): the page's types are theirs.
+export type FindingIsTheContract = Holds<Same<Wire<StoredFinding>, Contract.Finding>>;
+export type FindingSortIsTheContract = Holds<Same<FindingSort, Contract.FindingSort>>;
+export type ResourceIsTheContract = Holds<Same<Wire<ResourceLine>, Contract.Resource>>;
 
 const findingsQuery = z.strictObject({
   rule: z.string().min(1).optional(),
@@ -63,12 +76,15 @@ export function findingRoutes(app: FastifyInstance, connect: Connect, config: Co
              coalesce(sum(estimated_monthly_savings), 0)::DOUBLE AS savings
            FROM findings WHERE resolved_at IS NULL GROUP BY 1 ORDER BY savings DESC, key`,
         );
-        return reader.getRowObjectsJson().map((r) => ({
-          key: String(r.key),
-          count: Number(r.n),
-          monthlyCost: Number(r.monthly),
-          savings: Number(r.savings),
-        }));
+        return reader.getRowObjectsJson().map(
+          (r) =>
+            ({
+              key: String(r.key),
+              count: Number(r.n),
+              monthlyCost: Number(r.monthly),
+              savings: Number(r.savings),
+            }) satisfies Sendable<Contract.SummaryRow>,
+        );
       };
       const values = async (column: string) => {
         const reader = await c.runAndReadAll(
@@ -104,7 +120,7 @@ export function findingRoutes(app: FastifyInstance, connect: Connect, config: Co
           overlappingResources: total.overlappingResources,
         },
         filters: { rules, teams, severities, accounts, regions },
-      };
+      } satisfies Sendable<Contract.FindingsSummary>;
     }),
   );
 

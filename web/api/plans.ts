@@ -2,11 +2,23 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { Config } from "../../config/schema.js";
-import { approvePlan, latestApproval } from "../../remediation/approvals.js";
-import { remediationHistory } from "../../remediation/history.js";
+import {
+  approvePlan,
+  latestApproval,
+  type Approval as RecordedApproval,
+} from "../../remediation/approvals.js";
+import type { Observed } from "../../remediation/executor.js";
+import { type HistoryEntry, remediationHistory } from "../../remediation/history.js";
 import { alteredPlan, listPlans, loadPlan } from "../../remediation/plan.js";
+import type * as Contract from "../contract.js";
 import { type Connect, withConnection as withDatabase } from "./connection.js";
 import { parseQuery } from "./params.js";
+import type { Holds, Same, Sendable, Wire } from "./wire.js";
+
+// Sent as remediation/ keeps them (the objects of `finops history --json` among them).
+export type HistoryIsTheContract = Holds<Same<Wire<HistoryEntry>, Contract.HistoryEntry>>;
+export type PreconditionsAreTheContract = Holds<Same<Wire<Observed>, Contract.Preconditions>>;
+export type ApprovalIsTheContract = Holds<Same<Wire<RecordedApproval>, Contract.ApprovalResult>>;
 
 const planId = z.string().regex(/^plan-[0-9a-f]{24}$/, "a plan id like plan-0123456789abcdef01234567");
 
@@ -14,7 +26,12 @@ export function planRoutes(app: FastifyInstance, connect: Connect, config: Confi
   const withConnection = <T>(body: (c: DuckDBConnection) => Promise<T>) => withDatabase(connect, body);
   const approvalOf = async (c: DuckDBConnection, id: string) => {
     const approval = await latestApproval(c, id);
-    return approval ? { ...approval, valid: Date.parse(approval.expiresAt) > Date.now() } : null;
+    return approval
+      ? ({
+          ...approval,
+          valid: Date.parse(approval.expiresAt) > Date.now(),
+        } satisfies Sendable<Contract.Approval>)
+      : null;
   };
 
   app.get("/api/plans", async () =>
@@ -44,7 +61,7 @@ export function planRoutes(app: FastifyInstance, connect: Connect, config: Confi
               skipped: Number(r?.skipped ?? 0),
               failed: Number(r?.failed ?? 0),
             },
-          };
+          } satisfies Sendable<Contract.PlanSummary>;
         }),
       );
     }),
@@ -79,7 +96,7 @@ export function planRoutes(app: FastifyInstance, connect: Connect, config: Confi
         })),
         approval: await approvalOf(c, plan.planId),
         history: await remediationHistory(c, plan.planId),
-      };
+      } satisfies Sendable<Contract.Plan>;
     });
   });
 

@@ -1,110 +1,39 @@
-/** The JSON API of `finops serve`: types and one function per endpoint. Money is a number in the billing currency. */
+/** The JSON API of `finops serve`: one function per endpoint, typed by the contract the server is held to. */
 
-export type Day = string; // YYYY-MM-DD
+import type {
+  ApprovalResult,
+  BillingRange,
+  CostDimension,
+  Coverage,
+  DailyCosts,
+  Day,
+  Finding,
+  FindingSort,
+  FindingsSummary,
+  Hotspot,
+  HotspotDimension,
+  Plan,
+  PlanSummary,
+  ResourceCosts,
+} from "../../contract";
 
-export interface BillingRange {
-  first: Day | null;
-  last: Day | null;
-}
+// The server's own types (web/contract.ts, which its routes are checked against): never a copy here.
+export type * from "../../contract";
 
-export type CostDimension = "service" | "account" | "team";
-export type HotspotDimension = "service" | "team" | "account" | "resource";
+/** Every sort the API takes, in the order the sort menu lists them: a sort the API gains is a type error here. */
+const SORTS: Record<FindingSort, true> = {
+  savings: true,
+  monthlyCost: true,
+  rule: true,
+  team: true,
+  severity: true,
+  account: true,
+  region: true,
+  firstSeen: true,
+};
+export const FINDING_SORTS = Object.keys(SORTS) as readonly FindingSort[];
 
-export interface DailyCosts {
-  by: string;
-  days: Day[];
-  series: { key: string; values: number[] }[];
-  total: number[];
-}
-
-export interface Hotspot {
-  key: string | null;
-  current: number;
-  previous: number;
-  change: number;
-  changePercent: number | null;
-}
-
-export interface Coverage {
-  total: number;
-  allocated: number;
-  unallocated: number;
-  share: number;
-}
-
-export type Severity = "low" | "medium" | "high" | (string & {});
-
-export interface Finding {
-  id: string;
-  rule: string;
-  resourceId: string;
-  resourceType: string;
-  account: string;
-  region: string;
-  team: string | null;
-  severity: Severity;
-  reason: string;
-  evidence: Record<string, unknown>;
-  monthlyCost: number | null;
-  monthlyCostSource: string | null;
-  monthlyCostNote: string | null;
-  estimatedMonthlySavings: number | null;
-  action: string | null;
-  protected: boolean;
-  /** The other open findings on the same resource: its savings count once in every total. */
-  overlaps: { rule: string; id: string }[];
-  status: "open" | "resolved" | (string & {});
-  firstSeen: string;
-  lastSeen: string;
-  resolvedAt: string | null;
-}
-
-export interface SummaryRow {
-  key: string | null;
-  count: number;
-  monthlyCost: number;
-  savings: number;
-}
-
-export interface FindingsSummary {
-  /** Each rule's own figures: a resource flagged by several rules is in each. */
-  byRule: SummaryRow[];
-  /** savings: each resource counted once (the one action taken). */
-  byTeam: SummaryRow[];
-  total: SavingsTotal;
-  filters: FindingFilterValues;
-}
-
-/** The open findings' savings counted once per resource, and what the rules claim summed. */
-export interface SavingsTotal {
-  count: number;
-  resources: number;
-  savings: number;
-  grossSavings: number;
-  overlappingFindings: number;
-  overlappingResources: number;
-}
-
-export interface FindingFilterValues {
-  rules: string[];
-  teams: string[];
-  severities: string[];
-  accounts: string[];
-  regions: string[];
-}
-
-export const FINDING_SORTS = [
-  "savings",
-  "monthlyCost",
-  "rule",
-  "team",
-  "severity",
-  "account",
-  "region",
-  "firstSeen",
-] as const;
-export type FindingSort = (typeof FINDING_SORTS)[number];
-
+/** The parameters of GET /api/findings, as the findings page asks for a page. */
 export interface FindingQuery {
   rule?: string;
   team?: string;
@@ -122,74 +51,6 @@ export interface FindingsPage {
   findings: Finding[];
   /** X-Total-Count: every finding that matches the filters, across pages. */
   total: number;
-}
-
-export interface ResourceCosts {
-  resourceId: string;
-  days: Day[];
-  values: number[];
-}
-
-export interface Approval {
-  approvedBy: string;
-  approvedAt: string;
-  expiresAt: string;
-  valid: boolean;
-}
-
-export interface PlanSummary {
-  planId: string;
-  createdAt: string;
-  items: number;
-  savings: number;
-  approval: Approval | null;
-  results: { done: number; skipped: number; failed: number };
-}
-
-export interface PlanItem {
-  resourceId: string;
-  resourceType: string;
-  action: string;
-  rule: string;
-  reason: string;
-  estimatedMonthlySavings: number | null;
-  account: string;
-  region: string;
-  team: string | null;
-  approval: "manual" | "auto" | (string & {});
-  markValue: string | null;
-  preconditions: { state: string | null; attachments: string[]; tags: Record<string, string> };
-}
-
-export interface HistoryEntry {
-  planId: string;
-  runId: string;
-  resourceId: string;
-  action: string;
-  status: "done" | "skipped" | "failed" | (string & {});
-  approvedBy: string | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-  detail: string | null;
-}
-
-export interface Plan {
-  planId: string;
-  createdAt: string;
-  evaluatedAt: string;
-  dryRun: true;
-  /** Set when what the plan was made from has changed since: it can no longer be approved as it is. */
-  altered?: string | null;
-  items: PlanItem[];
-  approval: Approval | null;
-  history: HistoryEntry[];
-}
-
-export interface ApprovalResult {
-  planId: string;
-  approvedBy: string;
-  approvedAt: string;
-  expiresAt: string;
 }
 
 /** A failed request: the HTTP status (0: the server could not be reached) and the API's own `error` message. */

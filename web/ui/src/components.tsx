@@ -140,9 +140,13 @@ export function Badge(props: { tone?: "neutral" | "accent" | "good" | "warn" | "
   return <span className={`badge badge-${props.tone ?? "neutral"}`}>{props.children}</span>;
 }
 
-/** key: value pairs: one line each in a table cell (`max` of them), in full in the side panel. */
-export function Evidence(props: { evidence: Record<string, unknown>; max?: number }) {
-  const entries = Object.entries(props.evidence ?? {});
+/**
+ * key: value pairs: one line each in a table cell (`max` of them), in full in the side panel. A finding's
+ * evidence is a JSON object of its rule's keys, or null (a dash).
+ */
+export function Evidence(props: { evidence: unknown; max?: number }) {
+  const entries =
+    typeof props.evidence === "object" && props.evidence !== null ? Object.entries(props.evidence) : [];
   if (entries.length === 0) return <span className="muted">{DASH}</span>;
   if (props.max) {
     const shown = entries.slice(0, props.max);

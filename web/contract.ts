@@ -1,0 +1,245 @@
+/**
+ * The JSON API of `finops serve`, as the wire carries it: what each route sends, shared by the server
+ * (web/api/*.ts checks every body against it: web/api/wire.ts) and the page (web/ui/src/api.ts). Money
+ * is a number in the billing currency (the server writes Decimals as exact number literals); times are
+ * ISO 8601 UTC texts. Types only, importing nothing: the page's build type-checks it and bundles none of it.
+ */
+
+export type Day = string; // YYYY-MM-DD
+
+/** An answer other than 2xx: what is wrong, in one line. */
+export interface ApiErrorBody {
+  error: string;
+}
+
+/* ---------- costs: web/api/costs.ts ---------- */
+
+/** GET /api/range: the first and last day of billing, null on an empty database. */
+export interface BillingRange {
+  first: Day | null;
+  last: Day | null;
+}
+
+/** GET /api/costs: the objects of `finops costs --json`. */
+export interface CostLine {
+  key: string | null;
+  billedCost: number;
+  effectiveCost: number;
+}
+
+export type CostDimension = "service" | "account" | "team";
+export type DailyDimension = CostDimension | "region";
+export type HotspotDimension = DailyDimension | "resource";
+
+/** GET /api/costs/daily: effective cost per day of the top keys, the rest as "Other". */
+export interface DailyCosts {
+  by: DailyDimension;
+  days: Day[];
+  series: { key: string; values: number[] }[];
+  total: number[];
+}
+
+/** GET /api/hotspots: one key's spend in a window and in the window before. */
+export interface Hotspot {
+  key: string | null;
+  current: number;
+  previous: number;
+  change: number;
+  /** null when the window before spent nothing. */
+  changePercent: number | null;
+}
+
+/** GET /api/coverage: the spend that has a team. */
+export interface Coverage {
+  total: number;
+  allocated: number;
+  unallocated: number;
+  /** allocated / total; null when nothing was spent. */
+  share: number | null;
+}
+
+/** GET /api/resources/{id}/costs: the resource's daily effective cost, 0 on days billing does not name it. */
+export interface ResourceCosts {
+  resourceId: string;
+  days: Day[];
+  values: number[];
+}
+
+/* ---------- findings and resources: web/api/findings.ts ---------- */
+
+/** GET /api/findings (a page; the whole count in X-Total-Count): the objects of `finops findings --json`. */
+export interface Finding {
+  id: string;
+  rule: string;
+  resourceId: string;
+  resourceType: string;
+  account: string;
+  region: string;
+  /** The owning team, "unowned" when no team tag names one. */
+  team: string;
+  /** "low", "medium" or "high". */
+  severity: string;
+  reason: string;
+  /** What the rule saw: a JSON object of the rule's own keys, or null. */
+  evidence: unknown;
+  monthlyCost: number | null;
+  /** "billing", "billing-unit-price", "price-list", "no-usage", or null. */
+  monthlyCostSource: string | null;
+  monthlyCostNote: string | null;
+  estimatedMonthlySavings: number | null;
+  action: string;
+  protected: boolean;
+  /** The other open findings on the same resource: its savings count once in every total. */
+  overlaps: { rule: string; id: string }[];
+  status: "open" | "resolved";
+  firstSeen: string;
+  lastSeen: string;
+  resolvedAt: string | null;
+}
+
+/** What GET /api/findings sorts by (`sort=`). */
+export type FindingSort =
+  | "savings"
+  | "monthlyCost"
+  | "rule"
+  | "team"
+  | "severity"
+  | "account"
+  | "region"
+  | "firstSeen";
+
+export interface SummaryRow {
+  key: string;
+  count: number;
+  monthlyCost: number;
+  savings: number;
+}
+
+/** The open findings' savings counted once per resource, and what the rules claim summed. */
+export interface SavingsTotal {
+  count: number;
+  resources: number;
+  savings: number;
+  grossSavings: number;
+  overlappingFindings: number;
+  overlappingResources: number;
+}
+
+export interface FindingFilterValues {
+  rules: string[];
+  teams: string[];
+  severities: string[];
+  accounts: string[];
+  regions: string[];
+}
+
+/** GET /api/findings/summary: the open findings' money, and the values the filters offer. */
+export interface FindingsSummary {
+  /** Each rule's own figures: a resource flagged by several rules is in each. */
+  byRule: SummaryRow[];
+  /** savings: each resource counted once (the one action taken). */
+  byTeam: SummaryRow[];
+  total: SavingsTotal;
+  filters: FindingFilterValues;
+}
+
+/** GET /api/resources: the objects of `finops resources --json`. */
+export interface Resource {
+  resourceId: string;
+  resourceType: string;
+  account: string;
+  region: string;
+  state: string | null;
+  createdAt: string | null;
+  tags: Record<string, string>;
+  team: string | null;
+  monthlyCost: number | null;
+}
+
+/* ---------- plans: web/api/plans.ts ---------- */
+
+/** A plan's latest approval; valid: not expired when the server answered. */
+export interface Approval {
+  planId: string;
+  approvedBy: string;
+  approvedAt: string;
+  expiresAt: string;
+  valid: boolean;
+}
+
+/** GET /api/plans: one entry a plan, with its apply runs' item outcomes counted. */
+export interface PlanSummary {
+  planId: string;
+  createdAt: string;
+  items: number;
+  savings: number;
+  approval: Approval | null;
+  results: { done: number; skipped: number; failed: number };
+}
+
+/** A resource as described when the plan was made: what apply checks again before acting. */
+export interface Preconditions {
+  state: string | null;
+  attachments: string[];
+  tags: Record<string, string>;
+}
+
+export interface PlanItem {
+  resourceId: string;
+  resourceType: string;
+  action: string;
+  rule: string;
+  reason: string;
+  estimatedMonthlySavings: number | null;
+  account: string;
+  region: string;
+  team: string;
+  approval: "manual" | "auto";
+  markValue: string | null;
+  preconditions: Preconditions;
+}
+
+/** One action of the remediation journal: the objects of `finops history --json`. */
+export interface HistoryEntry {
+  planId: string;
+  /** The item's index in its plan. */
+  item: number;
+  runId: string;
+  resourceId: string;
+  action: string;
+  /** "done", "skipped", "failed", or "interrupted" (the run stopped at this item). */
+  status: string;
+  approvedBy: string | null;
+  startedAt: string;
+  finishedAt: string;
+  detail: string | null;
+  before: unknown;
+  after: unknown;
+  estimatedMonthlySavings: number | null;
+  /** What the bill shows it saved a month; null while pending, not measurable, or nothing to measure. */
+  realisedMonthlySavings: number | null;
+  realisedStatus: "measured" | "pending" | "unmatched" | null;
+  billedDaysBefore: number | null;
+  billedDaysAfter: number | null;
+}
+
+/** GET /api/plans/{planId}: the plan, its approval and what its apply runs did. */
+export interface Plan {
+  planId: string;
+  createdAt: string;
+  evaluatedAt: string;
+  dryRun: true;
+  /** Set when what the plan was made from has changed since: it can no longer be approved as it is. */
+  altered: string | null;
+  items: PlanItem[];
+  approval: Approval | null;
+  history: HistoryEntry[];
+}
+
+/** POST /api/plans/{planId}/approve (bearer token): the approval recorded. */
+export interface ApprovalResult {
+  planId: string;
+  approvedBy: string;
+  approvedAt: string;
+  expiresAt: string;
+}

@@ -1,0 +1,60 @@
+import type { FindingsSummary, SummaryRow } from "../api";
+import { Card, EmptyState, ErrorState, Skeleton } from "../components";
+import { type Loaded, navigate, routeHash } from "../hooks";
+import { BreakdownBars, ChartSlot } from "../lazy";
+
+/** The 15 biggest savings of a summary as bars; the key is the filter a click opens the findings with. */
+function toBars(rows: SummaryRow[]) {
+  return [...rows]
+    .sort((a, b) => b.savings - a.savings)
+    .slice(0, 15)
+    .map((row) => ({
+      key: row.key,
+      label: row.key,
+      value: row.savings,
+      count: row.count,
+      monthlyCost: row.monthlyCost,
+    }));
+}
+
+/** Waste per month by rule and by team, from the findings summary the overview loads once. */
+export function Waste(props: { summary: Loaded<FindingsSummary> }) {
+  const summary = props.summary;
+  const open = (filter: "rule" | "team") => (key: string) =>
+    key && navigate(routeHash("findings", [], { [filter]: key }));
+  const body = (rows: SummaryRow[] | undefined, filter: "rule" | "team") => {
+    if (summary.error) return <ErrorState error={summary.error} onRetry={summary.reload} compact />;
+    if (!rows) return <Skeleton height="bar" />;
+    if (rows.length === 0) {
+      return (
+        <EmptyState title="No open findings" commands={["finops analyze"]} compact>
+          Run the waste rules over the collected inventory and billing.
+        </EmptyState>
+      );
+    }
+    return (
+      <ChartSlot height="bar">
+        <BreakdownBars rows={toBars(rows)} onSelect={open(filter)} />
+      </ChartSlot>
+    );
+  };
+  return (
+    <div className="section">
+      <div className="section-header">
+        <h2 className="section-title">Waste</h2>
+        <p className="section-note">
+          Estimated savings per month of the open findings: by rule, what each rule's findings claim; by team,
+          each resource counted once. Click a bar to see them
+        </p>
+      </div>
+      <div className="grid grid-2">
+        <Card title="By rule" testId="waste-by-rule" busy={summary.loading}>
+          {body(summary.data?.byRule, "rule")}
+        </Card>
+        <Card title="By team" testId="waste-by-team" busy={summary.loading}>
+          {body(summary.data?.byTeam, "team")}
+        </Card>
+      </div>
+    </div>
+  );
+}
