@@ -1,10 +1,11 @@
 import { DeleteSnapshotCommand, DescribeSnapshotsCommand } from "@aws-sdk/client-ec2";
 import { awsErrorCode } from "../../aws/errors.js";
+import { ebsSnapshot as descriptor } from "../../resources/ebs-snapshot.js";
 import { type Executor, ec2DryRun } from "../executor.js";
 import { actOnTags, ec2, ec2Tags, TAG_IAM_ACTIONS, tagDryRun, tagsDone } from "./ec2-tags.js";
 
 export const ebsSnapshot: Executor = {
-  resourceType: "ec2:snapshot",
+  resourceType: descriptor.type,
   readActions: ["ec2:DescribeSnapshots"],
   removeAction: "delete",
   actions: { ...TAG_IAM_ACTIONS, delete: ["ec2:DeleteSnapshot"] },

@@ -6,6 +6,7 @@ import {
   DescribeVolumesCommand,
 } from "@aws-sdk/client-ec2";
 import { awsErrorCode } from "../../aws/errors.js";
+import { ebsVolume as descriptor } from "../../resources/ebs-volume.js";
 import { backupTags } from "../backup.js";
 import { type Executor, type ExecutorScope, ec2DryRun } from "../executor.js";
 import { actOnTags, ec2, ec2Tags, TAG_IAM_ACTIONS, tagDryRun, tagsDone } from "./ec2-tags.js";
@@ -42,7 +43,7 @@ async function waitForSnapshot(scope: ExecutorScope, snapshotId: string): Promis
 }
 
 export const ebsVolume: Executor = {
-  resourceType: "ec2:volume",
+  resourceType: descriptor.type,
   readActions: ["ec2:DescribeVolumes", "ec2:DescribeSnapshots"],
   removeAction: "snapshot-and-delete",
   actions: {

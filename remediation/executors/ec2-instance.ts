@@ -4,13 +4,14 @@ import {
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
 import { awsErrorCode } from "../../aws/errors.js";
+import { ec2Instance as descriptor } from "../../resources/ec2-instance.js";
 import { type Executor, ec2DryRun } from "../executor.js";
 import { actOnTags, ec2, ec2Tags, TAG_IAM_ACTIONS, tagDryRun, tagsDone } from "./ec2-tags.js";
 
 const GONE = new Set(["terminated", "shutting-down"]);
 
 export const ec2Instance: Executor = {
-  resourceType: "ec2:instance",
+  resourceType: descriptor.type,
   readActions: ["ec2:DescribeInstances"],
   removeAction: "terminate",
   actions: { ...TAG_IAM_ACTIONS, stop: ["ec2:StopInstances"], terminate: ["ec2:TerminateInstances"] },

@@ -1,10 +1,11 @@
 import { DescribeAddressesCommand, ReleaseAddressCommand } from "@aws-sdk/client-ec2";
 import { awsErrorCode } from "../../aws/errors.js";
+import { elasticIp as descriptor } from "../../resources/elastic-ip.js";
 import { type Executor, ec2DryRun } from "../executor.js";
 import { actOnTags, ec2, ec2Tags, TAG_IAM_ACTIONS, tagDryRun, tagsDone } from "./ec2-tags.js";
 
 export const elasticIp: Executor = {
-  resourceType: "ec2:elastic-ip",
+  resourceType: descriptor.type,
   readActions: ["ec2:DescribeAddresses"],
   removeAction: "release",
   actions: { ...TAG_IAM_ACTIONS, release: ["ec2:ReleaseAddress"] },
