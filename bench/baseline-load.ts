@@ -4,6 +4,7 @@
  * rules or checks. Usage: node baseline-load.js FILE DB. Prints {"rowsLoaded": N} on stdout.
  */
 import { DuckDBInstance } from "@duckdb/node-api";
+import { sqlLiteral } from "../core/sql.js";
 
 const [file, db] = process.argv.slice(2);
 if (!file || !db) {
@@ -17,7 +18,7 @@ const instance = await DuckDBInstance.create(db, {
   autoload_known_extensions: "false",
 });
 const connection = await instance.connect();
-await connection.run(`CREATE TABLE t AS SELECT * FROM read_csv('${file.replaceAll("'", "''")}')`);
+await connection.run(`CREATE TABLE t AS SELECT * FROM read_csv(${sqlLiteral(file)})`);
 const count = (await connection.runAndReadAll("SELECT count(*) AS n FROM t")).getRowObjectsJson()[0];
 connection.closeSync();
 instance.closeSync();

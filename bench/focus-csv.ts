@@ -12,6 +12,7 @@
  */
 import { readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { DuckDBInstance } from "@duckdb/node-api";
+import { sqlLiteral } from "../core/sql.js";
 
 /** Bump when the generated content changes, so cached files are regenerated. */
 const GENERATOR_VERSION = 3;
@@ -195,7 +196,7 @@ const ACCOUNTS = ACCOUNT_WORDS_1.length * ACCOUNT_WORDS_2.length * ACCOUNT_ENVS.
 const SKUS_PER_SERVICE = 8;
 
 function sqlString(value: string | null): string {
-  return value === null ? "NULL" : `'${value.replaceAll("'", "''")}'`;
+  return value === null ? "NULL" : sqlLiteral(value);
 }
 
 function sqlList(values: (string | null)[]): string {
