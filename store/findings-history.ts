@@ -141,11 +141,12 @@ export async function storeRun(
         monthly_cost_source, monthly_cost_note, savings AS estimated_monthly_savings, action, protected, content_hash,
         ${nowLiteral} AS first_seen, ${nowLiteral} AS last_seen, NULL AS resolved_at, ${sqlLiteral(runId)} AS last_run_id
       FROM run_findings WHERE NOT stored`);
-    // Open findings of the rules just evaluated that this run did not find again are resolved.
+    // Open findings this run did not find again are resolved. A run evaluates every enabled rule, so a
+    // finding of a rule since disabled or removed from rules.yaml is resolved too: left open, it would
+    // count in every total (findings, web, report, digests) that analyze no longer shows.
     await connection.run(
       `UPDATE findings SET resolved_at = ${nowLiteral}
-       WHERE resolved_at IS NULL AND last_run_id <> ${sqlLiteral(runId)}
-         AND list_contains([${["''", ...evaluatedRules.map(sqlLiteral)].join(", ")}], rule)`,
+       WHERE resolved_at IS NULL AND last_run_id <> ${sqlLiteral(runId)}`,
     );
     await connection.run(
       `UPDATE analysis_runs SET finished_at = now()::TIMESTAMP,

@@ -21,13 +21,12 @@ const REWRITTEN: Record<string, string> = {
 /**
  * A preview's findings: a temporary view named `findings` shadows the stored table for this connection
  * only, showing the history as the staged run (run_findings) would have left it: found again (seen now,
- * open, this run's), rewritten where its content changed, new, or resolved now. Every reader of
+ * open, this run's), rewritten where its content changed, new, or resolved now (every open finding the run did not find again, a disabled rule's too). Every reader of
  * `findings` (summary, JSON, table) shows the preview unchanged, and nothing is written: a statement
  * that tried to write `findings` on this connection would fail on the view, not change the history.
  */
 export async function showFindingsPreview(
   connection: DuckDBConnection,
-  evaluatedRules: string[],
   runId: string,
   nowLiteral: string,
 ): Promise<void> {
@@ -36,7 +35,6 @@ export async function showFindingsPreview(
     ?.name;
   const stored = `"${String(catalog).replaceAll('"', '""')}".main.findings`;
   const run = sqlLiteral(runId);
-  const evaluated = `[${["''", ...evaluatedRules.map(sqlLiteral)].join(", ")}]`;
   const rewritten = Object.entries(REWRITTEN)
     .map(([column, staged]) => `CASE WHEN n.changed THEN n.${staged} ELSE f.${column} END AS ${column}`)
     .join(",\n        ");
@@ -45,7 +43,7 @@ export async function showFindingsPreview(
         ${rewritten},
         CASE WHEN n.id IS NOT NULL THEN ${nowLiteral} ELSE f.last_seen END AS last_seen,
         CASE WHEN n.id IS NOT NULL THEN NULL
-          WHEN f.resolved_at IS NULL AND list_contains(${evaluated}, f.rule) THEN ${nowLiteral}
+          WHEN f.resolved_at IS NULL THEN ${nowLiteral}
           ELSE f.resolved_at END AS resolved_at,
         CASE WHEN n.id IS NOT NULL THEN ${run} ELSE f.last_run_id END AS last_run_id)
     FROM ${stored} f LEFT JOIN temp.run_findings n ON n.id = f.id AND n.stored
