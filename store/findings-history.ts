@@ -22,6 +22,7 @@ const CONTENT_COLUMNS = [
   "savings",
   "action",
   "protected",
+  "extra_cost_ids",
 ] as const;
 
 /**
@@ -90,7 +91,8 @@ export async function stageRun(
         -- products are 128-bit arithmetic, half a second at a million findings). The whole or none is exact.
         CASE x.savings_ratio WHEN 1 THEN x.monthly_cost WHEN 0 THEN 0
           ELSE CAST(round(CAST(x.monthly_cost AS DOUBLE) * x.savings_ratio, 6) AS DECIMAL(38,12)) END AS savings,
-        x.action, x.protected
+        x.action, x.protected,
+        CASE WHEN len(x.extra_cost_ids) > 0 THEN list_sort(x.extra_cost_ids) END AS extra_cost_ids
       FROM priced x
       -- An exemption tag names the rules it exempts from (comma-separated), or * for all.
       WHERE (x.exemption = '' OR NOT list_has_any(string_split(replace(x.exemption, ' ', ''), ','), ['*', x.rule]))
@@ -103,7 +105,7 @@ export async function stageRun(
         ${CONTENT_COLUMNS.map((c) => `CASE WHEN f.content_hash IS DISTINCT FROM n.content_hash THEN n.${c} END AS ${c}`).join(", ")}
       FROM (
         SELECT *, hash(team, severity, reason, evidence, monthly_cost, monthly_cost_source, monthly_cost_note,
-          savings, action, protected, resource_type, region) AS content_hash
+          savings, action, protected, resource_type, region, extra_cost_ids) AS content_hash
         FROM found
       ) n
       LEFT JOIN findings f ON f.id = n.id`);
@@ -134,12 +136,13 @@ export async function storeRun(
     await connection.run(`UPDATE findings f SET
         team = n.team, severity = n.severity, reason = n.reason, evidence = n.evidence, monthly_cost = n.monthly_cost,
         monthly_cost_source = n.monthly_cost_source, monthly_cost_note = n.monthly_cost_note, estimated_monthly_savings = n.savings, action = n.action,
-        protected = n.protected, resource_type = n.resource_type, region = n.region, content_hash = n.content_hash
+        protected = n.protected, resource_type = n.resource_type, region = n.region, content_hash = n.content_hash,
+        extra_cost_ids = n.extra_cost_ids
       FROM (SELECT * FROM run_findings WHERE stored AND changed) n WHERE f.id = n.id`);
     await connection.run(`INSERT INTO findings BY NAME
       SELECT id, rule, resource_id, resource_type, account, region, team, severity, reason, evidence, monthly_cost,
         monthly_cost_source, monthly_cost_note, savings AS estimated_monthly_savings, action, protected, content_hash,
-        ${nowLiteral} AS first_seen, ${nowLiteral} AS last_seen, NULL AS resolved_at, ${sqlLiteral(runId)} AS last_run_id
+        extra_cost_ids, ${nowLiteral} AS first_seen, ${nowLiteral} AS last_seen, NULL AS resolved_at, ${sqlLiteral(runId)} AS last_run_id
       FROM run_findings WHERE NOT stored`);
     // Open findings this run did not find again are resolved. A run evaluates every enabled rule, so a
     // finding of a rule since disabled or removed from rules.yaml is resolved too: left open, it would

@@ -16,6 +16,7 @@ const REWRITTEN: Record<string, string> = {
   resource_type: "resource_type",
   region: "region",
   content_hash: "content_hash",
+  extra_cost_ids: "extra_cost_ids",
 };
 
 /**
@@ -49,7 +50,7 @@ export async function showFindingsPreview(
     FROM ${stored} f LEFT JOIN temp.run_findings n ON n.id = f.id AND n.stored
     UNION ALL BY NAME
     SELECT id, rule, resource_id, resource_type, account, region, team, severity, reason, evidence, monthly_cost,
-      monthly_cost_source, monthly_cost_note, savings AS estimated_monthly_savings, action, protected, content_hash,
+      monthly_cost_source, monthly_cost_note, savings AS estimated_monthly_savings, action, protected, content_hash, extra_cost_ids,
       ${nowLiteral} AS first_seen, ${nowLiteral} AS last_seen, NULL::TIMESTAMP AS resolved_at, ${run} AS last_run_id
     FROM temp.run_findings WHERE NOT stored`);
 }

@@ -383,6 +383,15 @@ const MIGRATIONS: Migration[] = [
       ALTER TABLE findings_v7 RENAME TO findings;
     `,
   },
+  {
+    version: 8,
+    name: "findings: the resources whose cost is part of a finding's",
+    sql: `
+      -- A stopped instance's finding counts its volumes' cost: savings are counted once per resource with
+      -- those volumes under the instance (store/savings.ts), never again under their own findings.
+      ALTER TABLE findings ADD COLUMN extra_cost_ids VARCHAR[];
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

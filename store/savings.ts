@@ -9,17 +9,29 @@ import { type FindingQuery, findingFilters } from "./findings.js";
  * id) among the findings the WHERE clause selects, the savings of the one action counted, the largest
  * figure (among equal figures, the strongest action, core/actions.ts, then the first rule by id),
  * capped at the resource's monthly cost (the largest any of its findings names: a stopped instance's
- * includes its volumes). A terminate's figure (the whole cost) therefore subsumes a stop's and a gp3
+ * includes its volumes, whose own findings therefore count under the instance, as one resource). A terminate's figure (the whole cost) therefore subsumes a stop's and a gp3
  * conversion's. Columns: account, resource_id, team (the counted finding's), findings (how many),
  * claiming (how many with savings above zero), gross (their figures summed), savings (counted once), counted_id and counted_rule.
  */
 export function resourceSavingsSql(where: string): string {
   const counted = `ORDER BY estimated_monthly_savings DESC NULLS LAST, ${actionStrengthSql("action")} DESC, rule, id`;
-  return `SELECT account, resource_id, first(team ${counted}) AS team, count(*) AS findings,
+  // A resource whose cost is part of another selected finding's (a stopped instance's volume) counts under
+  // that resource: the instance's figure already holds the volume's cost.
+  return `WITH selected AS (SELECT * FROM findings ${where}),
+    parents AS (
+      SELECT account, extra_id, min(resource_id) AS parent_id
+      FROM (SELECT account, resource_id, unnest(extra_cost_ids) AS extra_id FROM selected)
+      GROUP BY account, extra_id
+    ),
+    keyed AS (
+      SELECT s.* REPLACE (coalesce(p.parent_id, s.resource_id) AS resource_id)
+      FROM selected s LEFT JOIN parents p ON p.account = s.account AND p.extra_id = s.resource_id
+    )
+    SELECT account, resource_id, first(team ${counted}) AS team, count(*) AS findings,
       count(*) FILTER (WHERE estimated_monthly_savings > 0) AS claiming, sum(estimated_monthly_savings) AS gross,
       least(max(estimated_monthly_savings), max(monthly_cost)) AS savings,
       first(id ${counted}) AS counted_id, first(rule ${counted}) AS counted_rule
-    FROM findings ${where} GROUP BY account, resource_id`;
+    FROM keyed GROUP BY account, resource_id`;
 }
 
 /** The savings of a set of findings, counted once per resource, and what the plain sum would say. */
