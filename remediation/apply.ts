@@ -4,7 +4,7 @@ import type { AwsOptions } from "../aws/clients.js";
 import { awsErrorCode } from "../aws/errors.js";
 import type { Config } from "../config/schema.js";
 import { latestApproval } from "./approvals.js";
-import { backupPolicy, retainedUntil } from "./backup.js";
+import { backupPolicy } from "./backup.js";
 import {
   changedSince,
   type Executor,
@@ -18,6 +18,8 @@ import { ITEM_STEP, type ItemHistory, journal, planHistory } from "./journal.js"
 import { acquireLock, releaseLock } from "./lock.js";
 import { alteredPlan, type Plan, type PlanItem, planTarget } from "./plan.js";
 import { Scopes } from "./scopes.js";
+import { parseMark } from "./select.js";
+import { sparedBy } from "./spared.js";
 
 export interface ApplyResult {
   resourceId: string;
@@ -153,18 +155,18 @@ export async function applyPlan(
   }
 }
 
-/** Why the resource, as observed now, must not be acted on: protected, exempted, a retained backup. */
-function sparedBy(config: Config, item: PlanItem, observed: Observed, now: Date): string | null {
-  const protect = observed.tags[config.tags.protect];
-  if (protect !== undefined && !["false", "no", "0"].includes(protect.toLowerCase())) {
-    return `it now carries the protect tag ${config.tags.protect}`;
-  }
-  const exemption = (observed.tags[config.tags.exemption] ?? "").replaceAll(" ", "").split(",");
-  if (exemption.includes("*") || exemption.includes(item.rule)) {
-    return `it is now exempted (${config.tags.exemption}=${observed.tags[config.tags.exemption]})`;
-  }
-  const retained = retainedUntil(observed.tags, now);
-  return retained ? `it is a finops backup retained until ${retained}` : null;
+/**
+ * A mark written later than its plan was made (an approval a day after the plan, a back-dated plan)
+ * still gives the owner the whole grace period: its due day moves to graceDays from now, never earlier
+ * than the plan said. Otherwise the next run would act on a mark the team was never given time for.
+ */
+function withFullGrace(target: PlanTarget, config: Config, now: Date): PlanTarget {
+  const mark = target.action === "mark" ? parseMark(target.markValue) : null;
+  if (!mark) return target;
+  const earliest = new Date(now.getTime() + config.remediation.graceDays * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
+  return mark.due >= earliest ? target : { ...target, markValue: `${mark.rule}:${mark.action}@${earliest}` };
 }
 
 interface ItemOutcome {
@@ -202,7 +204,7 @@ async function applyItem(
     return { status, detail, acted };
   };
   const executor = EXECUTORS.get(item.resourceType) as Executor;
-  const target: PlanTarget = planTarget(plan.planId, index, item);
+  const target: PlanTarget = withFullGrace(planTarget(plan.planId, index, item), config, new Date());
   let scope: ExecutorScope;
   let observed: Observed | null;
   try {
@@ -228,7 +230,7 @@ async function applyItem(
   }
   // Taking finops's own mark off is what protection, exemption and retention ask for: only the other
   // actions are held back by them.
-  const spared = item.action === "unmark" ? null : sparedBy(config, item, observed, run.now);
+  const spared = item.action === "unmark" ? null : sparedBy(config, item.rule, observed.tags, run.now);
   if (spared) return finish("skipped", spared, false);
   // Steps an interrupted run completed (a snapshot taken) leave the resource as planned; anything else
   // that differs was changed by someone since the plan.

@@ -3,11 +3,11 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import pLimit from "p-limit";
 import type { AwsOptions } from "../aws/clients.js";
 import type { Config } from "../config/schema.js";
-import { retainedUntil } from "./backup.js";
 import type { ExecutorScope, Observed, PlanTarget } from "./executor.js";
 import { EXECUTORS } from "./executors/index.js";
 import { Scopes } from "./scopes.js";
 import { type Candidate, type Exclusion, type PlanFilter, selectCandidates } from "./select.js";
+import { sparedBy } from "./spared.js";
 import { Undescribed } from "./undescribed.js";
 
 /** One item of a stored plan: the selected step, the mark tag, and the resource as it was when planned. */
@@ -112,11 +112,11 @@ export async function buildPlan(
             exclude(c, "no longer exists");
             return null;
           }
-          // The findings leave a retained backup out already (resource_facts.retain_until); this is the
-          // live check, as apply's, for an inventory older than the backup's tags.
-          const retained = c.action === "unmark" ? null : retainedUntil(observed.tags, now);
-          if (retained) {
-            exclude(c, `a finops backup, retained until ${retained}: no rule acts on it before`);
+          // The findings leave protected, exempted and retained resources out already (resource_facts);
+          // this is the live check, as apply's, for tags added since the inventory was collected.
+          const spared = c.action === "unmark" ? null : sparedBy(config, c.rule, observed.tags, now);
+          if (spared) {
+            exclude(c, `${spared}: no rule acts on it`);
             return null;
           }
           const why = executor.ineligible(target, observed);

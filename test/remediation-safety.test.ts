@@ -60,6 +60,7 @@ interface PlanJson {
     rule: string;
     reason: string;
     alsoFlaggedBy: string[];
+    markValue?: string | null;
   }[];
   excluded: { resourceId: string; rule: string; why: string }[];
 }
@@ -372,5 +373,27 @@ describe("remediation safety against moto: backups, caps, one item per resource,
       next.excluded.map((e) => [e.resourceId, e.why]),
       [[stillFound, "protected: never remediated"]],
     );
+  });
+
+  test("a mark written after its plan was made still gives the whole grace period", async () => {
+    // A plan whose marks are due sooner than graceDays from the apply (made long before it was approved,
+    // or back-dated): here, made with no grace and applied under three days of it.
+    configure("  graceDays: 0\n  maxPercentPerRule: 100");
+    const vol = await volume();
+    const early = await plan(undefined, "unattached-volume");
+    const today = new Date().toISOString().slice(0, 10);
+    const item = early.items.find((i) => i.resourceId === vol);
+    assert.equal(item?.markValue, `unattached-volume:snapshot-and-delete@${today}`);
+    configure("  graceDays: 3\n  maxPercentPerRule: 100");
+    const applied = await approveAndApply(early.planId);
+    assert.ok(
+      applied.results.every((r) => r.status === "done"),
+      JSON.stringify(applied.results),
+    );
+    const dueDay = new Date(Date.now() + 3 * DAY).toISOString().slice(0, 10);
+    assert.equal((await volumeTags(vol))[MARK], `unattached-volume:snapshot-and-delete@${dueDay}`);
+    const next = await plan(undefined, "unattached-volume");
+    assert.ok(!next.items.some((i) => i.resourceId === vol), "not acted on before its day");
+    assert.match(next.excluded.find((e) => e.resourceId === vol)?.why ?? "", /not due yet/);
   });
 });
