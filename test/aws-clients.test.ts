@@ -1,9 +1,6 @@
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
 import { describe, test } from "node:test";
 import { AccountClients, type ClientConfig } from "../aws/clients.js";
-import { PROJECT_ROOT } from "./helpers/project.js";
 
 /** A stand-in for an SDK client: keeps the config it was made with and counts its destroy calls. */
 class FakeEc2 {
@@ -51,54 +48,5 @@ describe("an executor's clients: one per service, for its account and region", (
     assert.deepEqual([ec2.destroyed, rds.destroyed], [1, 1]);
     assert.notEqual(clients.get(FakeEc2), ec2);
     assert.equal(ec2.destroyed, 1);
-  });
-});
-
-/** The relative imports of every .ts file under a folder, resolved against the project root. */
-function importsUnder(folder: string): { file: string; target: string }[] {
-  const found: { file: string; target: string }[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith(".ts")) {
-        const text = readFileSync(path, "utf8");
-        for (const [, specifier] of text.matchAll(/(?:from|import)\s*\(?\s*"([^"]+)"/g)) {
-          if (!specifier?.startsWith(".")) continue;
-          found.push({
-            file: relative(PROJECT_ROOT, path),
-            target: relative(PROJECT_ROOT, resolve(dir, specifier)),
-          });
-        }
-      }
-    }
-  };
-  walk(join(PROJECT_ROOT, folder));
-  return found;
-}
-
-describe("aws/ is below the stages", () => {
-  test("aws/ imports only itself and core/", () => {
-    const imports = importsUnder("aws");
-    assert.ok(
-      imports.some((i) => i.target === "aws/clients.js"),
-      "the scan sees aws/'s own imports",
-    );
-    assert.deepEqual(
-      imports.filter((i) => !/^(aws|core)\//.test(i.target)),
-      [],
-    );
-  });
-
-  test("remediation/ imports nothing from collectors/", () => {
-    const imports = importsUnder("remediation");
-    assert.ok(
-      imports.some((i) => i.target.startsWith("aws/")),
-      "the scan sees remediation's imports of aws/",
-    );
-    assert.deepEqual(
-      imports.filter((i) => i.target.startsWith("collectors/")),
-      [],
-    );
   });
 });
