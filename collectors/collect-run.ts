@@ -2,7 +2,7 @@ import { SingleBar } from "cli-progress";
 import pLimit from "p-limit";
 import { type AccountTarget, reachAccounts, resolveRegions } from "../aws/accounts.js";
 import type { AwsOptions } from "../aws/clients.js";
-import { describeAwsError } from "../aws/errors.js";
+import { describeAwsError, isAccessDenied } from "../aws/errors.js";
 import { countingPages, type PageSource } from "../aws/pages.js";
 import { recordedScopes } from "../aws/record-replay.js";
 import type { Config } from "../config/schema.js";
@@ -102,7 +102,10 @@ export async function collectInventoryAndUtilization(
       );
     } catch (error) {
       report.status = "failed";
-      report.error = describeAwsError(error);
+      // AWS names the refused call; the collector knows every permission its calls need.
+      report.error = isAccessDenied(error)
+        ? `${describeAwsError(error)} (the collector needs ${collector.iamActions.join(", ")}: see finops iam-policy --role collector)`
+        : describeAwsError(error);
       records = [];
     }
     report.apiCalls = pages.calls();

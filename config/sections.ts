@@ -17,6 +17,8 @@ export const ACTIONS = [
   "snapshot-and-delete",
   "delete",
   "release",
+  "set-retention",
+  "add-lifecycle-rule",
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 

@@ -13,6 +13,9 @@ export const ACTION_STRENGTH = {
   delete: 5,
   release: 5,
   stop: 4,
+  // Both change what the resource keeps (logs older than the retention, parts of abandoned uploads).
+  "set-retention": 4,
+  "add-lifecycle-rule": 4,
   mark: 3,
   tag: 3,
   unmark: 2,

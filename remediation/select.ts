@@ -41,7 +41,16 @@ export interface Exclusion {
   why: string;
 }
 
-const DESTRUCTIVE = new Set(["stop", "terminate", "snapshot-and-delete", "delete", "release"]);
+// Setting a retention deletes the logs older than it; a lifecycle rule deletes abandoned upload parts.
+const DESTRUCTIVE = new Set([
+  "stop",
+  "terminate",
+  "snapshot-and-delete",
+  "delete",
+  "release",
+  "set-retention",
+  "add-lifecycle-rule",
+]);
 
 /** The mark tag's value: which rule will take which action on which day. */
 export interface Mark {

@@ -45,22 +45,49 @@ export function arnMatches(shape: ArnShape, parsed: ParsedArn): boolean {
   return parsed.service.toLowerCase() === shape.service && parsed.type === shape.arnType;
 }
 
-/** The ARN of a resource of the descriptor's type (partition aws, as billing names it). */
+/** What comes between the ARN's account and the resource's name: `volume/`, `db:`, or nothing. */
+function typePrefix(shape: ArnShape): string {
+  return shape.arnType === undefined ? "" : `${shape.arnType}${shape.separator ?? "/"}`;
+}
+
+/**
+ * The ARN of a resource of the descriptor's type (partition aws, as billing names it). `id` is the
+ * resource's id, or for a type whose id is its ARN the name AWS's API gives it (arnName's inverse).
+ */
 export function arnOf(
   descriptor: ResourceDescriptor,
   resource: { region: string; account: string; id: string },
 ): string {
-  const { service, arnType, scope } = descriptor.arn;
+  const { service, scope } = descriptor.arn;
+  if (descriptor.arn.idIsArn && resource.id.startsWith("arn:")) return resource.id;
   const where = scope === "regional" ? `${resource.region}:${resource.account}` : ":";
-  return `arn:aws:${service}:${where}:${arnType === undefined ? "" : `${arnType}/`}${resource.id}`;
+  return `arn:aws:${service}:${where}:${typePrefix(descriptor.arn)}${resource.id}`;
 }
 
 /** arnOf as SQL over the columns region, account and resource_id of the row aliased `alias`. */
 export function arnSql(descriptor: ResourceDescriptor, alias: string): string {
-  const { service, arnType, scope } = descriptor.arn;
+  const { service, scope } = descriptor.arn;
+  if (descriptor.arn.idIsArn) return `${alias}.resource_id`;
   const head =
     scope === "regional"
-      ? `${sqlLiteral(`arn:aws:${service}:`)} || ${alias}.region || ':' || ${alias}.account || ${sqlLiteral(`:${arnType === undefined ? "" : `${arnType}/`}`)}`
-      : sqlLiteral(`arn:aws:${service}:::${arnType === undefined ? "" : `${arnType}/`}`);
+      ? `${sqlLiteral(`arn:aws:${service}:`)} || ${alias}.region || ':' || ${alias}.account || ${sqlLiteral(`:${typePrefix(descriptor.arn)}`)}`
+      : sqlLiteral(`arn:aws:${service}:::${typePrefix(descriptor.arn)}`);
   return `${head} || ${alias}.resource_id`;
+}
+
+/**
+ * The name AWS's APIs and CloudWatch give a resource: its id, or for a type whose id is its ARN the
+ * ARN's id part (arn:aws:dynamodb:...:table/orders -> orders).
+ */
+export function arnName(descriptor: ResourceDescriptor, id: string): string {
+  if (!descriptor.arn.idIsArn) return id;
+  return parseArn(id)?.id ?? id;
+}
+
+/**
+ * A resource's ARN as the store keeps it: CloudWatch Logs and the Tagging API name a log group
+ * `...:log-group:NAME:*` where billing and DescribeLogGroups' logGroupArn say `...:log-group:NAME`.
+ */
+export function canonicalArn(arn: string): string {
+  return arn.replace(/:\*$/, "");
 }

@@ -42,6 +42,14 @@ export interface ArnShape {
   arnType: string | undefined;
   /** `regional`: the ARN holds region and account; `global`: neither (S3 bucket ARNs). */
   scope: "regional" | "global";
+  /** What follows the type word: "/" (table/NAME), or ":" (RDS's db:NAME, log-group:NAME). Default "/". */
+  separator?: "/" | ":";
+  /**
+   * The resource id is the whole ARN. For types AWS names by a name unique only in its account and
+   * region (a table, a log group, a database): the same name in two regions are two resources, and the
+   * store keys resources and metrics by account and id. Their API name is the ARN's id part (arnName).
+   */
+  idIsArn?: boolean;
 }
 
 /** A DuckDB type in json_transform's structure notation: "VARCHAR", ["VARCHAR"], { field: type }. */
@@ -86,9 +94,23 @@ export interface MetricDimension {
 
 export interface MetricPlan {
   namespace: string;
-  /** The dimension that names the resource (its value is the resource id). */
+  /**
+   * The dimension that names the resource: its value is the resource id, or for a type whose id is its
+   * ARN (ArnShape.idIsArn) the ARN's id part (a table's name, a load balancer's app/NAME/HASH).
+   */
   dimension: string;
-  metrics: readonly { metric: string; stat: MetricStat; extra?: readonly MetricDimension[] }[];
+  metrics: readonly PlannedMetric[];
+}
+
+export interface PlannedMetric {
+  metric: string;
+  stat: MetricStat;
+  extra?: readonly MetricDimension[];
+  /** Where one type spans namespaces (load balancers: AWS/ApplicationELB, AWS/NetworkELB, AWS/ELB). */
+  namespace?: string;
+  dimension?: string;
+  /** Asked only of the resources whose dimension value matches (an ALB's app/..., a classic ELB's bare name). */
+  appliesTo?: RegExp;
 }
 
 /** AWS prices hourly resources at 730 hours a month (8,760 / 12) in its calculators and Price List. */

@@ -4,7 +4,7 @@ import {
   ResourceGroupsTaggingAPIClient,
 } from "@aws-sdk/client-resource-groups-tagging-api";
 import { clientFor } from "../../aws/clients.js";
-import { arnMatches, parseArn } from "../../resources/arn.js";
+import { arnMatches, canonicalArn, parseArn } from "../../resources/arn.js";
 import { RESOURCE_DESCRIPTORS } from "../../resources/index.js";
 import { type InventoryCollector, type ResourceRecord, tagObject } from "./resource.js";
 
@@ -66,12 +66,15 @@ const UNTYPED_SERVICES: Record<string, string> = { s3: "bucket", sqs: "queue", s
 export function resourceFromArn(
   arn: string,
 ): { resourceType: string; resourceId: string; account: string; region: string } | null {
-  const parsed = parseArn(arn);
+  const parsed = parseArn(canonicalArn(arn));
   if (!parsed) return null;
   const service = parsed.service.toLowerCase();
   const { account, region } = parsed;
   const described = RESOURCE_DESCRIPTORS.find((d) => arnMatches(d.arn, parsed));
-  if (described) return { resourceType: described.type, resourceId: parsed.id, account, region };
+  if (described) {
+    const resourceId = described.arn.idIsArn ? canonicalArn(arn) : parsed.id;
+    return { resourceType: described.type, resourceId, account, region };
+  }
   const type = parsed.type ?? UNTYPED_SERVICES[service];
   return { resourceType: type ? `${service}:${type}` : service, resourceId: arn, account, region };
 }

@@ -6,8 +6,9 @@ import {
   type MetricDataQuery,
 } from "@aws-sdk/client-cloudwatch";
 import { clientFor } from "../../aws/clients.js";
+import { arnName } from "../../resources/arn.js";
 import { RESOURCE_DESCRIPTORS } from "../../resources/index.js";
-import type { MetricPlan, MetricStat } from "../../resources/types.js";
+import type { MetricPlan, MetricStat, ResourceDescriptor } from "../../resources/types.js";
 import type { MetricDay } from "../../store/inventory.js";
 import type { CollectScope, ResourceRecord } from "../inventory/resource.js";
 
@@ -28,32 +29,35 @@ export const MAX_QUERIES_PER_CALL = 500;
 export const PERIOD_SECONDS = 86_400;
 
 /** What is asked for each resource type that has metrics, in registry order: the order queries are packed. */
-const PLANS = RESOURCE_DESCRIPTORS.flatMap((d): [string, MetricPlan][] =>
-  d.metrics ? [[d.type, d.metrics]] : [],
+const PLANS = RESOURCE_DESCRIPTORS.flatMap((d): [ResourceDescriptor, MetricPlan][] =>
+  d.metrics ? [[d, d.metrics]] : [],
 );
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * The metric queries for the resources whose type has metrics (others are ignored), in a stable order:
- * by type (registry order: instances, volumes, NAT gateways, buckets), then by id, so that the same resources always give
- * the same batches (a replay maps answers back to the queries it recorded).
+ * by type (registry order), then by id, then in the plan's order, so that the same resources always
+ * give the same batches (a replay maps answers back to the queries it recorded). A metric of the plan
+ * that applies only to some ids (`appliesTo`: an ALB's RequestCount) is asked only of those.
  */
 export function metricQueriesFor(resources: ResourceRecord[]): MetricQuery[] {
   const queries: MetricQuery[] = [];
-  for (const [resourceType, plan] of PLANS) {
+  for (const [descriptor, plan] of PLANS) {
     const ids = [
-      ...new Set(resources.filter((r) => r.resourceType === resourceType).map((r) => r.resourceId)),
+      ...new Set(resources.filter((r) => r.resourceType === descriptor.type).map((r) => r.resourceId)),
     ].sort(compare);
     for (const resourceId of ids) {
-      for (const { metric, stat, extra } of plan.metrics) {
+      const name = arnName(descriptor, resourceId);
+      for (const planned of plan.metrics) {
+        if (planned.appliesTo && !planned.appliesTo.test(name)) continue;
         queries.push({
           resourceId,
-          resourceType,
-          namespace: plan.namespace,
-          metric,
-          stat,
-          dimensions: [{ Name: plan.dimension, Value: resourceId }, ...(extra ?? [])],
+          resourceType: descriptor.type,
+          namespace: planned.namespace ?? plan.namespace,
+          metric: planned.metric,
+          stat: planned.stat,
+          dimensions: [{ Name: planned.dimension ?? plan.dimension, Value: name }, ...(planned.extra ?? [])],
         });
       }
     }

@@ -166,6 +166,10 @@ export function describeAction(action: string | null | undefined): string {
       return "Snapshot, then delete";
     case "release":
       return "Release";
+    case "set-retention":
+      return "Set retention";
+    case "add-lifecycle-rule":
+      return "Add lifecycle rule";
     case "mark":
       return "Mark for cleanup";
     case "notify":

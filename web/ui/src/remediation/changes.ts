@@ -9,6 +9,8 @@ const CHANGES: Record<string, (what: string) => string> = {
   delete: (what) => `Delete ${what}`,
   "snapshot-and-delete": (what) => `Snapshot, then delete ${what}`,
   release: (what) => `Release ${what}`,
+  "set-retention": (what) => `Set a retention period on ${what}`,
+  "add-lifecycle-rule": (what) => `Add a lifecycle rule to ${what}`,
   mark: (what) => `Tag ${what} for a later cleanup`,
   notify: (what) => `Notify the owners of ${what}`,
 };
