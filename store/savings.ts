@@ -11,7 +11,8 @@ import { type FindingQuery, findingFilters } from "./findings.js";
  * capped at the resource's monthly cost (the largest any of its findings names: a stopped instance's
  * includes its volumes, whose own findings therefore count under the instance, as one resource). A terminate's figure (the whole cost) therefore subsumes a stop's and a gp3
  * conversion's. Columns: account, resource_id, team (the counted finding's), findings (how many),
- * claiming (how many with savings above zero), gross (their figures summed), savings (counted once), counted_id and counted_rule.
+ * claiming (how many with savings above zero), gross (their figures summed), savings (counted once),
+ * cost (the resource's monthly cost, once: with a stopped instance's volumes under it), counted_id and counted_rule.
  */
 export function resourceSavingsSql(where: string): string {
   const counted = `ORDER BY estimated_monthly_savings DESC NULLS LAST, ${actionStrengthSql("action")} DESC, rule, id`;
@@ -29,7 +30,7 @@ export function resourceSavingsSql(where: string): string {
     )
     SELECT account, resource_id, first(team ${counted}) AS team, count(*) AS findings,
       count(*) FILTER (WHERE estimated_monthly_savings > 0) AS claiming, sum(estimated_monthly_savings) AS gross,
-      least(max(estimated_monthly_savings), max(monthly_cost)) AS savings,
+      least(max(estimated_monthly_savings), max(monthly_cost)) AS savings, max(monthly_cost) AS cost,
       first(id ${counted}) AS counted_id, first(rule ${counted}) AS counted_rule
     FROM keyed GROUP BY account, resource_id`;
 }
@@ -40,6 +41,11 @@ export interface SavingsTotals {
   estimatedMonthlySavings: string;
   /** The plain sum of the findings' own figures: what each rule claims. */
   grossEstimatedMonthlySavings: string;
+  /**
+   * What the flagged resources cost a month, each resource once (a resource two rules flag, or a volume
+   * whose cost its stopped instance's finding already holds, is not added again). Exact DECIMAL text.
+   */
+  monthlyCost: string;
   findings: number;
   resources: number;
   /**
@@ -51,6 +57,7 @@ export interface SavingsTotals {
 }
 
 const TOTALS = `CAST(coalesce(sum(savings), 0) AS VARCHAR) AS net, CAST(coalesce(sum(gross), 0) AS VARCHAR) AS gross,
+  CAST(coalesce(sum(cost), 0) AS VARCHAR) AS cost,
   coalesce(sum(findings), 0) AS findings, count(*) AS resources,
   coalesce(sum(claiming) FILTER (WHERE claiming > 1), 0) AS overlapping_findings,
   count(*) FILTER (WHERE claiming > 1) AS overlapping_resources`;
@@ -58,6 +65,7 @@ const TOTALS = `CAST(coalesce(sum(savings), 0) AS VARCHAR) AS net, CAST(coalesce
 const totalsOf = (row: Record<string, unknown>): SavingsTotals => ({
   estimatedMonthlySavings: String(row.net ?? "0"),
   grossEstimatedMonthlySavings: String(row.gross ?? "0"),
+  monthlyCost: String(row.cost ?? "0"),
   findings: Number(row.findings ?? 0),
   resources: Number(row.resources ?? 0),
   overlappingFindings: Number(row.overlapping_findings ?? 0),

@@ -522,6 +522,7 @@ describe("notify's pieces", () => {
     const totals = {
       estimatedMonthlySavings: "2010.000",
       grossEstimatedMonthlySavings: "2010.000",
+      monthlyCost: "4020.000",
       findings: 2000,
       resources: 2000,
       overlappingFindings: 0,

@@ -145,10 +145,12 @@ describe("every face counts a resource's savings once (analyze, findings, notify
     assert.equal(digest.monthlyWaste, 360);
     assert.equal(digest.openMonthlyWaste, 360);
     assert.equal(digest.grossMonthlyWaste, 510);
+    // i-both costs 300 however many rules flag it: the flagged resources cost 360, not 660.
+    assert.equal(digest.monthlyCost, 360);
     const text = readFileSync(join(outbox, file.replace(/\.json$/, ".md")), "utf8");
     assert.match(
       text,
-      /\$360\.00\/month of estimated savings \(2 findings overlap on 1 resource: counted once\)/,
+      /\$360\.00\/month of estimated savings \(2 findings overlap on 1 resource: counted once\), on resources costing \$360\.00\/month\./,
     );
   });
 
@@ -160,12 +162,14 @@ describe("every face counts a resource's savings once (analyze, findings, notify
     const waste = JSON.parse(readFileSync(join(out, file), "utf8")).waste;
     assert.equal(waste.estimatedMonthlySavings, 360);
     assert.equal(waste.grossEstimatedMonthlySavings, 510);
+    assert.equal(waste.monthlyCost, 360, "the flagged resources' cost, each once");
     assert.deepEqual(
-      waste.byTeam.map((t: { key: string; estimatedMonthlySavings: number }) => [
+      waste.byTeam.map((t: { key: string; estimatedMonthlySavings: number; monthlyCost: number }) => [
         t.key,
         t.estimatedMonthlySavings,
+        t.monthlyCost,
       ]),
-      [["platform", 360]],
+      [["platform", 360, 360]],
     );
   });
 
@@ -177,7 +181,7 @@ describe("every face counts a resource's savings once (analyze, findings, notify
     test("the Overview's summary: total counted once, teams counted once, rules keep their own", async () => {
       const summary = (await (await fetch(`${served.base}/api/findings/summary`)).json()) as {
         total: unknown;
-        byTeam: { key: string; savings: number }[];
+        byTeam: { key: string; savings: number; monthlyCost: number }[];
         byRule: { key: string; savings: number }[];
       };
       assert.deepEqual(summary.total, {
@@ -185,12 +189,13 @@ describe("every face counts a resource's savings once (analyze, findings, notify
         resources: 2,
         savings: 360,
         grossSavings: 510,
+        monthlyCost: 360,
         overlappingFindings: 2,
         overlappingResources: 1,
       });
       assert.deepEqual(
-        summary.byTeam.map((t) => [t.key, t.savings]),
-        [["platform", 360]],
+        summary.byTeam.map((t) => [t.key, t.savings, t.monthlyCost]),
+        [["platform", 360, 360]],
       );
       const byRule = Object.fromEntries(summary.byRule.map((r) => [r.key, r.savings]));
       assert.deepEqual(byRule, { expired: 360, "half-stop": 150 });

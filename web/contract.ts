@@ -120,6 +120,8 @@ export interface SavingsTotal {
   count: number;
   resources: number;
   savings: number;
+  /** What the flagged resources cost a month, each resource once. */
+  monthlyCost: number;
   grossSavings: number;
   overlappingFindings: number;
   overlappingResources: number;

@@ -1,4 +1,4 @@
-import { Decimal, sumDecimals } from "../../core/money.js";
+import { Decimal } from "../../core/money.js";
 import type { Finding } from "../../store/findings.js";
 import type { SavingsTotals } from "../../store/savings.js";
 import type { Message, Section } from "./message.js";
@@ -16,8 +16,6 @@ export interface DigestOptions {
 const LIST_LIMIT = 100;
 
 const plural = (n: number, word: string) => `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
-
-const sum = (values: (Decimal | null)[]) => sumDecimals(values.map((v) => v?.text ?? "0"));
 
 /** Estimated amounts (no billing row names the resource) carry "~", as in `finops findings`. */
 const estimated = (f: Finding) =>
@@ -44,7 +42,8 @@ export function teamDigest(
   };
   // Totals count each resource's savings once (the one action taken), never what overlapping rules claim.
   const waste = savings.due.estimatedMonthlySavings;
-  const cost = sum(due.map((d) => d.finding.monthlyCost));
+  // And the cost of the resources, each once (two findings on one resource are one resource's cost).
+  const cost = savings.due.monthlyCost;
   const openWaste = savings.open.estimatedMonthlySavings;
   const overlap = (t: SavingsTotals) =>
     t.overlappingFindings

@@ -49,14 +49,14 @@ export async function wasteFound(
   const totals = open.length ? sums(open) : { estimatedMonthlySavings: ZERO, monthlyCost: ZERO };
   // Savings count once per resource (the one action taken): the total and each team's.
   const once = await savingsTotals(connection, { status: "open" });
-  const teams = new Map(
-    (await savingsTotalsByTeam(connection, { status: "open" })).map((t) => [
-      t.team,
-      t.estimatedMonthlySavings,
-    ]),
-  );
+  const teams = new Map((await savingsTotalsByTeam(connection, { status: "open" })).map((t) => [t.team, t]));
+  // A team's cost, like its savings, counts each resource once (by rule, each rule keeps its own figures).
   const byTeam = groupBy(open, (f) => f.team)
-    .map((g) => ({ ...g, estimatedMonthlySavings: new Decimal(teams.get(g.key) ?? "0") }))
+    .map((g) => ({
+      ...g,
+      estimatedMonthlySavings: new Decimal(teams.get(g.key)?.estimatedMonthlySavings ?? "0"),
+      monthlyCost: new Decimal(teams.get(g.key)?.monthlyCost ?? "0"),
+    }))
     .sort(
       (a, b) => compare(b.estimatedMonthlySavings, a.estimatedMonthlySavings) || a.key.localeCompare(b.key),
     );
@@ -66,6 +66,7 @@ export async function wasteFound(
       findings: open.length,
       ...totals,
       estimatedMonthlySavings: new Decimal(once.estimatedMonthlySavings),
+      monthlyCost: new Decimal(once.monthlyCost),
       grossEstimatedMonthlySavings: totals.estimatedMonthlySavings,
       overlappingFindings: once.overlappingFindings,
       overlappingResources: once.overlappingResources,

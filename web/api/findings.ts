@@ -66,8 +66,8 @@ export function findingRoutes(app: FastifyInstance, connect: Connect, config: Co
     });
   });
 
-  // Open findings' money by rule (what each rule's findings claim) and by team (each resource counted
-  // once: store/savings.ts), their total counted once, and the values the filters offer.
+  // Open findings' money by rule (what each rule's findings claim) and by team (savings and cost, each
+  // resource counted once: store/savings.ts), their total counted once, and the values the filters offer.
   app.get("/api/findings/summary", async () =>
     withConnection(async (c) => {
       const group = async (column: string) => {
@@ -104,9 +104,13 @@ export function findingRoutes(app: FastifyInstance, connect: Connect, config: Co
           values("account"),
           values("region"),
         ]);
-      const once = new Map(teamSavings.map((t) => [t.team, Number(t.estimatedMonthlySavings)]));
+      const once = new Map(teamSavings.map((t) => [t.team, t]));
       const byTeam = byTeamGross
-        .map((row) => ({ ...row, savings: once.get(row.key) ?? 0 }))
+        .map((row) => ({
+          ...row,
+          savings: Number(once.get(row.key)?.estimatedMonthlySavings ?? 0),
+          monthlyCost: Number(once.get(row.key)?.monthlyCost ?? 0),
+        }))
         .sort((a, b) => b.savings - a.savings || a.key.localeCompare(b.key));
       return {
         byRule,
@@ -115,6 +119,7 @@ export function findingRoutes(app: FastifyInstance, connect: Connect, config: Co
           count: total.findings,
           resources: total.resources,
           savings: Number(total.estimatedMonthlySavings),
+          monthlyCost: Number(total.monthlyCost),
           grossSavings: Number(total.grossEstimatedMonthlySavings),
           overlappingFindings: total.overlappingFindings,
           overlappingResources: total.overlappingResources,

@@ -124,6 +124,9 @@ function totalOf(open: Finding[]): SavingsTotal {
       [...byResource.values()].map((list) => Math.max(0, ...list.map((f) => f.estimatedMonthlySavings ?? 0))),
     ),
     grossSavings: sum(open.map((f) => f.estimatedMonthlySavings ?? 0)),
+    monthlyCost: sum(
+      [...byResource.values()].map((list) => Math.max(0, ...list.map((f) => f.monthlyCost ?? 0))),
+    ),
     overlappingFindings: sum(overlapping.map((list) => list.length)),
     overlappingResources: overlapping.length,
   };
