@@ -6,22 +6,36 @@
  * resource_facts, timed as seconds.derived). Every table is filled in one process, then checkpointed.
  */
 import { stat } from "node:fs/promises";
-import { sqlLiteral } from "../core/sql.js";
 import { configSchema } from "../rules/config.js";
 import { openStore } from "../store/database.js";
 import { ensureResourceFacts } from "../store/resource-facts.js";
 import { round } from "./figures.js";
 import { readRows } from "./measure.js";
+import {
+  imageOfInstance,
+  SERVICES_METRICS_SQL,
+  type ServiceCounts,
+  serviceCounts,
+  servicesInventorySql,
+  serviceTotal,
+} from "./rules-store-services.js";
+import {
+  accountOf,
+  awsId,
+  COLLECTED,
+  daysAgo,
+  INVENTORY_COLUMNS,
+  instanceId,
+  pick,
+  RUN_ID,
+  regionOf,
+  TODAY,
+  u,
+  volumeId,
+} from "./rules-store-sql.js";
+import { BILLING_SQL, METRICS_SQL } from "./rules-store-usage.js";
 
-/** The instant analyze evaluates at; the inventory was collected two hours before. */
-export const NOW = "2025-06-15T06:00:00Z";
-const TODAY = "2025-06-15";
-const COLLECTED = "TIMESTAMP '2025-06-15 04:00:00'";
-const RUN_ID = "run-20250615T040000-bench000";
-const METRIC_DAYS = 30;
-const BILLING_DAYS = 3;
-const ACCOUNTS = ["111111111111", "222222222222", "333333333333"];
-const REGIONS = ["us-east-1", "eu-west-1"];
+export { NOW } from "./rules-store-sql.js";
 
 /** How long each generation stage took, the rows it made, and the database's size. */
 export interface Generation {
@@ -38,44 +52,30 @@ interface Counts {
   elasticIps: number;
   natGateways: number;
   buckets: number;
+  services: ServiceCounts;
 }
 
-/** The mix: 50% volumes, 30% instances, 15% snapshots, 2% Elastic IPs, 1% NAT gateways, the rest buckets. */
+/**
+ * The mix: 46% volumes, 28% instances, 14% snapshots, 2% Elastic IPs, 1% NAT gateways, 7% the other
+ * services (rules-store-services.ts), the rest buckets.
+ */
 function counts(resources: number): Counts {
-  const volumes = Math.floor(resources * 0.5);
-  const instances = Math.floor(resources * 0.3);
-  const snapshots = Math.floor(resources * 0.15);
+  const volumes = Math.floor(resources * 0.46);
+  const instances = Math.floor(resources * 0.28);
+  const snapshots = Math.floor(resources * 0.14);
   const elasticIps = Math.floor(resources * 0.02);
   const natGateways = Math.floor(resources * 0.01);
+  const services = serviceCounts(resources);
   return {
     volumes,
     instances,
     snapshots,
     elasticIps,
     natGateways,
-    buckets: resources - volumes - instances - snapshots - elasticIps - natGateways,
+    services,
+    buckets: resources - volumes - instances - snapshots - elasticIps - natGateways - serviceTotal(services),
   };
 }
-
-const sqlList = (values: readonly string[]) => `[${values.map(sqlLiteral).join(", ")}]`;
-/** A uniform integer in [0, mod) from a hash of the row's index (or id) and a salt. */
-const u = (of: string, salt: string, mod: number) =>
-  `CAST(hash(${of}, ${sqlLiteral(salt)}) % ${mod} AS INTEGER)`;
-/** One of `values`, chosen by a hash. */
-const pick = (of: string, salt: string, values: readonly string[]) =>
-  `${sqlList(values)}[1 + ${u(of, salt, values.length)}]`;
-/** Resource index i lives in account i % 3 and region (i / 3) % 2: related resources share both. */
-const accountOf = (i: string) => `${sqlList(ACCOUNTS)}[1 + CAST((${i}) % 3 AS INTEGER)]`;
-const regionOf = (i: string) => `${sqlList(REGIONS)}[1 + CAST((${i}) // 3 % 2 AS INTEGER)]`;
-const awsId = (prefix: string, i: string) => `'${prefix}-' || substr(md5('${prefix}-' || (${i})), 1, 17)`;
-const volumeId = (i: string) => awsId("vol", i);
-const instanceId = (i: string) => awsId("i", i);
-/** A time `days` (plus some seconds) before the collection. */
-const daysAgo = (days: string, of: string) =>
-  `${COLLECTED} - to_days(CAST(${days} AS INTEGER)) - to_seconds(${u(of, "seconds", 86_400)})`;
-
-const INVENTORY_COLUMNS =
-  "run_id, collector, collected_at, scope, account, region, resource_id, resource_type, state, state_since, created_at, tags, attributes";
 
 const TEAMS = [
   "platform",
@@ -190,7 +190,8 @@ function inventorySql(n: Counts): Record<string, string> {
            'autoScalingGroup', CASE WHEN cluster IS NOT NULL THEN cluster || '-ng-' || ${u("k", "ng", 4)} END,
            'kubernetes', CASE WHEN cluster IS NOT NULL
              THEN json_object('cluster', cluster, 'nodegroup', cluster || '-ng-' || ${u("k", "ng", 4)}, 'nodepool', NULL) END,
-           'availabilityZone', region || 'a', 'volumeIds', json_array(${volumeId("k")})) AS attributes
+           'availabilityZone', region || 'a', 'volumeIds', json_array(${volumeId("k")}),
+           'imageId', ${imageOfInstance("k", n.services)}) AS attributes
        FROM (
          SELECT k, ${instanceId("k")} AS id, ${accountOf("k")} AS account, ${regionOf("k")} AS region,
            CASE WHEN ${u("k", "state", 100)} < 12 THEN 'stopped' ELSE 'running' END AS state,
@@ -252,7 +253,10 @@ function inventorySql(n: Counts): Record<string, string> {
       `SELECT *, NULL AS state, NULL::TIMESTAMP AS state_since, bench_tags(id, 'bucket', NULL) AS tags,
          json_object('lifecycleRules', rules, 'lifecycle', CASE WHEN rules > 0 THEN json_object('rules', json_array(
            json_object('id', 'expire-old', 'status', 'Enabled', 'hasExpiration', true, 'hasTransition', false,
-             'hasNoncurrentVersionExpiration', true))) END) AS attributes
+             'hasNoncurrentVersionExpiration', true))) END,
+           'multipartUploads', CASE WHEN ${u("b", "uploads", 100)} < 10 THEN json_array(json_object(
+             'initiated', strftime(${daysAgo(u("b", "initiated", 30), "b")}, '%Y-%m-%dT%H:%M:%SZ'),
+             'bytes', CAST(${u("b", "parts", 1000)} AS BIGINT) * 8388608)) ELSE '[]'::JSON END) AS attributes
        FROM (
          SELECT b, 'bench-' || ${pick("b", "team", TEAMS)} || '-' || b || '-' || substr(md5('bucket-' || b), 1, 6) AS id,
            ${accountOf("b")} AS account, ${regionOf("b")} AS region,
@@ -263,97 +267,6 @@ function inventorySql(n: Counts): Record<string, string> {
     ),
   };
 }
-
-/** The metric days: the METRIC_DAYS whole UTC days before --now. */
-const DAYS = `(SELECT DATE '${TODAY}' - CAST(1 + n AS INTEGER) AS day FROM range(${METRIC_DAYS}) t(n))`;
-const METRIC_COLUMNS = "account, region, resource_id, namespace, metric, day, average, maximum, sum, run_id";
-/** A day's jitter in [0, 1) for a resource. */
-const JITTER = "(hash(r.resource_id, d.day) % 1000) / 1000.0";
-
-/**
- * Instances: CPU (average and maximum) and network (sums) on the days they existed and ran; 12% of other
- * instances idle (CPU under 5%, network under 5 MB a day), 35% of Kubernetes nodes under 10% mean CPU.
- * In-use volumes: read and write ops, 20% nearly unused. NAT gateways: bytes out, 20% none.
- */
-const METRICS_SQL = {
-  instances: `INSERT INTO metrics_daily (${METRIC_COLUMNS})
-    SELECT account, region, resource_id, 'AWS/EC2', metric, day,
-      CASE WHEN metric = 'CPUUtilization' THEN cpu END,
-      CASE WHEN metric = 'CPUUtilization' THEN least(100, cpu + spread) END,
-      CASE metric WHEN 'NetworkIn' THEN 0.6 * net WHEN 'NetworkOut' THEN 0.4 * net END,
-      '${RUN_ID}'
-    FROM (
-      SELECT r.account, r.region, r.resource_id, d.day, m.metric,
-        CASE WHEN r.k8s AND r.profile < 35 THEN 2 + 6 * ${JITTER}
-          WHEN r.k8s THEN 20 + 50 * ${JITTER}
-          WHEN r.profile < 12 THEN 0.2 + 1.3 * ${JITTER}
-          ELSE 5 + 60 * ${JITTER} END AS cpu,
-        CASE WHEN NOT r.k8s AND r.profile < 12 THEN 0.5 + 2.5 * ${JITTER} ELSE 10 + 30 * ${JITTER} END AS spread,
-        CASE WHEN NOT r.k8s AND r.profile < 12 THEN 2e5 + 3e6 * ${JITTER} ELSE 5e7 + 5e9 * ${JITTER} END AS net
-      FROM (
-        SELECT account, region, resource_id, state, state_since, created_at,
-          CAST(hash(resource_id, 'profile') % 100 AS INTEGER) AS profile,
-          json_extract_string(attributes, '$.kubernetes.cluster') IS NOT NULL AS k8s
-        FROM inventory WHERE resource_type = 'ec2:instance'
-      ) r
-      CROSS JOIN ${DAYS} d
-      CROSS JOIN (VALUES ('CPUUtilization'), ('NetworkIn'), ('NetworkOut')) m(metric)
-      WHERE d.day >= CAST(r.created_at AS DATE) AND (r.state = 'running' OR d.day < CAST(r.state_since AS DATE))
-    )`,
-  volumes: `INSERT INTO metrics_daily (${METRIC_COLUMNS})
-    SELECT r.account, r.region, r.resource_id, 'AWS/EBS', m.metric, d.day, NULL, NULL,
-      m.share * CASE WHEN r.profile < 20 THEN 400 * ${JITTER} ELSE 5000 + 5e6 * ${JITTER} END, '${RUN_ID}'
-    FROM (
-      SELECT account, region, resource_id, created_at, CAST(hash(resource_id, 'profile') % 100 AS INTEGER) AS profile
-      FROM inventory WHERE resource_type = 'ec2:volume' AND state = 'in-use'
-    ) r
-    CROSS JOIN ${DAYS} d
-    CROSS JOIN (VALUES ('VolumeReadOps', 0.4), ('VolumeWriteOps', 0.6)) m(metric, share)
-    WHERE d.day >= CAST(r.created_at AS DATE)`,
-  natGateways: `INSERT INTO metrics_daily (${METRIC_COLUMNS})
-    SELECT r.account, r.region, r.resource_id, 'AWS/NATGateway', 'BytesOutToDestination', d.day, NULL, NULL,
-      CASE WHEN r.profile < 20 THEN 0 ELSE 1e6 + 1e11 * ${JITTER} END, '${RUN_ID}'
-    FROM (
-      SELECT account, region, resource_id, created_at, CAST(hash(resource_id, 'profile') % 100 AS INTEGER) AS profile
-      FROM inventory WHERE resource_type = 'ec2:nat-gateway' AND state = 'available'
-    ) r
-    CROSS JOIN ${DAYS} d
-    WHERE d.day >= CAST(r.created_at AS DATE)`,
-};
-
-/**
- * One FOCUS cost row per resource per day for the last BILLING_DAYS days, named as the CUR names it:
- * the id for instances and volumes, the bucket name, the ARN for snapshots, NAT gateways and addresses.
- */
-const BILLING_SQL = `INSERT INTO billing BY NAME
-  SELECT 'USD' AS BillingCurrency, '999999999999' AS BillingAccountId, 'bench-payer' AS BillingAccountName,
-    date_trunc('month', day) AS BillingPeriodStart, date_trunc('month', day) + INTERVAL 1 MONTH AS BillingPeriodEnd,
-    'Usage' AS ChargeCategory, 'Usage-Based' AS ChargeFrequency, resource_type || ' usage' AS ChargeDescription,
-    day AS ChargePeriodStart, day + INTERVAL 1 DAY AS ChargePeriodEnd,
-    CAST(cost AS DECIMAL(38,12)) AS BilledCost, CAST(cost AS DECIMAL(38,12)) AS EffectiveCost,
-    CAST(cost AS DECIMAL(38,12)) AS ListCost, CAST(cost AS DECIMAL(38,12)) AS ContractedCost,
-    'AWS' AS ProviderName, 'AWS' AS PublisherName, 'AWS' AS InvoiceIssuerName, region AS RegionId,
-    CASE WHEN resource_type = 's3:bucket' THEN 'Amazon Simple Storage Service' ELSE 'Amazon Elastic Compute Cloud' END AS ServiceName,
-    CASE WHEN resource_type IN ('s3:bucket', 'ec2:volume', 'ec2:snapshot') THEN 'Storage'
-      WHEN resource_type IN ('ec2:elastic-ip', 'ec2:nat-gateway') THEN 'Networking' ELSE 'Compute' END AS ServiceCategory,
-    account AS SubAccountId, 'bench-' || account AS SubAccountName, resource_type AS ResourceType,
-    CASE resource_type
-      WHEN 'ec2:snapshot' THEN 'arn:aws:ec2:' || region || ':' || account || ':snapshot/' || resource_id
-      WHEN 'ec2:nat-gateway' THEN 'arn:aws:ec2:' || region || ':' || account || ':natgateway/' || resource_id
-      WHEN 'ec2:elastic-ip' THEN 'arn:aws:ec2:' || region || ':' || account || ':elastic-ip/' || resource_id
-      ELSE resource_id END AS ResourceId,
-    tags AS Tags, 'focus' AS x_Source, 'bench' AS x_LoadId
-  FROM (
-    SELECT i.*, CAST(DATE '${TODAY}' - CAST(1 + d.n AS INTEGER) AS TIMESTAMP) AS day,
-      (1 + (hash(i.resource_id, 'cost') % 1000) / 1000.0) * CASE i.resource_type
-        WHEN 'ec2:instance' THEN CASE WHEN i.state = 'running' THEN 2.4 ELSE 0.05 END
-        WHEN 'ec2:volume' THEN 0.1 / 30 * coalesce(CAST(json_extract(i.attributes, '$.sizeGiB') AS DOUBLE), 50)
-        WHEN 'ec2:snapshot' THEN 0.05 / 30 * coalesce(CAST(json_extract(i.attributes, '$.sizeGiB') AS DOUBLE), 8)
-        WHEN 'ec2:elastic-ip' THEN 0.12
-        WHEN 'ec2:nat-gateway' THEN 1.08
-        ELSE 0.5 END AS cost
-    FROM inventory i CROSS JOIN range(${BILLING_DAYS}) d(n)
-  )`;
 
 export async function generateStore(db: string, resources: number): Promise<Generation> {
   const n = counts(resources);
@@ -368,14 +281,17 @@ export async function generateStore(db: string, resources: number): Promise<Gene
       seconds[name] = round((performance.now() - started) / 1000, 2);
     };
     await connection.run(TAGS_MACRO);
-    await stage("inventory", Object.values(inventorySql(n)));
+    await stage("inventory", [
+      ...Object.values(inventorySql(n)),
+      ...Object.values(servicesInventorySql(n.services)),
+    ]);
     await stage("collectorRuns", [
       `INSERT INTO collector_runs (run_id, collector, account, region, status, rows, api_calls, error, started_at, finished_at)
        SELECT run_id, collector, account, scope, 'ok', count(*), CAST(ceil(count(*) / 1000) AS INTEGER), NULL,
          collected_at, collected_at + INTERVAL 90 SECOND
        FROM inventory GROUP BY ALL`,
     ]);
-    await stage("metrics", Object.values(METRICS_SQL));
+    await stage("metrics", [...Object.values(METRICS_SQL), ...Object.values(SERVICES_METRICS_SQL)]);
     await stage("utilizationRuns", [
       `INSERT INTO collector_runs (run_id, collector, account, region, status, rows, api_calls, error, started_at, finished_at)
        SELECT run_id, 'utilization:cloudwatch', account, region, 'ok', count(*), CAST(ceil(count(*) / 500 / 30) AS INTEGER),
