@@ -52,6 +52,17 @@ export async function checkApplicable(connection: DuckDBConnection, plan: Plan):
   return approval.approvedBy;
 }
 
+/** Why the plan's approval no longer holds (expired by the clock, or gone), or null while it does. */
+async function approvalLapsed(connection: DuckDBConnection, plan: Plan): Promise<string | null> {
+  try {
+    await checkApplicable(connection, plan);
+    return null;
+  } catch (error) {
+    if (error instanceof PlanRefused) return error.message;
+    throw error;
+  }
+}
+
 /** The population a rule's cap counts: the rule's items of one resource type (the expired rule spans several). */
 const capKey = (item: PlanItem) => `${item.rule}|${item.resourceType}`;
 
@@ -125,6 +136,13 @@ export async function applyPlan(
             `not attempted: the run's cap of ${options.maxActions} actions is reached; apply again`,
           ),
         );
+        continue;
+      }
+      // An approval is good for its hours, not for the run it started: one that expires while a long
+      // run works (snapshots waited for, a slow account) holds back every item not yet begun.
+      const lapsed = await approvalLapsed(connection, plan);
+      if (lapsed) {
+        results.push(result("skipped", `not attempted: ${lapsed}`));
         continue;
       }
       const ruleCap = caps.get(capKey(item)) ?? 1;

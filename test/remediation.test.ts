@@ -335,6 +335,42 @@ describe("remediation against moto: plan, approve, apply, journal", () => {
     assert.equal(await instanceState(id), "running");
   });
 
+  test("an approval that expires during a run holds back every item not yet begun", async () => {
+    const first = await instance({ "expires-at": "2020-01-01" });
+    const second = await instance({ "expires-at": "2020-01-01" });
+    const planned = await plan("expired");
+    assert.deepEqual(planned.items.map((i) => i.action).sort(), ["terminate", "terminate"]);
+    await approve(planned.planId);
+    // The approval ends in three seconds (an approval of approvalHours ending while the run works).
+    const ends = new Date(Date.now() + 3000);
+    const store = await openStore(db);
+    await store.connection.run("UPDATE approvals SET expires_at = CAST($1 AS TIMESTAMP) WHERE plan_id = $2", [
+      ends.toISOString(),
+      planned.planId,
+    ]);
+    store.close();
+    const running = startApply(planned.planId);
+    // The first termination is answered only once the approval has expired.
+    proxy.fault = {
+      matches: mutating("TerminateInstances"),
+      nth: 1,
+      at: "after",
+      hold: new Promise((resolve) => setTimeout(resolve, ends.getTime() - Date.now() + 1500)),
+    };
+    const applied = json<ApplyJson>(await running.result);
+    assert.equal(proxy.fault?.fired, true);
+    const [done, held] = applied.results;
+    assert.equal(done?.status, "done", done?.detail);
+    assert.equal(held?.status, "skipped");
+    assert.match(held?.detail ?? "", /^not attempted: the approval of plan .* by alice expired at /);
+    const states = new Map([
+      [first, await instanceState(first)],
+      [second, await instanceState(second)],
+    ]);
+    assert.equal(states.get(done?.resourceId as string), "terminated");
+    assert.equal(states.get(held?.resourceId as string), "running", "nothing is done on a lapsed approval");
+  });
+
   test("two applies at once: one acts, the other is refused", async () => {
     const ids = [
       await instance({ "expires-at": "2022-01-01" }),
