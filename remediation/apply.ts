@@ -298,8 +298,11 @@ async function applyItem(
     return finish("done", detail, true, after);
   } catch (error) {
     const destructive = !["mark", "unmark", "tag"].includes(item.action);
+    // Gone is what the resource itself says: a NotFound of something else (the backup snapshot vanishing
+    // while it was waited for) leaves the resource there, and the item failed.
     if (destructive && awsErrorCode(error).endsWith(".NotFound")) {
-      return finish("done", `already gone (${awsErrorCode(error)})`, true, null);
+      const now = await executor.describe(scope, target).catch(() => undefined);
+      if (now === null) return finish("done", `already gone (${awsErrorCode(error)})`, true, null);
     }
     const code = error instanceof Error && error.name !== "Error" ? `${error.name}: ` : "";
     return finish("failed", `${code}${(error as Error).message}`, true);

@@ -371,6 +371,39 @@ describe("remediation against moto: plan, approve, apply, journal", () => {
     assert.equal(states.get(held?.resourceId as string), "running", "nothing is done on a lapsed approval");
   });
 
+  test("a backup snapshot that vanishes while waited for fails the item, and the volume stays", async () => {
+    const vol = await volume();
+    const marked = await plan("unattached-volume");
+    await approve(marked.planId);
+    json<ApplyJson>(await apply(marked.planId));
+    const due = await plan("unattached-volume");
+    assert.deepEqual(
+      due.items.map((i) => i.action),
+      ["snapshot-and-delete"],
+    );
+    await approve(due.planId);
+    // Someone deletes the new snapshot while apply waits for it to complete.
+    proxy.failWith = {
+      target: "POST /",
+      bodyIncludes: "Action=DescribeSnapshots",
+      status: 400,
+      contentType: "text/xml",
+      body: "<Response><Errors><Error><Code>InvalidSnapshot.NotFound</Code><Message>The snapshot does not exist.</Message></Error></Errors><RequestID>r-1</RequestID></Response>",
+    };
+    let applied: CliResult;
+    try {
+      applied = await apply(due.planId);
+    } finally {
+      delete proxy.failWith;
+    }
+    assert.equal(applied.code, 1, applied.stderr);
+    const [result] = (JSON.parse(applied.stdout) as ApplyJson).results;
+    assert.equal(result?.status, "failed", result?.detail);
+    assert.match(result?.detail ?? "", /InvalidSnapshot\.NotFound/);
+    assert.equal(await volumeExists(vol), true, "no backup, no delete");
+    assert.equal(calls("DeleteVolume", vol), 0);
+  });
+
   test("two applies at once: one acts, the other is refused", async () => {
     const ids = [
       await instance({ "expires-at": "2022-01-01" }),
