@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import {
   type DuckDBConnection,
   type DuckDBPreparedStatement,
+  type DuckDBResult,
   DuckDBTimestampValue,
   StatementType,
 } from "@duckdb/node-api";
@@ -49,32 +50,74 @@ export async function runUserQuery(connection: DuckDBConnection, query: string, 
   const statement = await singleSelect(connection, query);
   bindNow(statement, now);
   await connection.run("BEGIN TRANSACTION");
-  let rows: Record<string, unknown>[];
-  let columns: string[];
+  const checked: UserRow[] = [];
   try {
-    const reader = await statement.runAndReadAll();
-    columns = reader.columnNames();
-    rows = reader.getRowObjectsJson() as Record<string, unknown>[];
-  } catch (error) {
-    throw new UserSqlRejected(firstLine(error));
+    let result: DuckDBResult;
+    try {
+      result = await statement.stream();
+    } catch (error) {
+      throw new UserSqlRejected(firstLine(error));
+    }
+    const missing = ["account", "resource_id", "reason"].filter((c) => !result.columnNames().includes(c));
+    if (missing.length) {
+      throw new UserSqlRejected(
+        `the query must return the columns account, resource_id and reason (evidence and savings_ratio are optional); it lacks ${missing.join(", ")}`,
+      );
+    }
+    // Read a chunk at a time, and stop at the limits: a query returning a billion rows, or rows of
+    // gigabytes, is refused with its figures instead of exhausting the process's memory.
+    let bytes = 0;
+    const chunks = result.yieldRowObjectJson();
+    for (;;) {
+      let next: IteratorResult<Record<string, unknown>[]>;
+      try {
+        next = await chunks.next();
+      } catch (error) {
+        throw new UserSqlRejected(firstLine(error));
+      }
+      if (next.done) break;
+      for (const row of next.value) {
+        const one = checkedRow(row, checked.length);
+        bytes += rowBytes(one);
+        checked.push(one);
+      }
+      if (checked.length > MAX_USER_ROWS) {
+        throw new UserSqlRejected(
+          `the query returns more than ${MAX_USER_ROWS.toLocaleString("en-US")} rows: a rule flags resources, one row each; narrow its WHERE`,
+        );
+      }
+      if (bytes > MAX_USER_BYTES) {
+        throw new UserSqlRejected(
+          `the query's rows hold more than ${MAX_USER_BYTES / 2 ** 20} MiB of text after ${checked.length.toLocaleString("en-US")} rows: keep reasons and evidence short`,
+        );
+      }
+    }
   } finally {
     // Whatever a SELECT could change (a sequence, a setting's side effect) is undone.
     await connection.run("ROLLBACK");
   }
-  const missing = ["account", "resource_id", "reason"].filter((c) => !columns.includes(c));
-  if (missing.length) {
-    throw new UserSqlRejected(
-      `the query must return the columns account, resource_id and reason (evidence and savings_ratio are optional); it lacks ${missing.join(", ")}`,
+  for (let start = 0; start < checked.length; start += INSERT_BATCH_ROWS) {
+    await connection.run(
+      `INSERT INTO ${USER_MATCHES_TABLE}
+       SELECT $1, m.account, m.resource_id, m.reason, m.evidence, m.savings_ratio
+       FROM (SELECT unnest(from_json($2::JSON, '[{"account":"VARCHAR","resource_id":"VARCHAR","reason":"VARCHAR","evidence":"JSON","savings_ratio":"DOUBLE"}]'), recursive := true)) m`,
+      [userQueryKey(query), JSON.stringify(checked.slice(start, start + INSERT_BATCH_ROWS))],
     );
   }
-  const checked = rows.map((row, index) => checkedRow(row, index));
-  await connection.run(
-    `INSERT INTO ${USER_MATCHES_TABLE}
-     SELECT $1, m.account, m.resource_id, m.reason, m.evidence, m.savings_ratio
-     FROM (SELECT unnest(from_json($2::JSON, '[{"account":"VARCHAR","resource_id":"VARCHAR","reason":"VARCHAR","evidence":"JSON","savings_ratio":"DOUBLE"}]'), recursive := true)) m`,
-    [userQueryKey(query), JSON.stringify(checked)],
-  );
   return checked.length;
+}
+
+/** The most rows one user rule may return: one per resource flagged, a million resources' worth. */
+export const MAX_USER_ROWS = 1_000_000;
+/** The most text (ids, reasons, evidence) its rows may hold in all. */
+export const MAX_USER_BYTES = 64 * 2 ** 20;
+/** Rows handed to DuckDB per insert: one JSON parameter each, a bounded string. */
+const INSERT_BATCH_ROWS = 50_000;
+
+/** About what a checked row holds in memory: its text, as JSON. */
+function rowBytes(row: UserRow): number {
+  const evidence = row.evidence === null ? 0 : JSON.stringify(row.evidence).length;
+  return (row.account?.length ?? 0) + (row.resource_id?.length ?? 0) + (row.reason?.length ?? 0) + evidence;
 }
 
 /** External access must be off for the whole instance (see store/database.ts), or no user SQL runs. */

@@ -223,6 +223,30 @@ describe("SQL from configuration never runs as code", () => {
     assert.deepEqual(counts, expected);
   });
 
+  test("a user rule returning too much is refused by its figures, not by exhausting memory", async () => {
+    const cases: [string, RegExp][] = [
+      // Ten million rows: read a chunk at a time, refused past a million.
+      [
+        "SELECT '111111111111' AS account, 'i-' || i AS resource_id, 'x' AS reason FROM range(10000000) t(i)",
+        /returns more than 1,000,000 rows/,
+      ],
+      // A hundred rows of 10 MB reasons: a gigabyte of text.
+      [
+        "SELECT '111111111111' AS account, 'i-' || i AS resource_id, repeat('x', 10000000) AS reason FROM range(100) t(i)",
+        /rows hold more than 64 MiB of text/,
+      ],
+    ];
+    for (const [query, error] of cases) {
+      const result = await analyze(sqlRule(query));
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, /rules-\w+\.yaml:5:\d+: rule "mine" cannot run: /);
+      assert.match(result.stderr, error);
+    }
+    const { findings: _, ...counts } = await tableCounts();
+    const { findings: __, ...expected } = before_;
+    assert.deepEqual(counts, expected);
+  });
+
   test("a user query never runs on a connection that can read files", async () => {
     const instance = await DuckDBInstance.create(":memory:");
     const connection = await instance.connect();
