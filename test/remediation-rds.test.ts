@@ -212,6 +212,30 @@ describe("RDS remediation against moto: mark, snapshot-and-delete, preconditions
     assert.match(deleteCall?.body ?? "", /DeleteAutomatedBackups=false/);
   });
 
+  test("an exempted database's mark comes off (RemoveTagsFromResource)", async () => {
+    const kept = await database("kept", {});
+    await approveAndApply((await plan()).planId);
+    assert.match((await tagsOf("kept"))[MARK] ?? "", /^drop-db:/);
+    await rds.send(
+      new AddTagsToResourceCommand({
+        ResourceName: kept,
+        Tags: [{ Key: "finops:ignore", Value: "drop-db" }],
+      }),
+    );
+    const unmarking = await plan();
+    assert.deepEqual(
+      unmarking.items.map((i) => [i.resourceId, i.action]),
+      [[kept, "unmark"]],
+    );
+    const applied = await approveAndApply(unmarking.planId);
+    assert.deepEqual(
+      applied.results.map((r) => [r.status, r.detail]),
+      [["done", `removed ${MARK}`]],
+    );
+    assert.equal((await tagsOf("kept"))[MARK], undefined);
+    assert.equal((await tagsOf("kept"))["finops:ignore"], "drop-db");
+  });
+
   test("a snapshot that vanishes before it is available fails the item: the database is kept", async () => {
     await database("vanish", {});
     await approveAndApply((await plan()).planId);
