@@ -187,6 +187,16 @@ describe("RDS rules on both sides of every threshold (collected from moto)", () 
     assert.match(describes[1]?.body ?? "", /Marker=/);
   });
 
+  test("utilization stores one DatabaseConnections day per datapoint day in the 30 days before NOW", () => {
+    const days = Object.values(DATABASES).reduce(
+      (sum, spec) => sum + (spec.connections ?? []).filter(([ago]) => ago >= 1 && ago <= 30).length,
+      0,
+    );
+    const utilization = collectors.find((c) => c.name === "utilization:cloudwatch");
+    assert.equal(utilization?.status, "ok");
+    assert.equal(utilization?.rows, days);
+  });
+
   for (const [rule, expected] of Object.entries(EXPECTED)) {
     test(`${rule} flags exactly ${expected.join(", ")}`, () => {
       assert.deepEqual(flagged(rule), expected);
