@@ -13,6 +13,7 @@ import { ebsVolumes } from "./inventory/ebs-volumes.js";
 import { ec2Instances } from "./inventory/ec2-instances.js";
 import { elasticIps } from "./inventory/elastic-ips.js";
 import { natGateways } from "./inventory/nat-gateways.js";
+import { rdsInstances } from "./inventory/rds-instances.js";
 import type { CollectScope, InventoryCollector, ResourceRecord } from "./inventory/resource.js";
 import { s3Buckets } from "./inventory/s3-buckets.js";
 import { taggingResources } from "./inventory/tagging.js";
@@ -27,6 +28,7 @@ export const INVENTORY_COLLECTORS: readonly InventoryCollector[] = [
   ebsSnapshots,
   elasticIps,
   natGateways,
+  rdsInstances,
   taggingResources,
 ];
 

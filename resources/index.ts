@@ -3,6 +3,7 @@ import { ebsVolume } from "./ebs-volume.js";
 import { ec2Instance } from "./ec2-instance.js";
 import { elasticIp } from "./elastic-ip.js";
 import { natGateway } from "./nat-gateway.js";
+import { rdsDb } from "./rds-db.js";
 import { s3Bucket } from "./s3-bucket.js";
 import type { ResourceDescriptor } from "./types.js";
 
@@ -19,6 +20,7 @@ export const RESOURCE_DESCRIPTORS: readonly ResourceDescriptor[] = [
   elasticIp,
   natGateway,
   s3Bucket,
+  rdsDb,
 ];
 
 const BY_TYPE = new Map(RESOURCE_DESCRIPTORS.map((d) => [d.type, d]));

@@ -3,11 +3,15 @@ import { gp2Volume } from "./kinds/gp2-volume.js";
 import { idleInstance } from "./kinds/idle-instance.js";
 import { idleK8sNode } from "./kinds/idle-k8s-node.js";
 import { idleNatGateway } from "./kinds/idle-nat-gateway.js";
+import { idleRdsInstance } from "./kinds/idle-rds-instance.js";
 import { missingTags } from "./kinds/missing-tags.js";
 import { oldSnapshot } from "./kinds/old-snapshot.js";
 import { orphanedSnapshot } from "./kinds/orphaned-snapshot.js";
 import { oversizedVolume } from "./kinds/oversized-volume.js";
 import { previousGeneration } from "./kinds/previous-generation.js";
+import { rdsGp2Storage } from "./kinds/rds-gp2-storage.js";
+import { rdsMultiAzNonprod } from "./kinds/rds-multi-az-nonprod.js";
+import { rdsPreviousGeneration } from "./kinds/rds-previous-generation.js";
 import { s3NoLifecycle } from "./kinds/s3-no-lifecycle.js";
 import { sqlRule } from "./kinds/sql-rule.js";
 import { stoppedInstance } from "./kinds/stopped-instance.js";
@@ -32,6 +36,10 @@ const KINDS: readonly RuleKind[] = [
   orphanedSnapshot,
   unassociatedEip,
   idleNatGateway,
+  idleRdsInstance,
+  rdsPreviousGeneration,
+  rdsGp2Storage,
+  rdsMultiAzNonprod,
   missingTags,
   expired,
   s3NoLifecycle,

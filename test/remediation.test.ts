@@ -603,6 +603,10 @@ describe("remediation against moto: plan, approve, apply, journal", () => {
       "ec2:ReleaseAddress",
       "ec2:StopInstances",
       "ec2:TerminateInstances",
+      "rds:AddTagsToResource",
+      "rds:CreateDBSnapshot",
+      "rds:DeleteDBInstance",
+      "rds:RemoveTagsFromResource",
     ]);
     // Every mutating call the runner made in these tests is in it.
     const made = new Set(

@@ -9,7 +9,7 @@ import { resourceFromArn, taggingResources } from "../collectors/inventory/taggi
 import { priceQuery } from "../collectors/pricing/price-list.js";
 import { buildEstate, DEMO_SEED } from "../demo/estate.js";
 import { replayInstant, writeReplay } from "../demo/replay.js";
-import { arnMatches, arnOf, parseArn } from "../resources/arn.js";
+import { arnMatches, arnName, arnOf, parseArn } from "../resources/arn.js";
 import { descriptorOf, RESOURCE_DESCRIPTORS, RESOURCE_TYPES } from "../resources/index.js";
 import type { ResourceDescriptor } from "../resources/types.js";
 import { attributeStruct } from "../store/current-inventory.js";
@@ -35,6 +35,7 @@ describe("resource descriptors: one per type, consistent with themselves and eac
       "ec2:elastic-ip",
       "ec2:nat-gateway",
       "s3:bucket",
+      "rds:db",
     ]);
   });
 
@@ -44,7 +45,9 @@ describe("resource descriptors: one per type, consistent with themselves and eac
       const arn = arnOf(d, { region: REGION, account: ACCOUNT, id: d.id.example });
       const parsed = parseArn(arn);
       assert.ok(parsed, `${d.type}: ${arn} parses`);
-      assert.equal(parsed.id, d.id.example, arn);
+      // A type whose id is its ARN: the ARN is the id, and its id part the name AWS's APIs give it.
+      assert.equal(d.arn.idIsArn ? arn : parsed.id, d.id.example, arn);
+      assert.equal(parsed.id, arnName(d, d.id.example), arn);
       assert.equal(parsed.region, d.arn.scope === "regional" ? REGION : "", arn);
       assert.equal(parsed.account, d.arn.scope === "regional" ? ACCOUNT : "", arn);
       assert.deepEqual(
@@ -91,7 +94,10 @@ describe("resource descriptors: one per type, consistent with themselves and eac
       const url = new URL(d.consoleUrl(REGION, d.id.example));
       assert.equal(url.protocol, "https:", d.type);
       assert.ok(url.hostname.endsWith("console.aws.amazon.com"), `${d.type}: ${url}`);
-      assert.ok(url.href.includes(REGION) && url.href.includes(d.id.example), `${d.type}: ${url}`);
+      assert.ok(
+        url.href.includes(REGION) && url.href.includes(arnName(d, d.id.example)),
+        `${d.type}: ${url}`,
+      );
     }
     assert.equal(
       descriptorOf("ec2:volume")?.consoleUrl("eu-west-1", "vol-0abc"),
@@ -103,6 +109,7 @@ describe("resource descriptors: one per type, consistent with themselves and eac
     const sample: Record<string, string[]> = {
       "ec2:instance": ["m5.large", "Linux/UNIX", "on-demand"],
       "ec2:volume": ["gp3"],
+      "rds:db": ["db.m5.large", "postgres", "multi-az"],
     };
     for (const d of RESOURCE_DESCRIPTORS) {
       const key = [d.type, REGION, ...(sample[d.type] ?? [])].join("|");
@@ -116,7 +123,21 @@ describe("resource descriptors: one per type, consistent with themselves and eac
       assert.equal(query.unit, d.price.unit === "hours" ? "Hrs" : "GB-Mo", key);
       assert.ok(d.price.keyParts.length >= (sample[d.type]?.length ?? 0), key);
     }
-    assert.equal(priceQuery("rds:db|eu-west-1"), null);
+    assert.equal(priceQuery("rds:db|eu-west-1"), null, "a key without its parts");
+    assert.deepEqual(priceQuery("rds:db|eu-west-1|db.m5.large|postgres|multi-az"), {
+      serviceCode: "AmazonRDS",
+      filters: {
+        regionCode: "eu-west-1",
+        productFamily: "Database Instance",
+        instanceType: "db.m5.large",
+        databaseEngine: "PostgreSQL",
+        deploymentOption: "Multi-AZ",
+      },
+      unit: "Hrs",
+      usageTypeSuffix: "Multi-AZUsage:db.m5.large",
+    });
+    // SQL Server's price depends on an edition and license that inventory does not hold: billing prices it.
+    assert.equal(priceQuery("rds:db|eu-west-1|db.m5.large|sqlserver-se|single-az"), null);
   });
 
   test("typed attributes: a field shared by two types has one type, else the registry fails loudly", () => {
