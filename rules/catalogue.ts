@@ -1,8 +1,11 @@
 import { expired } from "./kinds/expired.js";
 import { gp2Volume } from "./kinds/gp2-volume.js";
+import { idleElasticacheCluster } from "./kinds/idle-elasticache-cluster.js";
 import { idleInstance } from "./kinds/idle-instance.js";
 import { idleK8sNode } from "./kinds/idle-k8s-node.js";
+import { idleLoadBalancer } from "./kinds/idle-load-balancer.js";
 import { idleNatGateway } from "./kinds/idle-nat-gateway.js";
+import { idleRedshiftCluster } from "./kinds/idle-redshift-cluster.js";
 import { missingTags } from "./kinds/missing-tags.js";
 import { oldSnapshot } from "./kinds/old-snapshot.js";
 import { orphanedSnapshot } from "./kinds/orphaned-snapshot.js";
@@ -32,6 +35,9 @@ const KINDS: readonly RuleKind[] = [
   orphanedSnapshot,
   unassociatedEip,
   idleNatGateway,
+  idleLoadBalancer,
+  idleElasticacheCluster,
+  idleRedshiftCluster,
   missingTags,
   expired,
   s3NoLifecycle,

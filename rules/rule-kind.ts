@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { Action, Severity } from "../config/sections.js";
 
 /** The packs the catalogue groups rule kinds in, in the order the documentation lists them. */
-export const PACKS = ["compute", "storage", "network", "governance", "custom"] as const;
+export const PACKS = ["compute", "storage", "network", "database", "governance", "custom"] as const;
 export type Pack = (typeof PACKS)[number];
 
 /** What every rule's SQL may use besides its parameters. */
