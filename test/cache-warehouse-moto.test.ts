@@ -155,7 +155,11 @@ describe("idle ElastiCache and Redshift clusters on both sides of every threshol
   });
 
   test("collect stores each cluster with its node type, node count and tags, and one day per datapoint", () => {
-    for (const name of ["inventory:elasticache-clusters", "inventory:redshift-clusters", "utilization:cloudwatch"]) {
+    for (const name of [
+      "inventory:elasticache-clusters",
+      "inventory:redshift-clusters",
+      "utilization:cloudwatch",
+    ]) {
       assert.equal(collectors.find((c) => c.name === name)?.status, "ok", JSON.stringify(collectors));
     }
     assert.deepEqual(attributes.get(cacheArn("cache-7-days")), {
@@ -181,10 +185,13 @@ describe("idle ElastiCache and Redshift clusters on both sides of every threshol
 
   test("idle-elasticache-cluster: no connections in 14 days, at least 7 days of data", () => {
     assert.deepEqual(flagged("idle-elasticache-cluster"), ["cache-7-days", "cache-idle"]);
-    assert.deepEqual(
-      findings.find((f) => f.resourceId === cacheArn("cache-idle"))?.evidence,
-      { days: 14, maxCurrConnections: 0, cacheNodeType: "cache.t3.micro", numCacheNodes: 1, engine: "redis" },
-    );
+    assert.deepEqual(findings.find((f) => f.resourceId === cacheArn("cache-idle"))?.evidence, {
+      days: 14,
+      maxCurrConnections: 0,
+      cacheNodeType: "cache.t3.micro",
+      numCacheNodes: 1,
+      engine: "redis",
+    });
   });
 
   test("idle-redshift-cluster: no database connections in 14 days, at least 7 days of data", () => {

@@ -120,7 +120,12 @@ async function network(ec2: EC2Client): Promise<Network> {
 async function instances(ec2: EC2Client, count: number): Promise<string[]> {
   if (count === 0) return [];
   const run = await ec2.send(
-    new RunInstancesCommand({ ImageId: "ami-12c6146b", InstanceType: "t3.micro", MinCount: count, MaxCount: count }),
+    new RunInstancesCommand({
+      ImageId: "ami-12c6146b",
+      InstanceType: "t3.micro",
+      MinCount: count,
+      MaxCount: count,
+    }),
   );
   return (run.Instances ?? []).map((i) => i.InstanceId ?? "");
 }
@@ -134,7 +139,12 @@ async function v2Balancer(
   options: { targets: number; group: boolean },
 ): Promise<{ arn: string; dimension: string; group: string | null }> {
   const created = await clients.elbv2.send(
-    new CreateLoadBalancerCommand({ Name: name, Subnets: net.subnets, Type: kind, Tags: [{ Key: "team", Value: "web" }] }),
+    new CreateLoadBalancerCommand({
+      Name: name,
+      Subnets: net.subnets,
+      Type: kind,
+      Tags: [{ Key: "team", Value: "web" }],
+    }),
   );
   const arn = created.LoadBalancers?.[0]?.LoadBalancerArn ?? "";
   let group: string | null = null;
@@ -221,7 +231,9 @@ async function netArnProxy(upstream: string): Promise<{ endpoint: string; close:
           answer.on("data", (c: Buffer) => parts.push(c));
           answer.on("end", () => {
             const text = Buffer.from(
-              Buffer.concat(parts).toString("utf8").replaceAll("loadbalancer/app/nlb-", "loadbalancer/net/nlb-"),
+              Buffer.concat(parts)
+                .toString("utf8")
+                .replaceAll("loadbalancer/app/nlb-", "loadbalancer/net/nlb-"),
             );
             outgoing.writeHead(answer.statusCode ?? 500, {
               ...answer.headers,
@@ -346,7 +358,11 @@ describe("idle-load-balancer on both sides of every threshold (collected from mo
   });
 
   test("both collectors collect every load balancer with its targets; utilization one day per datapoint", () => {
-    for (const name of ["inventory:load-balancers", "inventory:classic-load-balancers", "utilization:cloudwatch"]) {
+    for (const name of [
+      "inventory:load-balancers",
+      "inventory:classic-load-balancers",
+      "utilization:cloudwatch",
+    ]) {
       assert.equal(collectors.find((c) => c.name === name)?.status, "ok", JSON.stringify(collectors));
     }
     assert.equal(collectors.find((c) => c.name === "inventory:load-balancers")?.rows, 7);
@@ -369,9 +385,19 @@ describe("idle-load-balancer on both sides of every threshold (collected from mo
     const expected = ["alb-7-days", "alb-empty", "alb-idle", "classic-empty", "classic-idle", "nlb-idle"];
     assert.deepEqual(flagged("idle-load-balancer"), expected);
     // minAgeDays 7: a load balancer created today is too young to judge by its targets; traffic still counts.
-    assert.deepEqual(flagged("idle-load-balancer-week"), ["alb-7-days", "alb-idle", "classic-idle", "nlb-idle"]);
+    assert.deepEqual(flagged("idle-load-balancer-week"), [
+      "alb-7-days",
+      "alb-idle",
+      "classic-idle",
+      "nlb-idle",
+    ]);
     const empty = findings.find((f) => f.rule === "idle-load-balancer" && f.resourceId === idOf("alb-empty"));
-    assert.deepEqual(empty?.evidence, { lbKind: "application", registeredTargets: 0, targetGroups: 0, ageDays: 0 });
+    assert.deepEqual(empty?.evidence, {
+      lbKind: "application",
+      registeredTargets: 0,
+      targetGroups: 0,
+      ageDays: 0,
+    });
   });
 
   test("no requests or bytes in 14 days, with at least 7 days of data", () => {
@@ -403,7 +429,17 @@ describe("load balancer and NAT gateway deletion against moto: plan, approve, ap
   let elb: ElasticLoadBalancingClient;
 
   const finops = (args: string[]) =>
-    runFinops([...args, "--db", db, "--config", config, "--endpoint-url", proxy.endpoint, "--regions", REGION]);
+    runFinops([
+      ...args,
+      "--db",
+      db,
+      "--config",
+      config,
+      "--endpoint-url",
+      proxy.endpoint,
+      "--regions",
+      REGION,
+    ]);
   const json = <T>(result: CliResult): T => {
     assert.equal(result.code, 0, result.stderr);
     return JSON.parse(result.stdout) as T;
@@ -421,7 +457,12 @@ describe("load balancer and NAT gateway deletion against moto: plan, approve, ap
   };
   const v2Exists = async (arn: string) => {
     try {
-      return ((await elbv2.send(new DescribeLoadBalancersCommand({ LoadBalancerArns: [arn] }))).LoadBalancers ?? []).length > 0;
+      return (
+        (
+          (await elbv2.send(new DescribeLoadBalancersCommand({ LoadBalancerArns: [arn] }))).LoadBalancers ??
+          []
+        ).length > 0
+      );
     } catch {
       return false;
     }
@@ -451,8 +492,14 @@ describe("load balancer and NAT gateway deletion against moto: plan, approve, ap
 
   test("marked, then deleted; a target registered since the plan and deletion protection keep theirs", async () => {
     const net = await network(ec2);
-    const doomed = await v2Balancer({ ec2, elbv2 }, net, "doomed", "application", { targets: 0, group: false });
-    const late = await v2Balancer({ ec2, elbv2 }, net, "late-target", "application", { targets: 0, group: true });
+    const doomed = await v2Balancer({ ec2, elbv2 }, net, "doomed", "application", {
+      targets: 0,
+      group: false,
+    });
+    const late = await v2Balancer({ ec2, elbv2 }, net, "late-target", "application", {
+      targets: 0,
+      group: true,
+    });
     const guarded = await v2Balancer({ ec2, elbv2 }, net, "guarded", "network", { targets: 0, group: false });
     await elbv2.send(
       new ModifyLoadBalancerAttributesCommand({
@@ -488,21 +535,30 @@ describe("load balancer and NAT gateway deletion against moto: plan, approve, ap
     for (const id of [doomed.arn, late.arn, classicArn, nat]) assert.equal(marks[id]?.action, "mark", id);
     assert.match(marks[doomed.arn]?.markValue ?? "", /^idle-load-balancer:delete@\d{4}-\d{2}-\d{2}$/);
     assert.equal(marks[guarded.arn], undefined);
-    assert.match(first.excluded.find((e) => e.resourceId === guarded.arn)?.why ?? "", /deletion protection is on/);
+    assert.match(
+      first.excluded.find((e) => e.resourceId === guarded.arn)?.why ?? "",
+      /deletion protection is on/,
+    );
     const marked = await approveAndApply(first.planId);
     for (const id of [doomed.arn, late.arn, classicArn, nat]) assert.equal(marked[id]?.status, "done", id);
-    const tags = (await elbv2.send(new DescribeTagsCommand({ ResourceArns: [doomed.arn] }))).TagDescriptions?.[0]?.Tags;
+    const tags = (await elbv2.send(new DescribeTagsCommand({ ResourceArns: [doomed.arn] })))
+      .TagDescriptions?.[0]?.Tags;
     assert.match(tags?.find((t) => t.Key === MARK)?.Value ?? "", /^idle-load-balancer:delete@/);
 
     // Second plan: the deletions. Then a target is registered behind late-target before the apply.
     const second = await plan();
-    assert.deepEqual(
-      Object.fromEntries(second.items.map((i) => [i.resourceId, i.action])),
-      { [doomed.arn]: "delete", [late.arn]: "delete", [classicArn]: "delete", [nat]: "delete" },
-    );
+    assert.deepEqual(Object.fromEntries(second.items.map((i) => [i.resourceId, i.action])), {
+      [doomed.arn]: "delete",
+      [late.arn]: "delete",
+      [classicArn]: "delete",
+      [nat]: "delete",
+    });
     const [instance] = await instances(ec2, 1);
     await elbv2.send(
-      new RegisterTargetsCommand({ TargetGroupArn: late.group ?? "", Targets: [{ Id: instance ?? "", Port: 80 }] }),
+      new RegisterTargetsCommand({
+        TargetGroupArn: late.group ?? "",
+        Targets: [{ Id: instance ?? "", Port: 80 }],
+      }),
     );
     const results = await approveAndApply(second.planId);
     assert.equal(results[doomed.arn]?.status, "done");
@@ -514,7 +570,8 @@ describe("load balancer and NAT gateway deletion against moto: plan, approve, ap
     assert.equal(await v2Exists(late.arn), true);
     assert.equal(await v2Exists(guarded.arn), true);
     assert.equal(results[nat]?.status, "done");
-    const state = (await ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: [nat] }))).NatGateways?.[0]?.State;
+    const state = (await ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: [nat] }))).NatGateways?.[0]
+      ?.State;
     assert.ok(["deleting", "deleted"].includes(state ?? ""), state);
     const deletes = proxy.requests.filter(
       (r) => r.body.includes("Action=DeleteNatGateway&") && !r.body.includes("DryRun=true"),

@@ -32,7 +32,9 @@ export const elasticacheClusters: InventoryCollector = {
       for await (const page of scope.pages.pages<DescribeCacheClustersCommandOutput>(
         at("DescribeCacheClusters"),
         async (token) => {
-          const page = await client.send(new DescribeCacheClustersCommand({ MaxRecords: 100, Marker: token }));
+          const page = await client.send(
+            new DescribeCacheClustersCommand({ MaxRecords: 100, Marker: token }),
+          );
           return { page, next: page.Marker };
         },
       )) {

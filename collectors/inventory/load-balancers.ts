@@ -12,7 +12,13 @@ import {
 import { clientFor } from "../../aws/clients.js";
 import type { FetchPage, PageScope } from "../../aws/pages.js";
 import { loadBalancer } from "../../resources/load-balancer.js";
-import { type CollectScope, type InventoryCollector, iso, type ResourceRecord, tagObject } from "./resource.js";
+import {
+  type CollectScope,
+  type InventoryCollector,
+  iso,
+  type ResourceRecord,
+  tagObject,
+} from "./resource.js";
 
 /** The most resource ARNs (or classic names) one DescribeTags call takes. */
 export const TAGS_PER_CALL = 20;
@@ -71,7 +77,9 @@ export const loadBalancers: InventoryCollector = {
           const health = await onePage<DescribeTargetHealthCommandOutput>(
             scope,
             at("DescribeTargetHealth", group.TargetGroupName),
-            async () => ({ page: await client.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn })) }),
+            async () => ({
+              page: await client.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn })),
+            }),
           );
           const registered = health?.TargetHealthDescriptions?.length ?? 0;
           for (const user of users) {

@@ -3,8 +3,8 @@ import {
   DeleteLoadBalancerCommand as ClassicDeleteCommand,
   DescribeLoadBalancersCommand as ClassicDescribeCommand,
   DescribeTagsCommand as ClassicDescribeTagsCommand,
-  ElasticLoadBalancingClient,
   RemoveTagsCommand as ClassicRemoveTagsCommand,
+  ElasticLoadBalancingClient,
 } from "@aws-sdk/client-elastic-load-balancing";
 import {
   AddTagsCommand,
@@ -139,14 +139,18 @@ async function describeV2(scope: ExecutorScope, arn: string): Promise<Observed |
   );
   // Every target registered in the target groups it forwards to (a target group has no more than 1,000).
   const targets = new Set<string>();
-  const groups = await client.send(new DescribeTargetGroupsCommand({ LoadBalancerArn: arn })).catch((error) => {
-    // Some endpoints (moto) answer "not found" for a load balancer without target groups.
-    if (/^TargetGroupNotFound/.test(awsErrorCode(error))) return { TargetGroups: [] };
-    throw error;
-  });
+  const groups = await client
+    .send(new DescribeTargetGroupsCommand({ LoadBalancerArn: arn }))
+    .catch((error) => {
+      // Some endpoints (moto) answer "not found" for a load balancer without target groups.
+      if (/^TargetGroupNotFound/.test(awsErrorCode(error))) return { TargetGroups: [] };
+      throw error;
+    });
   for (const group of groups.TargetGroups ?? []) {
     if (!group.TargetGroupArn) continue;
-    const health = await client.send(new DescribeTargetHealthCommand({ TargetGroupArn: group.TargetGroupArn }));
+    const health = await client.send(
+      new DescribeTargetHealthCommand({ TargetGroupArn: group.TargetGroupArn }),
+    );
     for (const d of health.TargetHealthDescriptions ?? []) if (d.Target?.Id) targets.add(d.Target.Id);
   }
   const tags = await client.send(new DescribeTagsCommand({ ResourceArns: [arn] }));

@@ -15,7 +15,9 @@ export const natGateway: Executor = {
 
   async describe(scope, target) {
     try {
-      const page = await ec2(scope).send(new DescribeNatGatewaysCommand({ NatGatewayIds: [target.resourceId] }));
+      const page = await ec2(scope).send(
+        new DescribeNatGatewaysCommand({ NatGatewayIds: [target.resourceId] }),
+      );
       const gateway = page.NatGateways?.[0];
       if (!gateway || gateway.State === "deleted") return null;
       return {

@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ACCOUNT, collected, findingsOfKind, REGION, resource, series } from "../../test/helpers/rule-kind.js";
+import {
+  ACCOUNT,
+  collected,
+  findingsOfKind,
+  REGION,
+  resource,
+  series,
+} from "../../test/helpers/rule-kind.js";
 
 const arn = (id: string) => `arn:aws:elasticache:${REGION}:${ACCOUNT}:cluster:${id}`;
 const cluster = (id: string, state = "available") =>

@@ -16,7 +16,13 @@ const arn = (name: string, kind: "app" | "net" | null) =>
 const KIND = { app: "application", net: "network" } as const;
 
 /** A load balancer `ageDays` old with `targets` registered targets. */
-const balancer = (name: string, kind: "app" | "net" | null, targets: number, ageDays = 30, state = "active") =>
+const balancer = (
+  name: string,
+  kind: "app" | "net" | null,
+  targets: number,
+  ageDays = 30,
+  state = "active",
+) =>
   resource("elasticloadbalancing:loadbalancer", arn(name, kind), {
     state,
     createdAt: daysAgo(ageDays),
@@ -51,7 +57,12 @@ test("idle-load-balancer: no registered targets, older than minAgeDays (7)", asy
     [arn("empty-old", "app"), arn("empty-classic", null)],
   );
   const old = findings.find((f) => f.resourceId === arn("empty-old", "app"));
-  assert.deepEqual(old?.evidence, { lbKind: "application", registeredTargets: 0, targetGroups: 1, ageDays: 7 });
+  assert.deepEqual(old?.evidence, {
+    lbKind: "application",
+    registeredTargets: 0,
+    targetGroups: 1,
+    ageDays: 7,
+  });
   assert.match(old?.reason ?? "", /application load balancer has no registered targets/);
 });
 
