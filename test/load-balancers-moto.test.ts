@@ -270,7 +270,11 @@ describe("idle-load-balancer on both sides of every threshold (collected from mo
   const names = new Map<string, string>();
   let collectors: { name: string; status: string; rows: number }[] = [];
   let findings: Finding[] = [];
-  let resources: { resourceId: string; attributes: Record<string, unknown> }[] = [];
+  let resources: {
+    resourceId: string;
+    attributes: Record<string, unknown>;
+    tags: Record<string, string>;
+  }[] = [];
   const flagged = (rule: string) =>
     findings
       .filter((f) => f.rule === rule)
@@ -340,12 +344,13 @@ describe("idle-load-balancer on both sides of every threshold (collected from mo
     const store = await openStore(db);
     try {
       const rows = await store.connection.runAndReadAll(
-        `SELECT resource_id, attributes::VARCHAR AS attributes FROM resources_current
+        `SELECT resource_id, attributes::VARCHAR AS attributes, tags::VARCHAR AS tags FROM resources_current
          WHERE resource_type = 'elasticloadbalancing:loadbalancer'`,
       );
       resources = rows.getRowObjectsJson().map((row) => ({
         resourceId: String(row.resource_id),
         attributes: JSON.parse(String(row.attributes)) as Record<string, unknown>,
+        tags: JSON.parse(String(row.tags)) as Record<string, string>,
       }));
     } finally {
       store.close();
@@ -379,6 +384,9 @@ describe("idle-load-balancer on both sides of every threshold (collected from mo
     );
     assert.equal(byName.get("nlb-idle")?.lbKind, "network");
     assert.equal(byName.get("classic-idle")?.lbKind, "classic");
+    // Tags from each API's DescribeTags (the Tagging API's copy of the same ARN is not a second resource).
+    assert.equal(resources.length, Object.keys(BALANCERS).length);
+    for (const r of resources) assert.deepEqual(r.tags, { team: "web" }, names.get(r.resourceId));
   });
 
   test("no registered targets: flagged when older than minAgeDays, not before", () => {
@@ -420,7 +428,8 @@ interface ApplyJson {
 
 describe("load balancer and NAT gateway deletion against moto: plan, approve, apply", () => {
   const dir = tempDir();
-  const db = join(dir.path, "finops.duckdb");
+  let db = "";
+  let fresh = 0;
   const config = join(dir.path, "rules.yaml");
   let moto: Moto;
   let proxy: CountingProxy;
@@ -472,8 +481,11 @@ describe("load balancer and NAT gateway deletion against moto: plan, approve, ap
     return all.some((b) => b.LoadBalancerName === name);
   };
 
-  beforeEach(() => {
+  // Each test starts from an empty moto and database: what one test leaves must not be planned by the next.
+  beforeEach(async () => {
     delete proxy.failWith;
+    await fetch(`${moto.endpoint}/moto-api/reset`, { method: "POST" });
+    db = join(dir.path, `finops-${++fresh}.duckdb`);
   });
   before(async () => {
     moto = await startMoto();
@@ -488,6 +500,38 @@ describe("load balancer and NAT gateway deletion against moto: plan, approve, ap
     await proxy?.close();
     await moto?.stop();
     dir.remove();
+  });
+
+  test("a refused DescribeLoadBalancers fails that collector only, naming the permissions it needs", async () => {
+    // The classic API (version 2012-06-01) refuses; elbv2 (2015-12-01) and every other collector answer.
+    proxy.failWith = {
+      target: "POST /",
+      status: 403,
+      bodyIncludes: "Action=DescribeLoadBalancers&Version=2012-06-01",
+      contentType: "text/xml",
+      body: "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User is not authorized to perform: elasticloadbalancing:DescribeLoadBalancers</Message></Error><RequestId>denied</RequestId></ErrorResponse>",
+    };
+    const net = await network(ec2);
+    await v2Balancer({ ec2, elbv2 }, net, "kept", "application", { targets: 0, group: false });
+    const result = await finops(["collect", "--only", "inventory", "--json"]);
+    const collectors = (
+      JSON.parse(result.stdout) as {
+        collectors: { name: string; status: string; rows: number; error?: string }[];
+      }
+    ).collectors;
+    const classicRun = collectors.find((c) => c.name === "inventory:classic-load-balancers");
+    assert.equal(classicRun?.status, "failed");
+    assert.match(
+      classicRun?.error ?? "",
+      /AccessDenied.*the collector needs elasticloadbalancing:DescribeLoadBalancers, elasticloadbalancing:DescribeTags: see finops iam-policy --role collector/,
+    );
+    const v2Run = collectors.find((c) => c.name === "inventory:load-balancers");
+    assert.equal(v2Run?.status, "ok");
+    assert.equal(v2Run?.rows, 1);
+    assert.ok(
+      collectors.filter((c) => c.name !== classicRun?.name).every((c) => c.status === "ok"),
+      JSON.stringify(collectors),
+    );
   });
 
   test("marked, then deleted; a target registered since the plan and deletion protection keep theirs", async () => {
