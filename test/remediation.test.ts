@@ -528,12 +528,16 @@ describe("remediation against moto: plan, approve, apply, journal", () => {
     assert.deepEqual(write, [
       "ec2:CreateSnapshot",
       "ec2:CreateTags",
+      "ec2:DeleteNatGateway",
       "ec2:DeleteSnapshot",
       "ec2:DeleteTags",
       "ec2:DeleteVolume",
       "ec2:ReleaseAddress",
       "ec2:StopInstances",
       "ec2:TerminateInstances",
+      "elasticloadbalancing:AddTags",
+      "elasticloadbalancing:DeleteLoadBalancer",
+      "elasticloadbalancing:RemoveTags",
     ]);
     // Every mutating call the runner made in these tests is in it.
     const made = new Set(
