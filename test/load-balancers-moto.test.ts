@@ -29,6 +29,7 @@ import {
   ModifyLoadBalancerAttributesCommand,
   RegisterTargetsCommand,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { metricQueriesFor } from "../collectors/utilization/cloudwatch.js";
 import { openStore } from "../store/database.js";
 import { type CliResult, runFinops } from "./helpers/cli.js";
 import { type CountingProxy, startCountingProxy } from "./helpers/counting-proxy.js";
@@ -260,6 +261,49 @@ interface Finding {
   resourceId: string;
   evidence: Record<string, unknown>;
 }
+
+test("each kind of load balancer is asked its own traffic metric, in its namespace and dimension", () => {
+  const arn = (rest: string) => `arn:aws:elasticloadbalancing:${REGION}:123456789012:loadbalancer/${rest}`;
+  const record = (id: string) => ({
+    resourceId: id,
+    resourceType: "elasticloadbalancing:loadbalancer",
+    account: "123456789012",
+    region: REGION,
+    state: "active",
+    stateSince: null,
+    createdAt: null,
+    tags: {},
+    attributes: {},
+  });
+  const queries = metricQueriesFor(
+    [
+      arn("app/web/0123456789abcdef"),
+      arn("net/tcp/0123456789abcdef"),
+      arn("gwy/fw/0123456789abcdef"),
+      arn("legacy"),
+    ].map(record),
+  );
+  assert.deepEqual(
+    queries.map((q) => [q.resourceId.split("loadbalancer/")[1], q.namespace, q.metric, q.stat, q.dimensions]),
+    [
+      [
+        "app/web/0123456789abcdef",
+        "AWS/ApplicationELB",
+        "RequestCount",
+        "Sum",
+        [{ Name: "LoadBalancer", Value: "app/web/0123456789abcdef" }],
+      ],
+      ["legacy", "AWS/ELB", "RequestCount", "Sum", [{ Name: "LoadBalancerName", Value: "legacy" }]],
+      [
+        "net/tcp/0123456789abcdef",
+        "AWS/NetworkELB",
+        "ProcessedBytes",
+        "Sum",
+        [{ Name: "LoadBalancer", Value: "net/tcp/0123456789abcdef" }],
+      ],
+    ],
+  );
+});
 
 describe("idle-load-balancer on both sides of every threshold (collected from moto)", () => {
   const dir = tempDir();
