@@ -8,12 +8,16 @@ import { recordedScopes } from "../aws/record-replay.js";
 import type { Config } from "../config/schema.js";
 import type { Store } from "../store/database.js";
 import { saveInventory, saveMetrics } from "../store/inventory.js";
+import { classicLoadBalancers } from "./inventory/classic-load-balancers.js";
 import { ebsSnapshots } from "./inventory/ebs-snapshots.js";
 import { ebsVolumes } from "./inventory/ebs-volumes.js";
 import { ec2Instances } from "./inventory/ec2-instances.js";
 import { elasticIps } from "./inventory/elastic-ips.js";
+import { elasticacheClusters } from "./inventory/elasticache-clusters.js";
+import { loadBalancers } from "./inventory/load-balancers.js";
 import { natGateways } from "./inventory/nat-gateways.js";
 import { rdsInstances } from "./inventory/rds-instances.js";
+import { redshiftClusters } from "./inventory/redshift-clusters.js";
 import type { CollectScope, InventoryCollector, ResourceRecord } from "./inventory/resource.js";
 import { s3Buckets } from "./inventory/s3-buckets.js";
 import { taggingResources } from "./inventory/tagging.js";
@@ -29,6 +33,10 @@ export const INVENTORY_COLLECTORS: readonly InventoryCollector[] = [
   elasticIps,
   natGateways,
   rdsInstances,
+  loadBalancers,
+  classicLoadBalancers,
+  elasticacheClusters,
+  redshiftClusters,
   taggingResources,
 ];
 

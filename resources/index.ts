@@ -2,8 +2,11 @@ import { ebsSnapshot } from "./ebs-snapshot.js";
 import { ebsVolume } from "./ebs-volume.js";
 import { ec2Instance } from "./ec2-instance.js";
 import { elasticIp } from "./elastic-ip.js";
+import { elasticacheCluster } from "./elasticache-cluster.js";
+import { loadBalancer } from "./load-balancer.js";
 import { natGateway } from "./nat-gateway.js";
 import { rdsDb } from "./rds-db.js";
+import { redshiftCluster } from "./redshift-cluster.js";
 import { s3Bucket } from "./s3-bucket.js";
 import type { ResourceDescriptor } from "./types.js";
 
@@ -21,6 +24,9 @@ export const RESOURCE_DESCRIPTORS: readonly ResourceDescriptor[] = [
   natGateway,
   s3Bucket,
   rdsDb,
+  loadBalancer,
+  elasticacheCluster,
+  redshiftCluster,
 ];
 
 const BY_TYPE = new Map(RESOURCE_DESCRIPTORS.map((d) => [d.type, d]));

@@ -1,9 +1,12 @@
 import { expired } from "./kinds/expired.js";
 import { gp2Volume } from "./kinds/gp2-volume.js";
+import { idleElasticacheCluster } from "./kinds/idle-elasticache-cluster.js";
 import { idleInstance } from "./kinds/idle-instance.js";
 import { idleK8sNode } from "./kinds/idle-k8s-node.js";
+import { idleLoadBalancer } from "./kinds/idle-load-balancer.js";
 import { idleNatGateway } from "./kinds/idle-nat-gateway.js";
 import { idleRdsInstance } from "./kinds/idle-rds-instance.js";
+import { idleRedshiftCluster } from "./kinds/idle-redshift-cluster.js";
 import { missingTags } from "./kinds/missing-tags.js";
 import { oldSnapshot } from "./kinds/old-snapshot.js";
 import { orphanedSnapshot } from "./kinds/orphaned-snapshot.js";
@@ -40,6 +43,9 @@ const KINDS: readonly RuleKind[] = [
   rdsPreviousGeneration,
   rdsGp2Storage,
   rdsMultiAzNonprod,
+  idleLoadBalancer,
+  idleElasticacheCluster,
+  idleRedshiftCluster,
   missingTags,
   expired,
   s3NoLifecycle,

@@ -163,6 +163,13 @@ const IAM_ACTION: Record<string, string | null> = {
   "s3:ListBuckets": "s3:ListAllMyBuckets",
   "s3:GetBucketLifecycleConfiguration": "s3:GetLifecycleConfiguration",
   "tagging:GetResources": "tag:GetResources",
+  // Both load balancer APIs (recorded as elbv2 and elb) are one IAM service.
+  "elbv2:DescribeLoadBalancers": "elasticloadbalancing:DescribeLoadBalancers",
+  "elbv2:DescribeTargetGroups": "elasticloadbalancing:DescribeTargetGroups",
+  "elbv2:DescribeTargetHealth": "elasticloadbalancing:DescribeTargetHealth",
+  "elbv2:DescribeTags": "elasticloadbalancing:DescribeTags",
+  "elb:DescribeLoadBalancers": "elasticloadbalancing:DescribeLoadBalancers",
+  "elb:DescribeTags": "elasticloadbalancing:DescribeTags",
   "sts:GetCallerIdentity": null, // needs no permission
 };
 

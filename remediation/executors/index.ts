@@ -3,11 +3,16 @@ import { ebsSnapshot } from "./ebs-snapshot.js";
 import { ebsVolume } from "./ebs-volume.js";
 import { ec2Instance } from "./ec2-instance.js";
 import { elasticIp } from "./elastic-ip.js";
+import { loadBalancer } from "./load-balancer.js";
+import { natGateway } from "./nat-gateway.js";
 import { rdsDb } from "./rds-db.js";
 
 /** Every executor, by the resource type it acts on. */
 export const EXECUTORS: ReadonlyMap<string, Executor> = new Map(
-  [ec2Instance, ebsVolume, ebsSnapshot, elasticIp, rdsDb].map((e) => [e.resourceType, e]),
+  [ec2Instance, ebsVolume, ebsSnapshot, elasticIp, natGateway, loadBalancer, rdsDb].map((e) => [
+    e.resourceType,
+    e,
+  ]),
 );
 
 /** Every IAM write action the executors call: the remediator role's policy. */
