@@ -8,10 +8,13 @@ import { recordedScopes } from "../aws/record-replay.js";
 import type { Config } from "../config/schema.js";
 import type { Store } from "../store/database.js";
 import { saveInventory, saveMetrics } from "../store/inventory.js";
+import { dynamodbTables } from "./inventory/dynamodb-tables.js";
 import { ebsSnapshots } from "./inventory/ebs-snapshots.js";
 import { ebsVolumes } from "./inventory/ebs-volumes.js";
 import { ec2Instances } from "./inventory/ec2-instances.js";
+import { ecrRepositories } from "./inventory/ecr-repositories.js";
 import { elasticIps } from "./inventory/elastic-ips.js";
+import { logGroups } from "./inventory/log-groups.js";
 import { natGateways } from "./inventory/nat-gateways.js";
 import type { CollectScope, InventoryCollector, ResourceRecord } from "./inventory/resource.js";
 import { s3Buckets } from "./inventory/s3-buckets.js";
@@ -27,6 +30,9 @@ export const INVENTORY_COLLECTORS: readonly InventoryCollector[] = [
   ebsSnapshots,
   elasticIps,
   natGateways,
+  logGroups,
+  dynamodbTables,
+  ecrRepositories,
   taggingResources,
 ];
 

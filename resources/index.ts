@@ -1,7 +1,10 @@
+import { dynamodbTable } from "./dynamodb-table.js";
 import { ebsSnapshot } from "./ebs-snapshot.js";
 import { ebsVolume } from "./ebs-volume.js";
 import { ec2Instance } from "./ec2-instance.js";
+import { ecrRepository } from "./ecr-repository.js";
 import { elasticIp } from "./elastic-ip.js";
+import { logGroup } from "./log-group.js";
 import { natGateway } from "./nat-gateway.js";
 import { s3Bucket } from "./s3-bucket.js";
 import type { ResourceDescriptor } from "./types.js";
@@ -19,6 +22,9 @@ export const RESOURCE_DESCRIPTORS: readonly ResourceDescriptor[] = [
   elasticIp,
   natGateway,
   s3Bucket,
+  logGroup,
+  dynamodbTable,
+  ecrRepository,
 ];
 
 const BY_TYPE = new Map(RESOURCE_DESCRIPTORS.map((d) => [d.type, d]));
