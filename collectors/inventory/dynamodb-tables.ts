@@ -42,9 +42,13 @@ export const dynamodbTables: InventoryCollector = {
       const records = await mapLimit(names, TABLE_CONCURRENCY, async (name) => {
         let described: DescribeTableCommandOutput | undefined;
         try {
-          described = await onePage<DescribeTableCommandOutput>(scope, at("DescribeTable", name), async () => ({
-            page: await client.send(new DescribeTableCommand({ TableName: name })),
-          }));
+          described = await onePage<DescribeTableCommandOutput>(
+            scope,
+            at("DescribeTable", name),
+            async () => ({
+              page: await client.send(new DescribeTableCommand({ TableName: name })),
+            }),
+          );
         } catch (error) {
           // Deleted between ListTables and now: no longer part of the inventory.
           if (errorName(error) === "ResourceNotFoundException") return null;
@@ -57,7 +61,9 @@ export const dynamodbTables: InventoryCollector = {
           scope,
           at("ListTagsOfResource", name),
           async (token) => {
-            const page = await client.send(new ListTagsOfResourceCommand({ ResourceArn: arn, NextToken: token }));
+            const page = await client.send(
+              new ListTagsOfResourceCommand({ ResourceArn: arn, NextToken: token }),
+            );
             return { page, next: page.NextToken };
           },
         );

@@ -42,55 +42,65 @@ export const ecrRepositories: InventoryCollector = {
         scope,
         at("DescribeRepositories"),
         async (token) => {
-          const page = await client.send(new DescribeRepositoriesCommand({ maxResults: 1000, nextToken: token }));
+          const page = await client.send(
+            new DescribeRepositoriesCommand({ maxResults: 1000, nextToken: token }),
+          );
           return { page, next: page.nextToken };
         },
       );
       const repositories = listed
         .flatMap((page) => page.repositories ?? [])
         .filter((r) => r.repositoryName && r.repositoryArn);
-      return await mapLimit(repositories, REPOSITORY_CONCURRENCY, async (repository): Promise<ResourceRecord> => {
-        const name = repository.repositoryName as string;
-        const arn = repository.repositoryArn as string;
-        let hasLifecyclePolicy = true;
-        try {
-          await onePage<GetLifecyclePolicyCommandOutput>(scope, at("GetLifecyclePolicy", name), async () => ({
-            page: await client.send(new GetLifecyclePolicyCommand({ repositoryName: name })),
-          }));
-        } catch (error) {
-          if (errorName(error) !== "LifecyclePolicyNotFoundException") throw error;
-          hasLifecyclePolicy = false;
-        }
-        const images = (
-          await allPages<DescribeImagesCommandOutput>(scope, at("DescribeImages", name), async (token) => {
-            const page = await client.send(
-              new DescribeImagesCommand({ repositoryName: name, maxResults: 1000, nextToken: token }),
+      return await mapLimit(
+        repositories,
+        REPOSITORY_CONCURRENCY,
+        async (repository): Promise<ResourceRecord> => {
+          const name = repository.repositoryName as string;
+          const arn = repository.repositoryArn as string;
+          let hasLifecyclePolicy = true;
+          try {
+            await onePage<GetLifecyclePolicyCommandOutput>(
+              scope,
+              at("GetLifecyclePolicy", name),
+              async () => ({
+                page: await client.send(new GetLifecyclePolicyCommand({ repositoryName: name })),
+              }),
             );
-            return { page, next: page.nextToken };
-          })
-        ).flatMap((page) => page.imageDetails ?? []);
-        const tagged = await onePage<ListTagsForResourceCommandOutput>(
-          scope,
-          at("ListTagsForResource", name),
-          async () => ({ page: await client.send(new ListTagsForResourceCommand({ resourceArn: arn })) }),
-        );
-        return {
-          resourceId: arn,
-          resourceType: ecrRepository.type,
-          account: scope.account,
-          region: scope.region,
-          state: null,
-          stateSince: null,
-          createdAt: iso(repository.createdAt),
-          tags: tagObject(tagged?.tags),
-          attributes: {
-            name,
-            hasLifecyclePolicy,
-            imageCount: images.length,
-            imageBytes: images.reduce((sum, image) => sum + (image.imageSizeInBytes ?? 0), 0),
-          },
-        };
-      });
+          } catch (error) {
+            if (errorName(error) !== "LifecyclePolicyNotFoundException") throw error;
+            hasLifecyclePolicy = false;
+          }
+          const images = (
+            await allPages<DescribeImagesCommandOutput>(scope, at("DescribeImages", name), async (token) => {
+              const page = await client.send(
+                new DescribeImagesCommand({ repositoryName: name, maxResults: 1000, nextToken: token }),
+              );
+              return { page, next: page.nextToken };
+            })
+          ).flatMap((page) => page.imageDetails ?? []);
+          const tagged = await onePage<ListTagsForResourceCommandOutput>(
+            scope,
+            at("ListTagsForResource", name),
+            async () => ({ page: await client.send(new ListTagsForResourceCommand({ resourceArn: arn })) }),
+          );
+          return {
+            resourceId: arn,
+            resourceType: ecrRepository.type,
+            account: scope.account,
+            region: scope.region,
+            state: null,
+            stateSince: null,
+            createdAt: iso(repository.createdAt),
+            tags: tagObject(tagged?.tags),
+            attributes: {
+              name,
+              hasLifecyclePolicy,
+              imageCount: images.length,
+              imageBytes: images.reduce((sum, image) => sum + (image.imageSizeInBytes ?? 0), 0),
+            },
+          };
+        },
+      );
     } finally {
       client.destroy();
     }

@@ -18,7 +18,13 @@ import { clientFor } from "../../aws/clients.js";
 import type { PageScope } from "../../aws/pages.js";
 import { s3Bucket } from "../../resources/s3-bucket.js";
 import { allPages, errorName, mapLimit, onePage } from "./calls.js";
-import { type CollectScope, type InventoryCollector, iso, type ResourceRecord, tagObject } from "./resource.js";
+import {
+  type CollectScope,
+  type InventoryCollector,
+  iso,
+  type ResourceRecord,
+  tagObject,
+} from "./resource.js";
 
 /** How many buckets are looked at (location, tags, lifecycle) at once. */
 const BUCKET_CONCURRENCY = 8;
