@@ -9,7 +9,7 @@ import { resourceFromArn, taggingResources } from "../collectors/inventory/taggi
 import { priceQuery } from "../collectors/pricing/price-list.js";
 import { buildEstate, DEMO_SEED } from "../demo/estate.js";
 import { replayInstant, writeReplay } from "../demo/replay.js";
-import { arnMatches, arnOf, parseArn } from "../resources/arn.js";
+import { arnMatches, arnName, arnOf, parseArn } from "../resources/arn.js";
 import { descriptorOf, RESOURCE_DESCRIPTORS, RESOURCE_TYPES } from "../resources/index.js";
 import type { ResourceDescriptor } from "../resources/types.js";
 import { attributeStruct } from "../store/current-inventory.js";
@@ -35,6 +35,9 @@ describe("resource descriptors: one per type, consistent with themselves and eac
       "ec2:elastic-ip",
       "ec2:nat-gateway",
       "s3:bucket",
+      "logs:log-group",
+      "dynamodb:table",
+      "ecr:repository",
     ]);
   });
 
@@ -44,7 +47,8 @@ describe("resource descriptors: one per type, consistent with themselves and eac
       const arn = arnOf(d, { region: REGION, account: ACCOUNT, id: d.id.example });
       const parsed = parseArn(arn);
       assert.ok(parsed, `${d.type}: ${arn} parses`);
-      assert.equal(parsed.id, d.id.example, arn);
+      // A type whose id is its ARN: the ARN's id part is the name AWS's APIs give it.
+      assert.equal(parsed.id, d.arn.idIsArn ? arnName(d, d.id.example) : d.id.example, arn);
       assert.equal(parsed.region, d.arn.scope === "regional" ? REGION : "", arn);
       assert.equal(parsed.account, d.arn.scope === "regional" ? ACCOUNT : "", arn);
       assert.deepEqual(
@@ -91,7 +95,10 @@ describe("resource descriptors: one per type, consistent with themselves and eac
       const url = new URL(d.consoleUrl(REGION, d.id.example));
       assert.equal(url.protocol, "https:", d.type);
       assert.ok(url.hostname.endsWith("console.aws.amazon.com"), `${d.type}: ${url}`);
-      assert.ok(url.href.includes(REGION) && url.href.includes(d.id.example), `${d.type}: ${url}`);
+      // The console names a resource whose id is its ARN by its name.
+      const name = arnName(d, d.id.example);
+      const named = [d.id.example, name, encodeURIComponent(name)].some((n) => url.href.includes(n));
+      assert.ok(url.href.includes(REGION) && named, `${d.type}: ${url}`);
     }
     assert.equal(
       descriptorOf("ec2:volume")?.consoleUrl("eu-west-1", "vol-0abc"),
@@ -103,6 +110,7 @@ describe("resource descriptors: one per type, consistent with themselves and eac
     const sample: Record<string, string[]> = {
       "ec2:instance": ["m5.large", "Linux/UNIX", "on-demand"],
       "ec2:volume": ["gp3"],
+      "dynamodb:table": ["provisioned"],
     };
     for (const d of RESOURCE_DESCRIPTORS) {
       const key = [d.type, REGION, ...(sample[d.type] ?? [])].join("|");
