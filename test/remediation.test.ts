@@ -534,6 +534,11 @@ describe("remediation against moto: plan, approve, apply, journal", () => {
       "ec2:ReleaseAddress",
       "ec2:StopInstances",
       "ec2:TerminateInstances",
+      "logs:PutRetentionPolicy",
+      "logs:TagResource",
+      "logs:UntagResource",
+      "s3:PutBucketTagging",
+      "s3:PutLifecycleConfiguration",
     ]);
     // Every mutating call the runner made in these tests is in it.
     const made = new Set(
