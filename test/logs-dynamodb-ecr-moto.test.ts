@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { CloudWatchClient, type MetricDatum, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
@@ -518,5 +519,101 @@ describe("CloudWatch Logs, DynamoDB and ECR rules on both sides of every thresho
     } finally {
       east.destroy();
     }
+  });
+});
+
+/**
+ * A proxy to moto that refuses CloudWatch Logs' DescribeLogGroups as AWS refuses a caller without the
+ * permission (a JSON-protocol AccessDeniedException), and passes everything else through.
+ */
+async function refusingLogs(upstream: string): Promise<{ endpoint: string; close(): Promise<void> }> {
+  const server = createServer(async (request, response) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    if (request.headers["x-amz-target"] === "Logs_20140328.DescribeLogGroups") {
+      response.writeHead(400, { "content-type": "application/x-amz-json-1.1" });
+      response.end(
+        JSON.stringify({
+          __type: "AccessDeniedException",
+          message:
+            "User: arn:aws:iam::123456789012:user/finops is not authorized to perform: logs:DescribeLogGroups",
+        }),
+      );
+      return;
+    }
+    const headers = Object.fromEntries(
+      Object.entries(request.headers).filter(([k, v]) => typeof v === "string" && k !== "host"),
+    ) as Record<string, string>;
+    const body = chunks.length ? Buffer.concat(chunks) : undefined;
+    const answer = await fetch(`${upstream}${request.url}`, { method: request.method, headers, body });
+    response.writeHead(answer.status, Object.fromEntries(answer.headers));
+    response.end(Buffer.from(await answer.arrayBuffer()));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe("a refused CloudWatch Logs fails its collector only (against moto)", () => {
+  const dir = tempDir();
+  let moto: Moto;
+  let proxy: { endpoint: string; close(): Promise<void> };
+  after(async () => {
+    await proxy?.close();
+    await moto?.stop();
+    dir.remove();
+  });
+
+  test("inventory:log-groups fails naming the permissions it needs; the tables are kept", async () => {
+    moto = await startMoto();
+    proxy = await refusingLogs(moto.endpoint);
+    const dynamodb = new DynamoDBClient({ region: EAST, endpoint: moto.endpoint, credentials });
+    await dynamodb.send(
+      new CreateTableCommand({
+        TableName: "kept",
+        AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+        BillingMode: "PAY_PER_REQUEST",
+      }),
+    );
+    dynamodb.destroy();
+    const db = join(dir.path, "finops.duckdb");
+    const result = await runFinops(
+      [
+        "collect",
+        "--only",
+        "inventory",
+        "--regions",
+        EAST,
+        "--endpoint-url",
+        proxy.endpoint,
+        "--db",
+        db,
+        "--json",
+      ],
+      { AWS_MAX_ATTEMPTS: "1" },
+    );
+    assert.equal(result.code, 1, "a failed collector fails the run");
+    const reports = (
+      JSON.parse(result.stdout) as {
+        collectors: { name: string; status: string; rows: number; error?: string }[];
+      }
+    ).collectors;
+    const logs = reports.find((r) => r.name === "inventory:log-groups");
+    assert.equal(logs?.status, "failed");
+    assert.match(
+      logs?.error ?? "",
+      /^AccessDeniedException: .*\(the collector needs logs:DescribeLogGroups, logs:ListTagsForResource: see finops iam-policy --role collector\)$/,
+    );
+    const tables = reports.find((r) => r.name === "inventory:dynamodb-tables");
+    assert.deepEqual([tables?.status, tables?.rows], ["ok", 1]);
+    assert.ok(
+      reports.filter((r) => r.name !== "inventory:log-groups").every((r) => r.status === "ok"),
+      JSON.stringify(reports),
+    );
   });
 });
