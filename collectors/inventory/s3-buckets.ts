@@ -221,16 +221,23 @@ async function incompleteUploads(
   for (const upload of listed.flatMap((page) => page.Uploads ?? [])) {
     if (!upload.Key || !upload.UploadId) continue;
     const { Key, UploadId } = upload;
-    const parts = await allPages<ListPartsCommandOutput>(
-      scope,
-      at("ListParts", `${bucket}/${UploadId}`),
-      async (token) => {
-        const page = await client.send(
-          new ListPartsCommand({ Bucket: bucket, Key, UploadId, PartNumberMarker: token }),
-        );
-        return { page, next: page.IsTruncated ? page.NextPartNumberMarker : undefined };
-      },
-    );
+    let parts: ListPartsCommandOutput[];
+    try {
+      parts = await allPages<ListPartsCommandOutput>(
+        scope,
+        at("ListParts", `${bucket}/${UploadId}`),
+        async (token) => {
+          const page = await client.send(
+            new ListPartsCommand({ Bucket: bucket, Key, UploadId, PartNumberMarker: token }),
+          );
+          return { page, next: page.IsTruncated ? page.NextPartNumberMarker : undefined };
+        },
+      );
+    } catch (error) {
+      // Completed or aborted since it was listed: no longer incomplete.
+      if (errorName(error) === "NoSuchUpload") continue;
+      throw error;
+    }
     const bytes = parts.flatMap((page) => page.Parts ?? []).reduce((sum, part) => sum + (part.Size ?? 0), 0);
     uploads.push({ initiated: iso(upload.Initiated), bytes });
   }
