@@ -57,16 +57,23 @@ export const dynamodbTables: InventoryCollector = {
         const table = described?.Table;
         if (!table?.TableArn) return null;
         const arn = table.TableArn;
-        const tagPages = await allPages<ListTagsOfResourceCommandOutput>(
-          scope,
-          at("ListTagsOfResource", name),
-          async (token) => {
-            const page = await client.send(
-              new ListTagsOfResourceCommand({ ResourceArn: arn, NextToken: token }),
-            );
-            return { page, next: page.NextToken };
-          },
-        );
+        let tagPages: ListTagsOfResourceCommandOutput[];
+        try {
+          tagPages = await allPages<ListTagsOfResourceCommandOutput>(
+            scope,
+            at("ListTagsOfResource", name),
+            async (token) => {
+              const page = await client.send(
+                new ListTagsOfResourceCommand({ ResourceArn: arn, NextToken: token }),
+              );
+              return { page, next: page.NextToken };
+            },
+          );
+        } catch (error) {
+          // Deleted since it was described: no longer part of the inventory.
+          if (errorName(error) === "ResourceNotFoundException") return null;
+          throw error;
+        }
         const record: ResourceRecord = {
           resourceId: arn,
           resourceType: dynamodbTable.type,

@@ -8,11 +8,18 @@ import {
   type GetLifecyclePolicyCommandOutput,
   ListTagsForResourceCommand,
   type ListTagsForResourceCommandOutput,
+  type Repository,
 } from "@aws-sdk/client-ecr";
 import { clientFor } from "../../aws/clients.js";
 import { ecrRepository } from "../../resources/ecr-repository.js";
 import { allPages, errorName, mapLimit, onePage } from "./calls.js";
-import { type InventoryCollector, iso, type ResourceRecord, tagObject } from "./resource.js";
+import {
+  type CollectScope,
+  type InventoryCollector,
+  iso,
+  type ResourceRecord,
+  tagObject,
+} from "./resource.js";
 
 /** How many repositories are looked at (policy, images, tags) at once. */
 const REPOSITORY_CONCURRENCY = 8;
@@ -30,17 +37,10 @@ export const ecrRepositories: InventoryCollector = {
   ],
   async collect(scope) {
     const client = clientFor(ECRClient, scope);
-    const at = (operation: string, part?: string) => ({
-      account: scope.account,
-      region: scope.region,
-      service: "ecr",
-      operation,
-      ...(part === undefined ? {} : { part }),
-    });
     try {
       const listed = await allPages<DescribeRepositoriesCommandOutput>(
         scope,
-        at("DescribeRepositories"),
+        { account: scope.account, region: scope.region, service: "ecr", operation: "DescribeRepositories" },
         async (token) => {
           const page = await client.send(
             new DescribeRepositoriesCommand({ maxResults: 1000, nextToken: token }),
@@ -51,58 +51,75 @@ export const ecrRepositories: InventoryCollector = {
       const repositories = listed
         .flatMap((page) => page.repositories ?? [])
         .filter((r) => r.repositoryName && r.repositoryArn);
-      return await mapLimit(
-        repositories,
-        REPOSITORY_CONCURRENCY,
-        async (repository): Promise<ResourceRecord> => {
-          const name = repository.repositoryName as string;
-          const arn = repository.repositoryArn as string;
-          let hasLifecyclePolicy = true;
-          try {
-            await onePage<GetLifecyclePolicyCommandOutput>(
-              scope,
-              at("GetLifecyclePolicy", name),
-              async () => ({
-                page: await client.send(new GetLifecyclePolicyCommand({ repositoryName: name })),
-              }),
-            );
-          } catch (error) {
-            if (errorName(error) !== "LifecyclePolicyNotFoundException") throw error;
-            hasLifecyclePolicy = false;
-          }
-          const images = (
-            await allPages<DescribeImagesCommandOutput>(scope, at("DescribeImages", name), async (token) => {
-              const page = await client.send(
-                new DescribeImagesCommand({ repositoryName: name, maxResults: 1000, nextToken: token }),
-              );
-              return { page, next: page.nextToken };
-            })
-          ).flatMap((page) => page.imageDetails ?? []);
-          const tagged = await onePage<ListTagsForResourceCommandOutput>(
-            scope,
-            at("ListTagsForResource", name),
-            async () => ({ page: await client.send(new ListTagsForResourceCommand({ resourceArn: arn })) }),
-          );
-          return {
-            resourceId: arn,
-            resourceType: ecrRepository.type,
-            account: scope.account,
-            region: scope.region,
-            state: null,
-            stateSince: null,
-            createdAt: iso(repository.createdAt),
-            tags: tagObject(tagged?.tags),
-            attributes: {
-              name,
-              hasLifecyclePolicy,
-              imageCount: images.length,
-              imageBytes: images.reduce((sum, image) => sum + (image.imageSizeInBytes ?? 0), 0),
-            },
-          };
-        },
-      );
+      const records = await mapLimit(repositories, REPOSITORY_CONCURRENCY, async (repository) => {
+        try {
+          return await repositoryRecord(scope, client, repository);
+        } catch (error) {
+          // Deleted since it was listed: no longer part of the inventory.
+          if (errorName(error) === "RepositoryNotFoundException") return null;
+          throw error;
+        }
+      });
+      return records.filter((record): record is ResourceRecord => record !== null);
     } finally {
       client.destroy();
     }
   },
 };
+
+/** One repository's record: whether it has a lifecycle policy, its images' count and bytes, its tags. */
+async function repositoryRecord(
+  scope: CollectScope,
+  client: ECRClient,
+  repository: Repository,
+): Promise<ResourceRecord> {
+  const name = repository.repositoryName as string;
+  const arn = repository.repositoryArn as string;
+  const at = (operation: string) => ({
+    account: scope.account,
+    region: scope.region,
+    service: "ecr",
+    operation,
+    part: name,
+  });
+  let hasLifecyclePolicy = true;
+  try {
+    await onePage<GetLifecyclePolicyCommandOutput>(scope, at("GetLifecyclePolicy"), async () => ({
+      page: await client.send(new GetLifecyclePolicyCommand({ repositoryName: name })),
+    }));
+  } catch (error) {
+    if (errorName(error) !== "LifecyclePolicyNotFoundException") throw error;
+    hasLifecyclePolicy = false;
+  }
+  const images = (
+    await allPages<DescribeImagesCommandOutput>(scope, at("DescribeImages"), async (token) => {
+      const page = await client.send(
+        new DescribeImagesCommand({ repositoryName: name, maxResults: 1000, nextToken: token }),
+      );
+      return { page, next: page.nextToken };
+    })
+  ).flatMap((page) => page.imageDetails ?? []);
+  const tagged = await onePage<ListTagsForResourceCommandOutput>(
+    scope,
+    at("ListTagsForResource"),
+    async () => ({
+      page: await client.send(new ListTagsForResourceCommand({ resourceArn: arn })),
+    }),
+  );
+  return {
+    resourceId: arn,
+    resourceType: ecrRepository.type,
+    account: scope.account,
+    region: scope.region,
+    state: null,
+    stateSince: null,
+    createdAt: iso(repository.createdAt),
+    tags: tagObject(tagged?.tags),
+    attributes: {
+      name,
+      hasLifecyclePolicy,
+      imageCount: images.length,
+      imageBytes: images.reduce((sum, image) => sum + (image.imageSizeInBytes ?? 0), 0),
+    },
+  };
+}

@@ -8,7 +8,7 @@ import {
 import { clientFor } from "../../aws/clients.js";
 import { canonicalArn } from "../../resources/arn.js";
 import { logGroup } from "../../resources/log-group.js";
-import { allPages, mapLimit, onePage } from "./calls.js";
+import { allPages, errorName, mapLimit, onePage } from "./calls.js";
 import { type InventoryCollector, iso, type ResourceRecord } from "./resource.js";
 
 /** How many log groups' tags are asked at once. */
@@ -42,17 +42,24 @@ export const logGroups: InventoryCollector = {
         },
       );
       const groups = pages.flatMap((page) => page.logGroups ?? []).filter((g) => g.logGroupName);
-      return await mapLimit(groups, TAG_CONCURRENCY, async (group): Promise<ResourceRecord> => {
+      const records = await mapLimit(groups, TAG_CONCURRENCY, async (group) => {
         const name = group.logGroupName as string;
         const arn = canonicalArn(
           group.logGroupArn ?? group.arn ?? `arn:aws:logs:${scope.region}:${scope.account}:log-group:${name}`,
         );
-        const tagged = await onePage<ListTagsForResourceCommandOutput>(
-          scope,
-          at("ListTagsForResource", name),
-          async () => ({ page: await client.send(new ListTagsForResourceCommand({ resourceArn: arn })) }),
-        );
-        return {
+        let tagged: ListTagsForResourceCommandOutput | undefined;
+        try {
+          tagged = await onePage<ListTagsForResourceCommandOutput>(
+            scope,
+            at("ListTagsForResource", name),
+            async () => ({ page: await client.send(new ListTagsForResourceCommand({ resourceArn: arn })) }),
+          );
+        } catch (error) {
+          // Deleted since it was listed: no longer part of the inventory.
+          if (errorName(error) === "ResourceNotFoundException") return null;
+          throw error;
+        }
+        const record: ResourceRecord = {
           resourceId: arn,
           resourceType: logGroup.type,
           account: scope.account,
@@ -67,7 +74,9 @@ export const logGroups: InventoryCollector = {
             storedBytes: group.storedBytes ?? 0,
           },
         };
+        return record;
       });
+      return records.filter((record): record is ResourceRecord => record !== null);
     } finally {
       client.destroy();
     }
