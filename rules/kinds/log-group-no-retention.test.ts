@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { pricedFindings } from "../../test/helpers/kind-savings.js";
 import { ACCOUNT, collected, daysAgo, flaggedBy, REGION, resource } from "../../test/helpers/rule-kind.js";
+import { configSchema } from "../config.js";
 
 /** A share of a cost is stored to 6 decimal places: savings are within a micro-dollar per dollar. */
 const near = (actual: number | null | undefined, expected: number) =>
@@ -75,4 +76,17 @@ test("log-group-no-retention: saves the share of the storage part a 30-day reten
   // Not billed: its stored bytes at its peers' billed price (0.03 per GB-month), 3/4 of it.
   assert.equal(by.get(arn("unbilled"))?.monthlyCost, 0.06);
   near(by.get(arn("unbilled"))?.savings, 0.045);
+});
+
+test("log-group-no-retention: retentionDays must be a retention CloudWatch Logs accepts", () => {
+  const parse = (retentionDays: number) =>
+    configSchema.safeParse({ rules: [{ id: "log-group-no-retention", params: { retentionDays } }] });
+  assert.equal(parse(30).success, true);
+  assert.equal(parse(365).success, true);
+  const refused = parse(31);
+  assert.equal(refused.success, false);
+  assert.match(
+    refused.error?.issues[0]?.message ?? "",
+    /a retention CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30/,
+  );
 });
