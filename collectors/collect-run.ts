@@ -9,12 +9,15 @@ import type { Config } from "../config/schema.js";
 import type { Store } from "../store/database.js";
 import { saveInventory, saveMetrics } from "../store/inventory.js";
 import { classicLoadBalancers } from "./inventory/classic-load-balancers.js";
+import { dynamodbTables } from "./inventory/dynamodb-tables.js";
 import { ebsSnapshots } from "./inventory/ebs-snapshots.js";
 import { ebsVolumes } from "./inventory/ebs-volumes.js";
 import { ec2Instances } from "./inventory/ec2-instances.js";
+import { ecrRepositories } from "./inventory/ecr-repositories.js";
 import { elasticIps } from "./inventory/elastic-ips.js";
 import { elasticacheClusters } from "./inventory/elasticache-clusters.js";
 import { loadBalancers } from "./inventory/load-balancers.js";
+import { logGroups } from "./inventory/log-groups.js";
 import { natGateways } from "./inventory/nat-gateways.js";
 import { rdsInstances } from "./inventory/rds-instances.js";
 import { redshiftClusters } from "./inventory/redshift-clusters.js";
@@ -37,6 +40,9 @@ export const INVENTORY_COLLECTORS: readonly InventoryCollector[] = [
   classicLoadBalancers,
   elasticacheClusters,
   redshiftClusters,
+  logGroups,
+  dynamodbTables,
+  ecrRepositories,
   taggingResources,
 ];
 

@@ -26,6 +26,8 @@ export interface PlanTarget {
   /** For mark: the tag value to set (rule:action@date); for unmark: the tag to remove. */
   markTag: string;
   markValue: string | null;
+  /** For set-retention: the days of retention to set (the rule's retentionDays). */
+  retentionDays?: number;
 }
 
 /**

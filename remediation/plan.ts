@@ -63,6 +63,7 @@ export function planTarget(planId: string, index: number, item: PlanItem): PlanT
     rule: item.rule,
     markTag: item.markTag,
     markValue: item.markValue,
+    ...(item.retentionDays === undefined ? {} : { retentionDays: item.retentionDays }),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
-import type { Config } from "../config/schema.js";
+import type { Config, RuleConfig } from "../config/schema.js";
 import { ACTION_STRENGTH } from "../core/actions.js";
+import { RULE_KINDS } from "../rules/catalogue.js";
 import type { StepAction } from "./executor.js";
 import { actionFor, supports } from "./executors/index.js";
 
@@ -31,6 +32,11 @@ export interface Candidate {
    * the strongest action (plans made before this field existed lack it).
    */
   alsoFlaggedBy?: string[];
+  /**
+   * What the action needs besides the resource, from the rule's parameters: set-retention's days. Only
+   * an item of that action carries it, so that every other plan's content (and id) is as before.
+   */
+  retentionDays?: number;
 }
 
 export interface Exclusion {
@@ -153,6 +159,7 @@ export async function selectCandidates(
       estimatedMonthlySavings: f.savings,
       approval: rule.approval,
       markValue,
+      ...actionParams(rule, action),
     });
     const step = actionFor(f.resourceType, f.action as StepAction);
     if (step === null) {
@@ -234,6 +241,14 @@ export async function selectCandidates(
     });
   }
   return { candidates: kept.filter(inFilter), excluded };
+}
+
+/** The rule's parameters an action acts with: set-retention's retentionDays (its kind's default where unset). */
+function actionParams(rule: RuleConfig, action: StepAction): { retentionDays?: number } {
+  if (action !== "set-retention") return {};
+  const parsed = RULE_KINDS.get(rule.kind ?? rule.id)?.params.safeParse(rule.params);
+  const days = parsed?.success ? (parsed.data as { retentionDays?: unknown }).retentionDays : undefined;
+  return typeof days === "number" ? { retentionDays: days } : {};
 }
 
 /** The step that takes a finops mark off a resource. */

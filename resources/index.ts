@@ -1,9 +1,12 @@
+import { dynamodbTable } from "./dynamodb-table.js";
 import { ebsSnapshot } from "./ebs-snapshot.js";
 import { ebsVolume } from "./ebs-volume.js";
 import { ec2Instance } from "./ec2-instance.js";
+import { ecrRepository } from "./ecr-repository.js";
 import { elasticIp } from "./elastic-ip.js";
 import { elasticacheCluster } from "./elasticache-cluster.js";
 import { loadBalancer } from "./load-balancer.js";
+import { logGroup } from "./log-group.js";
 import { natGateway } from "./nat-gateway.js";
 import { rdsDb } from "./rds-db.js";
 import { redshiftCluster } from "./redshift-cluster.js";
@@ -27,6 +30,9 @@ export const RESOURCE_DESCRIPTORS: readonly ResourceDescriptor[] = [
   loadBalancer,
   elasticacheCluster,
   redshiftCluster,
+  logGroup,
+  dynamodbTable,
+  ecrRepository,
 ];
 
 const BY_TYPE = new Map(RESOURCE_DESCRIPTORS.map((d) => [d.type, d]));

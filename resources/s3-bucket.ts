@@ -8,7 +8,11 @@ export const s3Bucket: ResourceDescriptor = {
   id: { pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{1,253}[A-Za-z0-9]$/, example: "acme-logs-eu-west-1" },
   arn: { service: "s3", arnType: undefined, scope: "global" },
   // No price basis: a bucket's cost is its stored bytes, which inventory lacks.
-  attributes: { lifecycleRules: "BIGINT" },
+  attributes: {
+    lifecycleRules: "BIGINT",
+    /** Its incomplete multipart uploads: when each began (ISO 8601) and the bytes of its uploaded parts. */
+    multipartUploads: [{ initiated: "VARCHAR", bytes: "BIGINT" }],
+  },
   metrics: {
     namespace: "AWS/S3",
     dimension: "BucketName",

@@ -1,12 +1,15 @@
+import { ecrNoLifecycle } from "./kinds/ecr-no-lifecycle.js";
 import { expired } from "./kinds/expired.js";
 import { gp2Volume } from "./kinds/gp2-volume.js";
 import { idleElasticacheCluster } from "./kinds/idle-elasticache-cluster.js";
+import { idleDynamodbTable } from "./kinds/idle-dynamodb-table.js";
 import { idleInstance } from "./kinds/idle-instance.js";
 import { idleK8sNode } from "./kinds/idle-k8s-node.js";
 import { idleLoadBalancer } from "./kinds/idle-load-balancer.js";
 import { idleNatGateway } from "./kinds/idle-nat-gateway.js";
 import { idleRdsInstance } from "./kinds/idle-rds-instance.js";
 import { idleRedshiftCluster } from "./kinds/idle-redshift-cluster.js";
+import { logGroupNoRetention } from "./kinds/log-group-no-retention.js";
 import { missingTags } from "./kinds/missing-tags.js";
 import { oldSnapshot } from "./kinds/old-snapshot.js";
 import { orphanedSnapshot } from "./kinds/orphaned-snapshot.js";
@@ -15,8 +18,10 @@ import { previousGeneration } from "./kinds/previous-generation.js";
 import { rdsGp2Storage } from "./kinds/rds-gp2-storage.js";
 import { rdsMultiAzNonprod } from "./kinds/rds-multi-az-nonprod.js";
 import { rdsPreviousGeneration } from "./kinds/rds-previous-generation.js";
+import { s3IncompleteMultipart } from "./kinds/s3-incomplete-multipart.js";
 import { s3NoLifecycle } from "./kinds/s3-no-lifecycle.js";
 import { sqlRule } from "./kinds/sql-rule.js";
+import { staleLogGroup } from "./kinds/stale-log-group.js";
 import { stoppedInstance } from "./kinds/stopped-instance.js";
 import { unassociatedEip } from "./kinds/unassociated-eip.js";
 import { unattachedVolume } from "./kinds/unattached-volume.js";
@@ -30,6 +35,7 @@ import { PACKS, type RuleKind } from "./rule-kind.js";
 const KINDS: readonly RuleKind[] = [
   idleInstance,
   idleK8sNode,
+  idleDynamodbTable,
   stoppedInstance,
   previousGeneration,
   unattachedVolume,
@@ -37,6 +43,10 @@ const KINDS: readonly RuleKind[] = [
   oversizedVolume,
   oldSnapshot,
   orphanedSnapshot,
+  logGroupNoRetention,
+  staleLogGroup,
+  ecrNoLifecycle,
+  s3IncompleteMultipart,
   unassociatedEip,
   idleNatGateway,
   idleRdsInstance,

@@ -162,6 +162,8 @@ async function seed(endpoint: string): Promise<Seeded> {
 const IAM_ACTION: Record<string, string | null> = {
   "s3:ListBuckets": "s3:ListAllMyBuckets",
   "s3:GetBucketLifecycleConfiguration": "s3:GetLifecycleConfiguration",
+  "s3:ListMultipartUploads": "s3:ListBucketMultipartUploads",
+  "s3:ListParts": "s3:ListMultipartUploadParts",
   "tagging:GetResources": "tag:GetResources",
   // Both load balancer APIs (recorded as elbv2 and elb) are one IAM service.
   "elbv2:DescribeLoadBalancers": "elasticloadbalancing:DescribeLoadBalancers",

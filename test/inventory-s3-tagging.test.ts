@@ -220,14 +220,23 @@ describe("inventory: S3 buckets and the Tagging API (against moto)", () => {
           },
         ],
       },
+      multipartUploads: [],
     });
     assert.deepEqual(buckets.get("beta-archive")?.tags, { team: "platform" });
-    assert.deepEqual(buckets.get("beta-archive")?.attributes, { lifecycleRules: 0, lifecycle: null });
+    assert.deepEqual(buckets.get("beta-archive")?.attributes, {
+      lifecycleRules: 0,
+      lifecycle: null,
+      multipartUploads: [],
+    });
     assert.deepEqual(buckets.get("delta-scratch")?.tags, {});
     assert.equal(buckets.get("delta-scratch")?.attributes.lifecycleRules, 1);
     // Neither tags nor lifecycle: a normal bucket, not an error.
     assert.deepEqual(buckets.get("gamma-plain")?.tags, {});
-    assert.deepEqual(buckets.get("gamma-plain")?.attributes, { lifecycleRules: 0, lifecycle: null });
+    assert.deepEqual(buckets.get("gamma-plain")?.attributes, {
+      lifecycleRules: 0,
+      lifecycle: null,
+      multipartUploads: [],
+    });
   });
 
   test("Tagging API: tagged resources with the contract's types and ids; untagged ones are not reported", async () => {
@@ -377,7 +386,8 @@ describe("inventory: S3 buckets and the Tagging API (against moto)", () => {
         ["old-eu", "eu-west-1", "2015-03-01T00:00:00.000Z"],
       ],
     );
-    for (const record of records) assert.deepEqual(record.attributes, { lifecycleRules: 0, lifecycle: null });
+    for (const record of records)
+      assert.deepEqual(record.attributes, { lifecycleRules: 0, lifecycle: null, multipartUploads: [] });
     assert.equal(bucketRegion(null), "us-east-1");
     assert.equal(bucketRegion("ap-south-1"), "ap-south-1");
 

@@ -607,10 +607,15 @@ describe("remediation against moto: plan, approve, apply, journal", () => {
       "elasticloadbalancing:AddTags",
       "elasticloadbalancing:DeleteLoadBalancer",
       "elasticloadbalancing:RemoveTags",
+      "logs:PutRetentionPolicy",
+      "logs:TagResource",
+      "logs:UntagResource",
       "rds:AddTagsToResource",
       "rds:CreateDBSnapshot",
       "rds:DeleteDBInstance",
       "rds:RemoveTagsFromResource",
+      "s3:PutBucketTagging",
+      "s3:PutLifecycleConfiguration",
     ]);
     // Every mutating call the runner made in these tests is in it.
     const made = new Set(

@@ -39,6 +39,9 @@ describe("resource descriptors: one per type, consistent with themselves and eac
       "elasticloadbalancing:loadbalancer",
       "elasticache:cluster",
       "redshift:cluster",
+      "logs:log-group",
+      "dynamodb:table",
+      "ecr:repository",
     ]);
   });
 
@@ -97,8 +100,10 @@ describe("resource descriptors: one per type, consistent with themselves and eac
       const url = new URL(d.consoleUrl(REGION, d.id.example));
       assert.equal(url.protocol, "https:", d.type);
       assert.ok(url.hostname.endsWith("console.aws.amazon.com"), `${d.type}: ${url}`);
+      // The console names a resource whose id is its ARN by its name.
       const name = arnName(d, d.id.example);
-      assert.ok(url.href.includes(REGION) && url.href.includes(name), `${d.type}: ${url}`);
+      const named = [d.id.example, name, encodeURIComponent(name)].some((n) => url.href.includes(n));
+      assert.ok(url.href.includes(REGION) && named, `${d.type}: ${url}`);
     }
     assert.equal(
       descriptorOf("ec2:volume")?.consoleUrl("eu-west-1", "vol-0abc"),
@@ -114,6 +119,7 @@ describe("resource descriptors: one per type, consistent with themselves and eac
       "elasticloadbalancing:loadbalancer": ["application"],
       "elasticache:cluster": ["cache.r6g.large", "redis"],
       "redshift:cluster": ["ra3.xlplus"],
+      "dynamodb:table": ["provisioned"],
     };
     for (const d of RESOURCE_DESCRIPTORS) {
       const key = [d.type, REGION, ...(sample[d.type] ?? [])].join("|");

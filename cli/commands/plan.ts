@@ -72,6 +72,7 @@ export function planCommand(): Command {
             team: item.team,
             approval: item.approval,
             markValue: item.markValue,
+            ...(item.retentionDays === undefined ? {} : { retentionDays: item.retentionDays }),
             alsoFlaggedBy: item.alsoFlaggedBy ?? [],
             preconditions: item.preconditions,
           })),

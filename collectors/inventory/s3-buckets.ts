@@ -8,11 +8,16 @@ import {
   type LifecycleRule,
   ListBucketsCommand,
   type ListBucketsCommandOutput,
+  ListMultipartUploadsCommand,
+  type ListMultipartUploadsCommandOutput,
+  ListPartsCommand,
+  type ListPartsCommandOutput,
   S3Client,
 } from "@aws-sdk/client-s3";
 import { clientFor } from "../../aws/clients.js";
-import type { FetchPage, PageScope } from "../../aws/pages.js";
+import type { PageScope } from "../../aws/pages.js";
 import { s3Bucket } from "../../resources/s3-bucket.js";
+import { allPages, errorName, mapLimit, onePage } from "./calls.js";
 import {
   type CollectScope,
   type InventoryCollector,
@@ -50,6 +55,8 @@ export const s3Buckets: InventoryCollector = {
     "s3:GetBucketLocation",
     "s3:GetBucketTagging",
     "s3:GetLifecycleConfiguration",
+    "s3:ListBucketMultipartUploads",
+    "s3:ListMultipartUploadParts",
   ],
   async collect(scope) {
     const listClient = clientFor(S3Client, scope);
@@ -79,12 +86,12 @@ export const s3Buckets: InventoryCollector = {
       buckets.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
       const records = await mapLimit(buckets, BUCKET_CONCURRENCY, async (bucket) => {
-        const at = (operation: string): PageScope => ({
+        const at = (operation: string, part = bucket.name): PageScope => ({
           account: scope.account,
           region: GLOBAL,
           service: "s3",
           operation,
-          part: bucket.name,
+          part,
         });
         let region: string;
         try {
@@ -131,6 +138,8 @@ export const s3Buckets: InventoryCollector = {
           if (errorName(error) !== "NoSuchLifecycleConfiguration") throw error;
         }
 
+        const multipartUploads = await incompleteUploads(scope, client, bucket.name, at);
+
         const record: ResourceRecord = {
           resourceId: bucket.name,
           resourceType: s3Bucket.type,
@@ -143,6 +152,7 @@ export const s3Buckets: InventoryCollector = {
           attributes: {
             lifecycleRules: rules?.length ?? 0,
             lifecycle: rules ? { rules } : null,
+            multipartUploads,
           },
         };
         return record;
@@ -174,37 +184,62 @@ export function summarizeRule(rule: LifecycleRule): LifecycleRuleSummary {
   };
 }
 
-/** The one page of an unpaginated call (undefined when a replay folder has none). */
-async function onePage<P>(scope: CollectScope, at: PageScope, fetch: FetchPage<P>): Promise<P | undefined> {
-  let first: P | undefined;
-  for await (const page of scope.pages.pages<P>(at, fetch)) first ??= page;
-  return first;
-}
-
-/** The error's name: the AWS error code for SDK errors and for errors replayed from a record. */
-function errorName(error: unknown): string | undefined {
-  return error instanceof Error ? error.name : undefined;
+/** An incomplete multipart upload, as the s3-incomplete-multipart rule reads it. */
+export interface MultipartUpload {
+  /** When it began, ISO 8601. */
+  initiated: string | null;
+  /** The bytes of the parts uploaded so far: S3 bills them as stored until the upload is aborted. */
+  bytes: number;
 }
 
 /**
- * Maps items with at most `limit` calls in flight; results keep the items' order. After a failure no
- * new item is started, and the first failure is thrown once the calls in flight have ended.
+ * A bucket's incomplete multipart uploads with the bytes of their parts (ListMultipartUploads, then
+ * ListParts for each upload), every page of both. ListMultipartUploads continues from two markers: they
+ * travel as one token, a JSON pair.
  */
-async function mapLimit<T, R>(items: T[], limit: number, map: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async () => {
-    while (!failure && next < items.length) {
-      const index = next++;
-      try {
-        results[index] = await map(items[index] as T);
-      } catch (error) {
-        failure ??= { error };
-      }
+async function incompleteUploads(
+  scope: CollectScope,
+  client: S3Client,
+  bucket: string,
+  at: (operation: string, part?: string) => PageScope,
+): Promise<MultipartUpload[]> {
+  const listed = await allPages<ListMultipartUploadsCommandOutput>(
+    scope,
+    at("ListMultipartUploads"),
+    async (token) => {
+      const [KeyMarker, UploadIdMarker] = token ? (JSON.parse(token) as [string, string]) : [];
+      const page = await client.send(
+        new ListMultipartUploadsCommand({ Bucket: bucket, KeyMarker, UploadIdMarker }),
+      );
+      const next = page.IsTruncated
+        ? JSON.stringify([page.NextKeyMarker ?? "", page.NextUploadIdMarker ?? ""])
+        : undefined;
+      return { page, next };
+    },
+  );
+  const uploads: MultipartUpload[] = [];
+  for (const upload of listed.flatMap((page) => page.Uploads ?? [])) {
+    if (!upload.Key || !upload.UploadId) continue;
+    const { Key, UploadId } = upload;
+    let parts: ListPartsCommandOutput[];
+    try {
+      parts = await allPages<ListPartsCommandOutput>(
+        scope,
+        at("ListParts", `${bucket}/${UploadId}`),
+        async (token) => {
+          const page = await client.send(
+            new ListPartsCommand({ Bucket: bucket, Key, UploadId, PartNumberMarker: token }),
+          );
+          return { page, next: page.IsTruncated ? page.NextPartNumberMarker : undefined };
+        },
+      );
+    } catch (error) {
+      // Completed or aborted since it was listed: no longer incomplete.
+      if (errorName(error) === "NoSuchUpload") continue;
+      throw error;
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (failure) throw failure.error;
-  return results;
+    const bytes = parts.flatMap((page) => page.Parts ?? []).reduce((sum, part) => sum + (part.Size ?? 0), 0);
+    uploads.push({ initiated: iso(upload.Initiated), bytes });
+  }
+  return uploads;
 }

@@ -4,15 +4,16 @@ import { ebsVolume } from "./ebs-volume.js";
 import { ec2Instance } from "./ec2-instance.js";
 import { elasticIp } from "./elastic-ip.js";
 import { loadBalancer } from "./load-balancer.js";
+import { logGroup } from "./log-group.js";
 import { natGateway } from "./nat-gateway.js";
 import { rdsDb } from "./rds-db.js";
+import { s3Bucket } from "./s3-bucket.js";
 
 /** Every executor, by the resource type it acts on. */
 export const EXECUTORS: ReadonlyMap<string, Executor> = new Map(
-  [ec2Instance, ebsVolume, ebsSnapshot, elasticIp, natGateway, loadBalancer, rdsDb].map((e) => [
-    e.resourceType,
-    e,
-  ]),
+  [ec2Instance, ebsVolume, ebsSnapshot, elasticIp, natGateway, loadBalancer, rdsDb, logGroup, s3Bucket].map(
+    (e) => [e.resourceType, e],
+  ),
 );
 
 /** Every IAM write action the executors call: the remediator role's policy. */
@@ -43,5 +44,7 @@ export function actionFor(resourceType: string, action: StepAction): StepAction 
   const executor = EXECUTORS.get(resourceType);
   if (!executor) return null;
   if (executor.actions[action] !== undefined) return action;
-  return action === "terminate" || action === "delete" ? executor.removeAction : null;
+  // A type finops never removes (a log group, a bucket) has a removeAction it does not support: none.
+  const removal = action === "terminate" || action === "delete";
+  return removal && executor.actions[executor.removeAction] !== undefined ? executor.removeAction : null;
 }

@@ -1,0 +1,55 @@
+import { z } from "zod";
+import { sqlLiteral } from "../../core/sql.js";
+import { billedPartCtes, GIB, savedShareSql } from "../billed-part.js";
+import type { RuleKind } from "../rule-kind.js";
+
+/** S3 Standard's first-tier price (us-east-1, USD per GB-month): used where the bill shows no storage of the bucket. */
+export const STANDARD_USD_PER_GB_MONTH = 0.023;
+
+const params = z.strictObject({
+  /** Uploads begun more than this many days ago are abandoned. */
+  minAgeDays: z.number().int().min(0).default(7),
+});
+
+export const s3IncompleteMultipart: RuleKind<typeof params> = {
+  kind: "s3-incomplete-multipart",
+  description:
+    "A bucket holding parts of multipart uploads begun more than minAgeDays (7) days ago and never completed: billed as storage, invisible in listings.",
+  pack: "storage",
+  defaultSeverity: "low",
+  defaultAction: "notify",
+  savings: `the old uploads' bytes at the bucket's own storage price per GB-month (its billed TimedStorage cost divided by the GB-months billed), else ${STANDARD_USD_PER_GB_MONTH} USD (S3 Standard); the action add-lifecycle-rule aborts them after 7 days`,
+  params,
+  sql: (p, ctx) => `
+    WITH ${billedPartCtes("%TimedStorage%")},
+    storage_price AS (
+      SELECT ResourceId AS resource_id, sum(EffectiveCost) / sum(PricingQuantity) AS usd_per_gb_month
+      FROM recent_billing
+      WHERE ResourceId IS NOT NULL AND SkuMeter LIKE '%TimedStorage%' AND PricingQuantity > 0
+      GROUP BY ResourceId
+    ),
+    old AS (
+      SELECT r.account, r.resource_id, count(*) AS uploads, sum(u.bytes) AS bytes, min(u.initiated) AS oldest
+      FROM resources_current r, unnest(r.attrs.multipartUploads) AS m(u)
+      WHERE r.resource_type = 's3:bucket'
+        AND TRY_CAST(u.initiated AS TIMESTAMPTZ) < CAST(${ctx.now} AS TIMESTAMPTZ) - INTERVAL (${sqlLiteral(p.minAgeDays)}) DAY
+      GROUP BY r.account, r.resource_id
+    ),
+    priced AS (
+      SELECT o.*, f.monthly, coalesce(sp.usd_per_gb_month, ${STANDARD_USD_PER_GB_MONTH}) AS price,
+        sp.usd_per_gb_month IS NOT NULL AS price_billed,
+        coalesce(o.bytes, 0) / ${GIB} * coalesce(sp.usd_per_gb_month, ${STANDARD_USD_PER_GB_MONTH}) AS saved
+      FROM old o
+      JOIN resource_facts f ON f.account = o.account AND f.resource_id = o.resource_id
+      -- Billing names a bucket by its name, or by its ARN.
+      LEFT JOIN storage_price sp ON sp.resource_id = o.resource_id OR sp.resource_id = 'arn:aws:s3:::' || o.resource_id
+    )
+    SELECT account, resource_id,
+      uploads || ' incomplete multipart upload(s) older than ' || ${sqlLiteral(p.minAgeDays)} || ' days hold '
+        || round(coalesce(bytes, 0) / ${GIB}, 3) || ' GB' AS reason,
+      json_object('uploads', uploads, 'bytes', bytes, 'oldestInitiated', oldest,
+        'usdPerGbMonth', round(price, 6), 'priceFrom', CASE WHEN price_billed THEN 'billing' ELSE 'S3 Standard list price' END,
+        'estimatedMonthlySavings', round(saved, 6)) AS evidence,
+      ${savedShareSql("saved")} AS savings_ratio
+    FROM priced f`,
+};
