@@ -256,8 +256,9 @@ export function cacheCluster(
     createdAt: ctx.ago(c.createdDaysAgo),
     deletedAt: null,
     name: c.id,
-    engine: "redis",
-    engineVersion: "7.1.0",
+    // Several nodes in one cache cluster is Memcached's shape (a Redis cluster of one node each).
+    engine: c.nodes > 1 ? "memcached" : "redis",
+    engineVersion: c.nodes > 1 ? "1.6.22" : "7.1.0",
     cacheNodeType: c.type,
     numCacheNodes: c.nodes,
     profile: c.profile,
