@@ -1,10 +1,20 @@
 /**
  * The demo estate's DynamoDB pages for one account and region: ListTables (Limit 100; the next page
- * starts after LastEvaluatedTableName) and DescribeTable of each table (part: its name). A provisioned
- * table made before on-demand existed has no BillingModeSummary, as AWS answers it.
+ * starts after LastEvaluatedTableName), DescribeTable and ListTagsOfResource (NextToken) of each table
+ * (part: its name). A provisioned table made before on-demand existed has no BillingModeSummary, as
+ * AWS answers it.
  */
 import type { DynamoTable } from "./estate.js";
-import { chunks, compare, hexOf, isoOf, type PageWriter, type ScopeOf } from "./replay-pages.js";
+import {
+  chunks,
+  compare,
+  hexOf,
+  isoOf,
+  type PageWriter,
+  paginate,
+  type ScopeOf,
+  tagList,
+} from "./replay-pages.js";
 
 export async function writeDynamoDbPages(
   writer: PageWriter,
@@ -26,6 +36,13 @@ export async function writeDynamoDbPages(
   );
   for (const table of sorted) {
     await writer.page(scope("dynamodb", "DescribeTable", table.name), [{ Table: tableJson(table) }]);
+    await writer.page(
+      scope("dynamodb", "ListTagsOfResource", table.name),
+      paginate(tagList(table.tags), size(50), (Tags, NextToken) => ({
+        Tags,
+        ...(NextToken ? { NextToken } : {}),
+      })),
+    );
   }
 }
 

@@ -1,11 +1,19 @@
 /**
  * The demo estate's ECR pages for one account and region: DescribeRepositories (maxResults 1000,
  * nextToken), and for each repository GetLifecyclePolicy (the LifecyclePolicyNotFoundException error
- * when it has none) and DescribeImages (maxResults 1000, nextToken), each with the repository's name
- * as its part. Only images pushed by the replay's instant are listed.
+ * when it has none), ListTagsForResource and DescribeImages (maxResults 1000, nextToken), each with the
+ * repository's name as its part. Only images pushed by the replay's instant are listed.
  */
 import type { EcrRepository } from "./estate.js";
-import { apiError, compare, isoOf, type PageWriter, paginate, type ScopeOf } from "./replay-pages.js";
+import {
+  apiError,
+  compare,
+  isoOf,
+  type PageWriter,
+  paginate,
+  type ScopeOf,
+  tagList,
+} from "./replay-pages.js";
 
 export async function writeEcrPages(
   writer: PageWriter,
@@ -36,6 +44,7 @@ export async function writeEcrPages(
             lastEvaluatedAt: new Date(at).toISOString(),
           },
     ]);
+    await writer.page(scope("ecr", "ListTagsForResource", repo.name), [{ tags: tagList(repo.tags) }]);
     const images = repo.images.filter((i) => Date.parse(i.pushedAt) <= at);
     await writer.page(
       scope("ecr", "DescribeImages", repo.name),

@@ -1,6 +1,7 @@
 /**
  * The demo estate's CloudWatch Logs pages: DescribeLogGroups of one account and region (limit 50,
- * nextToken), by name as AWS lists them. storedBytes is what the bill stores on the anchor's day.
+ * nextToken), by name as AWS lists them, and each group's ListTagsForResource (part: its name).
+ * storedBytes is what the bill stores on the anchor's day.
  */
 import { type Estate, type LogGroup, logStoredGb } from "./estate.js";
 import { compare, type PageWriter, paginate, type ScopeOf } from "./replay-pages.js";
@@ -24,6 +25,9 @@ export async function writeLogsPages(
       (logGroups, nextToken) => ({ logGroups, ...(nextToken ? { nextToken } : {}) }),
     ),
   );
+  for (const g of sorted) {
+    await writer.page(scope("logs", "ListTagsForResource", g.name), [{ tags: { ...g.tags } }]);
+  }
 }
 
 function logGroupJson(g: LogGroup, anchorIndex: number): object {
