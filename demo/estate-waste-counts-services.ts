@@ -7,8 +7,8 @@ import type { Estate, Resource } from "./estate-types.js";
 import { DAY_MS, existsAt, instanceStateAt, logStoredGb } from "./lifecycle.js";
 import { INSTANCE_TYPES } from "./prices.js";
 
-/** Days with no activity the idle rules ask for (their `lookbackDays` defaults). */
-const IDLE_DAYS = 14;
+/** Days of data the idle and rightsizing rules need before they judge (their `minDataDays` defaults). */
+const IDLE_DAYS = 7;
 const STALE_LOG_DAYS = 30;
 const EMPTY_CLUSTER_DAYS = 7;
 const MULTIPART_DAYS = 7;

@@ -1,6 +1,7 @@
 /**
  * The demo estate's ElastiCache and Redshift pages for one account and region: DescribeCacheClusters
- * and Redshift's DescribeClusters (MaxRecords 100, Marker), as their collectors ask them.
+ * (with each cluster's ListTagsForResource, part: its id) and Redshift's DescribeClusters (MaxRecords
+ * 100, Marker; tags inline), as their collectors ask them.
  */
 import type { CacheCluster, RedshiftCluster } from "./estate.js";
 import { hexOf, isoOf, type PageWriter, paginate, type ScopeOf, tagList } from "./replay-pages.js";
@@ -18,6 +19,9 @@ export async function writeElastiCachePages(
       ...(Marker ? { Marker } : {}),
     })),
   );
+  for (const c of clusters) {
+    await writer.page(scope("elasticache", "ListTagsForResource", c.name), [{ TagList: tagList(c.tags) }]);
+  }
 }
 
 export async function writeRedshiftPages(

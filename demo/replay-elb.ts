@@ -2,10 +2,11 @@
  * The demo estate's load balancer pages for one account and region: Elastic Load Balancing v2's
  * DescribeLoadBalancers and DescribeTargetGroups (PageSize 400, NextMarker), DescribeTargetHealth of
  * each target group that a load balancer uses (part: its name, one page), and the classic API's
- * DescribeLoadBalancers (service "elb"), as the load-balancer collectors ask them.
+ * DescribeLoadBalancers (service "elb"), with each API's DescribeTags of 20 load balancers a call
+ * (part: the batch's index, "0000" first), as the load-balancer collectors ask them.
  */
 import type { LoadBalancer, TargetGroup } from "./estate.js";
-import { hexOf, isoOf, type PageWriter, paginate, type ScopeOf } from "./replay-pages.js";
+import { chunks, hexOf, isoOf, type PageWriter, paginate, type ScopeOf, tagList } from "./replay-pages.js";
 
 export async function writeElbPages(
   writer: PageWriter,
@@ -44,6 +45,13 @@ export async function writeElbPages(
       },
     ]);
   }
+  // Tags: 20 load balancers a DescribeTags call, in the order they were listed (part: the batch's index).
+  for (const [i, batch] of chunks(v2, TAGS_PER_CALL).entries()) {
+    if (batch.length === 0) break;
+    await writer.page(scope("elbv2", "DescribeTags", String(i).padStart(4, "0")), [
+      { TagDescriptions: batch.map((lb) => ({ ResourceArn: lb.arn, Tags: tagList(lb.tags) })) },
+    ]);
+  }
   await writer.page(
     scope("elb", "DescribeLoadBalancers"),
     paginate(
@@ -55,7 +63,16 @@ export async function writeElbPages(
       }),
     ),
   );
+  for (const [i, batch] of chunks(classic, TAGS_PER_CALL).entries()) {
+    if (batch.length === 0) break;
+    await writer.page(scope("elb", "DescribeTags", String(i).padStart(4, "0")), [
+      { TagDescriptions: batch.map((lb) => ({ LoadBalancerName: lb.name, Tags: tagList(lb.tags) })) },
+    ]);
+  }
 }
+
+/** Load balancers one DescribeTags call names (both APIs' limit). */
+const TAGS_PER_CALL = 20;
 
 const zones = (lb: LoadBalancer) => ["a", "b"].map((z) => `${lb.region}${z}`);
 const zoneOf = (lb: LoadBalancer, target: string) =>
