@@ -3,6 +3,8 @@
  * charge records with money in integer units of 1e-10 (exact totals). Usage comes only from the
  * estate's records and the lifecycle helpers, so billing agrees with inventory and utilization.
  */
+
+import { managedServiceCharges, RESOURCE_TYPE } from "./billing-managed.js";
 import {
   type Account,
   aliveHours,
@@ -11,6 +13,8 @@ import {
   DAY_MS,
   type Estate,
   type Instance,
+  type LoadBalancer,
+  logIngestedGb,
   logStoredGb,
   type Resource,
   runningHours,
@@ -81,21 +85,10 @@ export function day(estate: Estate, index: number): Day {
   };
 }
 
-/** FOCUS ResourceType as AWS writes it: the resource type of the ARN. */
-const RESOURCE_TYPE: Record<Resource["resourceType"], string> = {
-  "ec2:instance": "instance",
-  "ec2:volume": "volume",
-  "ec2:snapshot": "snapshot",
-  "ec2:elastic-ip": "elastic-ip",
-  "ec2:nat-gateway": "natgateway",
-  "s3:bucket": "bucket",
-  "rds:db": "db",
-  "elasticloadbalancing:loadbalancer": "loadbalancer",
-  "lambda:function": "function",
-  "logs:log-group": "log-group",
-  "kms:key": "key",
-  "route53:hostedzone": "hostedzone",
-  "eks:cluster": "cluster",
+const LB_METERS: Record<LoadBalancer["kind"], [Meter, Meter]> = {
+  application: [METERS.albHours, METERS.albLcu],
+  network: [METERS.nlbHours, METERS.nlbLcu],
+  classic: [METERS.clbHours, METERS.clbBytes],
 };
 
 /** Emits every charge of one day, in a stable order. */
@@ -208,10 +201,11 @@ export class DayBiller {
     for (const lb of e.loadBalancers) {
       const hours = aliveHours(lb, d.startMs);
       if (hours === 0) continue;
-      const alb = lb.kind === "application";
-      emit(this.use(lb, alb ? METERS.albHours : METERS.nlbHours, hours));
+      const [hourly, capacity] = LB_METERS[lb.kind];
+      emit(this.use(lb, hourly, hours));
+      // Capacity units (a classic load balancer's processed GB) with the jitter its CloudWatch traffic shares.
       const lcu = lb.lcuPerHour * hours * weekday * jitter(`${lb.id}|${d.index}`, 0.2);
-      if (lcu > 0) emit(this.use(lb, alb ? METERS.albLcu : METERS.nlbLcu, lcu));
+      if (lcu > 0) emit(this.use(lb, capacity, lcu));
     }
     for (const z of e.hostedZones) {
       if (aliveHours(z, d.startMs) === 0) continue;
@@ -251,7 +245,8 @@ export class DayBiller {
     }
     for (const g of e.logGroups) {
       if (aliveHours(g, d.startMs) === 0) continue;
-      emit(this.use(g, METERS.logsIngested, g.ingestGbPerDay * jitter(`${g.id}|${d.index}`, 0.2)));
+      // A group nobody writes to any more ingests nothing: no ingestion row.
+      if (g.ingestGbPerDay > 0) emit(this.use(g, METERS.logsIngested, logIngestedGb(g, d.index)));
       emit(this.use(g, METERS.logsStored, logStoredGb(g, d.index) / d.daysInMonth));
     }
     for (const k of e.kmsKeys) {
@@ -261,6 +256,7 @@ export class DayBiller {
       const requests = Math.round(k.requestsPerDay * weekday * jitter(`${k.id}|${d.index}`, 0.3));
       if (requests > 0) emit(this.use(k, METERS.kmsRequests, requests));
     }
+    managedServiceCharges(e, d, (resource, meter, amount) => emit(this.use(resource, meter, amount)));
     for (const r of e.regionalUsage) {
       emit(
         this.charge(

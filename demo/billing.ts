@@ -39,6 +39,9 @@ export const FOCUS_COLUMNS = [
   "ServiceCategory",
   "SkuId",
   "SkuPriceId",
+  // The metered dimension: the usage type with its region prefix, which the rules that save one part of
+  // a resource's bill (a log group's storage, a table's capacity) read their billed part from.
+  "SkuMeter",
   "ChargeCategory",
   "ChargeClass",
   "ChargeFrequency",
@@ -183,6 +186,7 @@ function chargeFields(c: Charge): string {
     csv(c.service.category),
     sku,
     sku && c.category === "Usage" ? `${sku}.JRTCKXETXF.6YS6EN2CT7` : "",
+    csv(c.usageType),
     c.category,
     "",
     c.frequency,

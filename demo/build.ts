@@ -248,5 +248,11 @@ export function estateCounts(estate: Estate): Record<string, number> {
     logGroups: estate.logGroups.length,
     kmsKeys: estate.kmsKeys.length,
     hostedZones: estate.hostedZones.length,
+    dynamoTables: estate.dynamoTables.length,
+    ecrRepositories: estate.ecrRepositories.length,
+    cacheClusters: estate.cacheClusters.length,
+    redshiftClusters: estate.redshiftClusters.length,
+    images: estate.images.length,
+    launchTemplates: estate.launchTemplates.length,
   };
 }

@@ -65,6 +65,7 @@ export function clusters(
     const account = ctx.accounts[spec.account] as Account;
     const env = account.environment;
     const clusterArn = arn("eks", spec.region, account.id, `cluster/${spec.name}`);
+    const createdAt = ctx.ago(rng.float(300, 700));
     out.eksClusters.push({
       id: spec.name,
       arn: clusterArn,
@@ -74,10 +75,17 @@ export function clusters(
       region: spec.region,
       team: "platform",
       tags: managedTags("platform", env),
-      createdAt: ctx.ago(rng.float(300, 700)),
+      createdAt,
       deletedAt: null,
       name: spec.name,
       version: spec.version,
+      // The managed node groups as EKS describes them (made with the cluster; Karpenter's nodes are not in one).
+      nodegroups: spec.nodegroups.map(([name, instanceType, desiredSize]) => ({
+        name,
+        instanceType,
+        desiredSize,
+        createdAt,
+      })),
     });
     const ownedBy = { [`kubernetes.io/cluster/${spec.name}`]: "owned" };
     const net = network(account, spec.region);

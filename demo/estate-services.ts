@@ -1,24 +1,23 @@
 /**
- * The rest of the demo estate: S3 buckets, RDS instances, load balancers, Lambda functions, CloudWatch
- * log groups, KMS keys, Route 53 zones, and usage billed per account and region (data transfer,
- * CloudWatch metrics).
+ * The rest of the demo estate: S3 buckets, RDS instances, Lambda functions and CloudWatch log groups
+ * here; load balancers (estate-load-balancers.ts); KMS keys, Route 53 zones and usage billed per account
+ * and region (estate-account-services.ts). The generators run in a fixed order from one stream.
  */
+
 import type {
   Account,
   Bucket,
   BuildContext,
   DbInstance,
-  HostedZone,
-  KmsKey,
   LambdaFunction,
-  LoadBalancer,
   LogGroup,
-  RegionalUsage,
   Services,
   UtilizationProfile,
 } from "./estate.js";
-import type { Random } from "./random.js";
-import { managedTags, ownershipTags, TEAMS } from "./teams.js";
+import { hostedZones, kmsKeys, regionalUsage } from "./estate-account-services.js";
+import { logUniform, perEnvironment, round } from "./estate-draw.js";
+import { loadBalancers } from "./estate-load-balancers.js";
+import { ownershipTags, TEAMS } from "./teams.js";
 
 export function buildServices(ctx: BuildContext): Services {
   const functions = lambdaFunctions(ctx);
@@ -32,17 +31,6 @@ export function buildServices(ctx: BuildContext): Services {
     hostedZones: hostedZones(ctx),
     regionalUsage: regionalUsage(ctx),
   };
-}
-
-/** A value spread evenly on a log scale between low and high. */
-function logUniform(rng: Random, low: number, high: number): number {
-  return Math.exp(rng.float(Math.log(low), Math.log(high)));
-}
-
-const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
-
-function perEnvironment<T>(account: Account, values: Record<Account["environment"], T>): T {
-  return values[account.environment];
 }
 
 const OBJECTS_PER_GB: Record<string, number> = {
@@ -104,6 +92,7 @@ function buckets(ctx: BuildContext): Bucket[] {
             getPerDay: Math.round(logUniform(rng, 1_000, 5_000_000)),
             putPerDay: Math.round(logUniform(rng, 100, 1_000_000)),
           },
+          multipartUploads: [],
         });
       }
     }
@@ -213,49 +202,6 @@ function databases(ctx: BuildContext): DbInstance[] {
           connectionsMean: profile === "idle" ? 0 : Math.round(rng.float(5, profile === "busy" ? 400 : 40)),
         },
       });
-    }
-  }
-  return out;
-}
-
-function loadBalancers(ctx: BuildContext): LoadBalancer[] {
-  const { rng } = ctx;
-  const out: LoadBalancer[] = [];
-  for (const team of TEAMS) {
-    for (const app of team.apps) {
-      if (!(app.workload === "web" || app.workload === "api" || app.name === "ingress")) continue;
-      for (const account of ctx.accounts) {
-        if (!rng.chance(perEnvironment(account, { production: 1, staging: 0.7, sandbox: 0.1 }))) continue;
-        const kind =
-          app.name === "ingress" || (app.workload === "api" && rng.chance(0.2)) ? "network" : "application";
-        const region = rng.chance(0.75) ? "us-east-1" : "eu-west-1";
-        const name = `${app.name}-${account.name}`.slice(0, 32);
-        const suffix = rng.hex(16);
-        const lbArn = `arn:aws:elasticloadbalancing:${region}:${account.id}:loadbalancer/${kind === "application" ? "app" : "net"}/${name}/${suffix}`;
-        const idle = rng.chance(perEnvironment(account, { production: 0.03, staging: 0.2, sandbox: 0.6 }));
-        const lcu = idle ? 0 : account.name === "prod" ? rng.float(1, 25) : rng.float(0.05, 2);
-        out.push({
-          id: lbArn,
-          arn: lbArn,
-          billingId: lbArn,
-          resourceType: "elasticloadbalancing:loadbalancer",
-          account: account.id,
-          region,
-          team: team.name,
-          tags: ownershipTags(rng, team.name, account.environment, 1),
-          createdAt: ctx.ago(rng.float(95, 1200)),
-          deletedAt: null,
-          name,
-          kind,
-          dnsName:
-            kind === "application"
-              ? `${name}-${rng.int(100_000_000, 2_000_000_000)}.${region}.elb.amazonaws.com`
-              : `${name}-${rng.hex(16)}.elb.${region}.amazonaws.com`,
-          healthyTargets: idle ? 0 : rng.int(2, 12),
-          lcuPerHour: round(lcu, 4),
-          requestsPerHour: Math.round(lcu * rng.float(2_000, 10_000)),
-        });
-      }
     }
   }
   return out;
@@ -371,107 +317,6 @@ function logGroups(ctx: BuildContext, functions: LambdaFunction[]): LogGroup[] {
         ingestGbPerDay: rng.float(0.2, 8),
       });
     }
-  }
-  return out;
-}
-
-function kmsKeys(ctx: BuildContext): KmsKey[] {
-  const { rng } = ctx;
-  const out: KmsKey[] = [];
-  for (const team of TEAMS) {
-    for (const account of ctx.accounts.slice(0, 2)) {
-      const count = account.name === "prod" ? rng.int(1, 2) : rng.int(0, 1);
-      for (let n = 0; n < count; n++) {
-        const id = rng.uuid();
-        const region = rng.chance(0.75) ? "us-east-1" : "eu-west-1";
-        const keyArn = `arn:aws:kms:${region}:${account.id}:key/${id}`;
-        out.push({
-          id,
-          arn: keyArn,
-          billingId: keyArn,
-          resourceType: "kms:key",
-          account: account.id,
-          region,
-          team: team.name,
-          tags: ownershipTags(rng, team.name, account.environment, 1),
-          createdAt: ctx.ago(rng.float(95, 1500)),
-          deletedAt: null,
-          requestsPerDay: Math.round(logUniform(rng, 500, 2_000_000)),
-        });
-      }
-    }
-  }
-  return out;
-}
-
-const ZONES: [domain: string, account: number, team: string, privateZone: boolean, queries: number][] = [
-  ["northwind.com", 0, "platform", false, 30_000_000],
-  ["northwind.io", 0, "platform", false, 1_500_000],
-  ["status.northwind.com", 0, "observability", false, 120_000],
-  ["northwind-staging.com", 1, "platform", false, 90_000],
-  ["summer-sale-2021.com", 0, "growth", false, 150],
-  ["prod.internal", 0, "platform", true, 8_000_000],
-  ["staging.internal", 1, "platform", true, 400_000],
-  ["sandbox.internal", 2, "platform", true, 20_000],
-];
-
-function hostedZones(ctx: BuildContext): HostedZone[] {
-  const { rng } = ctx;
-  return ZONES.map(([domain, accountIndex, team, privateZone, queries]) => {
-    const account = ctx.accounts[accountIndex] as Account;
-    const id = `Z0${rng.alnum(19)}`;
-    const zoneArn = `arn:aws:route53:::hostedzone/${id}`;
-    return {
-      id,
-      arn: zoneArn,
-      billingId: zoneArn,
-      resourceType: "route53:hostedzone" as const,
-      account: account.id,
-      region: "global",
-      team,
-      tags: managedTags(team, account.environment),
-      createdAt: ctx.ago(rng.float(200, 2000)),
-      deletedAt: null,
-      domain,
-      privateZone,
-      queriesPerDay: Math.round(queries * rng.float(0.8, 1.2)),
-    };
-  });
-}
-
-const REGIONAL: Record<
-  Account["name"],
-  [internet: number, interRegion: number, interAz: number, metrics: number][]
-> = {
-  prod: [
-    [800, 150, 600, 4000],
-    [200, 60, 150, 1200],
-  ],
-  staging: [
-    [40, 5, 30, 800],
-    [5, 1, 5, 100],
-  ],
-  sandbox: [
-    [10, 0.5, 5, 150],
-    [1, 0, 0.5, 20],
-  ],
-};
-
-function regionalUsage(ctx: BuildContext): RegionalUsage[] {
-  const { rng } = ctx;
-  const out: RegionalUsage[] = [];
-  for (const account of ctx.accounts) {
-    ctx.regions.forEach((region, i) => {
-      const [internet = 0, interRegion = 0, interAz = 0, metrics = 0] = REGIONAL[account.name][i] ?? [];
-      out.push({
-        account: account.id,
-        region,
-        internetOutGbPerDay: round(internet * rng.float(0.8, 1.2)),
-        interRegionOutGbPerDay: round(interRegion * rng.float(0.8, 1.2)),
-        interAzGbPerDay: round(interAz * rng.float(0.8, 1.2)),
-        customMetrics: Math.round(metrics * rng.float(0.8, 1.2)),
-      });
-    });
   }
   return out;
 }

@@ -1,5 +1,8 @@
 /** The records of the demo estate (see estate.ts): plain data, one interface per kind of resource. */
+import type { ManagedServices, MultipartUpload, NodeGroup, TargetGroup } from "./estate-types-managed.js";
 import type { Random } from "./random.js";
+
+export type * from "./estate-types-managed.js";
 
 export type EnvironmentName = "production" | "staging" | "sandbox";
 
@@ -30,7 +33,12 @@ export type ResourceType =
   | "logs:log-group"
   | "kms:key"
   | "route53:hostedzone"
-  | "eks:cluster";
+  | "eks:cluster"
+  | "dynamodb:table"
+  | "ecr:repository"
+  | "elasticache:cluster"
+  | "redshift:cluster"
+  | "ec2:image";
 
 export interface Resource {
   /** The id AWS APIs return: i-..., vol-..., a bucket name, a DB identifier, a load balancer ARN. */
@@ -145,6 +153,8 @@ export interface Bucket extends Resource {
   /** Share of the bytes in Standard-IA (tiered by a lifecycle rule). */
   infrequentAccessShare: number;
   requests: { getPerDay: number; putPerDay: number };
+  /** Incomplete multipart uploads (their parts are stored and billed until aborted). */
+  multipartUploads: MultipartUpload[];
 }
 
 export interface DbInstance extends Resource {
@@ -167,9 +177,12 @@ export interface DbInstance extends Resource {
 export interface LoadBalancer extends Resource {
   resourceType: "elasticloadbalancing:loadbalancer";
   name: string;
-  kind: "application" | "network";
+  kind: "application" | "network" | "classic";
   dnsName: string;
   healthyTargets: number;
+  /** v2 load balancers' target groups (a classic one registers its instances itself: `classicInstances`). */
+  targetGroups: TargetGroup[];
+  classicInstances: string[];
   lcuPerHour: number;
   requestsPerHour: number;
 }
@@ -207,6 +220,7 @@ export interface EksCluster extends Resource {
   resourceType: "eks:cluster";
   name: string;
   version: string;
+  nodegroups: NodeGroup[];
 }
 
 /** Usage billed to an account and region rather than to one resource. */
@@ -239,7 +253,7 @@ export interface Credit {
   monthlyAmount: number;
 }
 
-export interface Estate extends Ec2Estate, Services {
+export interface Estate extends Ec2Estate, Services, ManagedServices {
   seed: number;
   /** The anchor day (YYYY-MM-DD): the window ends the day before. */
   anchor: string;

@@ -3,6 +3,7 @@
  * records alone (not from the store), which the demo's tests compare with the findings of a replay.
  */
 import type { Estate, Resource } from "./estate-types.js";
+import { serviceWasteCounts } from "./estate-waste-counts-services.js";
 import { addressAssociatedAt, DAY_MS, existsAt, volumeStateAt } from "./lifecycle.js";
 
 /** Days (possibly fractional) in a `ttl` tag such as "36h", "7d" or "2w"; null when it is not one. */
@@ -70,5 +71,6 @@ export function wasteCounts(
     expiringNotYetDue: everything.filter(
       (r) => (r.tags["expires-at"] ?? r.tags.ttl) !== undefined && !expiredAt(r, ms),
     ).length,
+    ...serviceWasteCounts(estate, ms),
   };
 }

@@ -349,6 +349,7 @@ export function neglectedBuckets(ctx: BuildContext, buckets: Bucket[]): number {
       objectsPerGb: rng.pick([5, 50, 200, 1000]),
       infrequentAccessShare: lifecycleRules ? Math.round(rng.float(0.2, 0.5) * 100) / 100 : 0,
       requests: { getPerDay: rng.int(10, 20_000), putPerDay: rng.int(1, 5_000) },
+      multipartUploads: [],
     };
     buckets.push(bucket);
   }

@@ -22,7 +22,7 @@
  *   (instance `utilization` cpu mean and max), NetworkIn/Out (bytes per hour x `runningHours`),
  *   VolumeReadOps/WriteOps (`io` x the hours its instance ran while attached; zero once "available"),
  *   NAT BytesOutToDestination, S3 BucketSizeBytes / NumberOfObjects (`bucketSizeGb` / `bucketObjects`),
- *   RDS CPU and connections; no datapoints while a resource is stopped or does not exist. Day-to-day
+ *   RDS CPU and connections, and the metrics of issue 16's services (replay-cloudwatch-services.ts); no datapoints while a resource is stopped or does not exist. Day-to-day
  *   variation comes from `jitter(key, spread)` in random.ts with a key like `${id}|cpu|${day}`: stateless,
  *   so any writer computes the same value without sharing state.
  * - Waste the rules should find is placed on purpose by estate-waste.ts (from its own random stream);
@@ -30,14 +30,30 @@
  *   utilization above as a folder of raw API pages that `finops collect --replay` reads.
  * - A new field must not draw from the estate's sequential `Random` (that would shift every record after
  *   it and change the bill): derive it from `noise(key)` with a key like `${id}|field`, or from a separate `new Random(...)` stream.
+ * - Issue 16's records (DynamoDB tables, ECR repositories, ElastiCache and Redshift clusters, owned AMIs
+ *   and launch templates: estate-managed.ts, estate-images.ts) and their placed waste
+ *   (estate-waste-services.ts) come from streams of their own, after everything else; the parts of older
+ *   records the new collectors read (target groups, node groups, multipart uploads) are hashed or placed
+ *   by those steps, never drawn from the main stream.
  */
 import { plainInstances, savingsPlan } from "./estate-compute.js";
+import { machineImages } from "./estate-images.js";
 import { clusters } from "./estate-kubernetes.js";
+import { cacheClusters, dynamoTables, ecrRepositories, redshiftClusters } from "./estate-managed.js";
 import { addresses, natGateways, networks } from "./estate-network.js";
 import { buildServices } from "./estate-services.js";
 import { leftoverVolumes, snapshots } from "./estate-storage.js";
-import type { Account, BuildContext, Ec2Estate, Estate, Organization, Resource } from "./estate-types.js";
+import type {
+  Account,
+  BuildContext,
+  Ec2Estate,
+  Estate,
+  ManagedServices,
+  Organization,
+  Resource,
+} from "./estate-types.js";
 import { plantWaste } from "./estate-waste.js";
+import { plantServiceWaste } from "./estate-waste-services.js";
 import { DAY_MS, HOUR_MS, isoDay, isoTime, utcDay, WINDOW_DAYS } from "./lifecycle.js";
 import { Random } from "./random.js";
 import { TEAMS } from "./teams.js";
@@ -90,6 +106,18 @@ export function buildEstate(seed: number, anchorDay: Date): Estate {
   const services = buildServices(ctx);
   // Waste placed on purpose comes last, from its own stream: the records above stay as they were.
   plantWaste({ ...ctx, rng: new Random(`${seed}|waste`) }, network, ec2, services);
+  // Issue 16's services and images, and their placed waste: each from a stream of its own, after the rest.
+  const managedCtx = { ...ctx, rng: new Random(`${seed}|managed`) };
+  const managed: ManagedServices = {
+    dynamoTables: dynamoTables(managedCtx),
+    ecrRepositories: ecrRepositories(managedCtx),
+    cacheClusters: cacheClusters(managedCtx),
+    redshiftClusters: redshiftClusters(managedCtx),
+    images: [],
+    launchTemplates: [],
+  };
+  plantServiceWaste({ ...ctx, rng: new Random(`${seed}|waste-services`) }, network, ec2, services, managed);
+  Object.assign(managed, machineImages({ ...ctx, rng: new Random(`${seed}|images`) }, ec2));
   return {
     seed,
     anchor: isoDay(anchorMs),
@@ -102,6 +130,7 @@ export function buildEstate(seed: number, anchorDay: Date): Estate {
     teams: TEAMS.map((t) => t.name),
     ...ec2,
     ...services,
+    ...managed,
     credits: [
       {
         account: accounts[2]?.id ?? "",
@@ -128,5 +157,10 @@ export function allResources(estate: Estate): Resource[] {
     ...estate.logGroups,
     ...estate.kmsKeys,
     ...estate.hostedZones,
+    ...estate.dynamoTables,
+    ...estate.ecrRepositories,
+    ...estate.cacheClusters,
+    ...estate.redshiftClusters,
+    ...estate.images,
   ];
 }

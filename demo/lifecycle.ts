@@ -3,6 +3,7 @@
  * utilization writers all use these, so they agree on when a resource existed, ran or was attached.
  */
 import type { Bucket, ElasticIp, Estate, Instance, LogGroup, Resource, Volume } from "./estate-types.js";
+import { jitter } from "./random.js";
 
 export const DAY_MS = 86_400_000;
 export const HOUR_MS = 3_600_000;
@@ -99,4 +100,9 @@ export function logStoredGb(group: LogGroup, dayIndex: number): number {
   return group.retentionDays === null
     ? group.storedGbAtStart + group.ingestGbPerDay * 0.15 * dayIndex
     : group.storedGbAtStart;
+}
+
+/** GB a log group ingests on a window day: what the bill charges and CloudWatch's IncomingBytes sums. */
+export function logIngestedGb(group: LogGroup, dayIndex: number): number {
+  return group.ingestGbPerDay * jitter(`${group.id}|${dayIndex}`, 0.2);
 }

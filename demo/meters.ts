@@ -3,7 +3,7 @@
  * pricing unit, a us-east-1 on-demand price (the demo's own price list, see prices.ts) and the charge
  * description AWS writes for it.
  */
-import { dbHourly, instanceHourly } from "./prices.js";
+import { dbHourly, instanceHourly, nodeHourly } from "./prices.js";
 
 export interface Service {
   name: string;
@@ -23,6 +23,10 @@ export const SERVICES = {
   route53: { name: "Amazon Route 53", category: "Networking" },
   dataTransfer: { name: "AWS Data Transfer", category: "Networking" },
   savingsPlans: { name: "Savings Plans for AWS Compute usage", category: "Compute" },
+  dynamodb: { name: "Amazon DynamoDB", category: "Databases" },
+  ecr: { name: "Amazon EC2 Container Registry (ECR)", category: "Containers" },
+  elasticache: { name: "Amazon ElastiCache", category: "Databases" },
+  redshift: { name: "Amazon Redshift", category: "Analytics" },
 } satisfies Record<string, Service>;
 
 export interface Meter {
@@ -44,7 +48,8 @@ const meter = (
   describe: Meter["describe"],
 ): Meter => ({ service, usageType, unit, price, describe });
 
-const { ec2, vpc, eks, s3, rds, elb, lambda, cloudwatch, kms, route53, dataTransfer } = SERVICES;
+const { ec2, vpc, eks, s3, rds, elb, lambda, cloudwatch, kms, route53, dataTransfer, dynamodb, ecr } =
+  SERVICES;
 
 const ebs = (code: string, label: string, price: number) =>
   meter(
@@ -158,6 +163,62 @@ export const METERS = {
     0.006,
     (p) => `$${p} per used Network load balancer capacity unit-hour (or partial hour)`,
   ),
+  clbHours: meter(
+    elb,
+    "LoadBalancerUsage",
+    "Hours",
+    0.025,
+    (p) => `$${p} per LoadBalancer-hour (or partial hour)`,
+  ),
+  clbBytes: meter(
+    elb,
+    "DataProcessing-Bytes",
+    "GB",
+    0.008,
+    (p) => `$${p} per GB Data Processed by the LoadBalancer`,
+  ),
+  dynamoReadCapacity: meter(
+    dynamodb,
+    "ReadCapacityUnit-Hrs",
+    "ReadCapacityUnit-Hrs",
+    0.00013,
+    (p, r) => `$${p} per hour for units of read capacity for a month - ${r}`,
+  ),
+  dynamoWriteCapacity: meter(
+    dynamodb,
+    "WriteCapacityUnit-Hrs",
+    "WriteCapacityUnit-Hrs",
+    0.00065,
+    (p, r) => `$${p} per hour for units of write capacity for a month - ${r}`,
+  ),
+  dynamoReadRequests: meter(
+    dynamodb,
+    "ReadRequestUnits",
+    "ReadRequestUnits",
+    0.00000025,
+    (_, r) => `$0.25 per million read request units - ${r}`,
+  ),
+  dynamoWriteRequests: meter(
+    dynamodb,
+    "WriteRequestUnits",
+    "WriteRequestUnits",
+    0.00000125,
+    (_, r) => `$1.25 per million write request units - ${r}`,
+  ),
+  dynamoStorage: meter(
+    dynamodb,
+    "TimedStorage-ByteHrs",
+    "GB-Mo",
+    0.25,
+    (p, r) => `$${p} per GB-Month of storage used beyond first 25 free GB-Months - ${r}`,
+  ),
+  ecrStorage: meter(
+    ecr,
+    "TimedStorage-ByteHrs",
+    "GB-Mo",
+    0.1,
+    (p, r) => `$${p} per GB-month of data storage - ${r}`,
+  ),
   lambdaRequests: meter(lambda, "Request", "Requests", 0.0000002, () => "AWS Lambda - Total Requests"),
   lambdaCompute: meter(
     lambda,
@@ -250,6 +311,34 @@ export function instanceMeter(instanceType: string, market: "on-demand" | "spot"
             (p) => `$${p} per On Demand Linux ${instanceType} Instance Hour`,
           );
     instanceMeters.set(key, found);
+  }
+  return found;
+}
+
+const nodeMeters = new Map<string, Meter>();
+
+/** ElastiCache or Redshift node hours of one node type. */
+export function nodeMeter(service: "elasticache" | "redshift", nodeType: string): Meter {
+  const key = `${service}|${nodeType}`;
+  let found = nodeMeters.get(key);
+  if (!found) {
+    found =
+      service === "elasticache"
+        ? meter(
+            SERVICES.elasticache,
+            `NodeUsage:${nodeType}`,
+            "NodeHour",
+            nodeHourly(nodeType),
+            (p) => `$${p} per On-Demand Node Hour (${nodeType})`,
+          )
+        : meter(
+            SERVICES.redshift,
+            `Node:${nodeType}`,
+            "Node-Hour",
+            nodeHourly(nodeType),
+            (p) => `$${p} per ${nodeType} node-hour (or partial hour)`,
+          );
+    nodeMeters.set(key, found);
   }
   return found;
 }

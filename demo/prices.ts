@@ -69,6 +69,9 @@ export const INSTANCE_TYPES: Record<string, { hourly: number; vcpu: number; memo
 export const PREVIOUS_GENERATION: Record<string, string> = { t3: "t2", m5: "m4", c5: "c4", r5: "r4" };
 
 export const DB_INSTANCE_TYPES: Record<string, number> = {
+  "db.t2.medium": 0.068,
+  "db.m4.large": 0.175,
+  "db.r4.large": 0.24,
   "db.t3.medium": 0.068,
   "db.t3.large": 0.136,
   "db.m5.large": 0.171,
@@ -77,6 +80,22 @@ export const DB_INSTANCE_TYPES: Record<string, number> = {
   "db.r5.2xlarge": 1.0,
   "db.r6g.xlarge": 0.477,
 };
+
+/** On-demand hourly price of one ElastiCache or Redshift node. */
+export const NODE_TYPES: Record<string, number> = {
+  "cache.t3.medium": 0.068,
+  "cache.m6g.large": 0.149,
+  "cache.r6g.large": 0.206,
+  "cache.r6g.xlarge": 0.411,
+  "dc2.large": 0.25,
+  "ra3.xlplus": 1.086,
+};
+
+export function nodeHourly(nodeType: string): number {
+  const price = NODE_TYPES[nodeType];
+  if (price === undefined) throw new Error(`demo price list: no price for ${nodeType}`);
+  return price;
+}
 
 /** A us-east-1 price in another region, rounded as AWS price lists are (at most 10 decimals). */
 export function regional(price: number, region: string): number {

@@ -2,7 +2,9 @@
  * The demo estate's CloudWatch pages: GetMetricData of one account and region, in the batches the
  * utilization collector asks for (collectors/utilization/cloudwatch.ts), each query's daily statistics
  * computed from the record's usage profile, with the bill's own jitter where the bill charges the same
- * usage (NAT gateway bytes, bucket sizes). No datapoints on days a resource did not exist or run.
+ * usage (NAT gateway bytes, bucket sizes; issue 16's services in replay-cloudwatch-services.ts). No
+ * datapoints on days a resource did not exist or run. Queries name resources by their collector's id
+ * (an ARN for the services whose ids are ARNs), as the utilization collector asks them.
  */
 import type { ResourceRecord } from "../collectors/inventory/resource.js";
 import {
@@ -25,6 +27,7 @@ import {
   type Volume,
 } from "./estate.js";
 import { jitter, noise } from "./random.js";
+import { collectorId, serviceMetricValue } from "./replay-cloudwatch-services.js";
 import type { PageWriter, ScopeOf } from "./replay-pages.js";
 
 /**
@@ -42,7 +45,7 @@ export async function writeMetricPages(
   const queries = metricQueriesFor(resources.map(asRecord));
   const start = metricWindow(window.at, lookbackDays).start.getTime();
   const days = Array.from({ length: lookbackDays }, (_, i) => start + i * DAY_MS);
-  const byId = new Map<string, Resource>(resources.map((r) => [r.id, r]));
+  const byId = new Map<string, Resource>(resources.map((r) => [collectorId(r), r]));
   for (const [index, batch] of metricBatches(queries).entries()) {
     await writer.page(scope("cloudwatch", "GetMetricData", String(index).padStart(4, "0")), [
       {
@@ -67,7 +70,7 @@ export async function writeMetricPages(
 /** Just what metricQueriesFor reads of a record: its type and id. */
 function asRecord(resource: Resource): ResourceRecord {
   return {
-    resourceId: resource.id,
+    resourceId: collectorId(resource),
     resourceType: resource.resourceType,
     account: resource.account,
     region: resource.region,
@@ -124,7 +127,7 @@ export class MetricSeries {
         return Math.round(gb * 1024 ** 3);
       }
       default:
-        return null;
+        return serviceMetricValue(resource, query, dayMs, index) ?? null;
     }
   }
 

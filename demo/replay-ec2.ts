@@ -1,7 +1,7 @@
 /**
- * The demo estate's EC2 pages: DescribeInstances, DescribeVolumes, DescribeImages, DescribeSnapshots,
- * DescribeAddresses and DescribeNatGateways of one account and region, as of the replay's instant, and
- * the account's DescribeRegions. States come from the lifecycle helpers; what AWS has but the estate does
+ * The demo estate's EC2 pages: DescribeInstances, DescribeVolumes, DescribeSnapshots, DescribeAddresses
+ * and DescribeNatGateways of one account and region, as of the replay's instant, and the account's
+ * DescribeRegions (DescribeImages and the launch templates: replay-images.ts). States come from the lifecycle helpers; what AWS has but the estate does
  * not model (reservation ids, private IPs, network interfaces) is hashed from the record's id.
  */
 import type { ElasticIp, Estate, Instance, NatGateway, Snapshot, Volume } from "./estate.js";
@@ -58,13 +58,6 @@ export async function writeEc2Pages(
         ...(NextToken ? { NextToken } : {}),
       }),
     ),
-  );
-  await writer.page(
-    scope("ec2", "DescribeImages"),
-    paginate(snapshots.filter((s) => s.imageId !== null).map(imageJson), size(1000), (Images, NextToken) => ({
-      Images,
-      ...(NextToken ? { NextToken } : {}),
-    })),
   );
   await writer.page(
     scope("ec2", "DescribeSnapshots"),
@@ -347,38 +340,6 @@ export function snapshotJson(s: Snapshot): object {
     VolumeSize: s.volumeSizeGb,
     StorageTier: "standard",
     ...tagsMember(s.tags),
-  };
-}
-
-/** The account's AMI a snapshot backs, as DescribeImages (Owners=self) answers it. */
-export function imageJson(s: Snapshot): object {
-  return {
-    Architecture: "x86_64",
-    CreationDate: isoOf(s.createdAt),
-    ImageId: s.imageId,
-    ImageLocation: `${s.account}/golden-${s.imageId}`,
-    ImageType: "machine",
-    Public: false,
-    OwnerId: s.account,
-    PlatformDetails: "Linux/UNIX",
-    UsageOperation: "RunInstances",
-    State: "available",
-    BlockDeviceMappings: [
-      {
-        DeviceName: "/dev/xvda",
-        Ebs: {
-          DeleteOnTermination: true,
-          SnapshotId: s.id,
-          VolumeSize: s.volumeSizeGb,
-          VolumeType: "gp3",
-          Encrypted: false,
-        },
-      },
-    ],
-    Name: `golden-${s.imageId}`,
-    RootDeviceName: "/dev/xvda",
-    RootDeviceType: "ebs",
-    VirtualizationType: "hvm",
   };
 }
 

@@ -96,3 +96,22 @@ export function tagsMember(tags: Record<string, string>): { Tags?: { Key: string
 export function apiError(name: string, message: string): { error: { name: string; message: string } } {
   return { error: { name, message } };
 }
+
+/** The VPC of an account and region: its instances', else one hashed from the pair. */
+export function vpcIdOf(
+  instances: { account: string; region: string; vpcId: string }[],
+  account: string,
+  region: string,
+) {
+  return (
+    instances.find((i) => i.account === account && i.region === region)?.vpcId ??
+    `vpc-0${hexOf(`${account}|${region}|vpc`, 16)}`
+  );
+}
+
+/** Items in pages of `size` (at least one page), for APIs whose next token is built from the page. */
+export function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length || i === 0; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

@@ -1,9 +1,20 @@
 /**
  * The demo estate's S3 pages for one account: ListBuckets (account-wide) and, for each bucket, its
- * location, tags and lifecycle configuration (the errors S3 answers when it has none).
+ * location, tags and lifecycle configuration (the errors S3 answers when it has none), its incomplete
+ * multipart uploads (ListMultipartUploads, part: the bucket) and each upload's parts (ListParts, part:
+ * "bucket/uploadId").
  */
-import type { Account, Bucket } from "./estate.js";
-import { apiError, compare, hexOf, isoOf, type PageWriter, type ScopeOf, tagList } from "./replay-pages.js";
+import type { Account, Bucket, MultipartUpload } from "./estate.js";
+import {
+  apiError,
+  chunks,
+  compare,
+  hexOf,
+  isoOf,
+  type PageWriter,
+  type ScopeOf,
+  tagList,
+} from "./replay-pages.js";
 
 /** Writes the S3 calls of one account's buckets (those that exist at the replay's instant). */
 export async function writeS3Pages(
@@ -11,6 +22,7 @@ export async function writeS3Pages(
   global: ScopeOf,
   account: Account,
   buckets: Bucket[],
+  size: (apiMaximum: number) => number = (n) => n,
 ): Promise<void> {
   const listed = [...buckets].sort((a, b) => compare(a.id, b.id)).map(bucketListing);
   await writer.page(global("s3", "ListBuckets"), [
@@ -35,7 +47,85 @@ export async function writeS3Pages(
         ? [{ Rules: lifecycleRules(bucket) }]
         : [apiError("NoSuchLifecycleConfiguration", "The lifecycle configuration does not exist")],
     );
+    await writeMultipartPages(writer, global, account, bucket, size);
   }
+}
+
+/** ListMultipartUploads of a bucket (by key, then upload id) and ListParts of each upload. */
+async function writeMultipartPages(
+  writer: PageWriter,
+  global: ScopeOf,
+  account: Account,
+  bucket: Bucket,
+  size: (apiMaximum: number) => number,
+): Promise<void> {
+  const owner = { DisplayName: `northwind-${account.name}`, ID: hexOf(`${account.id}|owner`, 64) };
+  const uploads = [...bucket.multipartUploads].sort((a, b) =>
+    compare(`${a.key}|${a.uploadId}`, `${b.key}|${b.uploadId}`),
+  );
+  const pages = chunks(uploads, size(1000));
+  await writer.page(
+    global("s3", "ListMultipartUploads", bucket.id),
+    pages.map((page, i) => {
+      const previous = pages[i - 1]?.at(-1);
+      const last = page.at(-1);
+      const truncated = i < pages.length - 1;
+      return {
+        Bucket: bucket.id,
+        KeyMarker: previous?.key ?? "",
+        UploadIdMarker: previous?.uploadId ?? "",
+        ...(truncated && last ? { NextKeyMarker: last.key, NextUploadIdMarker: last.uploadId } : {}),
+        MaxUploads: size(1000),
+        IsTruncated: truncated,
+        ...(page.length > 0
+          ? {
+              Uploads: page.map((u) => ({
+                UploadId: u.uploadId,
+                Key: u.key,
+                Initiated: isoOf(u.initiated),
+                StorageClass: "STANDARD",
+                Owner: owner,
+                Initiator: { ID: owner.ID, DisplayName: owner.DisplayName },
+              })),
+            }
+          : {}),
+      };
+    }),
+  );
+  for (const upload of uploads) {
+    await writer.page(
+      global("s3", "ListParts", `${bucket.id}/${upload.uploadId}`),
+      partPages(bucket, upload, owner, size(1000)),
+    );
+  }
+}
+
+function partPages(
+  bucket: Bucket,
+  upload: MultipartUpload,
+  owner: { DisplayName: string; ID: string },
+  size: number,
+): object[] {
+  const parts = upload.partBytes.map((Size, i) => ({
+    PartNumber: i + 1,
+    LastModified: isoOf(upload.initiated),
+    ETag: `"${hexOf(`${upload.uploadId}|part|${i}`, 32)}"`,
+    Size,
+  }));
+  const pages = chunks(parts, size);
+  return pages.map((page, i) => ({
+    Bucket: bucket.id,
+    Key: upload.key,
+    UploadId: upload.uploadId,
+    PartNumberMarker: String(pages[i - 1]?.at(-1)?.PartNumber ?? 0),
+    ...(i < pages.length - 1 ? { NextPartNumberMarker: String(page.at(-1)?.PartNumber ?? 0) } : {}),
+    MaxParts: size,
+    IsTruncated: i < pages.length - 1,
+    Parts: page,
+    Initiator: { ID: owner.ID, DisplayName: owner.DisplayName },
+    Owner: owner,
+    StorageClass: "STANDARD",
+  }));
 }
 
 function bucketListing(b: Bucket): object {

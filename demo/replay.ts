@@ -13,17 +13,28 @@
  * folder is byte-for-byte the same for the same seed and anchor.
  *
  * This file walks the estate's accounts and regions; each service's pages are written by its own file
- * (replay-accounts.ts for STS and Organizations, replay-ec2.ts, replay-s3.ts, replay-tagging.ts,
- * replay-cloudwatch.ts), all through replay-pages.ts's writer.
+ * (replay-accounts.ts for STS and Organizations, replay-ec2.ts, replay-images.ts, replay-s3.ts,
+ * replay-rds.ts, replay-elb.ts, replay-logs.ts, replay-dynamodb.ts, replay-ecr.ts, replay-elasticache.ts
+ * (and Redshift), replay-eks.ts, replay-tagging.ts, replay-cloudwatch.ts), all through replay-pages.ts's
+ * writer, at exactly the PageScope each collector asks for. A call with nothing to list in a region is
+ * still written (one empty page, as AWS answers it).
  */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { PageScope } from "../aws/pages.js";
-import { type Estate, existsAt, type Resource } from "./estate.js";
+import { allResources, type Estate, existsAt, type Resource } from "./estate.js";
 import { writeCallerPages } from "./replay-accounts.js";
 import { MetricSeries, writeMetricPages } from "./replay-cloudwatch.js";
+import { writeDynamoDbPages } from "./replay-dynamodb.js";
 import { describeRegions, Ec2View, writeEc2Pages } from "./replay-ec2.js";
-import { clearFolder, PageWriter, REPLAY_MARKER, type ScopeOf } from "./replay-pages.js";
+import { writeEcrPages } from "./replay-ecr.js";
+import { writeEksPages } from "./replay-eks.js";
+import { writeElastiCachePages, writeRedshiftPages } from "./replay-elasticache.js";
+import { writeElbPages } from "./replay-elb.js";
+import { writeImagePages } from "./replay-images.js";
+import { writeLogsPages } from "./replay-logs.js";
+import { clearFolder, PageWriter, REPLAY_MARKER, type ScopeOf, vpcIdOf } from "./replay-pages.js";
+import { writeRdsPages } from "./replay-rds.js";
 import { writeS3Pages } from "./replay-s3.js";
 import { writeTaggingPages } from "./replay-tagging.js";
 
@@ -108,7 +119,7 @@ export async function writeReplay(
 
     const buckets = live(estate.buckets).filter((b) => b.account === account.id);
     count("s3:bucket", buckets.length);
-    await writeS3Pages(writer, global, account, buckets);
+    await writeS3Pages(writer, global, account, buckets, size);
 
     for (const region of estate.regions) {
       output.scopes.push({ account: account.id, region });
@@ -141,13 +152,20 @@ export async function writeReplay(
         size,
       );
 
-      output.metricQueries += await writeMetricPages(
-        writer,
-        scope,
-        series,
-        [...instances, ...volumes, ...gateways, ...buckets.filter((b) => b.region === region)],
-        { at, lookbackDays },
-      );
+      await writeServicePages(writer, scope, estate, {
+        here,
+        count,
+        size,
+        at: view.at,
+        account: account.id,
+        region,
+      });
+
+      // Every record the collectors return here (metricQueriesFor asks only of the types with metrics).
+      output.metricQueries += await writeMetricPages(writer, scope, series, here(allResources(estate)), {
+        at,
+        lookbackDays,
+      });
     }
   }
   await writeFile(
@@ -157,4 +175,45 @@ export async function writeReplay(
   output.files = writer.files + 1;
   output.bytes = writer.bytes;
   return output;
+}
+
+/** The pages of issue 16's services in one account and region, counting what they list. */
+async function writeServicePages(
+  writer: PageWriter,
+  scope: ScopeOf,
+  estate: Estate,
+  where: {
+    here: <R extends Resource>(records: R[]) => R[];
+    count: (type: string, n: number) => void;
+    size: (apiMaximum: number) => number;
+    at: number;
+    account: string;
+    region: string;
+  },
+): Promise<void> {
+  const { here, count, size } = where;
+  const vpcId = vpcIdOf(estate.instances, where.account, where.region);
+  const listed = <R extends Resource>(type: string, records: R[]) => {
+    const live = here(records);
+    count(type, live.length);
+    return live;
+  };
+  const templates = estate.launchTemplates.filter(
+    (t) => t.account === where.account && t.region === where.region && Date.parse(t.createdAt) <= where.at,
+  );
+  await writeImagePages(writer, scope, listed("ec2:image", estate.images), templates, size);
+  await writeRdsPages(writer, scope, listed("rds:db", estate.databases), size);
+  await writeElbPages(
+    writer,
+    scope,
+    listed("elasticloadbalancing:loadbalancer", estate.loadBalancers),
+    vpcId,
+    size,
+  );
+  await writeLogsPages(writer, scope, estate, listed("logs:log-group", estate.logGroups), size);
+  await writeDynamoDbPages(writer, scope, listed("dynamodb:table", estate.dynamoTables), size);
+  await writeEcrPages(writer, scope, listed("ecr:repository", estate.ecrRepositories), where.at, size);
+  await writeElastiCachePages(writer, scope, listed("elasticache:cluster", estate.cacheClusters), size);
+  await writeEksPages(writer, scope, listed("eks:cluster", estate.eksClusters), vpcId, size);
+  await writeRedshiftPages(writer, scope, listed("redshift:cluster", estate.redshiftClusters), vpcId, size);
 }

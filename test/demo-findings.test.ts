@@ -21,6 +21,22 @@ const RULES = [
   "missing-tags",
   "expired",
   "previous-generation",
+  // Issue 16's kinds: each has waste placed for it (demo/estate-waste-services.ts, counted by wasteCounts).
+  "idle-rds-instance",
+  "rds-previous-generation",
+  "rds-gp2-storage",
+  "rds-multi-az-nonprod",
+  "idle-load-balancer",
+  "log-group-no-retention",
+  "stale-log-group",
+  "idle-dynamodb-table",
+  "ecr-no-lifecycle",
+  "unused-ami",
+  "idle-elasticache-cluster",
+  "empty-eks-cluster",
+  "oversized-instance",
+  "s3-incomplete-multipart",
+  "idle-redshift-cluster",
 ];
 
 describe("the demo estate's findings", () => {

@@ -162,7 +162,7 @@ describe("finops demo", () => {
       /^i-0[0-9a-f]{16}$/,
       /^vol-0[0-9a-f]{16}$/,
       /^arn:aws:ec2:[a-z]{2}-[a-z]+-\d:\d{12}:(snapshot\/snap|elastic-ip\/eipalloc|natgateway\/nat)-0[0-9a-f]{16}$/,
-      /^arn:aws:(rds|lambda|logs|kms|eks|elasticloadbalancing):[a-z]{2}-[a-z]+-\d:\d{12}:.+$/,
+      /^arn:aws:(rds|lambda|logs|kms|eks|elasticloadbalancing|dynamodb|ecr|elasticache|redshift):[a-z]{2}-[a-z]+-\d:\d{12}:.+$/,
       /^arn:aws:route53:::hostedzone\/Z[0-9A-Z]+$/,
       /^arn:aws:savingsplans::\d{12}:savingsplan\/[0-9a-f-]{36}$/,
       /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, // S3 bucket names
@@ -184,6 +184,11 @@ describe("finops demo", () => {
       /elastic-ip\/eipalloc-/,
       /natgateway\/nat-/,
       /^arn:aws:rds:/,
+      /^arn:aws:dynamodb:[^:]+:\d{12}:table\//,
+      /^arn:aws:ecr:[^:]+:\d{12}:repository\//,
+      /^arn:aws:elasticache:[^:]+:\d{12}:cluster:/,
+      /^arn:aws:redshift:[^:]+:\d{12}:cluster:/,
+      /^arn:aws:elasticloadbalancing:[^:]+:\d{12}:loadbalancer\/[^/]+$/,
     ]) {
       assert.ok(
         ids.some((id) => kind.test(id)),
