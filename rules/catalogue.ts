@@ -1,8 +1,8 @@
 import { ecrNoLifecycle } from "./kinds/ecr-no-lifecycle.js";
 import { expired } from "./kinds/expired.js";
 import { gp2Volume } from "./kinds/gp2-volume.js";
-import { idleElasticacheCluster } from "./kinds/idle-elasticache-cluster.js";
 import { idleDynamodbTable } from "./kinds/idle-dynamodb-table.js";
+import { idleElasticacheCluster } from "./kinds/idle-elasticache-cluster.js";
 import { idleInstance } from "./kinds/idle-instance.js";
 import { idleK8sNode } from "./kinds/idle-k8s-node.js";
 import { idleLoadBalancer } from "./kinds/idle-load-balancer.js";
