@@ -11,7 +11,9 @@ import { saveInventory, saveMetrics } from "../store/inventory.js";
 import { ebsSnapshots } from "./inventory/ebs-snapshots.js";
 import { ebsVolumes } from "./inventory/ebs-volumes.js";
 import { ec2Instances } from "./inventory/ec2-instances.js";
+import { eksClusters } from "./inventory/eks-clusters.js";
 import { elasticIps } from "./inventory/elastic-ips.js";
+import { images } from "./inventory/images.js";
 import { natGateways } from "./inventory/nat-gateways.js";
 import type { CollectScope, InventoryCollector, ResourceRecord } from "./inventory/resource.js";
 import { s3Buckets } from "./inventory/s3-buckets.js";
@@ -27,6 +29,8 @@ export const INVENTORY_COLLECTORS: readonly InventoryCollector[] = [
   ebsSnapshots,
   elasticIps,
   natGateways,
+  images,
+  eksClusters,
   taggingResources,
 ];
 

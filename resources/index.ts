@@ -1,6 +1,8 @@
 import { ebsSnapshot } from "./ebs-snapshot.js";
 import { ebsVolume } from "./ebs-volume.js";
+import { ec2Image } from "./ec2-image.js";
 import { ec2Instance } from "./ec2-instance.js";
+import { eksCluster } from "./eks-cluster.js";
 import { elasticIp } from "./elastic-ip.js";
 import { natGateway } from "./nat-gateway.js";
 import { s3Bucket } from "./s3-bucket.js";
@@ -19,6 +21,8 @@ export const RESOURCE_DESCRIPTORS: readonly ResourceDescriptor[] = [
   elasticIp,
   natGateway,
   s3Bucket,
+  ec2Image,
+  eksCluster,
 ];
 
 const BY_TYPE = new Map(RESOURCE_DESCRIPTORS.map((d) => [d.type, d]));

@@ -1,3 +1,4 @@
+import { emptyEksCluster } from "./kinds/empty-eks-cluster.js";
 import { expired } from "./kinds/expired.js";
 import { gp2Volume } from "./kinds/gp2-volume.js";
 import { idleInstance } from "./kinds/idle-instance.js";
@@ -6,6 +7,7 @@ import { idleNatGateway } from "./kinds/idle-nat-gateway.js";
 import { missingTags } from "./kinds/missing-tags.js";
 import { oldSnapshot } from "./kinds/old-snapshot.js";
 import { orphanedSnapshot } from "./kinds/orphaned-snapshot.js";
+import { oversizedInstance } from "./kinds/oversized-instance.js";
 import { oversizedVolume } from "./kinds/oversized-volume.js";
 import { previousGeneration } from "./kinds/previous-generation.js";
 import { s3NoLifecycle } from "./kinds/s3-no-lifecycle.js";
@@ -13,6 +15,7 @@ import { sqlRule } from "./kinds/sql-rule.js";
 import { stoppedInstance } from "./kinds/stopped-instance.js";
 import { unassociatedEip } from "./kinds/unassociated-eip.js";
 import { unattachedVolume } from "./kinds/unattached-volume.js";
+import { unusedAmi } from "./kinds/unused-ami.js";
 import { PACKS, type RuleKind } from "./rule-kind.js";
 
 /**
@@ -25,11 +28,14 @@ const KINDS: readonly RuleKind[] = [
   idleK8sNode,
   stoppedInstance,
   previousGeneration,
+  oversizedInstance,
+  emptyEksCluster,
   unattachedVolume,
   gp2Volume,
   oversizedVolume,
   oldSnapshot,
   orphanedSnapshot,
+  unusedAmi,
   unassociatedEip,
   idleNatGateway,
   missingTags,
