@@ -17,7 +17,7 @@ export const emptyEksCluster: RuleKind<typeof params> = {
   savings:
     "the control plane's whole cost (deleting the cluster; finops only notifies: its workloads' owners decide)",
   params,
-  // Nodes are read from the inventory history, not only the current view: a cluster whose nodes were
+  // Nodes are read from the inventory history as well as the current view: a cluster whose nodes were
   // scaled to zero yesterday is not empty for the week. Self-managed and Karpenter nodes belong to no
   // node group: the instances' kubernetes attribute names their cluster. Only the clusters that are
   // candidates have their names looked for, in the instance rows of the window.
@@ -35,6 +35,10 @@ export const emptyEksCluster: RuleKind<typeof params> = {
       FROM inventory
       WHERE resource_type = 'ec2:instance' AND collected_at > ${since} AND collected_at <= ${ctx.now}
         AND json_extract_string(attributes, '$.kubernetes.cluster') IN (SELECT name FROM candidates)
+      UNION
+      -- A node in the current inventory is a node now, whenever it was collected.
+      SELECT account, region, attrs.kubernetes.cluster AS cluster FROM resources_current
+      WHERE resource_type = 'ec2:instance' AND attrs.kubernetes.cluster IN (SELECT name FROM candidates)
     )
     SELECT c.account, c.resource_id,
       'EKS cluster ' || c.name || ' has had no node for ' || ${sqlLiteral(p.minDays)} || ' days ('

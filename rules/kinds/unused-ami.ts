@@ -3,8 +3,8 @@ import { sqlLiteral } from "../../core/sql.js";
 import type { RuleKind } from "../rule-kind.js";
 
 const params = z.strictObject({
-  /** Images registered longer ago than this many days. */
-  minAgeDays: z.number().int().min(1).default(90),
+  /** Images registered longer ago than this many days (0: any image registered before now). */
+  minAgeDays: z.number().int().min(0).default(90),
 });
 
 export const unusedAmi: RuleKind<typeof params> = {
@@ -35,7 +35,7 @@ export const unusedAmi: RuleKind<typeof params> = {
     FROM resources_current r
     LEFT JOIN in_use u ON u.account = r.account AND u.image_id = r.resource_id
     WHERE r.resource_type = 'ec2:image' AND r.state = 'available' AND r.created_at IS NOT NULL
-      AND date_diff('day', r.created_at, ${ctx.now}) > ${sqlLiteral(p.minAgeDays)}
+      AND r.created_at < ${ctx.now} - to_days(CAST(${sqlLiteral(p.minAgeDays)} AS INTEGER))
       AND coalesce(len(r.attrs.launchTemplateIds), 0) = 0
       AND u.image_id IS NULL`,
 };
