@@ -9,7 +9,7 @@ import { resourceFromArn, taggingResources } from "../collectors/inventory/taggi
 import { priceQuery } from "../collectors/pricing/price-list.js";
 import { buildEstate, DEMO_SEED } from "../demo/estate.js";
 import { replayInstant, writeReplay } from "../demo/replay.js";
-import { arnMatches, arnOf, parseArn } from "../resources/arn.js";
+import { arnMatches, arnName, arnOf, parseArn } from "../resources/arn.js";
 import { descriptorOf, RESOURCE_DESCRIPTORS, RESOURCE_TYPES } from "../resources/index.js";
 import type { ResourceDescriptor } from "../resources/types.js";
 import { attributeStruct } from "../store/current-inventory.js";
@@ -35,6 +35,8 @@ describe("resource descriptors: one per type, consistent with themselves and eac
       "ec2:elastic-ip",
       "ec2:nat-gateway",
       "s3:bucket",
+      "ec2:image",
+      "eks:cluster",
     ]);
   });
 
@@ -44,7 +46,8 @@ describe("resource descriptors: one per type, consistent with themselves and eac
       const arn = arnOf(d, { region: REGION, account: ACCOUNT, id: d.id.example });
       const parsed = parseArn(arn);
       assert.ok(parsed, `${d.type}: ${arn} parses`);
-      assert.equal(parsed.id, d.id.example, arn);
+      // A type whose id is its ARN is named in it by its API name.
+      assert.equal(parsed.id, arnName(d, d.id.example), arn);
       assert.equal(parsed.region, d.arn.scope === "regional" ? REGION : "", arn);
       assert.equal(parsed.account, d.arn.scope === "regional" ? ACCOUNT : "", arn);
       assert.deepEqual(
@@ -91,7 +94,8 @@ describe("resource descriptors: one per type, consistent with themselves and eac
       const url = new URL(d.consoleUrl(REGION, d.id.example));
       assert.equal(url.protocol, "https:", d.type);
       assert.ok(url.hostname.endsWith("console.aws.amazon.com"), `${d.type}: ${url}`);
-      assert.ok(url.href.includes(REGION) && url.href.includes(d.id.example), `${d.type}: ${url}`);
+      const name = encodeURIComponent(arnName(d, d.id.example));
+      assert.ok(url.href.includes(REGION) && url.href.includes(name), `${d.type}: ${url}`);
     }
     assert.equal(
       descriptorOf("ec2:volume")?.consoleUrl("eu-west-1", "vol-0abc"),
