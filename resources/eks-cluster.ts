@@ -16,9 +16,11 @@ export const eksCluster: ResourceDescriptor = {
     keyParts: [],
     unit: "hours",
     monthlyQuantity: String(HOURS_PER_MONTH),
+    // The region's EKS products are few (control plane, extended support, Fargate, hybrid nodes): the
+    // usage type picks the standard control plane's hour, whatever product family AWS files it under.
     priceListQuery: (region) => ({
       serviceCode: "AmazonEKS",
-      filters: { regionCode: region, productFamily: "Compute" },
+      filters: { regionCode: region },
       unit: "Hrs",
       usageTypeSuffix: "AmazonEKS-Hours:perCluster",
     }),
