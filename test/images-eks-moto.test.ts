@@ -236,6 +236,31 @@ describe("AMIs and EKS clusters collected from moto, judged at their ages", () =
     assert.equal(byName.get("inventory:eks-clusters")?.rows, 4);
   });
 
+  test("clusters carry DescribeCluster's tags and status; images their owners' tags", async () => {
+    const listed = async (type: string) => {
+      const result = await runFinops(["resources", "--type", type, "--db", db, "--config", config, "--json"]);
+      assert.equal(result.code, 0, result.stderr);
+      return JSON.parse(result.stdout) as { resourceId: string; state: string | null; team: string | null }[];
+    };
+    const clusters = await listed("eks:cluster");
+    assert.deepEqual(clusters.map((c) => c.resourceId).sort(), [
+      arn("no-nodegroups"),
+      arn("scaled"),
+      arn("scaled-to-zero"),
+      arn("self-managed"),
+    ]);
+    assert.ok(
+      clusters.every((c) => c.state === "ACTIVE" && c.team === "platform"),
+      JSON.stringify(clusters),
+    );
+    const owned = await listed("ec2:image");
+    assert.deepEqual(owned.map((i) => i.resourceId).sort(), [...images.values()].sort());
+    assert.ok(
+      owned.every((i) => i.state === "available" && i.team === "platform"),
+      JSON.stringify(owned),
+    );
+  });
+
   test("unused-ami: over 90 days old and used by no instance or launch template version", async () => {
     assert.deepEqual(flagged(await analyzeAfter(89), "unused-ami"), [], "89 days: too young");
     const analysis = await analyzeAfter(91);
