@@ -11,7 +11,8 @@ import {
   EC2Client,
   RunInstancesCommand,
 } from "@aws-sdk/client-ec2";
-import { type CliResult, runFinops } from "./helpers/cli.js";
+import { type CliResult, runFinops, startFinops } from "./helpers/cli.js";
+import { type CountingProxy, type RecordedRequest, startCountingProxy } from "./helpers/counting-proxy.js";
 import { type Moto, startMoto } from "./helpers/moto.js";
 import { tempDir } from "./helpers/project.js";
 
@@ -213,4 +214,111 @@ describe("unused AMIs remediated: plan, approve, apply (against moto)", () => {
     for (const action of ["ec2:DeregisterImage", "ec2:DeleteSnapshot", "ec2:CreateTags", "ec2:DeleteTags"])
       assert.ok(write.includes(action), action);
   });
+});
+
+describe("an AMI delete stopped between its steps (against moto): the re-run completes it, each call once", () => {
+  const dir = tempDir();
+  const config = join(dir.path, "rules.yaml");
+  let moto: Moto;
+  let proxy: CountingProxy;
+  let ec2: EC2Client;
+  let builder = "";
+
+  const mutating = (action: string) => (r: RecordedRequest) =>
+    r.body.includes(`Action=${action}&`) && !r.body.includes("DryRun=true");
+  const calls = (action: string, id: string) =>
+    proxy.requests.filter((r) => !r.dropped && mutating(action)(r) && r.body.includes(encodeURIComponent(id)))
+      .length;
+
+  before(async () => {
+    moto = await startMoto();
+    proxy = await startCountingProxy(moto.endpoint);
+    writeFileSync(config, CONFIG);
+    ec2 = new EC2Client({ region: REGION, endpoint: moto.endpoint, credentials });
+    const base =
+      (await ec2.send(new DescribeImagesCommand({ Owners: ["amazon"] }))).Images?.[0]?.ImageId ??
+      "ami-12c6146b";
+    builder = (
+      await ec2.send(
+        new RunInstancesCommand({ ImageId: base, InstanceType: "t3.micro", MinCount: 1, MaxCount: 1 }),
+      )
+    ).Instances?.[0]?.InstanceId as string;
+  });
+  after(async () => {
+    ec2?.destroy();
+    await proxy?.close();
+    await moto?.stop();
+    dir.remove();
+  });
+
+  for (const crash of [
+    { at: "after", action: "DeregisterImage" },
+    { at: "before", action: "DeleteSnapshot" },
+  ] as const) {
+    test(`stopped ${crash.at} ${crash.action}`, async () => {
+      const db = join(dir.path, `${crash.action}-${crash.at}.duckdb`);
+      const args = (more: string[]) => [
+        ...more,
+        "--db",
+        db,
+        "--config",
+        config,
+        "--endpoint-url",
+        proxy.endpoint,
+        "--regions",
+        REGION,
+      ];
+      const json = <T>(result: CliResult): T => {
+        assert.equal(result.code, 0, result.stderr);
+        return JSON.parse(result.stdout) as T;
+      };
+      const image = (await ec2.send(new CreateImageCommand({ InstanceId: builder, Name: crash.action })))
+        .ImageId as string;
+      const snapshot = (await ec2.send(new DescribeImagesCommand({ ImageIds: [image] }))).Images?.[0]
+        ?.BlockDeviceMappings?.[0]?.Ebs?.SnapshotId as string;
+      const planned = async () => {
+        json(await runFinops(args(["collect", "--only", "inventory", "--json"])));
+        json(await runFinops(args(["analyze", "--json"])));
+        const plan = json<PlanJson>(await runFinops(args(["plan", "--json", "--rule", "unused-ami"])));
+        assert.equal((await runFinops(args(["approve", plan.planId, "--by", "alice"]))).code, 0);
+        return plan;
+      };
+      json(await runFinops(args(["apply", (await planned()).planId, "--json"])));
+      const deleting = await planned();
+      assert.deepEqual(
+        deleting.items.map((i) => [i.resourceId, i.action]),
+        [[image, "delete"]],
+      );
+
+      const killed = startFinops(args(["apply", deleting.planId, "--json"]));
+      proxy.fault = {
+        matches: mutating(crash.action),
+        nth: 1,
+        at: crash.at,
+        kill: killed.child.pid as number,
+      };
+      const died = await killed.result;
+      assert.equal(died.signal, "SIGKILL", died.stderr);
+      delete proxy.fault;
+
+      const resumed = json<ApplyJson>(await runFinops(args(["apply", deleting.planId, "--json"])));
+      assert.deepEqual(
+        resumed.results.map((r) => [r.resourceId, r.status]),
+        [[image, "done"]],
+        JSON.stringify(resumed),
+      );
+      assert.equal(calls("DeregisterImage", image), 1, "DeregisterImage reached moto once");
+      assert.equal(calls("DeleteSnapshot", snapshot), 1, "DeleteSnapshot reached moto once");
+      assert.equal(
+        ((await ec2.send(new DescribeImagesCommand({ Owners: ["self"] }))).Images ?? []).some(
+          (i) => i.ImageId === image,
+        ),
+        false,
+      );
+      const left = await ec2.send(
+        new DescribeSnapshotsCommand({ Filters: [{ Name: "snapshot-id", Values: [snapshot] }] }),
+      );
+      assert.equal(left.Snapshots?.length ?? 0, 0, "its snapshot is deleted");
+    });
+  }
 });

@@ -1,4 +1,5 @@
 import {
+  CreateTagsCommand,
   DeleteSnapshotCommand,
   DeregisterImageCommand,
   DescribeImagesCommand,
@@ -25,6 +26,23 @@ interface ObservedImage extends Observed {
 }
 
 const NOT_FOUND = new Set(["InvalidAMIID.NotFound", "InvalidAMIID.Unavailable", "InvalidAMIID.Malformed"]);
+
+/**
+ * What a delete writes on the image's snapshots before deregistering it: once the image is gone, its
+ * snapshots are found by it, so that a run stopped in between carries on deleting them (resumable).
+ */
+export const IMAGE_TAG = "finops:image";
+
+/** An image's snapshots that a delete left behind (deregistered, not yet deleted), sorted. */
+async function leftSnapshots(scope: ExecutorScope, imageId: string): Promise<string[]> {
+  const page = await ec2(scope).send(
+    new DescribeSnapshotsCommand({
+      OwnerIds: ["self"],
+      Filters: [{ Name: `tag:${IMAGE_TAG}`, Values: [imageId] }],
+    }),
+  );
+  return (page.Snapshots ?? []).flatMap((s) => (s.SnapshotId ? [s.SnapshotId] : [])).sort();
+}
 
 /** Instances (not terminated: a stopped one can start again) that run from the image. */
 async function instancesUsing(scope: ExecutorScope, imageId: string): Promise<string[]> {
@@ -102,16 +120,24 @@ export const ec2Image: Executor = {
     "ec2:DescribeSnapshots",
   ],
   removeAction: "delete",
-  actions: { ...TAG_IAM_ACTIONS, delete: ["ec2:DeregisterImage", "ec2:DeleteSnapshot"] },
+  actions: { ...TAG_IAM_ACTIONS, delete: ["ec2:CreateTags", "ec2:DeregisterImage", "ec2:DeleteSnapshot"] },
 
   async describe(scope, target): Promise<ObservedImage | null> {
     let image: NonNullable<Awaited<ReturnType<typeof describeImage>>>;
+    const removing = target.action === "delete";
+    const gone = async (): Promise<ObservedImage | null> => {
+      // Deregistered by a delete that stopped before its snapshots were deleted: they are what is left.
+      const left = removing ? await leftSnapshots(scope, target.resourceId) : [];
+      return left.length === 0
+        ? null
+        : { state: "deregistered", attachments: left, tags: {}, usedBy: [], backups: [] };
+    };
     try {
       const found = await describeImage(scope, target.resourceId);
-      if (!found || found.State === "deregistered") return null;
+      if (!found || found.State === "deregistered") return gone();
       image = found;
     } catch (error) {
-      if (NOT_FOUND.has(awsErrorCode(error))) return null;
+      if (NOT_FOUND.has(awsErrorCode(error))) return gone();
       throw error;
     }
     const snapshots = [
@@ -120,7 +146,6 @@ export const ec2Image: Executor = {
       ),
     ].sort();
     // Only a removal needs to know what uses the image: a mark is a tag.
-    const removing = target.action === "delete";
     return {
       state: image.State ?? null,
       attachments: snapshots,
@@ -154,15 +179,44 @@ export const ec2Image: Executor = {
     );
   },
 
-  // Deregistering first: AWS refuses to delete a snapshot while a registered image uses it. Each call is
-  // its own step: a resumed run skips the ones done. A run stopped between the deregistration and the
-  // snapshot deletions finds no image on resume ("already gone"): its snapshots, no longer behind an
-  // image, are then the snapshot rules' findings.
+  // Deregistering first: AWS refuses to delete a snapshot while a registered image uses it. The snapshots
+  // are tagged with the image's id before, so that a run stopped between the deregistration and their
+  // deletion finds them again (describe's "deregistered", resumable). Each call is its own step: a
+  // resumed run skips the ones done.
   async act(scope, target, observed, step) {
     const tagged = await actOnTags(scope, target, step);
     if (tagged) return tagged;
-    await step("deregister-image", () =>
-      ec2(scope).send(new DeregisterImageCommand({ ImageId: target.resourceId })),
+    const imageId = target.resourceId;
+    if (observed.attachments.length > 0) {
+      await step("tag-snapshots", () =>
+        ec2(scope).send(
+          new CreateTagsCommand({
+            Resources: observed.attachments,
+            Tags: [{ Key: IMAGE_TAG, Value: imageId }],
+          }),
+        ),
+      );
+    }
+    await step(
+      "deregister-image",
+      async () => {
+        try {
+          return await ec2(scope).send(new DeregisterImageCommand({ ImageId: imageId }));
+        } catch (error) {
+          // Deregistered by a run whose answer never came back.
+          if (NOT_FOUND.has(awsErrorCode(error))) return { alreadyDeregistered: imageId };
+          throw error;
+        }
+      },
+      {
+        resumeWith: async () => {
+          const image = await describeImage(scope, imageId).catch((error) => {
+            if (NOT_FOUND.has(awsErrorCode(error))) return undefined;
+            throw error;
+          });
+          return image && image.State !== "deregistered" ? null : { alreadyDeregistered: imageId };
+        },
+      },
     );
     for (const snapshotId of observed.attachments) {
       await step(`delete-snapshot ${snapshotId}`, async () => {
@@ -181,6 +235,10 @@ export const ec2Image: Executor = {
 
   done(target, observed) {
     return tagsDone(target, observed) ?? observed === null;
+  },
+
+  resumable(target, observed) {
+    return target.action === "delete" && observed.state === "deregistered";
   },
 };
 
