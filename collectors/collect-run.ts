@@ -14,8 +14,10 @@ import { ebsSnapshots } from "./inventory/ebs-snapshots.js";
 import { ebsVolumes } from "./inventory/ebs-volumes.js";
 import { ec2Instances } from "./inventory/ec2-instances.js";
 import { ecrRepositories } from "./inventory/ecr-repositories.js";
+import { eksClusters } from "./inventory/eks-clusters.js";
 import { elasticIps } from "./inventory/elastic-ips.js";
 import { elasticacheClusters } from "./inventory/elasticache-clusters.js";
+import { images } from "./inventory/images.js";
 import { loadBalancers } from "./inventory/load-balancers.js";
 import { logGroups } from "./inventory/log-groups.js";
 import { natGateways } from "./inventory/nat-gateways.js";
@@ -43,6 +45,8 @@ export const INVENTORY_COLLECTORS: readonly InventoryCollector[] = [
   logGroups,
   dynamodbTables,
   ecrRepositories,
+  images,
+  eksClusters,
   taggingResources,
 ];
 

@@ -251,10 +251,12 @@ async function applyItem(
   const spared = item.action === "unmark" ? null : sparedBy(config, item.rule, observed.tags, run.now);
   if (spared) return finish("skipped", spared, false);
   // Steps an interrupted run completed (a snapshot taken) leave the resource as planned; anything else
-  // that differs was changed by someone since the plan.
-  const changed = changedSince(item.preconditions, observed);
+  // that differs was changed by someone since the plan, unless the executor recognises what its own
+  // earlier steps left (an image deregistered, its snapshots not yet deleted): the re-run carries on.
+  const resuming = (earlier?.steps.size ?? 0) > 0 && executor.resumable?.(target, observed) === true;
+  const changed = resuming ? null : changedSince(item.preconditions, observed);
   if (changed) return finish("skipped", `changed since the plan: ${changed}`, false);
-  const ineligible = executor.ineligible(target, observed);
+  const ineligible = resuming ? null : executor.ineligible(target, observed);
   if (ineligible) return finish("skipped", ineligible, false);
 
   await journal(connection, { ...row, step: ITEM_STEP, status: "started", before: observed });

@@ -91,6 +91,13 @@ export interface Executor {
   ): Promise<string>;
   /** Whether the action's effect is already there (a resumed run's check before acting again). */
   done(target: PlanTarget, observed: Observed | null): boolean;
+  /**
+   * Whether the resource as observed is what an earlier run of this item left between two of its steps
+   * (an image deregistered, its snapshots not yet deleted), asked only when an earlier run journaled
+   * steps: the re-run then carries on through `step` instead of finding it changed since the plan.
+   * Absent: only a resource as planned is acted on.
+   */
+  resumable?(target: PlanTarget, observed: Observed): boolean;
 }
 
 /** How preconditions differ from what is observed now, or null when they match. */

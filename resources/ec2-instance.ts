@@ -46,6 +46,8 @@ export const ec2Instance: ResourceDescriptor = {
     instanceType: "VARCHAR",
     kubernetes: { cluster: "VARCHAR", nodegroup: "VARCHAR", nodepool: "VARCHAR" },
     volumeIds: ["VARCHAR"],
+    /** The AMI it was launched from (an image in use is no unused-ami finding). */
+    imageId: "VARCHAR",
   },
   metrics: {
     namespace: "AWS/EC2",

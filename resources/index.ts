@@ -1,8 +1,10 @@
 import { dynamodbTable } from "./dynamodb-table.js";
 import { ebsSnapshot } from "./ebs-snapshot.js";
 import { ebsVolume } from "./ebs-volume.js";
+import { ec2Image } from "./ec2-image.js";
 import { ec2Instance } from "./ec2-instance.js";
 import { ecrRepository } from "./ecr-repository.js";
+import { eksCluster } from "./eks-cluster.js";
 import { elasticIp } from "./elastic-ip.js";
 import { elasticacheCluster } from "./elasticache-cluster.js";
 import { loadBalancer } from "./load-balancer.js";
@@ -28,11 +30,13 @@ export const RESOURCE_DESCRIPTORS: readonly ResourceDescriptor[] = [
   s3Bucket,
   rdsDb,
   loadBalancer,
-  elasticacheCluster,
-  redshiftCluster,
   logGroup,
   dynamodbTable,
   ecrRepository,
+  ec2Image,
+  elasticacheCluster,
+  eksCluster,
+  redshiftCluster,
 ];
 
 const BY_TYPE = new Map(RESOURCE_DESCRIPTORS.map((d) => [d.type, d]));

@@ -1,4 +1,5 @@
 import { ecrNoLifecycle } from "./kinds/ecr-no-lifecycle.js";
+import { emptyEksCluster } from "./kinds/empty-eks-cluster.js";
 import { expired } from "./kinds/expired.js";
 import { gp2Volume } from "./kinds/gp2-volume.js";
 import { idleDynamodbTable } from "./kinds/idle-dynamodb-table.js";
@@ -13,6 +14,7 @@ import { logGroupNoRetention } from "./kinds/log-group-no-retention.js";
 import { missingTags } from "./kinds/missing-tags.js";
 import { oldSnapshot } from "./kinds/old-snapshot.js";
 import { orphanedSnapshot } from "./kinds/orphaned-snapshot.js";
+import { oversizedInstance } from "./kinds/oversized-instance.js";
 import { oversizedVolume } from "./kinds/oversized-volume.js";
 import { previousGeneration } from "./kinds/previous-generation.js";
 import { rdsGp2Storage } from "./kinds/rds-gp2-storage.js";
@@ -25,6 +27,7 @@ import { staleLogGroup } from "./kinds/stale-log-group.js";
 import { stoppedInstance } from "./kinds/stopped-instance.js";
 import { unassociatedEip } from "./kinds/unassociated-eip.js";
 import { unattachedVolume } from "./kinds/unattached-volume.js";
+import { unusedAmi } from "./kinds/unused-ami.js";
 import { PACKS, type RuleKind } from "./rule-kind.js";
 
 /**
@@ -38,6 +41,8 @@ const KINDS: readonly RuleKind[] = [
   idleDynamodbTable,
   stoppedInstance,
   previousGeneration,
+  oversizedInstance,
+  emptyEksCluster,
   unattachedVolume,
   gp2Volume,
   oversizedVolume,
@@ -47,6 +52,7 @@ const KINDS: readonly RuleKind[] = [
   staleLogGroup,
   ecrNoLifecycle,
   s3IncompleteMultipart,
+  unusedAmi,
   unassociatedEip,
   idleNatGateway,
   idleRdsInstance,

@@ -1,9 +1,22 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { sqlLiteral } from "../core/sql.js";
+import { RESOURCE_DESCRIPTORS } from "../resources/index.js";
 import { inTransaction } from "./database.js";
 
 // The findings history (findings, analysis_runs) is the store's: the rules stage hands it one run's
 // matches as a query, and the store works out what is new, changed, seen again or resolved.
+
+/**
+ * SQL: how people name `count` resources of the type `typeSql` (1 EBS volume, 2 EBS snapshots), from
+ * the descriptors; "resource(s)" for a type without one.
+ */
+function displayNameSql(typeSql: string, countSql: string): string {
+  const arms = RESOURCE_DESCRIPTORS.map(
+    (d) =>
+      `WHEN ${sqlLiteral(d.type)} THEN CASE WHEN ${countSql} = 1 THEN ${sqlLiteral(d.displayName.one)} ELSE ${sqlLiteral(d.displayName.many)} END`,
+  );
+  return `CASE ${typeSql} ${arms.join(" ")} ELSE 'resource(s)' END`;
+}
 
 /** What a finding says, beside its id and history. */
 const CONTENT_COLUMNS = [
@@ -52,13 +65,16 @@ export async function stageRun(
 ): Promise<void> {
   await connection.run(`CREATE OR REPLACE TEMP TABLE run_findings AS
       WITH matches AS (${matches}),
-      -- Resources whose cost is part of a finding's (a stopped instance's volumes), where still in inventory.
+      -- Resources whose cost is part of a finding's (a stopped instance's volumes, an AMI's snapshots),
+      -- where still in inventory.
       extras AS (
         SELECT e.rule, e.account, e.resource_id, sum(c.monthly) AS monthly,
           CASE WHEN bool_or(c.source = 'price-list') THEN 'price-list'
             WHEN bool_or(c.source = 'billing-unit-price') THEN 'billing-unit-price'
             WHEN bool_and(c.source = 'billing') THEN 'billing' END AS source,
-          'with its ' || count(*) || ' volume(s) (' || string_agg(e.extra_id, ', ' ORDER BY e.extra_id) || ') costing '
+          'with its ' || count(*) || ' ' || CASE WHEN count(DISTINCT c.resource_type) = 1
+              THEN ${displayNameSql("min(c.resource_type)", "count(*)")} ELSE 'related resources' END
+            || ' (' || string_agg(e.extra_id, ', ' ORDER BY e.extra_id) || ') costing '
             || coalesce(CAST(round(sum(c.monthly), 2) AS VARCHAR), 'an unknown amount') || ' a month'
             || CASE WHEN bool_or(c.source <> 'billing') THEN ', estimated where billing does not name them' ELSE '' END
             AS note
@@ -69,7 +85,9 @@ export async function stageRun(
       -- A match of a resource no longer in inventory (a user's SQL can name any id) is dropped here.
       priced AS (
         SELECT x.*, own.resource_type, own.region, own.team, own.protected, own.exemption, own.retain_until,
-          own.monthly AS own_monthly, own.source AS own_source, own.note AS own_note,
+          own.monthly AS own_monthly, own.source AS own_source,
+          -- A resource with no cost of its own (an AMI: its snapshots bill) is priced by the note of its extras.
+          CASE WHEN own.monthly IS NULL AND ex.note IS NOT NULL THEN NULL ELSE own.note END AS own_note,
           ex.monthly AS extra_monthly, ex.source AS extra_source, ex.note AS extra_note,
           CASE WHEN own.monthly IS NOT NULL OR ex.monthly IS NOT NULL
             THEN coalesce(own.monthly, 0) + coalesce(ex.monthly, 0) END AS monthly_cost

@@ -16,8 +16,8 @@ import { type FindingQuery, findingFilters } from "./findings.js";
  */
 export function resourceSavingsSql(where: string): string {
   const counted = `ORDER BY estimated_monthly_savings DESC NULLS LAST, ${actionStrengthSql("action")} DESC, rule, id`;
-  // A resource whose cost is part of another selected finding's (a stopped instance's volume) counts under
-  // that resource: the instance's figure already holds the volume's cost.
+  // A resource whose cost is part of another selected finding's (a stopped instance's volume, an unused
+  // AMI's snapshot) counts under that resource: the instance's figure already holds the volume's cost.
   return `WITH selected AS (SELECT * FROM findings ${where}),
     parents AS (
       SELECT account, extra_id, min(resource_id) AS parent_id

@@ -601,6 +601,7 @@ describe("remediation against moto: plan, approve, apply, journal", () => {
       "ec2:DeleteSnapshot",
       "ec2:DeleteTags",
       "ec2:DeleteVolume",
+      "ec2:DeregisterImage",
       "ec2:ReleaseAddress",
       "ec2:StopInstances",
       "ec2:TerminateInstances",

@@ -37,11 +37,13 @@ describe("resource descriptors: one per type, consistent with themselves and eac
       "s3:bucket",
       "rds:db",
       "elasticloadbalancing:loadbalancer",
-      "elasticache:cluster",
-      "redshift:cluster",
       "logs:log-group",
       "dynamodb:table",
       "ecr:repository",
+      "ec2:image",
+      "elasticache:cluster",
+      "eks:cluster",
+      "redshift:cluster",
     ]);
   });
 

@@ -249,7 +249,7 @@ describe("money: billing, then the unit price billed for the same kind, then the
     assert.equal(stopped.monthlyCost, 3 + 8);
     assert.equal(stopped.estimatedMonthlySavings, 11);
     assert.equal(stopped.monthlyCostSource, "billing-unit-price");
-    assert.match(stopped.monthlyCostNote ?? "", /bills no compute.*2 volume\(s\) \(vol-data, vol-root\)/);
+    assert.match(stopped.monthlyCostNote ?? "", /bills no compute.*2 EBS volumes \(vol-data, vol-root\)/);
   });
 
   test("the Price List is asked only for kinds billing does not price, once a week", async () => {

@@ -52,6 +52,7 @@ export const ec2Instances: InventoryCollector = {
                 kubernetes: kubernetesNode(tags),
                 availabilityZone: instance.Placement?.AvailabilityZone ?? null,
                 volumeIds: (instance.BlockDeviceMappings ?? []).map((m) => m.Ebs?.VolumeId).filter(Boolean),
+                imageId: instance.ImageId ?? null,
               },
             });
           }

@@ -1,6 +1,7 @@
 import type { Executor, StepAction } from "../executor.js";
 import { ebsSnapshot } from "./ebs-snapshot.js";
 import { ebsVolume } from "./ebs-volume.js";
+import { ec2Image } from "./ec2-image.js";
 import { ec2Instance } from "./ec2-instance.js";
 import { elasticIp } from "./elastic-ip.js";
 import { loadBalancer } from "./load-balancer.js";
@@ -11,9 +12,18 @@ import { s3Bucket } from "./s3-bucket.js";
 
 /** Every executor, by the resource type it acts on. */
 export const EXECUTORS: ReadonlyMap<string, Executor> = new Map(
-  [ec2Instance, ebsVolume, ebsSnapshot, elasticIp, natGateway, loadBalancer, rdsDb, logGroup, s3Bucket].map(
-    (e) => [e.resourceType, e],
-  ),
+  [
+    ec2Instance,
+    ebsVolume,
+    ebsSnapshot,
+    ec2Image,
+    elasticIp,
+    natGateway,
+    loadBalancer,
+    rdsDb,
+    logGroup,
+    s3Bucket,
+  ].map((e) => [e.resourceType, e]),
 );
 
 /** Every IAM write action the executors call: the remediator role's policy. */
