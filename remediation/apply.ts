@@ -253,10 +253,19 @@ async function applyItem(
   // Steps an interrupted run completed (a snapshot taken) leave the resource as planned; anything else
   // that differs was changed by someone since the plan, unless the executor recognises what its own
   // earlier steps left (an image deregistered, its snapshots not yet deleted): the re-run carries on.
-  const resuming = (earlier?.steps.size ?? 0) > 0 && executor.resumable?.(target, observed) === true;
+  // The steps an earlier run made or may have made (a failed one made nothing). What is left must be
+  // part of what was planned (a snapshot finops tagged outside this plan is not).
+  const journaled = new Set(
+    [...(earlier?.steps ?? [])].filter(([, step]) => step.status !== "failed").map(([name]) => name),
+  );
+  const resuming =
+    journaled.size > 0 &&
+    executor.resumable?.(target, observed, journaled) === true &&
+    observed.attachments.every((id) => item.preconditions.attachments.includes(id));
   const changed = resuming ? null : changedSince(item.preconditions, observed);
   if (changed) return finish("skipped", `changed since the plan: ${changed}`, false);
-  const ineligible = resuming ? null : executor.ineligible(target, observed);
+  // Eligibility is asked of a resumed item too: what is left may have become a backup or protected.
+  const ineligible = executor.ineligible(target, observed);
   if (ineligible) return finish("skipped", ineligible, false);
 
   await journal(connection, { ...row, step: ITEM_STEP, status: "started", before: observed });
@@ -293,8 +302,19 @@ async function applyItem(
     return output;
   };
   try {
+    const recheck = async (): Promise<string | null> => {
+      const lapsed = await approvalLapsed(connection, plan);
+      if (lapsed) return lapsed;
+      const now = await executor.describe(scope, target);
+      if (now === null) return "it no longer exists";
+      const spared = sparedBy(config, item.rule, now.tags, new Date());
+      if (spared) return spared;
+      const changed = changedSince(item.preconditions, now);
+      return changed ? `changed since the plan: ${changed}` : executor.ineligible(target, now);
+    };
     const detail = await executor.act(scope, target, observed, step, {
       backup: backupPolicy(config, run.now),
+      recheck,
     });
     const after = await executor.describe(scope, target).catch(() => undefined);
     return finish("done", detail, true, after);

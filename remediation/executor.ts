@@ -38,6 +38,11 @@ export interface ExecutorScope {
   account: string;
   region: string;
   client<C extends AwsClient>(Client: ClientClass<C>): C;
+  /**
+   * Why a resource with these tags is spared from the rule's action now (protected, exempted, a finops
+   * backup still retained), or null: for what an action touches besides its resource (an image's snapshots).
+   */
+  spared(rule: string, tags: Record<string, string>): string | null;
 }
 
 /** What a backup taken by apply (snapshot-and-delete's snapshot) carries and keeps out. */
@@ -51,6 +56,12 @@ export interface BackupPolicy {
 /** What an apply run knows beside the plan item. */
 export interface ActContext {
   backup: BackupPolicy;
+  /**
+   * Everything apply checked before acting, asked again now (approval, protection, exemption, changes
+   * since the plan, eligibility): for an action that waits (a backup completing, for hours) before its
+   * irreversible call. Why not to go on, or null.
+   */
+  recheck(): Promise<string | null>;
 }
 
 /**
@@ -93,11 +104,11 @@ export interface Executor {
   done(target: PlanTarget, observed: Observed | null): boolean;
   /**
    * Whether the resource as observed is what an earlier run of this item left between two of its steps
-   * (an image deregistered, its snapshots not yet deleted), asked only when an earlier run journaled
-   * steps: the re-run then carries on through `step` instead of finding it changed since the plan.
-   * Absent: only a resource as planned is acted on.
+   * (an image deregistered, its snapshots not yet deleted), given the steps that run journaled (by name):
+   * the re-run then carries on through `step` instead of finding it changed since the plan, as long as
+   * what is left is part of what was planned. Absent: only a resource as planned is acted on.
    */
-  resumable?(target: PlanTarget, observed: Observed): boolean;
+  resumable?(target: PlanTarget, observed: Observed, journaled: ReadonlySet<string>): boolean;
 }
 
 /** How preconditions differ from what is observed now, or null when they match. */

@@ -3,6 +3,7 @@ import { AccountClients, type AwsOptions } from "../aws/clients.js";
 import { livePages } from "../aws/pages.js";
 import type { Config } from "../config/schema.js";
 import type { ExecutorScope } from "./executor.js";
+import { sparedBy } from "./spared.js";
 
 /**
  * The scope of each account and region a plan touches: that account's credentials, and its clients
@@ -43,7 +44,9 @@ export class Scopes {
       );
     }
     const clients = new AccountClients({ aws: this.aws, region, credentials: target.credentials });
-    return { scope: { account, region, client: (Client) => clients.get(Client) }, clients };
+    const spared = (rule: string, tags: Record<string, string>) =>
+      sparedBy(this.config, rule, tags, new Date());
+    return { scope: { account, region, client: (Client) => clients.get(Client), spared }, clients };
   }
 
   async close(): Promise<void> {

@@ -1,19 +1,18 @@
 import { sqlLiteral } from "../core/sql.js";
-import { RESOURCE_COST_CTE } from "../store/resources.js";
 
 /**
  * What the kinds that save one part of a resource's bill (a log group's storage, not its ingestion; a
- * table's provisioned capacity, not its storage) need to know of that part, as CTEs for a rule's WITH:
- * the store's last 30 days of billing (`recent_billing`, as resource_facts' monthly cost is summed
- * over) and `billed_part(resource_id, part)`: each billed resource's cost on the meters (SkuMeter, the
- * CUR's usage type such as USE1-TimedStorage-ByteHrs) that match `meterLike`, a SQL LIKE pattern.
+ * table's provisioned capacity, not its storage) need to know of that part, as a CTE for a rule's WITH:
+ * `billed_part(resource_id, part)`, each billed resource's cost on the meters (SkuMeter, the CUR's usage
+ * type such as USE1-TimedStorage-ByteHrs) that match `meterLike`, a SQL LIKE pattern, over the same last
+ * 30 days of billing as resource_facts' monthly cost. It reads resource_meter_costs, which collection
+ * builds with resource_facts (store/resource-facts.ts): no rule scans the billing itself.
  */
 export function billedPartCtes(meterLike: string): string {
-  return `${RESOURCE_COST_CTE},
-    billed_part AS (
-      SELECT ResourceId AS resource_id, sum(EffectiveCost) AS part FROM recent_billing
-      WHERE ResourceId IS NOT NULL AND SkuMeter LIKE ${sqlLiteral(meterLike)}
-      GROUP BY ResourceId
+  return `billed_part AS (
+      SELECT resource_id, sum(cost) AS part FROM resource_meter_costs
+      WHERE resource_id IS NOT NULL AND meter LIKE ${sqlLiteral(meterLike)}
+      GROUP BY resource_id
     )`;
 }
 

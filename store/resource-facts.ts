@@ -8,6 +8,7 @@ import {
 } from "./current-inventory.js";
 import { inTransaction } from "./database.js";
 import { RESOURCE_COST_CTES } from "./price-basis.js";
+import { RESOURCE_COST_CTE } from "./resources.js";
 
 /** The tags that say who owns a resource, and whether it is protected or exempted (rules.yaml's tags). */
 export interface OwnerTags {
@@ -32,6 +33,11 @@ export const RETAIN_UNTIL_TAG = "finops:retain-until";
  * List prices) and the tag keys, not on rules or the instant they evaluate at: collection builds it, and
  * analyze when a change is not built yet. `aggregate_state` (name 'resource-facts') keeps what it was
  * built from.
+ *
+ * Built with it, `resource_meter_costs(account, resource_id, meter, charge_category, cost, quantity)`:
+ * the same 30 days of billing summed per resource and meter (SkuMeter, the CUR's usage type), what the
+ * rules that save one part of a bill read (a log group's storage, a table's capacity), so that no rule
+ * scans the billing itself.
  */
 async function factsMarker(connection: DuckDBConnection, tags: OwnerTags): Promise<string> {
   const reader = await connection.runAndReadAll(
@@ -53,6 +59,8 @@ async function factsMarker(connection: DuckDBConnection, tags: OwnerTags): Promi
     },
     // Its columns: a table built before retain_until existed is rebuilt.
     retainUntilTag: RETAIN_UNTIL_TAG,
+    // resource_meter_costs is built with it: a store built before it existed is rebuilt.
+    meterCosts: 1,
   });
 }
 
@@ -73,6 +81,11 @@ export async function ensureResourceFacts(connection: DuckDBConnection, tags: Ow
           CAST(TRY_CAST(${tagValueSql("r", RETAIN_UNTIL_TAG, false)} AS TIMESTAMPTZ) AS TIMESTAMP) AS retain_until,
           c.monthly, c.source, c.note
         FROM resources_current r JOIN resource_cost c ON c.account = r.account AND c.resource_id = r.resource_id`);
+      await connection.run(`CREATE OR REPLACE TABLE main.resource_meter_costs AS
+        WITH ${RESOURCE_COST_CTE}
+        SELECT SubAccountId AS account, ResourceId AS resource_id, SkuMeter AS meter, ChargeCategory AS charge_category,
+          sum(EffectiveCost) AS cost, sum(PricingQuantity) AS quantity
+        FROM recent_billing WHERE SkuMeter IS NOT NULL GROUP BY ALL`);
       await recordBuilt(connection, "resource-facts", marker);
     }),
   );

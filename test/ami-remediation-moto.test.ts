@@ -6,6 +6,7 @@ import {
   CreateImageCommand,
   CreateLaunchTemplateCommand,
   CreateTagsCommand,
+  DeregisterImageCommand,
   DescribeImagesCommand,
   DescribeSnapshotsCommand,
   EC2Client,
@@ -168,7 +169,7 @@ describe("unused AMIs remediated: plan, approve, apply (against moto)", () => {
     );
     assert.match(
       why.get(images.get("backup-snapshot") as string) ?? "",
-      /are finops backups \(finops:retain-until\), never deleted: the image is kept/,
+      /snapshots are spared \(snap-\w+: it is a finops backup retained until 2099-01-01T00:00:00Z\): the image is kept/,
     );
   });
 
@@ -249,6 +250,85 @@ describe("an AMI delete stopped between its steps (against moto): the re-run com
     await proxy?.close();
     await moto?.stop();
     dir.remove();
+  });
+
+  /** The image's plans, each approved, on a database of its own; `run` runs finops against the proxy. */
+  const session = (name: string) => {
+    const db = join(dir.path, `${name}.duckdb`);
+    const args = (more: string[]) => [
+      ...more,
+      ...["--db", db, "--config", config, "--endpoint-url", proxy.endpoint, "--regions", REGION],
+    ];
+    const json = <T>(result: CliResult): T => {
+      assert.equal(result.code, 0, result.stderr);
+      return JSON.parse(result.stdout) as T;
+    };
+    const planned = async () => {
+      json(await runFinops(args(["collect", "--only", "inventory", "--json"])));
+      json(await runFinops(args(["analyze", "--json"])));
+      const plan = json<PlanJson>(await runFinops(args(["plan", "--json", "--rule", "unused-ami"])));
+      assert.equal((await runFinops(args(["approve", plan.planId, "--by", "alice"]))).code, 0);
+      return plan;
+    };
+    return { args, json, planned };
+  };
+  const imageOf = async (name: string) => {
+    const image = (await ec2.send(new CreateImageCommand({ InstanceId: builder, Name: name })))
+      .ImageId as string;
+    const snapshot = (await ec2.send(new DescribeImagesCommand({ ImageIds: [image] }))).Images?.[0]
+      ?.BlockDeviceMappings?.[0]?.Ebs?.SnapshotId as string;
+    return { image, snapshot };
+  };
+
+  test("a deregistration that failed, then one by hand: the re-run deletes none of the snapshots", async () => {
+    const { args, json, planned } = session("failed-then-manual");
+    const { image, snapshot } = await imageOf("failed-then-manual");
+    json(await runFinops(args(["apply", (await planned()).planId, "--json"])));
+    const deleting = await planned();
+    assert.deepEqual(
+      deleting.items.map((i) => [i.resourceId, i.action]),
+      [[image, "delete"]],
+    );
+    proxy.failWith = {
+      target: "POST /",
+      bodyIncludes: "Action=DeregisterImage",
+      status: 400,
+      contentType: "text/xml",
+      body: "<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit exceeded.</Message></Error></Errors><RequestID>r-1</RequestID></Response>",
+    };
+    let failed: CliResult;
+    try {
+      failed = await runFinops(args(["apply", deleting.planId, "--json"]));
+    } finally {
+      delete proxy.failWith;
+    }
+    assert.equal(failed.code, 1, failed.stderr);
+    // The owner deregisters the image by hand and keeps its snapshot on purpose.
+    await ec2.send(new DeregisterImageCommand({ ImageId: image }));
+    const again = await runFinops(args(["apply", deleting.planId, "--json"]));
+    const [result] = (JSON.parse(again.stdout) as ApplyJson).results;
+    assert.equal(result?.status, "skipped", again.stdout);
+    assert.match(result?.detail ?? "", /changed since the plan: state changed: available → deregistered/);
+    assert.equal(calls("DeleteSnapshot", snapshot), 0);
+    const kept = await ec2.send(
+      new DescribeSnapshotsCommand({ Filters: [{ Name: "snapshot-id", Values: [snapshot] }] }),
+    );
+    assert.equal(kept.Snapshots?.length, 1, "the snapshot the owner kept is there");
+  });
+
+  test("an image whose snapshot carries the protect tag is left out, with its snapshot", async () => {
+    const { args, json, planned } = session("protected-snapshot");
+    const { image, snapshot } = await imageOf("protected-snapshot");
+    json(await runFinops(args(["apply", (await planned()).planId, "--json"])));
+    await ec2.send(
+      new CreateTagsCommand({ Resources: [snapshot], Tags: [{ Key: "finops:protect", Value: "true" }] }),
+    );
+    const deleting = await planned();
+    assert.deepEqual(deleting.items, []);
+    assert.match(
+      deleting.excluded.find((e) => e.resourceId === image)?.why ?? "",
+      new RegExp(`snapshots are spared \\(${snapshot}: it now carries the protect tag finops:protect\\)`),
+    );
   });
 
   for (const crash of [

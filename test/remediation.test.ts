@@ -404,6 +404,48 @@ describe("remediation against moto: plan, approve, apply, journal", () => {
     assert.equal(calls("DeleteVolume", vol), 0);
   });
 
+  test("a volume protected while apply waits for its backup is not deleted, and the backup is kept", async () => {
+    const vol = await volume();
+    const marked = await plan("unattached-volume");
+    await approve(marked.planId);
+    json<ApplyJson>(await apply(marked.planId));
+    const due = await plan("unattached-volume");
+    await approve(due.planId);
+    // While apply waits for the snapshot to complete, the owner protects the volume.
+    let release = () => {};
+    const protectedNow = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    proxy.fault = {
+      matches: (r) => r.body.includes("Action=DescribeSnapshots"),
+      nth: 1,
+      at: "before",
+      hold: protectedNow,
+      onReached: () => {
+        void ec2
+          .send(new CreateTagsCommand({ Resources: [vol], Tags: tags({ "finops:protect": "true" }) }))
+          .then(release);
+      },
+    };
+    const applied = await apply(due.planId);
+    assert.equal(proxy.fault?.fired, true);
+    assert.equal(applied.code, 1, applied.stderr);
+    const [result] = (JSON.parse(applied.stdout) as ApplyJson).results;
+    assert.equal(result?.status, "failed");
+    assert.match(
+      result?.detail ?? "",
+      /snapshot snap-\w+ kept, volume not deleted: it now carries the protect tag finops:protect/,
+    );
+    assert.equal(await volumeExists(vol), true);
+    assert.equal(calls("DeleteVolume", vol), 0);
+    const backups = (
+      await ec2.send(
+        new DescribeSnapshotsCommand({ Filters: [{ Name: "tag:finops:source-volume", Values: [vol] }] }),
+      )
+    ).Snapshots;
+    assert.equal(backups?.length, 1, "the backup taken is kept");
+  });
+
   test("two applies at once: one acts, the other is refused", async () => {
     const ids = [
       await instance({ "expires-at": "2022-01-01" }),

@@ -81,7 +81,11 @@ export const loadBalancers: InventoryCollector = {
               page: await client.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn })),
             }),
           );
-          const registered = health?.TargetHealthDescriptions?.length ?? 0;
+          // A page that says nothing (a record folder without it) is no evidence of an empty group: the
+          // collector fails rather than report a load balancer without targets that the rules would delete.
+          if (!health)
+            throw new Error(`DescribeTargetHealth of target group ${group.TargetGroupName} returned no page`);
+          const registered = health.TargetHealthDescriptions?.length ?? 0;
           for (const user of users) {
             groups.set(user, (groups.get(user) ?? 0) + 1);
             targets.set(user, (targets.get(user) ?? 0) + registered);

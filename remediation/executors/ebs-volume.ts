@@ -128,6 +128,9 @@ export const ebsVolume: Executor = {
         },
       );
       await waitForSnapshot(scope, created.snapshotId);
+      // The wait may have lasted hours: protection, approval and the volume itself are asked again.
+      const held = await context.recheck();
+      if (held) throw new Error(`snapshot ${created.snapshotId} kept, volume not deleted: ${held}`);
       detail = `snapshot ${created.snapshotId} completed, volume deleted`;
     }
     await step("delete-volume", () =>

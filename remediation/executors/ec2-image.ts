@@ -2,6 +2,7 @@ import {
   CreateTagsCommand,
   DeleteSnapshotCommand,
   DeregisterImageCommand,
+  DescribeImageAttributeCommand,
   DescribeImagesCommand,
   DescribeInstancesCommand,
   DescribeLaunchTemplatesCommand,
@@ -10,7 +11,6 @@ import {
 } from "@aws-sdk/client-ec2";
 import { awsErrorCode } from "../../aws/errors.js";
 import { ec2Image as descriptor } from "../../resources/ec2-image.js";
-import { RETAIN_UNTIL_TAG } from "../../store/resource-facts.js";
 import { type Executor, type ExecutorScope, ec2DryRun, type Observed } from "../executor.js";
 import { actOnTags, ec2, ec2Tags, TAG_IAM_ACTIONS, tagDryRun, tagsDone } from "./ec2-tags.js";
 
@@ -21,8 +21,11 @@ import { actOnTags, ec2, ec2Tags, TAG_IAM_ACTIONS, tagDryRun, tagsDone } from ".
 interface ObservedImage extends Observed {
   /** Instances that run from it and launch template versions that name it, described for a reason. */
   usedBy: string[];
-  /** Its snapshots carrying finops:retain-until: a finops backup is never deleted. */
-  backups: string[];
+  /**
+   * Its snapshots that are spared with their reason (a finops backup still retained, protected, exempted):
+   * the image goes with its snapshots or not at all.
+   */
+  spared: string[];
 }
 
 const NOT_FOUND = new Set(["InvalidAMIID.NotFound", "InvalidAMIID.Unavailable", "InvalidAMIID.Malformed"]);
@@ -32,6 +35,17 @@ const NOT_FOUND = new Set(["InvalidAMIID.NotFound", "InvalidAMIID.Unavailable", 
  * snapshots are found by it, so that a run stopped in between carries on deleting them (resumable).
  */
 export const IMAGE_TAG = "finops:image";
+
+/** Accounts the image is shared with (its launch permissions): another account may launch it. */
+async function sharedWith(scope: ExecutorScope, imageId: string): Promise<string[]> {
+  const page = await ec2(scope).send(
+    new DescribeImageAttributeCommand({ ImageId: imageId, Attribute: "launchPermission" }),
+  );
+  const grants = (page.LaunchPermissions ?? []).map(
+    (p) => p.UserId ?? p.Group ?? p.OrganizationArn ?? p.OrganizationalUnitArn ?? "?",
+  );
+  return grants.length ? [`it is shared with ${grants.join(", ")}`] : [];
+}
 
 /** An image's snapshots that a delete left behind (deregistered, not yet deleted), sorted. */
 async function leftSnapshots(scope: ExecutorScope, imageId: string): Promise<string[]> {
@@ -82,37 +96,52 @@ async function templatesUsing(scope: ExecutorScope, imageId: string): Promise<st
     let versionToken: string | undefined;
     do {
       const page = await ec2(scope).send(
+        // An SSM parameter (resolve:ssm:...) is resolved to the image it names now.
         new DescribeLaunchTemplateVersionsCommand({
           LaunchTemplateId: templateId,
           MaxResults: 200,
           NextToken: versionToken,
+          ResolveAlias: true,
         }),
       );
-      for (const v of page.LaunchTemplateVersions ?? [])
-        if (v.LaunchTemplateData?.ImageId === imageId)
+      for (const v of page.LaunchTemplateVersions ?? []) {
+        const named = v.LaunchTemplateData?.ImageId;
+        if (named === imageId)
           users.push(`launch template ${templateId} version ${v.VersionNumber ?? "?"} names it`);
+        // One that could not be resolved may name this image: the image is not deleted on a guess.
+        else if (named?.startsWith("resolve:"))
+          users.push(
+            `launch template ${templateId} version ${v.VersionNumber ?? "?"} names ${named}, which could not be resolved`,
+          );
+      }
       versionToken = page.NextToken;
     } while (versionToken);
   }
   return users;
 }
 
-/** The snapshots among `ids` that carry finops's backup retention tag. */
-async function backupSnapshots(scope: ExecutorScope, ids: string[]): Promise<string[]> {
+/**
+ * The snapshots among `ids` that their own tags spare from the rule (a finops backup still retained, the
+ * protect or exemption tag), each with its reason.
+ */
+async function sparedSnapshots(scope: ExecutorScope, rule: string, ids: string[]): Promise<string[]> {
   if (ids.length === 0) return [];
   // A filter, not SnapshotIds: a snapshot deleted meanwhile is no error.
   const page = await ec2(scope).send(
     new DescribeSnapshotsCommand({ OwnerIds: ["self"], Filters: [{ Name: "snapshot-id", Values: ids }] }),
   );
   return (page.Snapshots ?? [])
-    .filter((s) => (s.Tags ?? []).some((t) => t.Key === RETAIN_UNTIL_TAG))
-    .flatMap((s) => (s.SnapshotId ? [s.SnapshotId] : []))
+    .flatMap((snapshot) => {
+      const why = scope.spared(rule, ec2Tags(snapshot.Tags));
+      return why && snapshot.SnapshotId ? [`${snapshot.SnapshotId}: ${why}`] : [];
+    })
     .sort();
 }
 
 export const ec2Image: Executor = {
   resourceType: descriptor.type,
   readActions: [
+    "ec2:DescribeImageAttribute",
     "ec2:DescribeImages",
     "ec2:DescribeInstances",
     "ec2:DescribeLaunchTemplates",
@@ -130,7 +159,13 @@ export const ec2Image: Executor = {
       const left = removing ? await leftSnapshots(scope, target.resourceId) : [];
       return left.length === 0
         ? null
-        : { state: "deregistered", attachments: left, tags: {}, usedBy: [], backups: [] };
+        : {
+            state: "deregistered",
+            attachments: left,
+            tags: {},
+            usedBy: [],
+            spared: await sparedSnapshots(scope, target.rule, left),
+          };
     };
     try {
       const found = await describeImage(scope, target.resourceId);
@@ -154,20 +189,22 @@ export const ec2Image: Executor = {
         ? [
             ...(await instancesUsing(scope, target.resourceId)),
             ...(await templatesUsing(scope, target.resourceId)),
+            ...(await sharedWith(scope, target.resourceId)),
           ]
         : [],
-      backups: removing ? await backupSnapshots(scope, snapshots) : [],
+      spared: removing ? await sparedSnapshots(scope, target.rule, snapshots) : [],
     };
   },
 
   ineligible(target, observed) {
     if (target.action !== "delete") return null;
+    const { usedBy = [], spared = [] } = observed as Partial<ObservedImage>;
+    // Asked of a resumed delete too (the image deregistered, its snapshots left): they are re-checked.
+    if (spared.length > 0)
+      return `the image's snapshots are spared (${spared.join("; ")}): the image is kept`;
+    if (observed.state === "deregistered") return null;
     if (observed.state !== "available") return `image is ${observed.state}, not available`;
-    const { usedBy = [], backups = [] } = observed as Partial<ObservedImage>;
     if (usedBy.length > 0) return `the image is in use: ${usedBy.join("; ")}`;
-    if (backups.length > 0) {
-      return `snapshot(s) ${backups.join(", ")} of the image are finops backups (${RETAIN_UNTIL_TAG}), never deleted: the image is kept`;
-    }
     return null;
   },
 
@@ -237,8 +274,12 @@ export const ec2Image: Executor = {
     return tagsDone(target, observed) ?? observed === null;
   },
 
-  resumable(target, observed) {
-    return target.action === "delete" && observed.state === "deregistered";
+  // Only a run that reached the deregistration left the image deregistered with its snapshots: one that
+  // failed before it (an image deregistered by hand since) is not carried on.
+  resumable(target, observed, journaled) {
+    return (
+      target.action === "delete" && observed.state === "deregistered" && journaled.has("deregister-image")
+    );
   },
 };
 

@@ -23,6 +23,8 @@ const POLL_MS = Number(process.env.FINOPS_SNAPSHOT_POLL_MS) || 15_000;
 /** A database as described: Observed, and whether deletion protection is on (which no delete passes). */
 interface ObservedDb extends Observed {
   deletionProtection: boolean;
+  /** The databases that replicate this one. */
+  readReplicas: string[];
 }
 
 const rds = (scope: ExecutorScope) => scope.client(RDSClient);
@@ -97,6 +99,7 @@ export const rdsDb: Executor = {
         ].sort(),
         tags: rdsTags(db.TagList),
         deletionProtection: db.DeletionProtection === true,
+        readReplicas: [...(db.ReadReplicaDBInstanceIdentifiers ?? [])].sort(),
       };
     } catch (error) {
       if (notFound(error, "DBInstanceNotFound")) return null;
@@ -110,6 +113,9 @@ export const rdsDb: Executor = {
       return "deletion protection is on: finops never turns it off";
     }
     if (observed.state !== "available") return `database is ${observed.state}, not available`;
+    // Deleting a replication source promotes its replicas to databases of their own: never as a side effect.
+    const replicas = (observed as Partial<ObservedDb>).readReplicas ?? [];
+    if (replicas.length) return `it is the source of read replica(s) ${replicas.join(", ")}`;
     return null;
   },
 
@@ -160,6 +166,9 @@ export const rdsDb: Executor = {
       { resumeWith: async () => ((await snapshotStatus(scope, snapshot)) ? { snapshot } : null) },
     );
     await waitForSnapshot(scope, snapshot);
+    // The wait may have lasted hours: protection, approval and the database itself are asked again.
+    const held = await context.recheck();
+    if (held) throw new Error(`snapshot ${snapshot} kept, database not deleted: ${held}`);
     // The snapshot just taken is the backup: no final snapshot besides it, and the automated backups stay
     // for their own retention (point-in-time recovery until they expire).
     await step("delete-db-instance", () =>

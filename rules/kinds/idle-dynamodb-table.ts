@@ -37,13 +37,13 @@ export const idleDynamodbTable: RuleKind<typeof params> = {
   sql: (p, ctx) => `
     WITH ${billedPartCtes("%CapacityUnit-Hrs")},
     bill_ratio AS (
-      SELECT SubAccountId AS account,
-        (sum(EffectiveCost) FILTER (WHERE SkuMeter LIKE '%ReadRequestUnits') / sum(PricingQuantity) FILTER (WHERE SkuMeter LIKE '%ReadRequestUnits'))
-          / (sum(EffectiveCost) FILTER (WHERE SkuMeter LIKE '%ReadCapacityUnit-Hrs') / sum(PricingQuantity) FILTER (WHERE SkuMeter LIKE '%ReadCapacityUnit-Hrs') / 3600) AS ratio
-      FROM recent_billing
-      WHERE ChargeCategory = 'Usage' AND PricingQuantity > 0
-        AND (SkuMeter LIKE '%ReadRequestUnits' OR SkuMeter LIKE '%ReadCapacityUnit-Hrs')
-      GROUP BY SubAccountId
+      SELECT account,
+        (sum(cost) FILTER (WHERE meter LIKE '%ReadRequestUnits') / sum(quantity) FILTER (WHERE meter LIKE '%ReadRequestUnits'))
+          / (sum(cost) FILTER (WHERE meter LIKE '%ReadCapacityUnit-Hrs') / sum(quantity) FILTER (WHERE meter LIKE '%ReadCapacityUnit-Hrs') / 3600) AS ratio
+      FROM resource_meter_costs
+      WHERE charge_category = 'Usage' AND quantity > 0
+        AND (meter LIKE '%ReadRequestUnits' OR meter LIKE '%ReadCapacityUnit-Hrs')
+      GROUP BY account
     ),
     collected AS (
       SELECT account, region, count(DISTINCT day) AS days FROM metrics_daily

@@ -120,3 +120,16 @@ test("idle-load-balancer: parameters move the thresholds", async () => {
     [arn("quiet-3-days", "app"), arn("young", "app")],
   );
 });
+
+test("idle-load-balancer: no targets but traffic (an ALB that only redirects or answers fixed responses) is kept", async () => {
+  const findings = await findingsOfKind("idle-load-balancer", [
+    collected(
+      [balancer("redirect-only", "app", 0, 30), balancer("empty-quiet", "app", 0, 30)],
+      [...traffic("redirect-only", "app", 14, 0).map((d, i) => (i === 3 ? { ...d, sum: 1 } : d))],
+    ),
+  ]);
+  assert.deepEqual(
+    findings.map((f) => f.resourceId),
+    [arn("empty-quiet", "app")],
+  );
+});

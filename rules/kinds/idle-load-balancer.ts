@@ -18,7 +18,7 @@ const TRAFFIC_METRICS = "('RequestCount', 'ProcessedBytes')";
 export const idleLoadBalancer: RuleKind<typeof params> = {
   kind: "idle-load-balancer",
   description:
-    "A load balancer with no registered targets, or that served no requests (Network: no bytes) for two weeks: billed by the hour for nothing.",
+    "A load balancer with no registered targets and no traffic, or that served no requests (Network: no bytes) for two weeks: billed by the hour for nothing.",
   pack: "network",
   defaultSeverity: "medium",
   defaultAction: "delete",
@@ -37,8 +37,11 @@ export const idleLoadBalancer: RuleKind<typeof params> = {
         coalesce(r.attrs.targetGroups, 0) AS target_groups,
         -- Whole days since it was created (date_diff would count midnights).
         CAST(floor(date_diff('second', r.created_at, ${ctx.now}) / 86400) AS BIGINT) AS age_days,
+        -- No targets is not enough: an ALB whose listeners only redirect or answer fixed responses has none
+        -- and serves requests. Any measured traffic in the window keeps it.
         coalesce(r.attrs.registeredTargets, 0) = 0 AND r.created_at IS NOT NULL
-          AND r.created_at < ${ctx.now} - to_days(CAST(${sqlLiteral(p.minAgeDays)} AS INTEGER)) AS no_targets,
+          AND r.created_at < ${ctx.now} - to_days(CAST(${sqlLiteral(p.minAgeDays)} AS INTEGER))
+          AND coalesce(t.total, 0) = 0 AS no_targets,
         coalesce(t.data_days, 0) >= ${sqlLiteral(p.minDataDays)} AND t.total = 0 AS no_traffic,
         t.metric, coalesce(t.data_days, 0) AS data_days
       FROM resources_current r LEFT JOIN traffic t ON t.account = r.account AND t.resource_id = r.resource_id

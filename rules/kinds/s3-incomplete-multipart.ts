@@ -23,10 +23,10 @@ export const s3IncompleteMultipart: RuleKind<typeof params> = {
   sql: (p, ctx) => `
     WITH ${billedPartCtes("%TimedStorage%")},
     storage_price AS (
-      SELECT ResourceId AS resource_id, sum(EffectiveCost) / sum(PricingQuantity) AS usd_per_gb_month
-      FROM recent_billing
-      WHERE ResourceId IS NOT NULL AND SkuMeter LIKE '%TimedStorage%' AND PricingQuantity > 0
-      GROUP BY ResourceId
+      SELECT resource_id, sum(cost) / sum(quantity) AS usd_per_gb_month
+      FROM resource_meter_costs
+      WHERE resource_id IS NOT NULL AND meter LIKE '%TimedStorage%' AND quantity > 0
+      GROUP BY resource_id
     ),
     old AS (
       SELECT r.account, r.resource_id, count(*) AS uploads, sum(u.bytes) AS bytes, min(u.initiated) AS oldest
