@@ -293,6 +293,8 @@ export async function generateStore(db: string, resources: number): Promise<Gene
     ]);
     await stage("metrics", [...Object.values(METRICS_SQL), ...Object.values(SERVICES_METRICS_SQL)]);
     await stage("utilizationRuns", [
+      // What saveMetrics keeps beside the metrics (store/inventory.ts): the days each scope has metrics of.
+      "INSERT INTO metric_days SELECT DISTINCT account, region, day FROM metrics_daily",
       `INSERT INTO collector_runs (run_id, collector, account, region, status, rows, api_calls, error, started_at, finished_at)
        SELECT run_id, 'utilization:cloudwatch', account, region, 'ok', count(*), CAST(ceil(count(*) / 500 / 30) AS INTEGER),
          NULL, ${COLLECTED} + INTERVAL 2 MINUTE, ${COLLECTED} + INTERVAL 10 MINUTE

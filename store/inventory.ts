@@ -133,15 +133,20 @@ export async function saveMetrics(
   const file = join(scratchDirectory(), `finops-metrics-${randomUUID()}.ndjson`);
   try {
     await writeFile(file, days.map((d) => JSON.stringify(d)).join("\n"));
-    await inTransaction(connection, () =>
-      connection.run(
+    const rows = `read_json(${sqlLiteral(file)}, format = 'newline_delimited', columns = {
+           account: 'VARCHAR', region: 'VARCHAR', resourceId: 'VARCHAR', namespace: 'VARCHAR', metric: 'VARCHAR',
+           day: 'DATE', average: 'DOUBLE', maximum: 'DOUBLE', sum: 'DOUBLE'})`;
+    await inTransaction(connection, async () => {
+      await connection.run(
         `INSERT OR REPLACE INTO metrics_daily
          SELECT account, region, resourceId, namespace, metric, day, average, maximum, sum, ${sqlLiteral(runId)}
-         FROM read_json(${sqlLiteral(file)}, format = 'newline_delimited', columns = {
-           account: 'VARCHAR', region: 'VARCHAR', resourceId: 'VARCHAR', namespace: 'VARCHAR', metric: 'VARCHAR',
-           day: 'DATE', average: 'DOUBLE', maximum: 'DOUBLE', sum: 'DOUBLE'})`,
-      ),
-    );
+         FROM ${rows}`,
+      );
+      // The days with metrics, per account and region: what the rules judging silence count (migration 9).
+      await connection.run(
+        `INSERT OR IGNORE INTO metric_days SELECT DISTINCT account, region, day FROM ${rows}`,
+      );
+    });
   } finally {
     await rm(file, { force: true });
   }

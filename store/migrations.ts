@@ -392,6 +392,22 @@ const MIGRATIONS: Migration[] = [
       ALTER TABLE findings ADD COLUMN extra_cost_ids VARCHAR[];
     `,
   },
+  {
+    version: 9,
+    name: "metric_days: the days each account and region has metrics of",
+    sql: `
+      -- CloudWatch publishes no datapoint for a day without traffic: a silent resource has no rows, and the
+      -- rules that judge silence ask whether its account and region were collected those days. Kept as
+      -- metrics are saved, so that no rule counts them over the whole metrics table.
+      CREATE TABLE metric_days (
+        account VARCHAR NOT NULL,
+        region VARCHAR NOT NULL,
+        day DATE NOT NULL,
+        PRIMARY KEY (account, region, day)
+      );
+      INSERT INTO metric_days SELECT DISTINCT account, region, day FROM metrics_daily;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

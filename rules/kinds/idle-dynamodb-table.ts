@@ -46,7 +46,7 @@ export const idleDynamodbTable: RuleKind<typeof params> = {
       GROUP BY account
     ),
     collected AS (
-      SELECT account, region, count(DISTINCT day) AS days FROM metrics_daily
+      SELECT account, region, count(*) AS days FROM metric_days
       WHERE ${ctx.metricWindow(null, p.lookbackDays)}
       GROUP BY account, region
     ),

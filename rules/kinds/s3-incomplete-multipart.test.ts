@@ -66,3 +66,22 @@ test("s3-incomplete-multipart: the old uploads' bytes at the bucket's billed sto
   assert.equal(by.get("unbilled")?.savings, null);
   assert.equal(by.get("unbilled")?.evidence.estimatedMonthlySavings, 0.23);
 });
+
+test("s3-incomplete-multipart: a bucket billing names both by name and by ARN is one finding, at its name's price", async () => {
+  const findings = await pricedFindings(
+    "s3-incomplete-multipart",
+    [collected([bucket("both-names", [{ initiated: daysAgo(30), bytes: 10 * GIB }])])],
+    [
+      { resourceId: "both-names", meter: "USE1-TimedStorage-ByteHrs", cost: 2, quantity: 100, unit: "GB-Mo" },
+      {
+        resourceId: "arn:aws:s3:::both-names",
+        meter: "USE1-TimedStorage-ByteHrs",
+        cost: 3,
+        quantity: 100,
+        unit: "GB-Mo",
+      },
+    ],
+  );
+  assert.equal(findings.length, 1, JSON.stringify(findings));
+  assert.equal(findings[0]?.evidence.usdPerGbMonth, 0.02);
+});

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { sqlLiteral } from "../../core/sql.js";
-import { billedPartCtes, GIB, savedShareSql } from "../billed-part.js";
+import { GIB, savedShareSql } from "../billed-part.js";
 import type { RuleKind } from "../rule-kind.js";
 
 /** S3 Standard's first-tier price (us-east-1, USD per GB-month): used where the bill shows no storage of the bucket. */
@@ -21,8 +21,7 @@ export const s3IncompleteMultipart: RuleKind<typeof params> = {
   savings: `the old uploads' bytes at the bucket's own storage price per GB-month (its billed TimedStorage cost divided by the GB-months billed), else ${STANDARD_USD_PER_GB_MONTH} USD (S3 Standard); the action add-lifecycle-rule aborts them after 7 days`,
   params,
   sql: (p, ctx) => `
-    WITH ${billedPartCtes("%TimedStorage%")},
-    storage_price AS (
+    WITH storage_price AS (
       SELECT resource_id, sum(cost) / sum(quantity) AS usd_per_gb_month
       FROM resource_meter_costs
       WHERE resource_id IS NOT NULL AND meter LIKE '%TimedStorage%' AND quantity > 0
@@ -41,8 +40,13 @@ export const s3IncompleteMultipart: RuleKind<typeof params> = {
         coalesce(o.bytes, 0) / ${GIB} * coalesce(sp.usd_per_gb_month, ${STANDARD_USD_PER_GB_MONTH}) AS saved
       FROM old o
       JOIN resource_facts f ON f.account = o.account AND f.resource_id = o.resource_id
-      -- Billing names a bucket by its name, or by its ARN.
-      LEFT JOIN storage_price sp ON sp.resource_id = o.resource_id OR sp.resource_id = 'arn:aws:s3:::' || o.resource_id
+      -- Billing names a bucket by its name, or by its ARN: one price per bucket, the name's first.
+      LEFT JOIN (
+        SELECT o2.resource_id, coalesce(by_name.usd_per_gb_month, by_arn.usd_per_gb_month) AS usd_per_gb_month
+        FROM (SELECT DISTINCT resource_id FROM old) o2
+        LEFT JOIN storage_price by_name ON by_name.resource_id = o2.resource_id
+        LEFT JOIN storage_price by_arn ON by_arn.resource_id = 'arn:aws:s3:::' || o2.resource_id
+      ) sp ON sp.resource_id = o.resource_id
     )
     SELECT account, resource_id,
       uploads || ' incomplete multipart upload(s) older than ' || ${sqlLiteral(p.minAgeDays)} || ' days hold '

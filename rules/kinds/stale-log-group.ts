@@ -21,7 +21,7 @@ export const staleLogGroup: RuleKind<typeof params> = {
   // which the utilization collector stored any metric of the group's account and region (minDataDays).
   sql: (p, ctx) => `
     WITH collected AS (
-      SELECT account, region, count(DISTINCT day) AS days FROM metrics_daily
+      SELECT account, region, count(*) AS days FROM metric_days
       WHERE ${ctx.metricWindow(null, p.lookbackDays)}
       GROUP BY account, region
     ),
