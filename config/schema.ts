@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { commitmentsSchema } from "./commitments.js";
 import {
   awsSchema,
   costExplorerSchema,
@@ -41,6 +42,7 @@ export function configSchemaFor(kinds: ReadonlyMap<string, KnownRuleKind>) {
       notify: notifySchema.default(notifySchema.parse({})),
       schedules: schedulesSchema.default(schedulesSchema.parse({})),
       report: reportSchema.default(reportSchema.parse({})),
+      commitments: commitmentsSchema.default(commitmentsSchema.parse({})),
       rules: z.array(ruleSchema).default(defaultRules),
     })
     .superRefine((config, ctx) => {

@@ -1,10 +1,5 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
-
-interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
+import { LATER_MIGRATIONS, type Migration } from "./migrations-later.js";
 
 // Append only: a migration that has shipped is never edited, a change is a new version.
 const MIGRATIONS: Migration[] = [
@@ -345,69 +340,7 @@ const MIGRATIONS: Migration[] = [
       );
     `,
   },
-  {
-    version: 7,
-    name: "findings: a content hash, no primary key index",
-    sql: `
-      -- content_hash: a hash of what a finding says (team, severity, reason, evidence, money, action,
-      -- protection): an analysis rewrites only the findings whose content changed, and marks the rest seen.
-      -- No PRIMARY KEY: its index doubled the cost of a first analysis (1.5 s more for 822k findings), and
-      -- ids are unique by construction: an id hashes rule, account and resource, and a rule yields a
-      -- resource once (the sql kind keeps one row per resource). DuckDB cannot drop a constraint: the
-      -- table is copied.
-      CREATE TABLE findings_v7 (
-        id VARCHAR NOT NULL,
-        rule VARCHAR NOT NULL,
-        resource_id VARCHAR NOT NULL,
-        resource_type VARCHAR NOT NULL,
-        account VARCHAR NOT NULL,
-        region VARCHAR NOT NULL,
-        team VARCHAR NOT NULL,
-        severity VARCHAR NOT NULL,
-        reason VARCHAR NOT NULL,
-        evidence JSON,
-        monthly_cost DECIMAL(38,12),
-        monthly_cost_source VARCHAR,
-        estimated_monthly_savings DECIMAL(38,12),
-        action VARCHAR NOT NULL,
-        protected BOOLEAN NOT NULL,
-        first_seen TIMESTAMP NOT NULL,
-        last_seen TIMESTAMP NOT NULL,
-        resolved_at TIMESTAMP,
-        last_run_id VARCHAR NOT NULL,
-        monthly_cost_note VARCHAR,
-        content_hash UBIGINT
-      );
-      INSERT INTO findings_v7 SELECT *, NULL FROM findings;
-      DROP TABLE findings;
-      ALTER TABLE findings_v7 RENAME TO findings;
-    `,
-  },
-  {
-    version: 8,
-    name: "findings: the resources whose cost is part of a finding's",
-    sql: `
-      -- A stopped instance's finding counts its volumes' cost: savings are counted once per resource with
-      -- those volumes under the instance (store/savings.ts), never again under their own findings.
-      ALTER TABLE findings ADD COLUMN extra_cost_ids VARCHAR[];
-    `,
-  },
-  {
-    version: 9,
-    name: "metric_days: the days each account and region has metrics of",
-    sql: `
-      -- CloudWatch publishes no datapoint for a day without traffic: a silent resource has no rows, and the
-      -- rules that judge silence ask whether its account and region were collected those days. Kept as
-      -- metrics are saved, so that no rule counts them over the whole metrics table.
-      CREATE TABLE metric_days (
-        account VARCHAR NOT NULL,
-        region VARCHAR NOT NULL,
-        day DATE NOT NULL,
-        PRIMARY KEY (account, region, day)
-      );
-      INSERT INTO metric_days SELECT DISTINCT account, region, day FROM metrics_daily;
-    `,
-  },
+  ...LATER_MIGRATIONS,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
