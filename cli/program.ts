@@ -29,6 +29,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   demo: async () => (await import("./commands/demo.js")).demoCommand(),
   "iam-policy": async () => (await import("./commands/iam-policy.js")).iamPolicyCommand(),
   rules: async () => (await import("./commands/rules.js")).rulesCommand(),
+  commitments: async () => (await import("./commands/commitments.js")).commitmentsCommand(),
 };
 
 /**
