@@ -4,6 +4,7 @@
  * estate's records and the lifecycle helpers, so billing agrees with inventory and utilization.
  */
 
+import { type CoveredToday, commitmentCharges, coveredUsage } from "./billing-commitments.js";
 import { managedServiceCharges, RESOURCE_TYPE } from "./billing-managed.js";
 import {
   type Account,
@@ -51,7 +52,13 @@ export interface Charge {
   list: number;
   billed: number;
   effective: number;
-  commitment: { id: string; name: string; type: string; status: "Used" | "Unused" | null } | null;
+  commitment: {
+    id: string;
+    name: string | null;
+    type: "Savings Plan" | "Reserved Instance";
+    category: "Spend" | "Usage";
+    status: "Used" | "Unused" | null;
+  } | null;
 }
 
 export type Emit = (charge: Charge) => void;
@@ -102,30 +109,34 @@ export class DayBiller {
   }
 
   charges(d: Day, emit: Emit): void {
-    const savingsPlanUsed = this.compute(d, emit);
+    const covered: CoveredToday = new Map();
+    this.compute(d, covered, emit);
     this.storage(d, emit);
     this.network(d, emit);
     this.services(d, emit);
-    this.commitmentsAndCredits(d, savingsPlanUsed, emit);
+    commitmentCharges(
+      this.estate,
+      d,
+      covered,
+      (account, region, resource) => this.accountSubject(account, region, resource),
+      emit,
+    );
+    this.credits(d, emit);
   }
 
-  /** Instance hours; returns what the Savings Plan covered, in units. */
-  private compute(d: Day, emit: Emit): number {
-    let covered = 0;
+  /** Instance hours; what each commitment covered is added to `covered`. */
+  private compute(d: Day, covered: CoveredToday, emit: Emit): void {
     for (const i of this.estate.instances) {
-      const charge = this.instance(i, d);
-      if (!charge) continue;
-      if (charge.commitment) covered += charge.effective;
-      emit(charge);
+      const charge = this.instance(i, d, covered);
+      if (charge) emit(charge);
     }
     for (const c of this.estate.eksClusters) {
       const hours = aliveHours(c, d.startMs);
       if (hours > 0) emit(this.use(c, METERS.eksCluster, hours));
     }
-    return covered;
   }
 
-  private instance(i: Instance, d: Day): Charge | null {
+  private instance(i: Instance, d: Day, covered: CoveredToday): Charge | null {
     const hours = runningHours(i, d.startMs);
     if (hours === 0) return null;
     const meter = instanceMeter(i.instanceType, i.market);
@@ -138,18 +149,7 @@ export class DayBiller {
       const description = meter.describe(plainDecimal(spotPrice), REGION_NAMES[i.region] ?? i.region);
       return { ...charge, description, pricingCategory: "Dynamic", billed: paid, effective: paid };
     }
-    const plan = i.savingsPlanId ? this.estate.savingsPlans.find((s) => s.id === i.savingsPlanId) : undefined;
-    if (!plan) return charge;
-    // Covered usage: nothing is billed for it (the plan's fee is), its effective cost is the plan's rate.
-    const rate = Math.round(price * plan.rate * 1e10) / 1e10;
-    return {
-      ...charge,
-      description: `${i.instanceType} covered by ${plan.type} ${plan.name}`,
-      pricingCategory: "Committed",
-      billed: 0,
-      effective: toUnits((charge.quantity ?? 0) * rate),
-      commitment: { id: plan.arn, name: plan.name, type: plan.type, status: "Used" },
-    };
+    return coveredUsage(this.estate, i, charge, covered);
   }
 
   private storage(d: Day, emit: Emit): void {
@@ -268,47 +268,8 @@ export class DayBiller {
     }
   }
 
-  /** The Savings Plan's daily fee and its unused part; credits on the first day of a month. */
-  private commitmentsAndCredits(d: Day, savingsPlanUsed: number, emit: Emit): void {
-    for (const plan of this.estate.savingsPlans) {
-      if (d.startMs < Date.parse(plan.startAt) || d.startMs >= Date.parse(plan.endAt)) continue;
-      const subject = this.accountSubject(plan.account, null, {
-        resourceId: plan.arn,
-        resourceName: plan.name,
-        resourceType: "savingsplan",
-      });
-      const fee = toUnits(plan.hourlyCommitment * 24);
-      const commitment = { id: plan.arn, name: plan.name, type: plan.type };
-      const base = { subject, service: SERVICES.savingsPlans, usageType: "ComputeSP:1yrNoUpfront" };
-      emit({
-        ...base,
-        description: `1 year No Upfront Compute Savings Plan, $${plan.hourlyCommitment} hourly commitment`,
-        category: "Purchase",
-        frequency: "Recurring",
-        pricingCategory: null,
-        unit: "Hours",
-        quantity: 24,
-        listUnitPrice: plan.hourlyCommitment,
-        list: fee,
-        billed: fee,
-        effective: 0,
-        commitment: { ...commitment, status: null },
-      });
-      emit({
-        ...base,
-        description: "Unused Savings Plan commitment",
-        category: "Usage",
-        frequency: "Usage-Based",
-        pricingCategory: "Committed",
-        unit: null,
-        quantity: null,
-        listUnitPrice: null,
-        list: 0,
-        billed: 0,
-        effective: Math.max(0, fee - savingsPlanUsed),
-        commitment: { ...commitment, status: "Unused" },
-      });
-    }
+  /** Credits, on the first day of a month. */
+  private credits(d: Day, emit: Emit): void {
     if (!d.firstOfMonth) return;
     for (const credit of this.estate.credits) {
       const amount = -toUnits(credit.monthlyAmount);
@@ -378,7 +339,7 @@ export class DayBiller {
     return subject;
   }
 
-  private accountSubject(accountId: string, region: string | null, resource?: Partial<Subject>): Subject {
+  accountSubject(accountId: string, region: string | null, resource?: Partial<Subject>): Subject {
     const key = `${accountId}|${region}|${resource?.resourceId ?? ""}`;
     let subject = this.accountSubjects.get(key);
     if (!subject) {

@@ -202,7 +202,7 @@ function chargeFields(c: Charge): string {
     list,
     money(c.billed),
     money(c.effective),
-    c.commitment ? "Spend" : "",
+    c.commitment?.category ?? "",
     csv(c.commitment?.id ?? null),
     csv(c.commitment?.name ?? null),
     c.commitment?.status ?? "",

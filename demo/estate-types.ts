@@ -78,8 +78,10 @@ export interface Instance extends Resource {
   stoppedAt: string | null;
   /** "weekdays": started and stopped by a scheduler, running 08:00-20:00 UTC Monday to Friday. */
   schedule: "always" | "weekdays";
-  /** Covered by the estate's Savings Plan. */
+  /** Covered by one of the estate's Savings Plans. */
   savingsPlanId: string | null;
+  /** Covered by one of the estate's reservations (demo/estate-commitments.ts). */
+  reservationId?: string;
   kubernetes: { cluster: string; provisioner: "karpenter" | "managed-nodegroup"; pool: string } | null;
   /** While running. */
   utilization: {
@@ -299,6 +301,28 @@ export interface Ec2Estate {
   natGateways: NatGateway[];
   eksClusters: EksCluster[];
   savingsPlans: SavingsPlan[];
+  reservations: Reservation[];
+}
+
+/** An EC2 Reserved Instance purchase: `count` instances of one type in one region, for a term. */
+export interface Reservation {
+  id: string;
+  /** As billing names it (CUR's reservation_reservation_a_r_n, FOCUS's CommitmentDiscountId). */
+  arn: string;
+  account: string;
+  region: string;
+  instanceType: string;
+  count: number;
+  offeringType: "No Upfront" | "Partial Upfront" | "All Upfront";
+  termYears: 1 | 3;
+  startAt: string;
+  endAt: string;
+  /** What one reserved instance-hour costs amortized: its share of the upfront payment plus the recurring fee. */
+  effectiveHourly: number;
+  /** The fee billed for each reserved instance-hour (0 for All Upfront). */
+  recurringHourly: number;
+  /** Paid at the start, for the whole reservation. */
+  upfront: number;
 }
 
 /** A VPC of one account and region, with a subnet id per availability zone letter. */

@@ -36,6 +36,7 @@
  *   records the new collectors read (target groups, node groups, multipart uploads) are hashed or placed
  *   by those steps, never drawn from the main stream.
  */
+import { addCommitments } from "./estate-commitments.js";
 import { plainInstances, savingsPlan } from "./estate-compute.js";
 import { machineImages } from "./estate-images.js";
 import { clusters } from "./estate-kubernetes.js";
@@ -94,6 +95,7 @@ export function buildEstate(seed: number, anchorDay: Date): Estate {
     natGateways: [],
     eksClusters: [],
     savingsPlans: [],
+    reservations: [],
   };
   const network = networks(ctx);
   plainInstances(ctx, network, ec2);
@@ -118,6 +120,8 @@ export function buildEstate(seed: number, anchorDay: Date): Estate {
   };
   plantServiceWaste({ ...ctx, rng: new Random(`${seed}|waste-services`) }, network, ec2, services, managed);
   Object.assign(managed, machineImages({ ...ctx, rng: new Random(`${seed}|images`) }, ec2));
+  // Issue 17's reservations and second Savings Plan: last, from their own stream.
+  addCommitments({ ...ctx, rng: new Random(`${seed}|commitments`) }, ec2);
   return {
     seed,
     anchor: isoDay(anchorMs),

@@ -3,6 +3,7 @@ import { Decimal, formatMoney, sumDecimals } from "../../core/money.js";
 import { buildDemo, estateCounts } from "../../demo/build.js";
 import { type DemoDeliverables, writeDemoDeliverables } from "../../demo/deliverables.js";
 import { DAY_MS, DEMO_SEED, isoDay, utcDay } from "../../demo/estate.js";
+import { type CommitmentReport, commitmentsOverview } from "../../reports/commitments/overview.js";
 import { type CostDimension, type CostLine, costsBy } from "../../store/costs.js";
 import { openStore } from "../../store/database.js";
 import { queryFindings } from "../../store/findings.js";
@@ -10,6 +11,7 @@ import { type SavingsTotals, savingsTotals } from "../../store/savings.js";
 import { awsOptions, commandConfig, globalOptions, now } from "../context.js";
 import { note, printJson, printLine, printTable } from "../output.js";
 import { runServe } from "../serve-run.js";
+import { printCommitments } from "./commitments.js";
 import { printWasteByRule, type RuleSummary, summarizeByRule } from "./findings-output.js";
 
 /** Where the demo database goes unless --db or $FINOPS_DB says otherwise: never a user's real database. */
@@ -57,6 +59,7 @@ export function demoCommand(): Command {
         byAccount: CostLine[];
         findings: RuleSummary[];
         savings: SavingsTotals;
+        commitments: CommitmentReport;
       };
       let deliverables: DemoDeliverables;
       try {
@@ -76,6 +79,11 @@ export function demoCommand(): Command {
           byAccount,
           findings: summarizeByRule(await queryFindings(store.connection, { status: "open" })),
           savings: await savingsTotals(store.connection, { status: "open" }),
+          commitments: await commitmentsOverview(store.connection, config, {
+            ...last30,
+            now: new Date(anchorMs),
+            by: "commitment",
+          }),
         };
         progress("Writing last week's report and the teams' notifications");
         deliverables = await writeDemoDeliverables(store.connection, config, dbPath, new Date(anchorMs));
@@ -98,6 +106,7 @@ export function demoCommand(): Command {
           inventory: build.replay,
           findings: summary.findings,
           savings: summary.savings,
+          commitments: summary.commitments,
           report: { week: deliverables.week, files: deliverables.reportFiles },
           notifications: { outbox: deliverables.outbox, messages: deliverables.messages },
           totals: summary.window,
@@ -143,6 +152,7 @@ function printSummary(
     byAccount: CostLine[];
     findings: RuleSummary[];
     savings: SavingsTotals;
+    commitments: CommitmentReport;
   },
   accountNames: Map<string, string>,
 ): void {
@@ -197,6 +207,9 @@ function printSummary(
   printLine("");
   printLine("Waste found by the rules of rules.yaml (monthly cost from the last 30 days of billing):");
   printWasteByRule(summary.findings, summary.savings);
+  printLine("");
+  printLine("Savings Plans and reservations, last 30 days (finops commitments):");
+  printCommitments(summary.commitments);
   const db = quote(build.dbPath);
   printLine("");
   printLine("Try next:");
@@ -205,6 +218,7 @@ function printSummary(
     `costs --by service --from ${summary.last30.from}`,
     `costs --by tag:environment`,
     `costs --by account`,
+    `commitments --by type --now ${e.anchor}`,
     `costs --by resource --from ${summary.last30.from}`,
     `findings --rule idle-instance`,
     `analyze --now ${isoDay(Date.parse(`${e.anchor}T00:00:00Z`) + 7 * DAY_MS)} --fail-on high`,
