@@ -223,6 +223,7 @@ before(async () => {
 after(() => dir.remove());
 
 /** `finops commitments --json`, with money fields kept as text. */
+// biome-ignore lint/suspicious/noExplicitAny: the CLI's parsed JSON; each assertion names the fields it reads
 async function commitments(args: string[]): Promise<Record<string, any>> {
   const result = await runFinops(["commitments", "--db", db, "--json", ...args]);
   assert.equal(result.code, 0, result.stderr);
