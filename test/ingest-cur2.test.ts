@@ -25,7 +25,9 @@ describe("finops ingest of an AWS CUR 2.0 export (mapped onto FOCUS columns)", (
     const result = await runFinops(["ingest", gz, "--db", db, "--json"]);
     assert.equal(result.code, 0, result.stderr);
     const summary = JSON.parse(result.stdout);
-    assert.equal(summary.rowsLoaded, records.length);
+    // A Savings Plan's recurring fee is two billing rows: the purchase and the plan's unused part.
+    const fees = records.filter((r) => r.line_item_line_item_type === "SavingsPlanRecurringFee").length;
+    assert.equal(summary.rowsLoaded, records.length + fees);
     assert.deepEqual(summary.providers, ["AWS"]);
     assert.deepEqual(summary.billingPeriods, ["2024-10"]);
   });

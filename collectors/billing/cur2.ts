@@ -1,7 +1,16 @@
 import { sqlLiteral } from "../../core/sql.js";
 import { type BillingColumn, MONEY } from "../../store/billing-columns.js";
+import {
+  addUnusedRow,
+  commitmentColumns,
+  cur2CommitmentTerms,
+  cur2RowRules,
+  effectiveCost,
+  unusedRowCondition,
+} from "./cur2-commitments.js";
 import { serviceCategory } from "./cur2-service-categories.js";
-import { awsAccountId, type BillingFormat, ident, type SourceColumns } from "./format.js";
+import { regionId, Source, serviceName } from "./cur2-source.js";
+import { awsAccountId, type BillingFormat, ident } from "./format.js";
 
 /**
  * AWS Cost and Usage Report 2.0 (Data Exports, table COST_AND_USAGE_REPORT), Parquet or CSV(.gz).
@@ -18,8 +27,8 @@ import { awsAccountId, type BillingFormat, ident, type SourceColumns } from "./f
  * | FOCUS column | CUR 2.0 expression |
  * | --- | --- |
  * | BilledCost | line_item_unblended_cost, on every row, so the sum is the invoice (SavingsPlanCoveredUsage at on-demand and its SavingsPlanNegation cancel out; EdpDiscount, BundledDiscount, Credit, Refund, Tax rows carry their own amounts). The line_item_net_* columns are not used: they spread the same discounts that the discount rows already carry. |
- * | EffectiveCost | amortized cost, as Cost Explorer's "amortized": SavingsPlanCoveredUsage -> savings_plan_savings_plan_effective_cost; SavingsPlanRecurringFee -> savings_plan_total_commitment_to_date - savings_plan_used_commitment (the unused commitment); SavingsPlanNegation and SavingsPlanUpfrontFee -> 0; DiscountedUsage -> reservation_effective_cost; RIFee -> reservation_unused_amortized_upfront_fee_for_billing_period + reservation_unused_recurring_fee; Fee with a reservation_reservation_a_r_n (RI upfront) -> 0; every other row -> BilledCost. A missing amount on an amortized row counts as 0. Where an export lacks a family's amortization columns (Savings Plans: effective cost, total commitment, used commitment; RIs: effective cost, both unused fees, the ARN), that family's rows keep EffectiveCost = BilledCost, so the total never double counts. |
- * | ListCost | usage rows (Usage, DiscountedUsage, SavingsPlanCoveredUsage) -> pricing_public_on_demand_cost, else BilledCost; SavingsPlanNegation and discount rows (BundledDiscount, EdpDiscount, PrivateRateDiscount, RiVolumeDiscount, DistributorDiscount, Discount) -> 0; all other rows -> BilledCost |
+ * | EffectiveCost | amortized cost, as Cost Explorer's "amortized": SavingsPlanCoveredUsage -> savings_plan_savings_plan_effective_cost; DiscountedUsage -> reservation_effective_cost; SavingsPlanRecurringFee, RIFee, SavingsPlanNegation, SavingsPlanUpfrontFee and Fee with a reservation_reservation_a_r_n (RI upfront) -> 0; the Unused row of a split fee (see below) -> the unused part: savings_plan_total_commitment_to_date - savings_plan_used_commitment, or reservation_unused_amortized_upfront_fee_for_billing_period + reservation_unused_recurring_fee; every other row -> BilledCost. A missing amount on an amortized row counts as 0. Where an export lacks a family's amortization columns (Savings Plans: effective cost, total commitment, used commitment; RIs: effective cost, both unused fees, the ARN), that family's rows keep EffectiveCost = BilledCost and its fee is not split, so the total never double counts (and used and unused cannot be told apart). |
+ * | ListCost | DiscountedUsage, SavingsPlanCoveredUsage -> pricing_public_on_demand_cost (required: without it the load is refused, naming the row); Usage -> pricing_public_on_demand_cost, else BilledCost; the Unused row -> 0; SavingsPlanNegation and discount rows (BundledDiscount, EdpDiscount, PrivateRateDiscount, RiVolumeDiscount, DistributorDiscount, Discount) -> 0; all other rows -> BilledCost |
  * | ListUnitPrice | pricing_public_on_demand_rate (a string in CUR; non-numbers are NULL) on usage rows, else NULL |
  * | ContractedCost | Usage and SavingsPlanCoveredUsage -> BilledCost (the rate before commitment discounts); DiscountedUsage -> pricing_public_on_demand_cost (CUR bills it at 0); SavingsPlanNegation -> 0; all other rows -> BilledCost |
  * | ContractedUnitPrice | Usage and SavingsPlanCoveredUsage -> line_item_unblended_rate; DiscountedUsage -> pricing_public_on_demand_rate; else NULL |
@@ -56,14 +65,20 @@ import { awsAccountId, type BillingFormat, ident, type SourceColumns } from "./f
  * | PricingUnit | pricing_unit |
  * | ConsumedQuantity | line_item_usage_amount on Usage, DiscountedUsage and SavingsPlanCoveredUsage rows, else NULL |
  * | ConsumedUnit | pricing_unit on those rows, else NULL |
- * | CommitmentDiscountId | savings_plan_savings_plan_a_r_n on SavingsPlan* rows; reservation_reservation_a_r_n on DiscountedUsage, RIFee and Fee rows |
- * | CommitmentDiscountType | 'Savings Plan' or 'Reserved Instance' where CommitmentDiscountId is set |
- * | CommitmentDiscountCategory | 'Spend' (Savings Plan) or 'Usage' (Reserved Instance) where CommitmentDiscountId is set |
- * | CommitmentDiscountStatus | 'Used' on SavingsPlanCoveredUsage, SavingsPlanNegation and DiscountedUsage rows with a CommitmentDiscountId; else NULL (the unused part lives in the fee rows' EffectiveCost) |
+ * | CommitmentDiscountId | savings_plan_savings_plan_a_r_n on the four SavingsPlan* types; reservation_reservation_a_r_n on DiscountedUsage, RIFee and Fee rows. A SavingsPlan*, DiscountedUsage or RIFee row without it refuses the load (file, row, column named) |
+ * | CommitmentDiscountType | 'Savings Plan' on SavingsPlan* rows, 'Reserved Instance' on DiscountedUsage, RIFee and Fee rows with a reservation ARN (by line item type, so a row without its ARN is a commitment row without its id) |
+ * | CommitmentDiscountCategory | 'Spend' (Savings Plan) or 'Usage' (Reserved Instance), on the same rows |
+ * | CommitmentDiscountStatus | 'Used' on SavingsPlanCoveredUsage, SavingsPlanNegation and DiscountedUsage rows; 'Unused' on the Unused row of a split fee; NULL on the purchase rows (fees) and all others |
+ * | (second row) | A SavingsPlanRecurringFee or RIFee row, where the export has its family's amortization columns, is two billing rows, as FOCUS has it: the purchase (the mapping above: ChargeCategory 'Purchase', BilledCost = the fee, EffectiveCost 0) and the commitment's unused part: ChargeCategory 'Usage', ChargeFrequency 'Usage-Based', PricingCategory 'Committed', CommitmentDiscountStatus 'Unused', BilledCost, ListCost and ContractedCost 0, EffectiveCost = the unused amortized cost, unit prices, quantities and units NULL, every other column as the fee row's. Σ BilledCost and Σ EffectiveCost are those of the rows one by one. |
  * | CommitmentDiscountName / Quantity / Unit | NULL |
  * | CapacityReservationId | capacity_reservation_capacity_reservation_arn (present only when the export includes capacity reservation data) |
  * | CapacityReservationStatus | capacity_reservation_capacity_reservation_status, when it says used or unused |
  * | Tags | resource_tags (else the newer tags column, else legacy resource_tags_* columns) as a JSON object: 'user_' (or 'user:') prefixes are stripped (user_team -> team), AWS-generated 'aws_' keys become 'aws:' (aws_createdBy -> aws:createdBy), NULL values are dropped; an empty map, NULL or CSV text that is not a JSON object -> NULL |
+ *
+ * Each commitment the file names also gets its terms in commitment_terms (source 'cur2'), in the same
+ * transaction: type, account, service (RIs), region, start and end, term ('1yr'/'3yr'), purchase option,
+ * scope (the Savings Plan's offering type, or the reservation's zone or 'Region') and, for a Savings
+ * Plan, the hourly commitment (cur2CommitmentTerms in cur2-commitments.ts says how each is read).
  */
 export const cur2Format: BillingFormat = {
   name: "cur2",
@@ -107,6 +122,11 @@ export const cur2Format: BillingFormat = {
     bill_billing_period_end_date: "TIMESTAMPTZ",
     line_item_usage_start_date: "TIMESTAMPTZ",
     line_item_usage_end_date: "TIMESTAMPTZ",
+    // A commitment's term (text in CUR 2.0: typed here so that a bad one is named like any bad value).
+    reservation_start_time: "TIMESTAMPTZ",
+    reservation_end_time: "TIMESTAMPTZ",
+    savings_plan_start_time: "TIMESTAMPTZ",
+    savings_plan_end_time: "TIMESTAMPTZ",
     // Account ids stay text (a Parquet writer may have made them numbers).
     bill_payer_account_id: "VARCHAR",
     line_item_usage_account_id: "VARCHAR",
@@ -123,12 +143,15 @@ export const cur2Format: BillingFormat = {
     line_item_usage_amount: "DOUBLE",
   },
 
+  rowRules: cur2RowRules,
+  secondRow: unusedRowCondition,
+  commitmentTerms: cur2CommitmentTerms,
+
   selectList(columns) {
     const s = new Source(columns);
     const type = s.text("line_item_line_item_type");
     const billed = s.money("line_item_unblended_cost");
     const publicCost = s.money("pricing_public_on_demand_cost");
-    const spArn = s.text("savings_plan_savings_plan_a_r_n");
     const riArn = s.text("reservation_reservation_a_r_n");
     const usageAmount = s.has("line_item_usage_amount")
       ? `CAST(${ident("line_item_usage_amount")} AS DOUBLE)`
@@ -141,7 +164,9 @@ export const cur2Format: BillingFormat = {
     // Money.
     list.BilledCost = billed;
     list.EffectiveCost = effectiveCost(s, type, billed, riArn);
+    // Covered usage keeps a missing public cost NULL: the load refuses such a row (cur2RowRules).
     list.ListCost = `CASE
+      WHEN ${is(["DiscountedUsage", "SavingsPlanCoveredUsage"])} THEN ${publicCost}
       WHEN ${is(USAGE_TYPES)} THEN coalesce(${publicCost}, ${billed})
       WHEN ${is(OFFSET_TYPES)} THEN CAST(0 AS ${MONEY})
       ELSE ${billed} END`;
@@ -191,11 +216,11 @@ export const cur2Format: BillingFormat = {
 
     // What and where.
     const productCode = s.text("line_item_product_code");
-    list.ServiceName = `coalesce(${s.mapValue("product", "product_name")}, ${s.text("product_product_name")}, ${productCode})`;
+    list.ServiceName = serviceName(s);
     list.ServiceCategory = serviceCategory(productCode);
-    const regionId = `coalesce(${s.text("product_region_code")}, ${s.mapValue("product", "region")}, ${s.text("product_region")})`;
-    list.RegionId = regionId;
-    list.RegionName = `CASE WHEN ${regionId} IS NOT NULL THEN ${s.text("product_location")} END`;
+    const region = regionId(s);
+    list.RegionId = region;
+    list.RegionName = `CASE WHEN ${region} IS NOT NULL THEN ${s.text("product_location")} END`;
     list.AvailabilityZone = s.text("line_item_availability_zone");
     list.ResourceId = s.text("line_item_resource_id");
     list.SkuId = s.text("product_sku");
@@ -214,23 +239,14 @@ export const cur2Format: BillingFormat = {
     list.ConsumedQuantity = `CASE WHEN ${is(USAGE_TYPES)} THEN ${usageAmount} END`;
     list.ConsumedUnit = `CASE WHEN ${is(USAGE_TYPES)} THEN ${s.text("pricing_unit")} END`;
 
-    // Commitments.
-    const commitmentId = `CASE
-      WHEN ${type} LIKE 'SavingsPlan%' THEN ${spArn}
-      WHEN ${is(["DiscountedUsage", "RIFee", "Fee"])} THEN ${riArn} END`;
-    const isSavingsPlan = `${type} LIKE 'SavingsPlan%'`;
-    list.CommitmentDiscountId = commitmentId;
-    list.CommitmentDiscountType = `CASE WHEN ${commitmentId} IS NOT NULL
-      THEN CASE WHEN ${isSavingsPlan} THEN 'Savings Plan' ELSE 'Reserved Instance' END END`;
-    list.CommitmentDiscountCategory = `CASE WHEN ${commitmentId} IS NOT NULL
-      THEN CASE WHEN ${isSavingsPlan} THEN 'Spend' ELSE 'Usage' END END`;
-    list.CommitmentDiscountStatus = `CASE WHEN ${commitmentId} IS NOT NULL
-      AND ${is(["SavingsPlanCoveredUsage", "SavingsPlanNegation", "DiscountedUsage"])} THEN 'Used' END`;
+    // Commitments, and the unused part of a commitment's fee as a second row (cur2-commitments.ts).
+    Object.assign(list, commitmentColumns(s));
     list.CapacityReservationId = s.text("capacity_reservation_capacity_reservation_arn");
     list.CapacityReservationStatus = `CASE lower(${s.text("capacity_reservation_capacity_reservation_status")})
       WHEN 'used' THEN 'Used' WHEN 'unused' THEN 'Unused' END`;
 
     list.Tags = tags(s);
+    addUnusedRow(list, s);
     return list;
   },
 };
@@ -248,106 +264,6 @@ const OFFSET_TYPES = [
   "Discount",
 ] as const;
 const PURCHASE_TYPES = ["Fee", "RIFee", "SavingsPlanRecurringFee", "SavingsPlanUpfrontFee"] as const;
-
-/** The present source columns, with typed, NULL-safe accessors (an absent column reads as NULL). */
-class Source {
-  constructor(private readonly columns: SourceColumns) {}
-
-  has(name: string): boolean {
-    return this.columns.has(name);
-  }
-
-  /** Text with '' as NULL (Parquet exports write '' for "no value"). */
-  text(name: string): string {
-    return this.has(name) ? `NULLIF(CAST(${ident(name)} AS VARCHAR), '')` : "NULL";
-  }
-
-  money(name: string): string {
-    return this.has(name) ? `CAST(${ident(name)} AS ${MONEY})` : "NULL";
-  }
-
-  /** A rate: CUR types rates as strings, so one that is not a number is NULL rather than a failed load. */
-  rate(name: string): string {
-    return this.has(name) ? `TRY_CAST(${this.text(name)} AS ${MONEY})` : "NULL";
-  }
-
-  timestamp(name: string): string {
-    return this.has(name) ? `CAST(${ident(name)} AS TIMESTAMP)` : "NULL";
-  }
-
-  /**
-   * The column as MAP(VARCHAR, VARCHAR): a Parquet MAP as is, CSV JSON text parsed. Text that is not
-   * a JSON object reads as NULL: product attributes and tags are descriptive, not money.
-   */
-  map(name: string): string {
-    if (!this.has(name)) return "NULL";
-    const column = ident(name);
-    const type = this.columns.get(name) ?? "VARCHAR";
-    if (type === "MAP(VARCHAR, VARCHAR)") return column;
-    if (type.startsWith("MAP")) return `CAST(${column} AS MAP(VARCHAR, VARCHAR))`;
-    const text = type.startsWith("STRUCT")
-      ? `CAST(to_json(${column}) AS VARCHAR)`
-      : `CAST(${column} AS VARCHAR)`;
-    return `CASE WHEN json_valid(${text}) THEN CASE WHEN json_type(CAST(${text} AS JSON)) = 'OBJECT'
-      THEN CAST(CAST(${text} AS JSON) AS MAP(VARCHAR, VARCHAR)) END END`;
-  }
-
-  /** One attribute of a map column; JSON text is only path-read, which is cheaper than a full parse. */
-  mapValue(name: string, key: string): string {
-    if (!this.has(name)) return "NULL";
-    const type = this.columns.get(name) ?? "VARCHAR";
-    if (type.startsWith("MAP")) return `NULLIF((${this.map(name)})[${sqlLiteral(key)}], '')`;
-    const text = `CAST(${type.startsWith("STRUCT") ? `to_json(${ident(name)})` : ident(name)} AS VARCHAR)`;
-    const path = sqlLiteral(`$."${key}"`);
-    return `CASE WHEN json_valid(${text}) THEN NULLIF(json_extract_string(${text}, ${path}), '') END`;
-  }
-
-  /** Legacy CUR's one-column-per-tag layout, as a map keyed like CUR 2.0 (resource_tags_user_team -> user_team). */
-  legacyTagMap(): string | undefined {
-    const prefix = "resource_tags_";
-    const names = [...this.columns.keys()].filter(
-      (name) => name.startsWith(prefix) && name.length > prefix.length,
-    );
-    if (names.length === 0) return undefined;
-    const entries = names.map(
-      (name) => `{'key': ${sqlLiteral(name.slice(prefix.length))}, 'value': ${this.text(name)}}`,
-    );
-    return `map_from_entries([${entries.join(", ")}])`;
-  }
-}
-
-/** Amortized cost, per line item type; see the mapping table. */
-function effectiveCost(s: Source, type: string, billed: string, riArn: string): string {
-  const zero = `CAST(0 AS ${MONEY})`;
-  const amount = (name: string) => `coalesce(${s.money(name)}, ${zero})`;
-  const cases: string[] = [];
-  const savingsPlans = [
-    "savings_plan_savings_plan_effective_cost",
-    "savings_plan_total_commitment_to_date",
-    "savings_plan_used_commitment",
-  ];
-  if (savingsPlans.every((name) => s.has(name))) {
-    cases.push(
-      `WHEN ${type} = 'SavingsPlanCoveredUsage' THEN ${amount("savings_plan_savings_plan_effective_cost")}`,
-      `WHEN ${type} = 'SavingsPlanRecurringFee' THEN ${amount("savings_plan_total_commitment_to_date")} - ${amount("savings_plan_used_commitment")}`,
-      `WHEN ${type} IN ('SavingsPlanNegation', 'SavingsPlanUpfrontFee') THEN ${zero}`,
-    );
-  }
-  const reservations = [
-    "reservation_effective_cost",
-    "reservation_unused_amortized_upfront_fee_for_billing_period",
-    "reservation_unused_recurring_fee",
-    "reservation_reservation_a_r_n",
-  ];
-  if (reservations.every((name) => s.has(name))) {
-    cases.push(
-      `WHEN ${type} = 'DiscountedUsage' THEN ${amount("reservation_effective_cost")}`,
-      `WHEN ${type} = 'RIFee' THEN ${amount("reservation_unused_amortized_upfront_fee_for_billing_period")} + ${amount("reservation_unused_recurring_fee")}`,
-      `WHEN ${type} = 'Fee' AND ${riArn} IS NOT NULL THEN ${zero}`,
-    );
-  }
-  return cases.length ? `CAST(CASE ${cases.join("\n      ")} ELSE ${billed} END AS ${MONEY})` : billed;
-}
 
 /**
  * Tags as a FOCUS-style JSON object. The map is bound once through a one-element list so the long

@@ -137,7 +137,8 @@ function isTimestampType(type: string): boolean {
  * value that is no date-time (the load then locates it); "try" gives NULL, for diagnostics.
  */
 export function isoTimestamp(expression: string, type: string, mode: "strict" | "try"): string {
-  const text = `CAST(${expression} AS VARCHAR)`;
+  // '' is no value (Parquet exports write it for one, e.g. a reservation's end on a row of no reservation).
+  const text = `NULLIF(CAST(${expression} AS VARCHAR), '')`;
   const withSeconds = `regexp_replace(${text}, '^(\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2})([Zz]|[+-]\\d{2}(:?\\d{2})?)?$', '\\1:00\\2')`;
   return `coalesce(TRY_CAST(${text} AS ${type}), ${mode === "strict" ? "CAST" : "TRY_CAST"}(${withSeconds} AS ${type}))`;
 }
@@ -212,9 +213,10 @@ export async function locateBadValue(
       const typed = isTimestampType(type)
         ? isoTimestamp(column, type, "try")
         : `TRY_CAST(${column} AS ${type})`;
+      const present = isTimestampType(type) ? `NULLIF(CAST(${column} AS VARCHAR), '')` : column;
       checks.push({
         column: name,
-        condition: `${column} IS NOT NULL AND ${typed} IS NULL`,
+        condition: `${present} IS NOT NULL AND ${typed} IS NULL`,
         problem: (value) => `"${value}" is not ${describeType(type)}`,
       });
     }
@@ -236,6 +238,10 @@ export async function locateBadValue(
       });
     }
   }
+  // The format's rules on what a row means, as they read on the file's own columns.
+  for (const rule of format.rowRules?.(columns) ?? []) {
+    checks.push({ column: rule.column, condition: rule.source, problem: () => rule.problem });
+  }
   if (checks.length === 0) return undefined;
   const cases = checks.map((check, i) => `WHEN ${check.condition} THEN ${i}`).join(" ");
   const sql = `SELECT __row, CASE ${cases} END AS check_index FROM ${rawRelationFor(path, kind, columns)}
@@ -245,11 +251,14 @@ export async function locateBadValue(
   if (!row) return undefined;
   const check = checks[Number(row.check_index)];
   if (!check) return undefined;
-  const valueRows = (
-    await connection.runAndReadAll(
-      `SELECT ${ident(check.column)}::VARCHAR AS v FROM ${rawRelationFor(path, kind, columns)} WHERE __row = ${Number(row.__row)}`,
-    )
-  ).getRowObjectsJson();
+  // A rule may name a column the file lacks (its absence is the problem): there is no value to show.
+  const valueRows = columns.has(check.column)
+    ? (
+        await connection.runAndReadAll(
+          `SELECT ${ident(check.column)}::VARCHAR AS v FROM ${rawRelationFor(path, kind, columns)} WHERE __row = ${Number(row.__row)}`,
+        )
+      ).getRowObjectsJson()
+    : [];
   const value = valueRows[0]?.v ?? null;
   return new UsageError(
     `${label}: row ${row.__row}${kind === "csv" ? ` (line ${Number(row.__row) + 1})` : ""}, column ${check.column}: ${check.problem(value === null ? null : String(value))}`,

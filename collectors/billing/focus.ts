@@ -1,4 +1,5 @@
 import { BILLING_COLUMNS, type BillingColumn, MONEY } from "../../store/billing-columns.js";
+import { focusRowRules } from "./commitment-rules.js";
 import { awsAccountId, type BillingFormat, ident, type SourceColumns } from "./format.js";
 
 /**
@@ -25,6 +26,8 @@ export const focusFormat: BillingFormat = {
 
   notNullColumns: ["BilledCost", "EffectiveCost", "ChargePeriodStart", "BillingPeriodStart"],
 
+  rowRules: focusRowRules,
+
   sourceTypes: Object.fromEntries(
     Object.entries(BILLING_COLUMNS).map(([name, type]) => [name, readerType(type)]),
   ),
@@ -36,12 +39,13 @@ export const focusFormat: BillingFormat = {
     }
     // FOCUS 1.3 renamed ProviderName to ServiceProviderName.
     const provider = columns.has("ProviderName")
-      ? ident("ProviderName")
+      ? cast("ProviderName", "VARCHAR", columns)
       : columns.has("ServiceProviderName")
-        ? ident("ServiceProviderName")
+        ? cast("ServiceProviderName", "VARCHAR", columns)
         : "NULL";
     list.ProviderName = provider;
-    if (columns.has("SubAccountId")) list.SubAccountId = awsAccountId(ident("SubAccountId"), provider);
+    if (columns.has("SubAccountId"))
+      list.SubAccountId = awsAccountId(cast("SubAccountId", "VARCHAR", columns), provider);
     return list;
   },
 };
@@ -61,7 +65,10 @@ function cast(name: string, type: string, columns: SourceColumns): string {
       ? `to_json(${column})`
       : `CAST(${column} AS JSON)`;
   }
-  if (type === MONEY || type === "DOUBLE" || type === "TIMESTAMP" || type === "VARCHAR") {
+  // '' is no value, as the CSV reader reads it: a Parquet export writes '' where a CSV one leaves the
+  // field empty, and both must load the same rows (CommitmentDiscountId '' is no commitment).
+  if (type === "VARCHAR") return `NULLIF(CAST(${column} AS VARCHAR), '')`;
+  if (type === MONEY || type === "DOUBLE" || type === "TIMESTAMP") {
     return `CAST(${column} AS ${type})`;
   }
   return column;

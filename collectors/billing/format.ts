@@ -27,7 +27,52 @@ export interface BillingFormat {
    * so that an error names a column the file has.
    */
   readonly notNullSources?: Readonly<Partial<Record<BillingColumn, string>>>;
+  /** Rules on what a row means (a commitment row without its id...), for a file with these columns. */
+  rowRules?(columns: SourceColumns): readonly RowRule[];
+  /**
+   * For a format where one source row can be two billing rows (CUR's commitment fee: the purchase and
+   * the commitment's unused part): the condition, over the source columns, of the rows that give a
+   * second one; undefined when none can. The select list then reads `__part`: 1, or 2 on a second row.
+   */
+  secondRow?(columns: SourceColumns): string | undefined;
+  /**
+   * A query over the file (its typed relation is `relation`) giving one commitment_terms row per
+   * commitment the file names: the columns of COMMITMENT_TERM_COLUMNS, in that order. Undefined when
+   * the file cannot name a commitment.
+   */
+  commitmentTerms?(columns: SourceColumns, relation: string): string | undefined;
 }
+
+/**
+ * A rule a loaded row must keep beyond having its required values. It is checked on the rows just
+ * loaded (one query on x_LoadId, so a good file costs no second read); the file is read again only to
+ * name the first row that breaks it.
+ */
+export interface RowRule {
+  /** True, over the billing table's columns, for a row that breaks the rule. */
+  readonly billing: string;
+  /** The same rule over the file's columns as read untyped (every value text, '' no value). */
+  readonly source: string;
+  /** The file's column the message names (it may be one the file lacks: then that is the problem). */
+  readonly column: string;
+  /** What is wrong with the row, as the user is told it. */
+  readonly problem: string;
+}
+
+/** The columns of commitment_terms a format's commitmentTerms query gives (source and updated_at aside). */
+export const COMMITMENT_TERM_COLUMNS = [
+  "commitment_id",
+  "type",
+  "account_id",
+  "service",
+  "region",
+  "start_at",
+  "end_at",
+  "term",
+  "purchase_option",
+  "scope",
+  "hourly_commitment",
+] as const;
 
 /** Double-quotes an identifier for DuckDB SQL. */
 export function ident(name: string): string {

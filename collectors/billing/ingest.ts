@@ -17,7 +17,7 @@ import {
   locateBadValue,
   typedRelation,
 } from "./file-reader.js";
-import { type BillingFormat, notNullSource } from "./format.js";
+import { type BillingFormat, COMMITMENT_TERM_COLUMNS, notNullSource } from "./format.js";
 import { chooseFormat, type FormatChoice } from "./formats.js";
 import { downloadPrefix } from "./s3-objects.js";
 import { refuseShrinkingPeriods } from "./shrink-guard.js";
@@ -96,10 +96,11 @@ export async function ingestFiles(
           file.format,
           file.label,
         );
+        const rules = (file.format.rowRules?.(file.columns) ?? []).map((rule) => `, or ${rule.problem}`);
         throw (
           located ??
           new UsageError(
-            `${file.label}: rows without ${[...new Set(file.format.notNullColumns.map((c) => notNullSource(file.format, c)))].join(", ")}`,
+            `${file.label}: rows without ${[...new Set(file.format.notNullColumns.map((c) => notNullSource(file.format, c)))].join(", ")}${[...new Set(rules)].join("")}`,
           )
         );
       }
@@ -240,18 +241,52 @@ async function loadFile(connection: DuckDBConnection, file: BillingFile, loadId:
   const targets = BILLING_COLUMN_NAMES.map((name) => `"${name}"`).join(", ");
   const values = BILLING_COLUMN_NAMES.map((name) => expressions[name] ?? "NULL").join(",\n  ");
   const relation = typedRelation(file.path, file.kind, file.columns, file.format);
+  // A source row that is two billing rows is read once: the file joined with the part numbers, the
+  // second part kept only for the rows that have one.
+  const second = file.format.secondRow?.(file.columns);
+  const from = second
+    ? `${relation} AS __source CROSS JOIN (VALUES (1), (2)) AS __parts(__part) WHERE __part = 1 OR (${second})`
+    : relation;
   const sql = `INSERT INTO billing (${targets}, x_Source, x_LoadId)
-    SELECT ${values}, ${sqlLiteral(file.format.name)}, ${sqlLiteral(loadId)} FROM ${relation}`;
+    SELECT ${values}, ${sqlLiteral(file.format.name)}, ${sqlLiteral(loadId)} FROM ${from}`;
   let inserted: number;
   try {
     inserted = Number((await connection.run(sql)).rowsChanged);
   } catch (error) {
     throw new FileLoadFailure(file, error);
   }
-  if (inserted > 0 && (await hasMissingRequiredValues(connection, file.format, loadId))) {
+  if (inserted > 0 && (await breaksRowRules(connection, file, loadId))) {
     throw new FileLoadFailure(file, undefined);
   }
+  await saveCommitmentTerms(connection, file, relation);
   return inserted;
+}
+
+/**
+ * Writes the terms of the commitments the file names, in the load's transaction (a refused load leaves
+ * them as they were). A newer load replaces a commitment's terms, except where it has no value: one part
+ * of a month's export may lack the fee rows that say the buying account.
+ */
+async function saveCommitmentTerms(
+  connection: DuckDBConnection,
+  file: BillingFile,
+  relation: string,
+): Promise<void> {
+  const terms = file.format.commitmentTerms?.(file.columns, relation);
+  if (!terms) return;
+  const columns = COMMITMENT_TERM_COLUMNS.join(", ");
+  const updates = COMMITMENT_TERM_COLUMNS.filter((c) => c !== "commitment_id").map(
+    (c) => `${c} = coalesce(EXCLUDED.${c}, commitment_terms.${c})`,
+  );
+  try {
+    await connection.run(
+      `INSERT INTO commitment_terms (${columns}, source, updated_at)
+       SELECT *, ${sqlLiteral(file.format.name)}, now()::TIMESTAMP FROM (${terms})
+       ON CONFLICT (commitment_id, source) DO UPDATE SET ${updates.join(", ")}, updated_at = EXCLUDED.updated_at`,
+    );
+  } catch (error) {
+    throw new FileLoadFailure(file, error);
+  }
 }
 
 /** A file that did not load: `cause` is DuckDB's error, or undefined where required values are missing. */
@@ -264,13 +299,18 @@ class FileLoadFailure extends Error {
   }
 }
 
-async function hasMissingRequiredValues(
+/** True when a loaded row lacks a required value or breaks one of the format's row rules. */
+async function breaksRowRules(
   connection: DuckDBConnection,
-  format: BillingFormat,
+  file: BillingFile,
   loadId: string,
 ): Promise<boolean> {
-  if (format.notNullColumns.length === 0) return false;
-  const condition = format.notNullColumns.map((name) => `"${name}" IS NULL`).join(" OR ");
+  const conditions = new Set([
+    ...file.format.notNullColumns.map((name) => `"${name}" IS NULL`),
+    ...(file.format.rowRules?.(file.columns) ?? []).map((rule) => `(${rule.billing})`),
+  ]);
+  if (conditions.size === 0) return false;
+  const condition = [...conditions].join(" OR ");
   const reader = await connection.runAndReadAll(
     `SELECT count(*) AS n FROM (SELECT 1 FROM billing WHERE x_LoadId = $1 AND (${condition}) LIMIT 1)`,
     [loadId],
