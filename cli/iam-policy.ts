@@ -1,5 +1,6 @@
 import { DISCOVERY_IAM_ACTIONS } from "../aws/accounts.js";
 import { COST_EXPLORER_IAM_ACTIONS } from "../collectors/billing/cost-explorer.js";
+import { COMMITMENTS_IAM_ACTIONS } from "../collectors/billing/cost-explorer-commitments.js";
 import { S3_INGEST_IAM_ACTIONS } from "../collectors/billing/s3-objects.js";
 import { INVENTORY_COLLECTORS } from "../collectors/collect-run.js";
 import { PRICING_IAM_ACTIONS } from "../collectors/pricing/price-list.js";
@@ -16,6 +17,7 @@ export interface PolicyDocument {
 export function collectorActions(): string[] {
   const actions = new Set<string>([
     ...COST_EXPLORER_IAM_ACTIONS,
+    ...COMMITMENTS_IAM_ACTIONS,
     ...S3_INGEST_IAM_ACTIONS,
     ...DISCOVERY_IAM_ACTIONS,
     ...UTILIZATION_IAM_ACTIONS,

@@ -4,6 +4,7 @@ import type { Config } from "../config/schema.js";
 import type { Store } from "../store/database.js";
 import { ensureResourceFacts } from "../store/resource-facts.js";
 import { collectCostExplorer } from "./billing/cost-explorer.js";
+import { collectCommitments } from "./billing/cost-explorer-commitments.js";
 import { collectInventoryAndUtilization } from "./collect-run.js";
 import { collectPrices } from "./pricing/price-list.js";
 import { type CollectorReport, recordCollectorRun } from "./run.js";
@@ -27,10 +28,20 @@ export async function collectAll(store: Store, options: CollectAllOptions): Prom
   const { config, aws, now, runId, only } = options;
   const reports: CollectorReport[] = [];
   if (only.has("billing")) {
-    const startedAt = new Date();
-    const report = await collectCostExplorer(store, { config, aws, now });
-    await recordCollectorRun(store.connection, runId, report, startedAt);
-    reports.push(report);
+    // Cost Explorer's costs are not recorded: a replay has only the commitments' pages to read.
+    if (!options.replayDir) {
+      const startedAt = new Date();
+      const report = await collectCostExplorer(store, { config, aws, now });
+      await recordCollectorRun(store.connection, runId, report, startedAt);
+      reports.push(report);
+    }
+    // A collector of its own: a refused commitments permission fails it alone, the costs stay collected.
+    if (config.billing.costExplorer.commitments) {
+      const startedAt = new Date();
+      const report = await collectCommitments(store, { config, aws, now, pages: options.pages });
+      await recordCollectorRun(store.connection, runId, report, startedAt);
+      reports.push(report);
+    }
   }
   if (only.has("inventory") || only.has("utilization")) {
     reports.push(

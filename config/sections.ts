@@ -42,6 +42,24 @@ export const costExplorerSchema = z.strictObject({
   restatementDays: z.number().int().min(1).max(31).default(3),
   /** Cost Explorer's own region: its API is served from us-east-1. */
   region: z.string().default("us-east-1"),
+  /**
+   * Savings Plans' and reservations' utilization and coverage (collectors/billing/cost-explorer-commitments.ts),
+   * collected with the costs: 3 requests per day asked plus 2 per reservation service.
+   */
+  commitments: z.boolean().default(true),
+  /** The services whose reservations are asked for, one request each per day (Cost Explorer asks one at a time). */
+  reservationServices: z
+    .array(
+      z.enum([
+        "Amazon Elastic Compute Cloud - Compute",
+        "Amazon Relational Database Service",
+        "Amazon ElastiCache",
+        "Amazon Redshift",
+        "Amazon OpenSearch Service",
+        "Amazon Elasticsearch Service",
+      ]),
+    )
+    .default(["Amazon Elastic Compute Cloud - Compute"]),
 });
 
 const accountSchema = z.strictObject({

@@ -74,7 +74,8 @@ describe("finops collect --only billing (Cost Explorer, against moto)", () => {
     proxy = await startCountingProxy(moto.endpoint);
     writeFileSync(
       config,
-      "tags:\n  teamKeys: [team]\nbilling:\n  costExplorer:\n    lookbackDays: 5\n    restatementDays: 3\n",
+      // moto has no Savings Plans or reservation calls: collect-cost-explorer-commitments.test.ts tests those.
+      "tags:\n  teamKeys: [team]\nbilling:\n  costExplorer:\n    lookbackDays: 5\n    restatementDays: 3\n    commitments: false\n",
     );
   });
   after(async () => {

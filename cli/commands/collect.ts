@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { livePages, type PageSource, recordingPages } from "../../aws/pages.js";
 import { replayPages } from "../../aws/record-replay.js";
+import { recordedCommitments } from "../../collectors/billing/cost-explorer-commitments.js";
 import { COLLECTORS, type CollectorName, collectAll } from "../../collectors/collect-all.js";
 import { type CollectorReport, newRunId } from "../../collectors/run.js";
 import { RuntimeError, UsageError } from "../../core/errors.js";
@@ -16,7 +17,7 @@ interface CollectOptions {
 export function collectCommand(): Command {
   return new Command("collect")
     .description(
-      "pull data from AWS into the database: billing (Cost Explorer), inventory (EC2, EBS, snapshots, Elastic IPs, " +
+      "pull data from AWS into the database: billing (Cost Explorer's costs, and its Savings Plans and reservations' utilization and coverage), inventory (EC2, EBS, snapshots, Elastic IPs, " +
         "NAT gateways, S3, the Tagging API), utilization (CloudWatch), across the configured accounts and regions, " +
         "and pricing (the AWS Price List, only for the kinds of resource that billing does not price)",
     )
@@ -84,8 +85,14 @@ export function collectCommand(): Command {
 function selectCollectors(options: CollectOptions): Set<CollectorName> {
   if (options.record && options.replay) throw new UsageError("--record and --replay cannot be used together");
   if (options.only === undefined) {
-    // Cost Explorer and Price List answers are not recorded: a replay has neither to read.
-    return new Set(options.replay ? ["inventory", "utilization"] : COLLECTORS);
+    // Cost Explorer's costs and Price List answers are not recorded: a replay has neither to read. Its
+    // commitment answers are: billing replays them where the folder holds them.
+    if (!options.replay) return new Set(COLLECTORS);
+    return new Set<CollectorName>(
+      recordedCommitments(options.replay)
+        ? ["billing", "inventory", "utilization"]
+        : ["inventory", "utilization"],
+    );
   }
   const names = options.only
     .split(",")
@@ -97,9 +104,9 @@ function selectCollectors(options: CollectOptions): Set<CollectorName> {
       `--only: unknown collector "${unknown.join(", ")}": choose from ${COLLECTORS.join(", ")}`,
     );
   }
-  if (options.replay && names.includes("billing")) {
+  if (options.replay && names.includes("billing") && !recordedCommitments(options.replay)) {
     throw new UsageError(
-      "--replay: billing (Cost Explorer) is not recorded; load billing exports with finops ingest",
+      `--replay: ${options.replay} holds no Cost Explorer commitment pages, and Cost Explorer's costs are not recorded; load billing exports with finops ingest`,
     );
   }
   if (options.replay && names.includes("pricing")) {
