@@ -20,6 +20,11 @@ export interface ServeRunOptions {
   allowedHosts?: string[];
   /** Run the schedules of rules.yaml (the demo serves without: it has no AWS to collect from). */
   schedules: boolean;
+  /**
+   * --now: the instant the web view's commitments (expiry, /metrics' 30 days) are measured from, for a
+   * back-test or a demo anchored in the past. The schedules keep the clock.
+   */
+  now?: Date;
 }
 
 /** A list of host names from `source` (a flag or an environment variable); a bad one is a usage error. */
@@ -49,7 +54,9 @@ export async function runServe(options: ServeRunOptions): Promise<never> {
       `${run.finishedAt.toISOString()} job ${run.job}: ${run.status}${run.error ? ` (${run.error})` : ""}`,
     );
   });
-  metrics.current = new ServeMetrics(store.connection, scheduler);
+  const fixed = options.now;
+  const now = fixed ? () => fixed : () => new Date();
+  metrics.current = new ServeMetrics(store.connection, scheduler, { config: config.commitments, now });
   await ensureCostAggregates(store.connection, {
     teamKeys: config.tags.teamKeys,
     caseInsensitiveTags: config.tags.caseInsensitive,
@@ -63,6 +70,7 @@ export async function runServe(options: ServeRunOptions): Promise<never> {
     ...(token ? { token } : {}),
     scheduler,
     metrics: metrics.current,
+    now,
   });
   const address = await app.listen({ host: options.host, port: options.port });
   if (options.schedules) scheduler.start(config.schedules);

@@ -107,6 +107,10 @@ describe("the web view in Chromium", {
     assert.ok((await page.getByTestId("hotspots-service").getByTestId("hotspot-row").count()) >= 3);
     await page.getByTestId("waste-by-rule").locator(".recharts-surface").waitFor();
     assert.match((await page.getByTestId("tag-coverage").textContent()) ?? "", /%/);
+    // The commitments panel: the demo's plans and reservations, the most unused first.
+    await page.getByTestId("commitment-row").first().waitFor();
+    assert.match((await page.getByTestId("commitments-utilization").textContent()) ?? "", /\d%/);
+    assert.match((await page.getByTestId("commitments-expiring").textContent()) ?? "", /expiring|None/);
     // The switch to teams draws the chart again, from the teams' daily sums.
     await page.getByTestId("spend-by").getByRole("button", { name: /team/i }).click();
     await page.waitForSelector('[data-testid="spend-by"] button[aria-pressed="true"]:has-text("Team")');

@@ -126,7 +126,10 @@ describe("the web API sends what web/contract.ts says", () => {
       canonicalJson(content),
     ]);
     store.close();
-    served = await startServe(["--db", db, "--no-schedules"], { FINOPS_WEB_TOKEN: token });
+    // --now: the demo's commitments expire as of its anchor (only the commitments read it).
+    served = await startServe(["--db", db, "--now", "2024-09-18T00:00:00Z", "--no-schedules"], {
+      FINOPS_WEB_TOKEN: token,
+    });
   });
   after(async () => {
     await served?.stop();
@@ -139,6 +142,9 @@ describe("the web API sends what web/contract.ts says", () => {
       "DailyCosts",
       "Hotspot",
       "Coverage",
+      "CommitmentReport",
+      "CommitmentLine",
+      "ExpiringCommitment",
       "Finding",
       "Plan",
       "HistoryEntry",
@@ -168,6 +174,17 @@ describe("the web API sends what web/contract.ts says", () => {
     const resource = String(hotspots[0].key);
     const costs = await json(`/api/resources/${encodeURIComponent(resource)}/costs?days=7`);
     assertShape(shapes, "ResourceCosts", costs, "/api/resources/{id}/costs");
+  });
+
+  test("commitments: the demo's Savings Plans and reservations", async () => {
+    for (const by of ["commitment", "type"]) {
+      // The default window: the 30 days before serve's --now, the demo's anchor.
+      const report = await json(`/api/commitments?by=${by}`);
+      assert.deepEqual([report.from, report.to], ["2024-08-19", "2024-09-18"]);
+      assert.ok(report.commitments.length > 0, "the demo has commitments");
+      assert.ok(report.groups.length > 0);
+      assertShape(shapes, "CommitmentReport", report, `/api/commitments?by=${by}`);
+    }
   });
 
   test("findings, their summary and the resources", async () => {

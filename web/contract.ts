@@ -65,6 +65,79 @@ export interface ResourceCosts {
   values: number[];
 }
 
+/* ---------- commitments: web/api/commitments.ts ---------- */
+
+/** What GET /api/commitments groups by (`by=`). */
+export type CommitmentDimension = "commitment" | "type" | "account" | "service";
+
+/** The window's totals; rates are fractions (0.851 is 85.1%), null where their base is zero. */
+export interface CommitmentSummary {
+  /** usedCost + unusedCost: the commitments' amortized cost in the window. */
+  commitmentCost: number;
+  usedCost: number;
+  unusedCost: number;
+  utilization: number | null;
+  onDemandEquivalentCost: number;
+  savings: number;
+  effectiveSavingsRate: number | null;
+  coverage: number | null;
+  /** Eligible usage no commitment covered, at its on-demand cost. */
+  eligibleOnDemandCost: number;
+}
+
+/** One Savings Plan or reservation; its terms are null where no source says them. */
+export interface CommitmentLine {
+  commitmentId: string;
+  type: string | null;
+  account: string | null;
+  start: string | null;
+  end: string | null;
+  term: string | null;
+  purchaseOption: string | null;
+  commitmentCost: number;
+  usedCost: number;
+  unusedCost: number;
+  utilization: number | null;
+  onDemandEquivalentCost: number;
+  savings: number;
+}
+
+/** The same figures grouped by `by` (key null: rows without one). */
+export interface CommitmentGroup {
+  key: string | null;
+  commitmentCost: number;
+  usedCost: number;
+  unusedCost: number;
+  utilization: number | null;
+  onDemandEquivalentCost: number;
+  savings: number;
+}
+
+/** A commitment ending within commitments.expiryWarningDays of the server's now. */
+export interface ExpiringCommitment {
+  commitmentId: string;
+  type: string | null;
+  account: string | null;
+  end: string;
+  daysLeft: number;
+  /** What it covered in the 30 days before now, on demand: what returns each month if not renewed. */
+  monthlyOnDemandCost: number;
+  monthlyCommitmentCost: number;
+}
+
+/** GET /api/commitments: `finops commitments --json` without its recommendations. */
+export interface CommitmentReport {
+  from: Day;
+  to: Day;
+  by: CommitmentDimension;
+  summary: CommitmentSummary;
+  /** Every commitment of the window, the most unused money first. */
+  commitments: CommitmentLine[];
+  groups: CommitmentGroup[];
+  /** The soonest first. */
+  expiring: ExpiringCommitment[];
+}
+
 /* ---------- findings and resources: web/api/findings.ts ---------- */
 
 /** GET /api/findings (a page; the whole count in X-Total-Count): the objects of `finops findings --json`. */

@@ -1,6 +1,8 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { CommitmentsConfig } from "../config/commitments.js";
 import type { JobRun, JobStatusSource } from "../core/jobs.js";
+import { commitmentReport } from "../store/commitments.js";
 import { savingsTotalsByTeam } from "../store/savings.js";
 
 /**
@@ -29,7 +31,11 @@ export class ServeMetrics {
     registers: [this.registry],
   });
 
-  constructor(connection: DuckDBConnection, scheduler?: JobStatusSource) {
+  constructor(
+    connection: DuckDBConnection,
+    scheduler?: JobStatusSource,
+    commitments?: { config: CommitmentsConfig; now: () => Date },
+  ) {
     const running = new Gauge({
       name: "finops_job_running",
       help: "1 while a job runs.",
@@ -87,6 +93,28 @@ export class ServeMetrics {
       },
     });
     void savings;
+    if (commitments) {
+      const utilization = new Gauge({
+        name: "finops_commitment_utilization",
+        help:
+          "Utilization (used / amortized cost, 0 to 1) of each Savings Plan and reservation over the 30 days before now, " +
+          'as finops commitments computes it; commitment="all" with type="all" is the summary, with a type that type\'s ' +
+          "total. A commitment without cost in those days has no series.",
+        labelNames: ["commitment", "type"],
+        registers: [this.registry],
+        async collect() {
+          this.reset();
+          for (const series of await commitmentUtilization(
+            connection,
+            commitments.config,
+            commitments.now(),
+          )) {
+            this.set({ commitment: series.commitment, type: series.type }, series.utilization);
+          }
+        },
+      });
+      void utilization;
+    }
   }
 
   observe(run: JobRun): void {
@@ -111,4 +139,37 @@ async function openByRule(connection: DuckDBConnection): Promise<OpenByRule[]> {
   return reader
     .getRowObjectsJson()
     .map((r) => ({ rule: String(r.rule), count: Number(r.n), savings: Number(r.savings) }));
+}
+
+/** The type label of a commitment whose type no source names (FOCUS names "Savings Plan" or "Reserved Instance"). */
+const NO_TYPE = "unknown";
+
+/**
+ * The series of finops_commitment_utilization. Its labels stay bounded: one series per commitment that
+ * had cost in the 30 days (an organisation holds tens to hundreds), one per type, and the summary.
+ */
+async function commitmentUtilization(
+  connection: DuckDBConnection,
+  config: CommitmentsConfig,
+  now: Date,
+): Promise<{ commitment: string; type: string; utilization: number }[]> {
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  const to = day(now.getTime());
+  const report = await commitmentReport(connection, config, {
+    from: day(now.getTime() - 30 * 86_400_000),
+    to,
+    now,
+    by: "type",
+  });
+  const series: { commitment: string; type: string; utilization: number | null }[] = [
+    { commitment: "all", type: "all", utilization: report.summary.utilization },
+    ...report.groups.map((g) => ({ commitment: "all", type: g.key ?? NO_TYPE, utilization: g.utilization })),
+    ...report.commitments.map((c) => ({
+      commitment: c.commitmentId,
+      type: c.type ?? NO_TYPE,
+      utilization: c.utilization,
+    })),
+  ];
+  // A rate without a base (no commitment cost) is no sample: 0 would read as a commitment wholly unused.
+  return series.flatMap((s) => (s.utilization === null ? [] : [{ ...s, utilization: s.utilization }]));
 }

@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import type { Config } from "../config/schema.js";
 import type { JobStatusSource } from "../core/jobs.js";
 import { toJson } from "../core/json.js";
+import { commitmentRoutes } from "./api/commitments.js";
 import { costRoutes } from "./api/costs.js";
 import { findingRoutes } from "./api/findings.js";
 import { planRoutes } from "./api/plans.js";
@@ -25,6 +26,8 @@ export interface ServerOptions {
   token?: string;
   scheduler?: JobStatusSource;
   metrics: ServeMetrics;
+  /** The instant commitments' expiry is measured from (serve's --now, for a back-test or the demo); default the clock. */
+  now?: () => Date;
   /** The built page (Vite's output); default dist/web beside this file's folder. */
   pageDir?: string;
 }
@@ -124,6 +127,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
   costRoutes(app, options.connect, options.config);
   findingRoutes(app, options.connect, options.config);
   planRoutes(app, options.connect, options.config);
+  commitmentRoutes(app, options.connect, options.config, options.now ?? (() => new Date()));
 
   const pageDir = options.pageDir ?? PAGE_DIR;
   if (existsSync(join(pageDir, "index.html"))) {

@@ -130,6 +130,8 @@ export function demoCommand(): Command {
           host: options.host,
           port: Number(options.port),
           schedules: false,
+          // The page's commitments expire as of the demo's anchor, as its printed summary does.
+          now: new Date(anchorMs),
         });
       }
     });

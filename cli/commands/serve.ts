@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import { UsageError } from "../../core/errors.js";
 import { resolveDbPath } from "../../store/database.js";
-import { awsOptions, commandConfig, globalOptions } from "../context.js";
+import { awsOptions, commandConfig, globalOptions, now } from "../context.js";
 import { allowedHostsOption, runServe } from "../serve-run.js";
 
 interface ServeOptions {
@@ -43,6 +43,7 @@ export function serveCommand(): Command {
           ? {}
           : { allowedHosts: allowedHostsOption(options.allowedHosts, "--allowed-hosts") }),
         schedules: options.schedules,
+        ...(global.now !== undefined ? { now: now(global) } : {}),
       });
     });
 }

@@ -1,10 +1,12 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
+import type { CommitmentsConfig } from "../../config/commitments.js";
 import { add, percentChange, percentOf, subtract, ZERO } from "../../core/decimal.js";
 import type { Decimal } from "../../core/money.js";
 import type { CostLine } from "../../store/costs.js";
 import { anomalies, type DailySeries, detectAnomalies } from "./anomalies.js";
 import { accountNames, currencies } from "./billing-facts.js";
 import { breakdown, movers, totalOf } from "./breakdown.js";
+import { commitmentsOfWeeks } from "./commitments.js";
 import { actualMonthEnd, forecastMonthEnd, monthOf } from "./forecast.js";
 import type {
   Comparison,
@@ -34,6 +36,10 @@ export interface WeeklyOptions {
   teamKeys: string[];
   caseInsensitiveTags: boolean;
   generatedAt: Date;
+  /** rules.yaml's commitments section (what is eligible usage, how far ahead expiry warns). */
+  commitments: CommitmentsConfig;
+  /** The instant the commitments' expiry is measured from: the run's now (--now), not the week's end. */
+  now: Date;
 }
 
 export const windowOf = (week: IsoWeek): Window => ({
@@ -254,5 +260,12 @@ export async function weeklyReport(
       weekFrom: window.from,
     }),
     topFindings,
+    // Over the same days as the spend comparison: the whole weeks, or a partial week's billed span and
+    // the same days the week before, so unused money is never a few days against a whole week.
+    commitments: await commitmentsOfWeeks(connection, options.commitments, {
+      current: { week: week.label, ...spanOf(week, span) },
+      previous: { week: previousWeek.label, ...previousSpan },
+      now: options.now,
+    }),
   };
 }

@@ -116,3 +116,19 @@ export function partialWeek(report: WeeklyReport): string {
     (report.billedDays ? ` (${span}); the earlier weeks are compared over the same days.` : ".")
   );
 }
+
+/** A rate kept as a fraction (commitments' utilization, coverage, ESR) as a percentage: "85.1%". */
+export function rate(fraction: number | null): string {
+  if (fraction === null) return "\u2013";
+  // A negative effective savings rate (commitments cost more than on demand): a real minus, as money has.
+  const text = percent(fraction * 100);
+  return text.startsWith("-") ? `\u2212${text.slice(1)}` : text;
+}
+
+/** A change of a rate kept as fractions, in percentage points: "+2.0 pts", "−0.4 pts". */
+export function signedPoints(change: number | null): string {
+  if (change === null) return "\u2013";
+  const points = Math.round(change * 1000) / 10;
+  if (points === 0) return "0.0 pts";
+  return `${points > 0 ? "+" : "\u2212"}${Math.abs(points).toFixed(1)} pts`;
+}

@@ -1,5 +1,6 @@
 import type { Decimal } from "../../core/money.js";
 import type { RealisedSaving } from "../../remediation/realised.js";
+import type { CommitmentLine, CommitmentSummary, ExpiringCommitment } from "../../store/commitments.js";
 
 // The weekly report as data: every renderer (md, html, csv, json) draws from this one object, so the
 // formats cannot disagree. Money is exact Decimal; percentages are rounded numbers for reading.
@@ -176,6 +177,36 @@ export interface TopFinding {
   firstSeen: string;
 }
 
+/** One week's commitment summary: `finops commitments --from --to`'s own, rates as fractions (0.851 is 85.1%). */
+export interface CommitmentWeek extends Window, CommitmentSummary {
+  week: string;
+}
+
+/** Savings Plans and reservations in the report week, against the week before. */
+export interface CommitmentsWeekly {
+  /** The instant `expiring` is measured from: the report run's now. */
+  asOf: string;
+  expiryWarningDays: number;
+  /** False when neither week has a commitment row or eligible usage and nothing expires: the section says so in a line. */
+  any: boolean;
+  current: CommitmentWeek;
+  previousWeek: CommitmentWeek;
+  /**
+   * This week minus the week before: the rates as a difference of fractions (0.02 is 2 percentage
+   * points; null where either week has no rate), unusedCost in money.
+   */
+  change: {
+    utilization: number | null;
+    coverage: number | null;
+    effectiveSavingsRate: number | null;
+    unusedCost: Decimal;
+  };
+  /** Every commitment of the report week, the most unused money first. */
+  commitments: CommitmentLine[];
+  /** Commitments ending within expiryWarningDays of asOf, the soonest first. */
+  expiring: ExpiringCommitment[];
+}
+
 export interface WeeklyReport {
   report: "weekly";
   week: string;
@@ -205,4 +236,5 @@ export interface WeeklyReport {
   waste: Waste;
   savingsRealised: SavingsRealised;
   topFindings: TopFinding[];
+  commitments: CommitmentsWeekly;
 }

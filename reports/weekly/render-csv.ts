@@ -1,5 +1,5 @@
 import { Decimal } from "../../core/money.js";
-import type { Breakdown, Money, WeeklyReport } from "./model.js";
+import type { Breakdown, CommitmentsWeekly, CommitmentWeek, Money, WeeklyReport } from "./model.js";
 
 // One tidy table of every figure: section, dimension, key, metric, value. Money keeps every digit (as
 // `finops costs --json` does), so a spreadsheet can re-add the report to the cent. Where a figure
@@ -44,6 +44,58 @@ function breakdownRows(section: string, b: Breakdown): Row[] {
     [section, b.dimension, "Total", "change", b.total.change],
     [section, b.dimension, "Total", "changePercent", b.total.changePercent],
   );
+  return rows;
+}
+
+/** A week's commitment summary: the dimension says which week, the key is its label; rates as fractions. */
+function commitmentWeekRows(dimension: string, w: CommitmentWeek): Row[] {
+  const metrics = [
+    "from",
+    "to",
+    "commitmentCost",
+    "usedCost",
+    "unusedCost",
+    "utilization",
+    "onDemandEquivalentCost",
+    "savings",
+    "eligibleOnDemandCost",
+    "coverage",
+    "effectiveSavingsRate",
+  ] as const;
+  return metrics.map((metric) => ["commitments", dimension, w.week, metric, w[metric]]);
+}
+
+function commitmentRows(c: CommitmentsWeekly): Row[] {
+  const rows: Row[] = [
+    ...commitmentWeekRows("week", c.current),
+    ...commitmentWeekRows("previousWeek", c.previousWeek),
+    ["commitments", "change", c.current.week, "utilization", c.change.utilization],
+    ["commitments", "change", c.current.week, "coverage", c.change.coverage],
+    ["commitments", "change", c.current.week, "effectiveSavingsRate", c.change.effectiveSavingsRate],
+    ["commitments", "change", c.current.week, "unusedCost", c.change.unusedCost],
+  ];
+  for (const l of c.commitments) {
+    rows.push(
+      ["commitments", "commitment", l.commitmentId, "type", l.type],
+      ["commitments", "commitment", l.commitmentId, "account", l.account],
+      ["commitments", "commitment", l.commitmentId, "end", l.end],
+      ["commitments", "commitment", l.commitmentId, "commitmentCost", l.commitmentCost],
+      ["commitments", "commitment", l.commitmentId, "usedCost", l.usedCost],
+      ["commitments", "commitment", l.commitmentId, "unusedCost", l.unusedCost],
+      ["commitments", "commitment", l.commitmentId, "utilization", l.utilization],
+      ["commitments", "commitment", l.commitmentId, "onDemandEquivalentCost", l.onDemandEquivalentCost],
+      ["commitments", "commitment", l.commitmentId, "savings", l.savings],
+    );
+  }
+  for (const e of c.expiring) {
+    rows.push(
+      ["commitmentsExpiring", "commitment", e.commitmentId, "type", e.type],
+      ["commitmentsExpiring", "commitment", e.commitmentId, "end", e.end],
+      ["commitmentsExpiring", "commitment", e.commitmentId, "daysLeft", e.daysLeft],
+      ["commitmentsExpiring", "commitment", e.commitmentId, "monthlyOnDemandCost", e.monthlyOnDemandCost],
+      ["commitmentsExpiring", "commitment", e.commitmentId, "monthlyCommitmentCost", e.monthlyCommitmentCost],
+    );
+  }
   return rows;
 }
 
@@ -119,6 +171,7 @@ function reportRows(report: WeeklyReport): Row[] {
     ["tagCoverage", "team", "Total", "effectiveCost", c.total],
     ["tagCoverage", "team", "allocated", "percent", c.allocatedPercent],
   );
+  rows.push(...commitmentRows(report.commitments));
   const w = report.waste;
   for (const [dimension, groups] of [
     ["rule", w.byRule],

@@ -70,7 +70,7 @@ function chartHtml(chart: Chart, report: WeeklyReport): string {
 }
 
 /** Sections that can run longer than a page may break across pages; waste and what follows start a page. */
-const LONG = new Set(["by-service", "by-team", "waste", "top-findings", "anomalies"]);
+const LONG = new Set(["by-service", "by-team", "commitments", "waste", "top-findings", "anomalies"]);
 const NEW_PAGE = new Set(["waste"]);
 
 function sectionHtml(section: Section, index: number, report: WeeklyReport): string {

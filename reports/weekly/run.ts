@@ -29,6 +29,8 @@ export async function runWeeklyReport(
     teamKeys: config.tags.teamKeys,
     caseInsensitiveTags: config.tags.caseInsensitive,
     generatedAt: new Date(),
+    commitments: config.commitments,
+    now: run.now,
   });
   const files = writeReport(report, run.formats ?? config.report.formats, run.out ?? config.report.out);
   return { report, files };

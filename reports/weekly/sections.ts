@@ -12,6 +12,7 @@ import {
   signedPercent,
 } from "./format.js";
 import type { WeeklyReport } from "./model.js";
+import { commitmentsSection } from "./sections-commitments.js";
 import { savingsSection, topFindingsSection, wasteSection } from "./sections-findings.js";
 import {
   anomaliesSection,
@@ -65,7 +66,13 @@ export function sections(report: WeeklyReport): Section[] {
         coverageSection(report),
       ]
     : [noBillingSection(report)];
-  return [...costs, wasteSection(report), savingsSection(report), topFindingsSection(report)];
+  return [
+    ...costs,
+    commitmentsSection(report),
+    wasteSection(report),
+    savingsSection(report),
+    topFindingsSection(report),
+  ];
 }
 
 export interface Kpi {

@@ -12,6 +12,7 @@ import type { Plugin } from "vite";
 type Handler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
 import type { Approval } from "../../contract";
+import { commitmentRoutes } from "./mock/commitments.ts";
 import { costRoutes } from "./mock/costs.ts";
 import { buildBilling } from "./mock/estate.ts";
 import { buildFindings, findingRoutes } from "./mock/findings.ts";
@@ -29,6 +30,7 @@ export function mockApi(): Plugin {
     ...costRoutes(empty, billing, findings),
     ...findingRoutes(findings),
     ...planRoutes(plans, approvals),
+    ...commitmentRoutes(empty),
   ];
 
   const handler: Handler = (req, res, next) => {

@@ -2,6 +2,7 @@ import { api } from "./api";
 import { Card, EmptyState, ErrorState, Segmented, Skeleton } from "./components";
 import { addDays, formatDay, isDay } from "./format";
 import { navigate, type Route, routeHash, useApi } from "./hooks";
+import { Commitments } from "./overview/Commitments";
 import { Headline } from "./overview/Headline";
 import { Hotspots } from "./overview/Hotspots";
 import { SpendCard } from "./overview/SpendCard";
@@ -104,6 +105,7 @@ function OverviewWithData(props: { route: Route; range: { first: string; last: s
           <Headline span={span} first={props.range.first} summary={summary} />
           <SpendCard span={span} by={by} onBy={(value) => setParams({ by: value })} />
           <Hotspots to={span.to} />
+          <Commitments span={span} />
           <Waste summary={summary} />
         </>
       )}

@@ -3,6 +3,8 @@
 import type {
   ApprovalResult,
   BillingRange,
+  CommitmentDimension,
+  CommitmentReport,
   CostDimension,
   Coverage,
   DailyCosts,
@@ -111,6 +113,9 @@ export const api = {
 
   coverage: (from: Day, to: Day, signal?: AbortSignal) =>
     getJson<Coverage>("/api/coverage", { from, to }, signal),
+
+  commitments: (from: Day, to: Day, by: CommitmentDimension, signal?: AbortSignal) =>
+    getJson<CommitmentReport>("/api/commitments", { from, to, by }, signal),
 
   findingsSummary: (signal?: AbortSignal) => getJson<FindingsSummary>("/api/findings/summary", {}, signal),
 
