@@ -285,6 +285,17 @@ test("the summary over a month boundary equals the sums of the rows, with Cost E
   assert.equal(ri.end, "2024-10-20T00:00:00Z");
   assert.equal(ri.purchaseOption, "Partial Upfront");
   assert.equal(report.commitments.length, 3);
+
+  // What to buy: one entry, priced at the discount the account's own plan gives (no Price List read),
+  // and the line the command prints names the commitment and the break-even it was chosen with.
+  assert.equal(report.recommendations.length, 1);
+  const [buy] = report.recommendations;
+  assert.equal(buy.kind, "savings-plan", buy.reason);
+  assert.equal(buy.discountSource, "account");
+  const hourly = /USD ([0-9.]+) an hour/.exec(buy.summary)?.[1];
+  assert.equal(Number(hourly), buy.hourlyCommitment, buy.summary);
+  assert.ok(buy.summary.includes(`pays off above ${(buy.breakEvenUtilization * 100).toFixed(1)}%`));
+  assert.ok(Math.abs(buy.breakEvenUtilization - (1 - buy.discountRate)) < 1e-12);
 });
 
 test("one month alone counts only that month's rows; --by type and account group the same money", async () => {

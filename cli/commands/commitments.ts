@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { z } from "zod";
+import { savingsPlanOfferRates } from "../../collectors/pricing/savings-plan-rates.js";
 import { isoFlagValue } from "../../core/dates.js";
 import { UsageError } from "../../core/errors.js";
 import { formatMoney } from "../../core/money.js";
@@ -42,7 +43,13 @@ export function commitmentsCommand(): Command {
           : strictDay("--from", options.from);
       if (from >= to) throw new UsageError(`--from ${from} is not before --to ${to}`);
       const report = await withStore(global, (store) =>
-        commitmentsOverview(store.connection, config, { from, to, now: at, by: options.by }),
+        commitmentsOverview(
+          store.connection,
+          config,
+          { from, to, now: at, by: options.by },
+          // Read only when the account has no Savings Plan of its own to take the discount from.
+          savingsPlanOfferRates(config.commitments.purchase.offerIndexUrl),
+        ),
       );
       if (global.json) {
         printJson(report);
