@@ -542,6 +542,16 @@ describe("commitments in a CUR 2.0 export: purchase, used and unused rows, and t
     ]);
   });
 
+  test("an unused part is billed under its commitment's ARN, whatever resource the fee row names", async () => {
+    const rows = await query(
+      csvDb,
+      `SELECT CommitmentDiscountId AS id, list(DISTINCT coalesce(ResourceId, '(none)')) AS resources
+       FROM billing WHERE CommitmentDiscountStatus = 'Unused' GROUP BY ALL ORDER BY ALL`,
+    );
+    assert.ok(rows.length >= 2, "both kinds have unused rows");
+    for (const row of rows) assert.deepEqual(row.resources, [row.id]);
+  });
+
   test("commitment_terms: one row per commitment, from the export's reservation_* and savings_plan_* columns", async () => {
     const terms = (await query(csvDb, TERMS_SQL)).map(({ updated_at, ...rest }) => ({
       ...rest,

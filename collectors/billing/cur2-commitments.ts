@@ -155,6 +155,9 @@ export function addUnusedRow(list: Partial<Record<BillingColumn, string>>, s: So
     ConsumedQuantity: "NULL",
     ConsumedUnit: "NULL",
     CommitmentDiscountStatus: "'Unused'",
+    // The unused part is the commitment's own cost: it is billed under the commitment's ARN (a CUR's
+    // RIFee row may name no resource), so that what prices a resource by its id prices the commitment.
+    ResourceId: `coalesce(${list.CommitmentDiscountId ?? "NULL"}, ${list.ResourceId ?? "NULL"})`,
   };
   for (const [column, value] of Object.entries(unused) as [BillingColumn, string][]) {
     list[column] = `CASE WHEN __part = 2 THEN ${value} ELSE ${list[column] ?? "NULL"} END`;
