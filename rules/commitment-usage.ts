@@ -26,14 +26,15 @@ function timestampAttribute(field: string): string {
 }
 
 /**
- * CTEs for a rule's WITH over the days [from, to) (SQL expressions of DATEs):
+ * CTEs for a rule's WITH at `now` (a TIMESTAMP) over the days [from, to) (SQL expressions of DATEs):
  * - `commitments(account, resource_id, resource_type, type, start_at, end_at)`: the active commitments
- *   of the current inventory (a retired, queued or payment-pending one is not judged);
+ *   of the current inventory that have not ended by `now` (a retired, queued or payment-pending one is
+ *   not judged, nor one whose end has passed before the inventory saw it retire);
  * - `commitment_figures(id, used, unused, on_demand)`: each one's Σ used (EffectiveCost of the usage it
  *   covered), unused (EffectiveCost of its unused part) and on-demand equivalent (ListCost of the
  *   covered usage) over the days, exact (DECIMAL); a commitment with no row there has none.
  */
-export function commitmentCtes(from: string, to: string): string {
+export function commitmentCtes(now: string, from: string, to: string): string {
   const types = Object.entries(COMMITMENT_RESOURCE_TYPES);
   return `${FILE_MONTHS},
     commitments AS (
@@ -42,6 +43,7 @@ export function commitmentCtes(from: string, to: string): string {
         ${timestampAttribute("start")} AS start_at, ${timestampAttribute("end")} AS end_at
       FROM resources_current r
       WHERE r.resource_type IN (${types.map(([t]) => sqlLiteral(t)).join(", ")}) AND r.state = 'active'
+        AND (${timestampAttribute("end")} IS NULL OR ${timestampAttribute("end")} > ${now})
     ),
     commitment_rows AS (${commitmentRowsSql(from, to)}),
     commitment_figures AS (

@@ -28,12 +28,13 @@ export const expiringCommitment: RuleKind<typeof params> = {
   sql: (p, ctx) => {
     const today = `CAST(${ctx.now} AS DATE)`;
     return `
-    WITH ${commitmentCtes(`${today} - ${MONTH_DAYS}`, today)},
+    WITH ${commitmentCtes(ctx.now, `${today} - ${MONTH_DAYS}`, today)},
     expiring AS (
       SELECT c.*, date_diff('day', ${ctx.now}, c.end_at) AS days_left,
         coalesce(u.on_demand, 0) AS on_demand, coalesce(u.used, 0) + coalesce(u.unused, 0) AS cost
       FROM commitments c LEFT JOIN commitment_figures u ON u.id = c.resource_id
-      WHERE c.end_at > ${ctx.now} AND c.end_at <= ${ctx.now} + to_days(CAST(${sqlLiteral(p.warningDays)} AS INTEGER))
+      -- commitments holds only those not ended by now.
+      WHERE c.end_at <= ${ctx.now} + to_days(CAST(${sqlLiteral(p.warningDays)} AS INTEGER))
     )
     SELECT account, resource_id,
       type || ' ends ' || strftime(end_at, '%Y-%m-%d') || ' (in ' || days_left || ' days): '

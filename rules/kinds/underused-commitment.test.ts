@@ -28,6 +28,7 @@ const A = {
   monthly: riArn("ri-by-month"),
   idle: riArn("ri-idle"),
   retired: riArn("ri-retired"),
+  ended: riArn("ri-ended-yesterday"),
   unbilled: riArn("ri-unbilled"),
   young7: spArn("sp-young-7d"),
   young6: spArn("sp-young-6d"),
@@ -40,6 +41,8 @@ const records = [
   reservation(A.monthly, term),
   reservation(A.idle, term),
   reservation(A.retired, { ...term, state: "retired" }),
+  // Still active in an inventory that has not seen it retire: its end has passed, nothing more is unused.
+  reservation(A.ended, { start: YEAR_AGO, end: "2024-10-14T00:00:00Z" }),
   reservation(A.unbilled, term),
   // Bought 7 and 6 days before now's day: judged over their own days from 7 on.
   savingsPlan(A.young7, { start: "2024-10-08T00:00:00Z", end: LATER }),
@@ -68,6 +71,9 @@ const bill: BillRow[] = [
   ),
   ...WINDOW.flatMap((d) => commitmentDay(A.idle, "Reserved Instance", d, { used: "0", unused: "1.5" })),
   ...WINDOW.flatMap((d) => commitmentDay(A.retired, "Reserved Instance", d, { used: "0", unused: "1.5" })),
+  ...WINDOW.filter((d) => d < "2024-10-14").flatMap((d) =>
+    commitmentDay(A.ended, "Reserved Instance", d, { used: "0", unused: "1.5" }),
+  ),
   ...daysFrom("2024-10-08", "2024-10-14").flatMap((d) =>
     commitmentDay(A.young7, "Savings Plan", d, { used: "1", unused: "3" }),
   ),
@@ -130,7 +136,7 @@ describe("underused-commitment: active, utilization under 90% over the 30 days b
     findings = await commitmentFindings("underused-commitment", records, bill, { costExplorer: explorer });
   });
 
-  test("flags 89.9% but not 90.0%, the unused one, the young one from 7 days; not retired, unbilled or 6 days old", () => {
+  test("flags 89.9% but not 90.0%, the unused one, the young one from 7 days; not retired, ended, unbilled or 6 days old", () => {
     assert.deepEqual(
       findings.map((f) => f.resourceId),
       [A.idle, A.monthly, A.explorer, A.under, A.young7].sort(),

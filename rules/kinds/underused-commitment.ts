@@ -35,7 +35,7 @@ export const underusedCommitment: RuleKind<typeof params> = {
     const today = `CAST(${ctx.now} AS DATE)`;
     const windowStart = `${today} - ${sqlLiteral(p.lookbackDays)}`;
     return `
-    WITH ${commitmentCtes(windowStart, today)},
+    WITH ${commitmentCtes(ctx.now, windowStart, today)},
     judged AS (
       SELECT c.*, coalesce(u.used, 0) AS used, coalesce(u.unused, 0) AS unused,
         date_diff('day', greatest(${windowStart}, coalesce(CAST(c.start_at AS DATE), ${windowStart})), ${today}) AS days
