@@ -1,6 +1,7 @@
 import { ecrNoLifecycle } from "./kinds/ecr-no-lifecycle.js";
 import { emptyEksCluster } from "./kinds/empty-eks-cluster.js";
 import { expired } from "./kinds/expired.js";
+import { expiringCommitment } from "./kinds/expiring-commitment.js";
 import { gp2Volume } from "./kinds/gp2-volume.js";
 import { idleDynamodbTable } from "./kinds/idle-dynamodb-table.js";
 import { idleElasticacheCluster } from "./kinds/idle-elasticache-cluster.js";
@@ -27,6 +28,7 @@ import { staleLogGroup } from "./kinds/stale-log-group.js";
 import { stoppedInstance } from "./kinds/stopped-instance.js";
 import { unassociatedEip } from "./kinds/unassociated-eip.js";
 import { unattachedVolume } from "./kinds/unattached-volume.js";
+import { underusedCommitment } from "./kinds/underused-commitment.js";
 import { unusedAmi } from "./kinds/unused-ami.js";
 import { PACKS, type RuleKind } from "./rule-kind.js";
 
@@ -43,6 +45,8 @@ const KINDS: readonly RuleKind[] = [
   previousGeneration,
   oversizedInstance,
   emptyEksCluster,
+  underusedCommitment,
+  expiringCommitment,
   unattachedVolume,
   gp2Volume,
   oversizedVolume,

@@ -93,8 +93,17 @@ export interface CommitmentReport {
 
 /** The rows every commitment figure sums, one per commitment, account, service and day. */
 function commitmentRows(param: (value: DuckDBValue) => string, from: string, to: string): string {
-  const f = param(from);
-  const t = param(to);
+  return commitmentRowsSql(param(from), param(to));
+}
+
+/**
+ * commitmentRows with the window as SQL expressions of days (`from` inclusive, `to` exclusive), for a
+ * query that computes its window (the commitment rules: the days before --now). Each row is one
+ * commitment's (id, type, account, service, day, used, unused, on_demand): the billing rows in FOCUS
+ * terms, and Cost Explorer's commitment_usage where no billing file covers the account's month. Its
+ * query needs the CTE FILE_MONTHS beside it.
+ */
+export function commitmentRowsSql(f: string, t: string): string {
   return `
     SELECT CommitmentDiscountId AS id, CommitmentDiscountType AS type, SubAccountId AS account,
       ServiceName AS service, CAST(ChargePeriodStart AS DATE) AS day,
@@ -112,7 +121,7 @@ function commitmentRows(param: (value: DuckDBValue) => string, from: string, to:
 }
 
 /** The (account, month) pairs a billing file covers: there, Cost Explorer's commitment tables are not read. */
-const FILE_MONTHS = `file_months AS (
+export const FILE_MONTHS = `file_months AS (
   SELECT DISTINCT SubAccountId AS account, CAST(BillingPeriodStart AS DATE) AS month FROM billing WHERE x_Source <> 'cost-explorer'
 )`;
 

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { buildEstate, DEMO_SEED } from "../demo/estate.js";
+import { RULE_KINDS } from "../rules/catalogue.js";
 import { runFinops } from "./helpers/cli.js";
 import { parseCostsJson } from "./helpers/decimal.js";
 import { tempDir } from "./helpers/project.js";
@@ -39,6 +40,13 @@ const RULES = [
   "idle-redshift-cluster",
 ];
 
+/**
+ * The catalogue's kinds the demo has no finding of: a user's own SQL, and the commitment kinds, whose
+ * Savings Plans and reservations the demo bills but its inventory does not hold (their collectors are
+ * not part of the demo's replay yet).
+ */
+const NOT_IN_DEMO = ["sql", "underused-commitment", "expiring-commitment"];
+
 describe("the demo estate's findings", () => {
   const dir = tempDir();
   const db = join(dir.path, "demo.duckdb");
@@ -54,8 +62,12 @@ describe("the demo estate's findings", () => {
   });
   after(() => dir.remove());
 
-  test("every rule of the catalogue finds waste placed in the demo", () => {
+  test("every rule of the catalogue finds waste placed in the demo, but those it cannot", () => {
     assert.deepEqual([...new Set(findings.map((f) => f.rule))].sort(), [...RULES].sort());
+    assert.deepEqual(
+      [...RULE_KINDS.keys()].filter((kind) => !RULES.includes(kind)).sort(),
+      [...NOT_IN_DEMO].sort(),
+    );
   });
 
   test("the old, orphaned snapshot that backs an AMI is not flagged: AWS refuses to delete it", () => {
