@@ -16,9 +16,9 @@ export interface StandInReservation {
   productDescription?: string;
   scope?: "Region" | "Availability Zone";
   availabilityZone?: string;
-  /** ISO 8601. */
+  /** ISO 8601; a test leaves out the end to send a bad page. */
   start: string;
-  end: string;
+  end?: string;
   durationSeconds: number;
   fixedPrice: string;
   usagePrice: string;
@@ -53,12 +53,12 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
   });
 }
 
-const escape = (text: string) =>
+const xmlText = (text: string) =>
   text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 function reservationXml(r: StandInReservation): string {
   const field = (name: string, value: string | number | undefined) =>
-    value === undefined ? "" : `<${name}>${escape(String(value))}</${name}>`;
+    value === undefined ? "" : `<${name}>${xmlText(String(value))}</${name}>`;
   const tags = Object.entries(r.tags ?? {})
     .map(([key, value]) => `<item>${field("key", key)}${field("value", value)}</item>`)
     .join("");
@@ -99,7 +99,7 @@ export async function startCommitmentStandIn(upstream: string): Promise<Commitme
       response.writeHead(fail ? fail.status : 200, { "content-type": "text/xml;charset=UTF-8" });
       response.end(
         fail
-          ? `<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>${fail.code}</Code><Message>${escape(fail.message)}</Message></Error></Errors><RequestID>stand-in</RequestID></Response>`
+          ? `<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>${fail.code}</Code><Message>${xmlText(fail.message)}</Message></Error></Errors><RequestID>stand-in</RequestID></Response>`
           : `<?xml version="1.0" encoding="UTF-8"?><DescribeReservedInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>stand-in</requestId><reservedInstancesSet>${standIn.reservations
               .filter((r) => r.region === region)
               .map(reservationXml)
@@ -111,7 +111,10 @@ export async function startCommitmentStandIn(upstream: string): Promise<Commitme
       standIn.requests.push({ operation: "DescribeSavingsPlans", region, body: text });
       const fail = failing("DescribeSavingsPlans");
       if (fail) {
-        response.writeHead(fail.status, { "content-type": "application/json", "x-amzn-errortype": fail.code });
+        response.writeHead(fail.status, {
+          "content-type": "application/json",
+          "x-amzn-errortype": fail.code,
+        });
         response.end(JSON.stringify({ message: fail.message }));
         return;
       }
