@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 
 /**
  * A stand-in for the two commitment inventory calls moto does not implement (it answers both with a 500
@@ -68,6 +68,26 @@ function reservationXml(r: StandInReservation): string {
   return `<item>${field("reservedInstancesId", r.id)}${field("instanceType", r.instanceType)}${field("availabilityZone", r.availabilityZone)}${field("start", r.start)}${field("end", r.end)}${field("duration", r.durationSeconds)}${field("usagePrice", r.usagePrice)}${field("fixedPrice", r.fixedPrice)}${field("instanceCount", r.count)}${field("productDescription", r.productDescription ?? "Linux/UNIX")}${field("state", r.state)}${tags ? `<tagSet>${tags}</tagSet>` : ""}<instanceTenancy>default</instanceTenancy><currencyCode>USD</currencyCode>${field("offeringType", r.offeringType)}<recurringCharges>${charges}</recurringCharges><offeringClass>standard</offeringClass>${field("scope", r.scope ?? "Region")}</item>`;
 }
 
+/**
+ * Answers with a Content-Length, never chunked: the tests' own proxies in front of this one copy the
+ * headers and set a length, and a chunked answer would then carry both.
+ */
+function send(
+  response: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body: string | Buffer,
+): void {
+  const bytes = typeof body === "string" ? Buffer.from(body) : body;
+  const kept = Object.fromEntries(
+    Object.entries(headers).filter(
+      ([name]) => !["content-length", "transfer-encoding", "content-encoding", "connection"].includes(name),
+    ),
+  );
+  response.writeHead(status, { ...kept, "content-length": String(bytes.length) });
+  response.end(bytes);
+}
+
 /** The region and service a SigV4-signed request is for (Credential=KEY/DATE/REGION/SERVICE/aws4_request). */
 function signedFor(request: IncomingMessage): { region: string; service: string } {
   const match = /Credential=[^/]+\/\d+\/([^/]+)\/([^/]+)\//.exec(String(request.headers.authorization ?? ""));
@@ -96,8 +116,10 @@ export async function startCommitmentStandIn(upstream: string): Promise<Commitme
     if (service === "ec2" && new URLSearchParams(text).get("Action") === "DescribeReservedInstances") {
       standIn.requests.push({ operation: "DescribeReservedInstances", region, body: text });
       const fail = failing("DescribeReservedInstances");
-      response.writeHead(fail ? fail.status : 200, { "content-type": "text/xml;charset=UTF-8" });
-      response.end(
+      send(
+        response,
+        fail ? fail.status : 200,
+        { "content-type": "text/xml;charset=UTF-8" },
         fail
           ? `<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>${fail.code}</Code><Message>${xmlText(fail.message)}</Message></Error></Errors><RequestID>stand-in</RequestID></Response>`
           : `<?xml version="1.0" encoding="UTF-8"?><DescribeReservedInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>stand-in</requestId><reservedInstancesSet>${standIn.reservations
@@ -111,19 +133,22 @@ export async function startCommitmentStandIn(upstream: string): Promise<Commitme
       standIn.requests.push({ operation: "DescribeSavingsPlans", region, body: text });
       const fail = failing("DescribeSavingsPlans");
       if (fail) {
-        response.writeHead(fail.status, {
-          "content-type": "application/json",
-          "x-amzn-errortype": fail.code,
-        });
-        response.end(JSON.stringify({ message: fail.message }));
+        send(
+          response,
+          fail.status,
+          { "content-type": "application/json", "x-amzn-errortype": fail.code },
+          JSON.stringify({ message: fail.message }),
+        );
         return;
       }
       const token = (JSON.parse(text || "{}") as { nextToken?: string }).nextToken;
       const from = token ? Number(token.replace(/^page-/, "")) * standIn.pageSize : 0;
       const to = from + standIn.pageSize;
       const more = to < standIn.savingsPlans.length;
-      response.writeHead(200, { "content-type": "application/json" });
-      response.end(
+      send(
+        response,
+        200,
+        { "content-type": "application/json" },
         JSON.stringify({
           savingsPlans: standIn.savingsPlans.slice(from, to),
           ...(more ? { nextToken: `page-${to / standIn.pageSize}` } : {}),
@@ -142,9 +167,13 @@ export async function startCommitmentStandIn(upstream: string): Promise<Commitme
         headers,
         ...(body.length ? { body } : {}),
       });
-      const bytes = Buffer.from(await answer.arrayBuffer());
-      response.writeHead(answer.status, Object.fromEntries(answer.headers));
-      response.end(bytes);
+      // fetch has decoded the body: its length and encoding headers no longer hold.
+      send(
+        response,
+        answer.status,
+        Object.fromEntries(answer.headers),
+        Buffer.from(await answer.arrayBuffer()),
+      );
     } catch {
       // The emulator is gone (a test stopped it): the caller sees a dropped connection, as with moto.
       response.destroy();
