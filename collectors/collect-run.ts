@@ -23,8 +23,10 @@ import { logGroups } from "./inventory/log-groups.js";
 import { natGateways } from "./inventory/nat-gateways.js";
 import { rdsInstances } from "./inventory/rds-instances.js";
 import { redshiftClusters } from "./inventory/redshift-clusters.js";
+import { reservedInstances } from "./inventory/reserved-instances.js";
 import type { CollectScope, InventoryCollector, ResourceRecord } from "./inventory/resource.js";
 import { s3Buckets } from "./inventory/s3-buckets.js";
+import { savingsPlans } from "./inventory/savings-plans.js";
 import { taggingResources } from "./inventory/tagging.js";
 import { type CollectorReport, failedReport, recordCollectorRun } from "./run.js";
 import { collectUtilization } from "./utilization/cloudwatch.js";
@@ -47,6 +49,8 @@ export const INVENTORY_COLLECTORS: readonly InventoryCollector[] = [
   ecrRepositories,
   images,
   eksClusters,
+  reservedInstances,
+  savingsPlans,
   taggingResources,
 ];
 

@@ -15,7 +15,8 @@
  * This file walks the estate's accounts and regions; each service's pages are written by its own file
  * (replay-accounts.ts for STS and Organizations, replay-ec2.ts, replay-images.ts, replay-s3.ts,
  * replay-rds.ts, replay-elb.ts, replay-logs.ts, replay-dynamodb.ts, replay-ecr.ts, replay-elasticache.ts
- * (and Redshift), replay-eks.ts, replay-tagging.ts, replay-cloudwatch.ts), all through replay-pages.ts's
+ * (and Redshift), replay-eks.ts, replay-tagging.ts, replay-cloudwatch.ts, replay-commitments-inventory.ts
+ * for reservations and Savings Plans), all through replay-pages.ts's
  * writer, at exactly the PageScope each collector asks for. A call with nothing to list in a region is
  * still written (one empty page, as AWS answers it).
  */
@@ -25,6 +26,7 @@ import type { PageScope } from "../aws/pages.js";
 import { allResources, type Estate, existsAt, type Resource } from "./estate.js";
 import { writeCallerPages } from "./replay-accounts.js";
 import { MetricSeries, writeMetricPages } from "./replay-cloudwatch.js";
+import { writeReservationPages, writeSavingsPlanPages } from "./replay-commitments-inventory.js";
 import { writeDynamoDbPages } from "./replay-dynamodb.js";
 import { describeRegions, Ec2View, writeEc2Pages } from "./replay-ec2.js";
 import { writeEcrPages } from "./replay-ecr.js";
@@ -120,6 +122,10 @@ export async function writeReplay(
     const buckets = live(estate.buckets).filter((b) => b.account === account.id);
     count("s3:bucket", buckets.length);
     await writeS3Pages(writer, global, account, buckets, size);
+    count(
+      "savingsplans:savings-plan",
+      await writeSavingsPlanPages(writer, global, estate, { account: account.id, at: view.at }, size(1000)),
+    );
 
     for (const region of estate.regions) {
       output.scopes.push({ account: account.id, region });
@@ -143,6 +149,10 @@ export async function writeReplay(
       count("ec2:elastic-ip", addresses.length);
       count("ec2:nat-gateway", gateways.length);
       await writeEc2Pages(writer, scope, view, { instances, volumes, snapshots, addresses, gateways }, size);
+      count(
+        "ec2:reserved-instances",
+        await writeReservationPages(writer, scope, estate, { account: account.id, region, at: view.at }),
+      );
 
       output.taggedResources += await writeTaggingPages(
         writer,

@@ -60,7 +60,12 @@ export function arnOf(
 ): string {
   const { service, scope } = descriptor.arn;
   if (descriptor.arn.idIsArn && resource.id.startsWith("arn:")) return resource.id;
-  const where = scope === "regional" ? `${resource.region}:${resource.account}` : ":";
+  const where =
+    scope === "regional"
+      ? `${resource.region}:${resource.account}`
+      : scope === "account"
+        ? `:${resource.account}`
+        : ":";
   return `arn:aws:${service}:${where}:${typePrefix(descriptor.arn)}${resource.id}`;
 }
 
@@ -71,7 +76,9 @@ export function arnSql(descriptor: ResourceDescriptor, alias: string): string {
   const head =
     scope === "regional"
       ? `${sqlLiteral(`arn:aws:${service}:`)} || ${alias}.region || ':' || ${alias}.account || ${sqlLiteral(`:${typePrefix(descriptor.arn)}`)}`
-      : sqlLiteral(`arn:aws:${service}:::${typePrefix(descriptor.arn)}`);
+      : scope === "account"
+        ? `${sqlLiteral(`arn:aws:${service}::`)} || ${alias}.account || ${sqlLiteral(`:${typePrefix(descriptor.arn)}`)}`
+        : sqlLiteral(`arn:aws:${service}:::${typePrefix(descriptor.arn)}`);
   return `${head} || ${alias}.resource_id`;
 }
 

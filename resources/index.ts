@@ -3,6 +3,7 @@ import { ebsSnapshot } from "./ebs-snapshot.js";
 import { ebsVolume } from "./ebs-volume.js";
 import { ec2Image } from "./ec2-image.js";
 import { ec2Instance } from "./ec2-instance.js";
+import { ec2ReservedInstances } from "./ec2-reserved-instances.js";
 import { ecrRepository } from "./ecr-repository.js";
 import { eksCluster } from "./eks-cluster.js";
 import { elasticIp } from "./elastic-ip.js";
@@ -13,6 +14,7 @@ import { natGateway } from "./nat-gateway.js";
 import { rdsDb } from "./rds-db.js";
 import { redshiftCluster } from "./redshift-cluster.js";
 import { s3Bucket } from "./s3-bucket.js";
+import { savingsPlan } from "./savings-plan.js";
 import type { ResourceDescriptor } from "./types.js";
 
 /**
@@ -37,6 +39,8 @@ export const RESOURCE_DESCRIPTORS: readonly ResourceDescriptor[] = [
   elasticacheCluster,
   eksCluster,
   redshiftCluster,
+  ec2ReservedInstances,
+  savingsPlan,
 ];
 
 const BY_TYPE = new Map(RESOURCE_DESCRIPTORS.map((d) => [d.type, d]));

@@ -21,6 +21,11 @@ export interface ResourceDescriptor {
   attributes: Readonly<Record<string, AttributeType>>;
   /** The CloudWatch metrics collected for it daily; absent: none. */
   metrics?: MetricPlan;
+  /**
+   * For a commitment (a reservation, a Savings Plan): its terms as SQL over the inventory row `r`. Each
+   * save of its inventory writes them to commitment_terms (source 'inventory'), in the same transaction.
+   */
+  commitment?: CommitmentTermsSql;
   /** The AWS console page of one resource. */
   consoleUrl(region: string, id: string): string;
 }
@@ -33,15 +38,16 @@ export interface IdShape {
 }
 
 /**
- * arn:aws:SERVICE:REGION:ACCOUNT:TYPE/ID for regional resources (EC2's), or arn:aws:SERVICE:::ID for
- * global ones without a type (an S3 bucket). Billing names a resource by its id or by this ARN.
+ * arn:aws:SERVICE:REGION:ACCOUNT:TYPE/ID for regional resources (EC2's), arn:aws:SERVICE::ACCOUNT:TYPE/ID
+ * for account-wide ones (a Savings Plan), or arn:aws:SERVICE:::ID for global ones without a type (an S3
+ * bucket). Billing names a resource by its id or by this ARN.
  */
 export interface ArnShape {
   service: string;
   /** The resource type word of the ARN (`volume`, `natgateway`); undefined: the ARN names the id alone. */
   arnType: string | undefined;
-  /** `regional`: the ARN holds region and account; `global`: neither (S3 bucket ARNs). */
-  scope: "regional" | "global";
+  /** `regional`: the ARN holds region and account; `account`: the account alone; `global`: neither (S3 bucket ARNs). */
+  scope: "regional" | "account" | "global";
   /** What follows the type word: "/" (table/NAME), or ":" (RDS's db:NAME, log-group:NAME). Default "/". */
   separator?: "/" | ":";
   /**
@@ -50,6 +56,27 @@ export interface ArnShape {
    * store keys resources and metrics by account and id. Their API name is the ARN's id part (arnName).
    */
   idIsArn?: boolean;
+}
+
+/**
+ * A commitment's terms, each a SQL expression over the inventory row `r` giving text (NULL where
+ * unknown): the store casts the dates to TIMESTAMP and the hourly commitment to DECIMAL. The commitment's
+ * id is the resource id (the ARN billing's CommitmentDiscountId carries) and its account the row's.
+ */
+export interface CommitmentTermsSql {
+  /** commitment_terms.type, as billing's CommitmentDiscountType says it. */
+  type: "Reserved Instance" | "Savings Plan";
+  service: string;
+  region: string;
+  startAt: string;
+  endAt: string;
+  /** '1yr' or '3yr'. */
+  term: string;
+  /** 'No Upfront', 'Partial Upfront' or 'All Upfront'. */
+  purchaseOption: string;
+  scope: string;
+  /** The $/hour committed (a Savings Plan's); NULL for reservations, as CUR 2.0 and Cost Explorer leave it. */
+  hourlyCommitment: string;
 }
 
 /** A DuckDB type in json_transform's structure notation: "VARCHAR", ["VARCHAR"], { field: type }. */

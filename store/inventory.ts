@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { sqlLiteral } from "../core/sql.js";
 import { inTransaction } from "./database.js";
+import { saveInventoryCommitmentTerms } from "./inventory-commitments.js";
 import { scratchDirectory } from "./scratch.js";
 
 /**
@@ -65,6 +66,11 @@ export async function saveInventory(
       if (records.some((r) => r.state === "stopped" && !r.stateSince)) {
         await dateStoppedFromHistory(connection, runId, collector, scope, collectedAt);
       }
+      await saveInventoryCommitmentTerms(
+        connection,
+        { runId, collector, scope },
+        records.map((r) => r.resourceType),
+      );
     });
   } finally {
     await rm(file, { force: true });

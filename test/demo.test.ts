@@ -165,6 +165,7 @@ describe("finops demo", () => {
       /^arn:aws:(rds|lambda|logs|kms|eks|elasticloadbalancing|dynamodb|ecr|elasticache|redshift):[a-z]{2}-[a-z]+-\d:\d{12}:.+$/,
       /^arn:aws:route53:::hostedzone\/Z[0-9A-Z]+$/,
       /^arn:aws:savingsplans::\d{12}:savingsplan\/[0-9a-f-]{36}$/,
+      /^arn:aws:ec2:[a-z]{2}-[a-z]+-\d:\d{12}:reserved-instances\/[0-9a-f-]{36}$/,
       /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, // S3 bucket names
     ];
     const ids = (await costs(db, "--by", "resource"))

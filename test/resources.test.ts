@@ -44,6 +44,8 @@ describe("resource descriptors: one per type, consistent with themselves and eac
       "elasticache:cluster",
       "eks:cluster",
       "redshift:cluster",
+      "ec2:reserved-instances",
+      "savingsplans:savings-plan",
     ]);
   });
 
@@ -57,7 +59,8 @@ describe("resource descriptors: one per type, consistent with themselves and eac
       assert.equal(d.arn.idIsArn ? arn : parsed.id, d.id.example, arn);
       assert.equal(parsed.id, arnName(d, d.id.example), arn);
       assert.equal(parsed.region, d.arn.scope === "regional" ? REGION : "", arn);
-      assert.equal(parsed.account, d.arn.scope === "regional" ? ACCOUNT : "", arn);
+      // A Savings Plan's ARN names its account and no region.
+      assert.equal(parsed.account, d.arn.scope === "global" ? "" : ACCOUNT, arn);
       assert.deepEqual(
         RESOURCE_DESCRIPTORS.filter((other) => arnMatches(other.arn, parsed)).map((o) => o.type),
         [d.type],

@@ -2,13 +2,17 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import { type CommitmentStandIn, startCommitmentStandIn } from "./commitment-stand-in.js";
 import { PROJECT_ROOT } from "./project.js";
 
 /** The moto server from the project's virtualenv (test/setup.sh creates it). */
 export const MOTO_SERVER = process.env.FINOPS_MOTO_SERVER ?? join(PROJECT_ROOT, ".venv/bin/moto_server");
 
 export interface Moto {
+  /** A commitment stand-in in front of moto (it answers the reservation and Savings Plans calls moto lacks). */
   endpoint: string;
+  /** That stand-in: a test gives it reservations and plans; without any it answers an account that has none. */
+  commitments: CommitmentStandIn;
   stop(): Promise<void>;
 }
 
@@ -55,13 +59,17 @@ export async function startMoto(): Promise<Moto> {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+  const commitments = await startCommitmentStandIn(endpoint);
   return {
-    endpoint,
-    stop: () =>
-      new Promise<void>((resolveStop) => {
+    endpoint: commitments.endpoint,
+    commitments,
+    stop: async () => {
+      await commitments.close();
+      await new Promise<void>((resolveStop) => {
         if (child.exitCode !== null) return resolveStop();
         child.once("exit", () => resolveStop());
         child.kill("SIGTERM");
-      }),
+      });
+    },
   };
 }
