@@ -38,14 +38,14 @@ const RULES = [
   "oversized-instance",
   "s3-incomplete-multipart",
   "idle-redshift-cluster",
+  // Issue 17's: the underused reservation and Savings Plan, the reservation that ends 20 days after the
+  // anchor (demo/estate-commitments.ts), collected as inventory from the demo's replay.
+  "underused-commitment",
+  "expiring-commitment",
 ];
 
-/**
- * The catalogue's kinds the demo has no finding of: a user's own SQL, and the commitment kinds, whose
- * Savings Plans and reservations the demo bills but its inventory does not hold (their collectors are
- * not part of the demo's replay yet).
- */
-const NOT_IN_DEMO = ["sql", "underused-commitment", "expiring-commitment"];
+/** The catalogue's kinds the demo has no finding of: a user's own SQL. */
+const NOT_IN_DEMO = ["sql"];
 
 describe("the demo estate's findings", () => {
   const dir = tempDir();
