@@ -341,8 +341,10 @@ describe("remediation against moto: plan, approve, apply, journal", () => {
     const planned = await plan("expired");
     assert.deepEqual(planned.items.map((i) => i.action).sort(), ["terminate", "terminate"]);
     await approve(planned.planId);
-    // The approval ends in three seconds (an approval of approvalHours ending while the run works).
-    const ends = new Date(Date.now() + 3000);
+    // The approval ends while the run works (an approval of approvalHours ending mid-run). The margin
+    // covers the apply process's start and checks before its first termination on a loaded machine
+    // (three seconds were not enough for CI's two test files at once).
+    const ends = new Date(Date.now() + 12_000);
     const store = await openStore(db);
     await store.connection.run("UPDATE approvals SET expires_at = CAST($1 AS TIMESTAMP) WHERE plan_id = $2", [
       ends.toISOString(),
