@@ -9,6 +9,7 @@ import { stageRun, storeRun, withoutInsertionOrder } from "../store/findings-his
 import { dropFindingsPreview, showFindingsPreview } from "../store/findings-preview.js";
 import { ensureResourceFacts } from "../store/resource-facts.js";
 import { RULE_KINDS } from "./catalogue.js";
+import { inlineMetricSummary, SharedMetricSummaries } from "./metric-summary.js";
 import type { RuleContext } from "./rule-kind.js";
 import { resetUserMatches, runUserQuery, UserSqlRejected } from "./user-sql.js";
 
@@ -56,16 +57,19 @@ export async function analyze(
 /** What every rule's SQL may use: the instant as a literal, the tag lookup, the required tags, the metric window. */
 export function ruleContext(config: Config, now: Date): RuleContext {
   const nowLiteral = `TIMESTAMP ${sqlLiteral(now.toISOString().replace("T", " ").replace("Z", ""))}`;
+  const metricWindow: RuleContext["metricWindow"] = (alias, lookbackDays) => {
+    const day = alias === null ? "day" : `${alias}.day`;
+    const today = `CAST(${nowLiteral} AS DATE)`;
+    return `${day} >= ${today} - ${sqlLiteral(lookbackDays)} AND ${day} < ${today}`;
+  };
   return {
     now: nowLiteral,
     instant: now,
     tag: (alias, key) => tagValueSql(alias, key, config.tags.caseInsensitive),
     requiredTags: config.tags.required,
-    metricWindow: (alias, lookbackDays) => {
-      const day = alias === null ? "day" : `${alias}.day`;
-      const today = `CAST(${nowLiteral} AS DATE)`;
-      return `${day} >= ${today} - ${sqlLiteral(lookbackDays)} AND ${day} < ${today}`;
-    },
+    metricWindow,
+    // One rule's query alone reads each summary once: inline. matchesSql shares them between rules.
+    metricSummary: inlineMetricSummary((days) => metricWindow(null, days)),
   };
 }
 
@@ -127,9 +131,13 @@ export async function matchesSql(
   enabled: EnabledRule[],
 ): Promise<string> {
   const selects: string[] = [];
+  // The rules' metric summaries, computed once for all of them (rules/metric-summary.ts).
+  const summaries = new SharedMetricSummaries((days) => context.metricWindow(null, days));
+  const shared: RuleContext = { ...context, metricSummary: summaries.summary };
   await resetUserMatches(connection);
   for (const { rule, index } of enabled) {
     const kind = RULE_KINDS.get(rule.kind ?? rule.id);
+    // Checked alone (its summaries inline), run with the others (its summaries shared).
     const select = ruleSelect(rule, context);
     if (!kind || !select) continue;
     const where = () =>
@@ -146,9 +154,10 @@ export async function matchesSql(
         `${where()}: rule "${rule.id}" cannot run: ${(error as Error).message.split("\n")[0]}`,
       );
     }
-    selects.push(select);
+    selects.push(ruleSelect(rule, shared) ?? select);
   }
+  const ctes = summaries.ctes();
   return selects.length
-    ? selects.join("\nUNION ALL\n")
+    ? `${ctes ? `WITH ${ctes}\n` : ""}${selects.join("\nUNION ALL\n")}`
     : "SELECT NULL AS rule, NULL AS severity, NULL AS action, NULL AS account, NULL AS resource_id, NULL AS reason, NULL::JSON AS evidence, NULL::DECIMAL(9,6) AS savings_ratio, []::VARCHAR[] AS extra_cost_ids WHERE false";
 }

@@ -23,16 +23,16 @@ export const oversizedVolume: RuleKind<typeof params> = {
   defaultAction: "notify",
   savings: "savingsRatio (default 50%) of the volume's cost: a right-sized gp3 volume",
   params,
-  // Metrics are aggregated per volume before the join, and its attributes read once per volume.
+  // Metrics are read aggregated per volume (ctx.metricSummary), and its attributes once per volume. A
+  // volume's days are those of the one of its two metrics with more; a volume with neither has no data.
   sql: (p, ctx) => `
     WITH m AS (
-      SELECT resource_id,
-        greatest(count_if(metric = 'VolumeReadOps'), count(*) - count_if(metric = 'VolumeReadOps')) AS data_days,
-        coalesce(sum(sum), 0) AS ops_total
-      FROM metrics_daily
-      WHERE namespace = 'AWS/EBS' AND metric IN ('VolumeReadOps', 'VolumeWriteOps')
-        AND ${ctx.metricWindow(null, p.lookbackDays)}
-      GROUP BY resource_id
+      SELECT coalesce(r.resource_id, w.resource_id) AS resource_id,
+        greatest(coalesce(r.days, 0), coalesce(w.days, 0)) AS data_days,
+        coalesce(r.sum, 0) + coalesce(w.sum, 0) AS ops_total
+      FROM ${ctx.metricSummary("AWS/EBS", "VolumeReadOps", p.lookbackDays, ["sum"])} r
+      FULL JOIN ${ctx.metricSummary("AWS/EBS", "VolumeWriteOps", p.lookbackDays, ["sum"])} w
+        ON w.resource_id = r.resource_id
     ),
     v AS (
       SELECT account, resource_id, attrs.volumeType AS volume_type,
