@@ -71,8 +71,10 @@ export class SharedMetricSummaries {
     return [...this.namespaces.entries()]
       .map(([namespace, requests]) => {
         const widest = Math.max(...requests.map((r) => r.lookbackDays));
+        // The rows are in the widest window already: only a narrower one is tested again, per row.
         const flags = requests.map(
-          (r, i) => `metric = ${sqlLiteral(r.metric)} AND ${this.window(r.lookbackDays)} AS in_${i}`,
+          (r, i) =>
+            `metric = ${sqlLiteral(r.metric)}${r.lookbackDays < widest ? ` AND ${this.window(r.lookbackDays)}` : ""} AS in_${i}`,
         );
         const aggregates = requests.flatMap((r, i) => [
           `count(*) FILTER (in_${i}) AS days_${i}`,
