@@ -68,7 +68,7 @@ export function ruleContext(config: Config, now: Date): RuleContext {
     tag: (alias, key) => tagValueSql(alias, key, config.tags.caseInsensitive),
     requiredTags: config.tags.required,
     metricWindow,
-    // One rule's query alone reads each summary once: inline. matchesSql shares them between rules.
+    // Each summary its own GROUP BY; ruleSelect and matchesSql share one pass per namespace instead.
     metricSummary: inlineMetricSummary((days) => metricWindow(null, days)),
   };
 }
@@ -79,6 +79,15 @@ export function ruleContext(config: Config, now: Date): RuleContext {
  * the config was loaded).
  */
 export function ruleSelect(rule: Config["rules"][number], context: RuleContext): string | null {
+  // Alone, a rule still reads each namespace of metrics once, whatever it asks of it.
+  const summaries = new SharedMetricSummaries((days) => context.metricWindow(null, days));
+  const select = selectOf(rule, { ...context, metricSummary: summaries.summary });
+  const ctes = summaries.ctes();
+  return select && ctes ? `WITH ${ctes}\n${select}` : select;
+}
+
+/** ruleSelect without the metric summaries' CTEs, which the query it is part of defines. */
+function selectOf(rule: Config["rules"][number], context: RuleContext): string | null {
   const kind = RULE_KINDS.get(rule.kind ?? rule.id);
   if (!kind) return null;
   const params = kind.params.parse(rule.params);
@@ -137,7 +146,7 @@ export async function matchesSql(
   await resetUserMatches(connection);
   for (const { rule, index } of enabled) {
     const kind = RULE_KINDS.get(rule.kind ?? rule.id);
-    // Checked alone (its summaries inline), run with the others (its summaries shared).
+    // Checked alone, run with the others (its metric summaries shared with theirs).
     const select = ruleSelect(rule, context);
     if (!kind || !select) continue;
     const where = () =>
@@ -154,7 +163,7 @@ export async function matchesSql(
         `${where()}: rule "${rule.id}" cannot run: ${(error as Error).message.split("\n")[0]}`,
       );
     }
-    selects.push(ruleSelect(rule, shared) ?? select);
+    selects.push(selectOf(rule, shared) ?? select);
   }
   const ctes = summaries.ctes();
   return selects.length

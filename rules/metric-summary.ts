@@ -38,10 +38,10 @@ interface Request {
 }
 
 /**
- * The metric summaries of every rule in one query, shared: the metric rules read the same few
- * namespaces (three of them CPUUtilization of AWS/EC2, over one or two windows), and each of them
- * scanning and grouping the window of metrics_daily (millions of rows) on its own was most of what
- * evaluating the rules cost. Here each namespace is read once, in one GROUP BY resource_id whose
+ * The metric summaries of the rules in one query (every enabled rule's, or one rule's alone), shared:
+ * the metric rules read the same few namespaces (three of them CPUUtilization of AWS/EC2, over one or
+ * two windows), and each of them scanning and grouping the window of metrics_daily (millions of rows)
+ * on its own was most of what evaluating the rules cost. Here each namespace is read once, in one GROUP BY resource_id whose
  * aggregates are FILTERed by metric and window, one set per distinct (metric, window) asked for: a
  * materialized CTE (ctes()) that the query starts with. The rows are not filtered by metric in the
  * WHERE: a string comparison pushed into the scan costs more than the FILTER flags computed once per
