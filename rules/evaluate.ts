@@ -9,6 +9,7 @@ import { stageRun, storeRun, withoutInsertionOrder } from "../store/findings-his
 import { dropFindingsPreview, showFindingsPreview } from "../store/findings-preview.js";
 import { ensureResourceFacts } from "../store/resource-facts.js";
 import { RULE_KINDS } from "./catalogue.js";
+import { inlineMetricSummary, SharedMetricSummaries } from "./metric-summary.js";
 import type { RuleContext } from "./rule-kind.js";
 import { resetUserMatches, runUserQuery, UserSqlRejected } from "./user-sql.js";
 
@@ -56,16 +57,19 @@ export async function analyze(
 /** What every rule's SQL may use: the instant as a literal, the tag lookup, the required tags, the metric window. */
 export function ruleContext(config: Config, now: Date): RuleContext {
   const nowLiteral = `TIMESTAMP ${sqlLiteral(now.toISOString().replace("T", " ").replace("Z", ""))}`;
+  const metricWindow: RuleContext["metricWindow"] = (alias, lookbackDays) => {
+    const day = alias === null ? "day" : `${alias}.day`;
+    const today = `CAST(${nowLiteral} AS DATE)`;
+    return `${day} >= ${today} - ${sqlLiteral(lookbackDays)} AND ${day} < ${today}`;
+  };
   return {
     now: nowLiteral,
     instant: now,
     tag: (alias, key) => tagValueSql(alias, key, config.tags.caseInsensitive),
     requiredTags: config.tags.required,
-    metricWindow: (alias, lookbackDays) => {
-      const day = alias === null ? "day" : `${alias}.day`;
-      const today = `CAST(${nowLiteral} AS DATE)`;
-      return `${day} >= ${today} - ${sqlLiteral(lookbackDays)} AND ${day} < ${today}`;
-    },
+    metricWindow,
+    // Each summary its own GROUP BY; ruleSelect and matchesSql share one pass per namespace instead.
+    metricSummary: inlineMetricSummary((days) => metricWindow(null, days)),
   };
 }
 
@@ -75,6 +79,15 @@ export function ruleContext(config: Config, now: Date): RuleContext {
  * the config was loaded).
  */
 export function ruleSelect(rule: Config["rules"][number], context: RuleContext): string | null {
+  // Alone, a rule still reads each namespace of metrics once, whatever it asks of it.
+  const summaries = new SharedMetricSummaries((days) => context.metricWindow(null, days));
+  const select = selectOf(rule, { ...context, metricSummary: summaries.summary });
+  const ctes = summaries.ctes();
+  return select && ctes ? `WITH ${ctes}\n${select}` : select;
+}
+
+/** ruleSelect without the metric summaries' CTEs, which the query it is part of defines. */
+function selectOf(rule: Config["rules"][number], context: RuleContext): string | null {
   const kind = RULE_KINDS.get(rule.kind ?? rule.id);
   if (!kind) return null;
   const params = kind.params.parse(rule.params);
@@ -127,9 +140,13 @@ export async function matchesSql(
   enabled: EnabledRule[],
 ): Promise<string> {
   const selects: string[] = [];
+  // The rules' metric summaries, computed once for all of them (rules/metric-summary.ts).
+  const summaries = new SharedMetricSummaries((days) => context.metricWindow(null, days));
+  const shared: RuleContext = { ...context, metricSummary: summaries.summary };
   await resetUserMatches(connection);
   for (const { rule, index } of enabled) {
     const kind = RULE_KINDS.get(rule.kind ?? rule.id);
+    // Checked alone, run with the others (its metric summaries shared with theirs).
     const select = ruleSelect(rule, context);
     if (!kind || !select) continue;
     const where = () =>
@@ -146,9 +163,10 @@ export async function matchesSql(
         `${where()}: rule "${rule.id}" cannot run: ${(error as Error).message.split("\n")[0]}`,
       );
     }
-    selects.push(select);
+    selects.push(selectOf(rule, shared) ?? select);
   }
+  const ctes = summaries.ctes();
   return selects.length
-    ? selects.join("\nUNION ALL\n")
+    ? `${ctes ? `WITH ${ctes}\n` : ""}${selects.join("\nUNION ALL\n")}`
     : "SELECT NULL AS rule, NULL AS severity, NULL AS action, NULL AS account, NULL AS resource_id, NULL AS reason, NULL::JSON AS evidence, NULL::DECIMAL(9,6) AS savings_ratio, []::VARCHAR[] AS extra_cost_ids WHERE false";
 }

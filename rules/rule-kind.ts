@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { Action, Severity } from "../config/sections.js";
+import type { MetricSummary } from "./metric-summary.js";
 
 /** The packs the catalogue groups rule kinds in, in the order the documentation lists them. */
 export const PACKS = ["compute", "storage", "network", "database", "governance", "custom"] as const;
@@ -20,6 +21,13 @@ export interface RuleContext {
    * a metrics_daily row aliased `alias` (or unqualified when null): the window every metric rule reads.
    */
   metricWindow: (alias: string | null, lookbackDays: number) => string;
+  /**
+   * SQL for a relation of one metric's figures per resource over that window (rules/metric-summary.ts):
+   * resource_id, days, and the stats asked for. What a rule that aggregates a metric per resource reads
+   * instead of metrics_daily: evaluating every rule at once, the rules asking for the same namespace
+   * share one pass over it.
+   */
+  metricSummary: MetricSummary;
 }
 
 /**

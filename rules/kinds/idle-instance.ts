@@ -20,28 +20,26 @@ export const idleInstance: RuleKind<typeof params> = {
   defaultAction: "stop",
   savings: "the instance's compute cost (stopping keeps its volumes, which stay billed)",
   params,
-  // Metrics are aggregated per resource before the join: the window holds millions of rows. A metric's
-  // rows are unique per (resource, namespace, metric, day), so its row count is its number of days, and
-  // the resource id alone keys them. CPU goes first: only the instances idle by CPU, a few, have their
-  // network summed. NetworkIn and NetworkOut come from the same CloudWatch call: the network's days are
-  // those of the one with more.
+  // Metrics are read aggregated per resource (ctx.metricSummary): the window holds millions of rows. A
+  // metric's rows are unique per (resource, namespace, metric, day), so its row count is its number of
+  // days, and the resource id alone keys them. NetworkIn and NetworkOut come from the same CloudWatch
+  // call: the network's days are those of the one with more; an instance with neither has no network.
   sql: (p, ctx) => {
-    const window = ctx.metricWindow(null, p.lookbackDays);
+    const summary = (metric: string, stat: "maximum" | "sum") =>
+      ctx.metricSummary("AWS/EC2", metric, p.lookbackDays, [stat]);
     return `
     WITH cpu AS (
-      SELECT resource_id, count(*) AS data_days, max(maximum) AS max_cpu
-      FROM metrics_daily
-      WHERE namespace = 'AWS/EC2' AND metric = 'CPUUtilization' AND ${window}
-      GROUP BY resource_id
-      HAVING count(*) >= ${sqlLiteral(p.minDataDays)} AND max(maximum) < ${sqlLiteral(p.maxCpuPercent)}
+      SELECT resource_id, days AS data_days, maximum AS max_cpu
+      FROM ${summary("CPUUtilization", "maximum")}
+      WHERE days >= ${sqlLiteral(p.minDataDays)} AND maximum < ${sqlLiteral(p.maxCpuPercent)}
     ),
     network AS (
-      SELECT resource_id, greatest(count_if(metric = 'NetworkIn'), count(*) - count_if(metric = 'NetworkIn')) AS network_days,
-        coalesce(sum(sum), 0) AS net_bytes
-      FROM metrics_daily
-      WHERE namespace = 'AWS/EC2' AND metric IN ('NetworkIn', 'NetworkOut') AND ${window}
-        AND resource_id IN (SELECT resource_id FROM cpu)
-      GROUP BY resource_id
+      SELECT c.resource_id, greatest(coalesce(i.days, 0), coalesce(o.days, 0)) AS network_days,
+        coalesce(i.sum, 0) + coalesce(o.sum, 0) AS net_bytes
+      FROM cpu c
+      LEFT JOIN ${summary("NetworkIn", "sum")} i ON i.resource_id = c.resource_id
+      LEFT JOIN ${summary("NetworkOut", "sum")} o ON o.resource_id = c.resource_id
+      WHERE i.resource_id IS NOT NULL OR o.resource_id IS NOT NULL
     )
     SELECT account, resource_id,
       'idle for ' || data_days || ' days: CPU peaked at ' || round(max_cpu, 2) || '%, network ' || round(net_mb, 2) || ' MB/day' AS reason,

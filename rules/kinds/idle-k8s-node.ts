@@ -18,14 +18,11 @@ export const idleK8sNode: RuleKind<typeof params> = {
   savings:
     "the node's cost, if the cluster's autoscaler removes it (finops only notifies: autoscalers own nodes)",
   params,
-  // CPU is averaged per resource before the join: the window holds millions of rows.
+  // CPU is read averaged per resource (ctx.metricSummary): the window holds millions of rows.
   sql: (p, ctx) => `
     WITH m AS (
-      SELECT resource_id, count(*) AS data_days, avg(average) AS mean_cpu
-      FROM metrics_daily
-      WHERE namespace = 'AWS/EC2' AND metric = 'CPUUtilization'
-        AND ${ctx.metricWindow(null, p.lookbackDays)}
-      GROUP BY resource_id
+      SELECT resource_id, days AS data_days, average AS mean_cpu
+      FROM ${ctx.metricSummary("AWS/EC2", "CPUUtilization", p.lookbackDays, ["average"])}
     )
     SELECT account, resource_id,
       'node of cluster ' || coalesce(cluster, '?') || ': mean CPU ' || round(mean_cpu, 2) || '% over ' || data_days || ' days' AS reason,

@@ -22,14 +22,18 @@ export const missingTags: RuleKind<typeof params> = {
     const required = p.required ?? [...ctx.requiredTags];
     if (required.length === 0)
       return "SELECT NULL AS account, NULL AS resource_id, NULL AS reason, NULL AS evidence, 0.0 AS savings_ratio WHERE false";
-    const missing = required.map(
-      (key) => `CASE WHEN nullif(${ctx.tag("r", key)}, '') IS NULL THEN ${sqlLiteral(key)} END`,
-    );
+    const absent = required.map((key) => `nullif(${ctx.tag("r", key)}, '') IS NULL`);
+    const missing = required.map((key, i) => `CASE WHEN ${absent[i]} THEN ${sqlLiteral(key)} END`);
+    // The resources missing a tag are found first: the list of what they miss (a lambda per row) is
+    // built for those only, not for every resource.
     return `
       SELECT account, resource_id, 'missing tag' || CASE WHEN len(missing) > 1 THEN 's ' ELSE ' ' END
           || array_to_string(missing, ', ') AS reason,
         json_object('missing', missing) AS evidence, 0.0 AS savings_ratio
-      FROM (SELECT r.*, list_filter([${missing.join(", ")}], x -> x IS NOT NULL) AS missing FROM resources_current r) r
-      WHERE len(missing) > 0`;
+      FROM (
+        SELECT r.account, r.resource_id, list_filter([${missing.join(", ")}], x -> x IS NOT NULL) AS missing
+        FROM resources_current r
+        WHERE ${absent.join(" OR ")}
+      ) r`;
   },
 };

@@ -106,11 +106,9 @@ export const oversizedInstance: RuleKind<typeof params> = {
   // its smallest, that the peak scaled by the factors' ratio still fits under targetCpuPercent.
   sql: (p, ctx) => `
     WITH cpu AS (
-      SELECT resource_id, count(*) AS data_days, max(maximum) AS peak
-      FROM metrics_daily
-      WHERE namespace = 'AWS/EC2' AND metric = 'CPUUtilization' AND ${ctx.metricWindow(null, p.lookbackDays)}
-      GROUP BY resource_id
-      HAVING count(*) >= ${sqlLiteral(p.minDataDays)} AND max(maximum) < ${sqlLiteral(p.maxCpuPercent)}
+      SELECT resource_id, days AS data_days, maximum AS peak
+      FROM ${ctx.metricSummary("AWS/EC2", "CPUUtilization", p.lookbackDays, ["maximum"])}
+      WHERE days >= ${sqlLiteral(p.minDataDays)} AND maximum < ${sqlLiteral(p.maxCpuPercent)}
     ),
     sizes(size, factor) AS (VALUES ${valuesSql(TARGET_SIZES.map((s) => [s, sizeFactor(s) as number]))}),
     smallest(family, factor) AS (VALUES ${valuesSql(

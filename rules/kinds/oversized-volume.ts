@@ -23,33 +23,31 @@ export const oversizedVolume: RuleKind<typeof params> = {
   defaultAction: "notify",
   savings: "savingsRatio (default 50%) of the volume's cost: a right-sized gp3 volume",
   params,
-  // Metrics are aggregated per volume before the join, and its attributes read once per volume.
+  // Metrics are read aggregated per volume (ctx.metricSummary), and its attributes once per volume. A
+  // volume's days are those of the one of its two metrics with more; a volume with neither has no data.
+  // The candidates look their metrics up (not the metrics of every volume combined first).
   sql: (p, ctx) => `
-    WITH m AS (
-      SELECT resource_id,
-        greatest(count_if(metric = 'VolumeReadOps'), count(*) - count_if(metric = 'VolumeReadOps')) AS data_days,
-        coalesce(sum(sum), 0) AS ops_total
-      FROM metrics_daily
-      WHERE namespace = 'AWS/EBS' AND metric IN ('VolumeReadOps', 'VolumeWriteOps')
-        AND ${ctx.metricWindow(null, p.lookbackDays)}
-      GROUP BY resource_id
-    ),
-    v AS (
+    WITH v AS (
       SELECT account, resource_id, attrs.volumeType AS volume_type,
         attrs.sizeGiB AS size_gib,
         attrs.iops AS iops
       FROM resources_current
       WHERE resource_type = 'ec2:volume' AND state = 'in-use'
+        AND (attrs.sizeGiB >= ${sqlLiteral(p.minSizeGiB)} OR (attrs.volumeType IN ('io1', 'io2') AND coalesce(attrs.iops, 0) <= ${sqlLiteral(p.maxProvisionedIops)}))
+    ),
+    m AS (
+      SELECT v.*, greatest(coalesce(r.days, 0), coalesce(w.days, 0)) AS data_days,
+        coalesce(r.sum, 0) + coalesce(w.sum, 0) AS ops_total
+      FROM v
+      LEFT JOIN ${ctx.metricSummary("AWS/EBS", "VolumeReadOps", p.lookbackDays, ["sum"])} r ON r.resource_id = v.resource_id
+      LEFT JOIN ${ctx.metricSummary("AWS/EBS", "VolumeWriteOps", p.lookbackDays, ["sum"])} w ON w.resource_id = v.resource_id
+      WHERE r.resource_id IS NOT NULL OR w.resource_id IS NOT NULL
     )
     SELECT account, resource_id,
       volume_type || ' ' || size_gib || ' GiB' || CASE WHEN iops IS NOT NULL THEN ' ' || iops || ' IOPS' ELSE '' END
         || ' averages ' || round(ops, 1) || ' read+write ops a day' AS reason,
       json_object('volumeType', volume_type, 'sizeGiB', size_gib, 'iops', iops, 'days', data_days, 'meanDailyOps', round(ops, 3)) AS evidence,
       ${sqlLiteral(p.savingsRatio)} AS savings_ratio
-    FROM (
-      SELECT v.*, m.data_days, m.ops_total / greatest(m.data_days, 1) AS ops
-      FROM v JOIN m ON m.resource_id = v.resource_id
-    )
-    WHERE data_days >= ${sqlLiteral(p.minDataDays)} AND ops < ${sqlLiteral(p.maxDailyOps)}
-      AND (size_gib >= ${sqlLiteral(p.minSizeGiB)} OR (volume_type IN ('io1', 'io2') AND coalesce(iops, 0) <= ${sqlLiteral(p.maxProvisionedIops)}))`,
+    FROM (SELECT *, ops_total / greatest(data_days, 1) AS ops FROM m)
+    WHERE data_days >= ${sqlLiteral(p.minDataDays)} AND ops < ${sqlLiteral(p.maxDailyOps)}`,
 };

@@ -28,10 +28,14 @@ export const s3IncompleteMultipart: RuleKind<typeof params> = {
       GROUP BY resource_id
     ),
     old AS (
-      SELECT r.account, r.resource_id, count(*) AS uploads, sum(u.bytes) AS bytes, min(u.initiated) AS oldest
-      FROM resources_current r, unnest(r.attrs.multipartUploads) AS m(u)
-      WHERE r.resource_type = 's3:bucket'
-        AND TRY_CAST(u.initiated AS TIMESTAMPTZ) < CAST(${ctx.now} AS TIMESTAMPTZ) - INTERVAL (${sqlLiteral(p.minAgeDays)}) DAY
+      SELECT r.account, r.resource_id, count(*) AS uploads, sum(r.u.bytes) AS bytes, min(r.u.initiated) AS oldest
+      -- The buckets first, their uploads unnested in the select list: a lateral unnest over
+      -- resources_current is planned as a join over every resource, whatever its type.
+      FROM (
+        SELECT account, resource_id, unnest(attrs.multipartUploads) AS u
+        FROM resources_current WHERE resource_type = 's3:bucket'
+      ) r
+      WHERE TRY_CAST(r.u.initiated AS TIMESTAMPTZ) < CAST(${ctx.now} AS TIMESTAMPTZ) - INTERVAL (${sqlLiteral(p.minAgeDays)}) DAY
       GROUP BY r.account, r.resource_id
     ),
     priced AS (

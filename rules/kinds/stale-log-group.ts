@@ -26,9 +26,8 @@ export const staleLogGroup: RuleKind<typeof params> = {
       GROUP BY account, region
     ),
     incoming AS (
-      SELECT resource_id, count(*) AS data_days, coalesce(sum(sum), 0) AS bytes FROM metrics_daily
-      WHERE namespace = 'AWS/Logs' AND metric = 'IncomingBytes' AND ${ctx.metricWindow(null, p.lookbackDays)}
-      GROUP BY resource_id
+      SELECT resource_id, days AS data_days, coalesce(sum, 0) AS bytes
+      FROM ${ctx.metricSummary("AWS/Logs", "IncomingBytes", p.lookbackDays, ["sum"])}
     )
     SELECT r.account, r.resource_id,
       'no data ingested in ' || ${sqlLiteral(p.lookbackDays)} || ' days, still storing ' || r.attrs.storedBytes || ' bytes' AS reason,
