@@ -85,8 +85,11 @@ const SPLIT_TAG_KEYS: Record<string, string> = {
   aws_eks_workload_name: "aws:eks:workload-name",
   aws_eks_workload_type: "aws:eks:workload-type",
   aws_eks_deployment: "aws:eks:deployment",
+  // ECS's tags are camel-cased (aws:ecs:clusterName); an export may snake-case them or not.
   aws_ecs_cluster_name: "aws:ecs:clusterName",
   aws_ecs_service_name: "aws:ecs:serviceName",
+  aws_ecs_clusterName: "aws:ecs:clusterName",
+  aws_ecs_serviceName: "aws:ecs:serviceName",
 };
 
 /** CASE branches mapping the split tags' keys exactly; to go before the generic aws_ rule. */
