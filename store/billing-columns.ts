@@ -64,5 +64,28 @@ export const BILLING_COLUMNS = {
 export type BillingColumn = keyof typeof BILLING_COLUMNS;
 export const BILLING_COLUMN_NAMES = Object.keys(BILLING_COLUMNS) as BillingColumn[];
 
+/**
+ * Split cost allocation data (CUR 2.0's split_line_item_* columns, on the pod rows of EKS and the task
+ * rows of ECS): custom columns next to the FOCUS ones, x_-prefixed as FOCUS's custom-column rule says
+ * (FOCUS has no split columns). They are allocation, not money billed: the node's own row keeps its cost
+ * in BilledCost and EffectiveCost, and these say how that cost divides among the pods that ran on it.
+ * NULL on every row of another kind and of every other source.
+ */
+export const SPLIT_COLUMNS = {
+  x_SplitParentResourceId: "VARCHAR",
+  x_SplitCost: MONEY,
+  x_SplitUnusedCost: MONEY,
+  x_SplitNetCost: MONEY,
+  x_SplitNetUnusedCost: MONEY,
+  x_SplitPublicOnDemandCost: MONEY,
+  x_SplitPublicOnDemandUnusedCost: MONEY,
+  x_SplitUsage: "DOUBLE",
+  x_SplitReservedUsage: "DOUBLE",
+  x_SplitActualUsage: "DOUBLE",
+  x_SplitUsageRatio: "DOUBLE",
+} as const;
+
+export type SplitColumn = keyof typeof SPLIT_COLUMNS;
+
 /** Where a billing row came from: `x_Source` in the billing table. */
 export type BillingSource = "focus" | "cur2" | "cost-explorer";

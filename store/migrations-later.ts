@@ -1,4 +1,4 @@
-import { MONEY } from "./billing-columns.js";
+import { MONEY, SPLIT_COLUMNS } from "./billing-columns.js";
 
 export interface Migration {
   version: number;
@@ -121,6 +121,17 @@ export const LATER_MIGRATIONS: Migration[] = [
         on_demand_cost ${MONEY} NOT NULL,
         PRIMARY KEY (day, type, account_id)
       );
+    `,
+  },
+  {
+    version: 11,
+    name: "billing: split cost allocation data (EKS pods, ECS tasks)",
+    sql: `
+      -- CUR 2.0's split_line_item_* columns, as x_ columns (FOCUS has none): how a node's cost divides
+      -- among its pods. The node's row keeps its cost; these never count in a total of BilledCost.
+      ${Object.entries(SPLIT_COLUMNS)
+        .map(([name, type]) => `ALTER TABLE billing ADD COLUMN ${name} ${type};`)
+        .join("\n      ")}
     `,
   },
 ];

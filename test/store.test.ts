@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { daysToFetch } from "../collectors/billing/cost-explorer-days.js";
-import { BILLING_COLUMNS } from "../store/billing-columns.js";
+import { BILLING_COLUMNS, SPLIT_COLUMNS } from "../store/billing-columns.js";
 import { openStore } from "../store/database.js";
 import { SCHEMA_VERSION } from "../store/migrations.js";
 import { tempDir } from "./helpers/project.js";
@@ -32,6 +32,7 @@ describe("the store", () => {
       ...Object.fromEntries(Object.entries(BILLING_COLUMNS)),
       x_Source: "VARCHAR",
       x_LoadId: "VARCHAR",
+      ...SPLIT_COLUMNS,
     };
     assert.deepEqual(Object.fromEntries(described.map((c) => [c.column_name, c.column_type])), expected);
   });

@@ -10,6 +10,14 @@ import {
 } from "./cur2-commitments.js";
 import { serviceCategory } from "./cur2-service-categories.js";
 import { regionId, Source, serviceName } from "./cur2-source.js";
+import {
+  SPLIT_SOURCE_TYPES,
+  splitColumns,
+  splitParentCheck,
+  splitRowRules,
+  splitTagKeyCases,
+  withoutSplitListCost,
+} from "./cur2-split.js";
 import { awsAccountId, type BillingFormat, ident } from "./format.js";
 
 /**
@@ -73,7 +81,8 @@ import { awsAccountId, type BillingFormat, ident } from "./format.js";
  * | CommitmentDiscountName / Quantity / Unit | NULL |
  * | CapacityReservationId | capacity_reservation_capacity_reservation_arn (present only when the export includes capacity reservation data) |
  * | CapacityReservationStatus | capacity_reservation_capacity_reservation_status, when it says used or unused |
- * | Tags | resource_tags (else the newer tags column, else legacy resource_tags_* columns) as a JSON object: 'user_' (or 'user:') prefixes are stripped (user_team -> team), AWS-generated 'aws_' keys become 'aws:' (aws_createdBy -> aws:createdBy), NULL values are dropped; an empty map, NULL or CSV text that is not a JSON object -> NULL |
+ * | Tags | resource_tags (else the newer tags column, else legacy resource_tags_* columns) as a JSON object: 'user_' (or 'user:') prefixes are stripped (user_team -> team), the split cost allocation tags get AWS's keys (aws_eks_cluster_name -> aws:eks:cluster-name, cur2-split.ts), other AWS-generated 'aws_' keys become 'aws:' (aws_createdBy -> aws:createdBy), NULL values are dropped; an empty map, NULL or CSV text that is not a JSON object -> NULL |
+ * | x_Split* | split cost allocation data (EKS pods, ECS tasks): split_line_item_* on split rows only, outside every FOCUS cost column (cur2-split.ts) |
  *
  * Each commitment the file names also gets its terms in commitment_terms (source 'cur2'), in the same
  * transaction: type, account, service (RIs), region, start and end, term ('1yr'/'3yr'), purchase option,
@@ -141,9 +150,13 @@ export const cur2Format: BillingFormat = {
     reservation_unused_recurring_fee: MONEY,
     // Quantities.
     line_item_usage_amount: "DOUBLE",
+    // Split cost allocation data (cur2-split.ts).
+    ...SPLIT_SOURCE_TYPES,
   },
 
-  rowRules: cur2RowRules,
+  rowRules: (columns) => [...cur2RowRules(columns), ...splitRowRules(columns)],
+  splitColumns,
+  loadChecks: splitParentCheck,
   secondRow: unusedRowCondition,
   commitmentTerms: cur2CommitmentTerms,
 
@@ -165,11 +178,15 @@ export const cur2Format: BillingFormat = {
     list.BilledCost = billed;
     list.EffectiveCost = effectiveCost(s, type, billed, riArn);
     // Covered usage keeps a missing public cost NULL: the load refuses such a row (cur2RowRules).
-    list.ListCost = `CASE
+    // A pod's or task's split row: 0, the node's row has the node's public cost (cur2-split.ts).
+    list.ListCost = withoutSplitListCost(
+      s,
+      `CASE
       WHEN ${is(["DiscountedUsage", "SavingsPlanCoveredUsage"])} THEN ${publicCost}
       WHEN ${is(USAGE_TYPES)} THEN coalesce(${publicCost}, ${billed})
       WHEN ${is(OFFSET_TYPES)} THEN CAST(0 AS ${MONEY})
-      ELSE ${billed} END`;
+      ELSE ${billed} END`,
+    );
     list.ListUnitPrice = `CASE WHEN ${is(USAGE_TYPES)} THEN ${s.rate("pricing_public_on_demand_rate")} END`;
     list.ContractedCost = `CASE
       WHEN ${type} = 'DiscountedUsage' THEN coalesce(${publicCost}, CAST(0 AS ${MONEY}))
@@ -277,6 +294,7 @@ function tags(s: Source): string {
       : s.legacyTagMap();
   if (!source) return "NULL";
   const key = `CASE
+      ${splitTagKeyCases("e.key")}
       WHEN starts_with(e.key, 'user_') OR starts_with(e.key, 'user:') THEN substr(e.key, 6)
       WHEN starts_with(e.key, 'aws_') THEN 'aws:' || substr(e.key, 5)
       ELSE e.key END`;

@@ -150,7 +150,7 @@ function rawRelation(path: string, kind: FileKind): string {
     : `(SELECT file_row_number + 1 AS __row, * FROM read_parquet(${sqlLiteral(path)}, file_row_number = true))`;
 }
 
-function rawRelationFor(path: string, kind: FileKind, columns: SourceColumns): string {
+export function rawRelationFor(path: string, kind: FileKind, columns: SourceColumns): string {
   const spec = [...columns.keys()].map((name) => `${sqlLiteral(name)}: 'VARCHAR'`).join(", ");
   return rawRelation(path, kind).replace("__COLUMNS__", `{${spec}}`);
 }
@@ -205,7 +205,12 @@ export async function locateBadValue(
   format: BillingFormat,
   label = path,
 ): Promise<UsageError | undefined> {
-  const checks: { column: string; condition: string; problem: (value: string | null) => string }[] = [];
+  const checks: {
+    column: string;
+    condition: string;
+    problem: (value: string | null) => string;
+    counted?: boolean;
+  }[] = [];
   for (const name of columns.keys()) {
     const type = format.sourceTypes[name];
     const column = ident(name);
@@ -240,7 +245,12 @@ export async function locateBadValue(
   }
   // The format's rules on what a row means, as they read on the file's own columns.
   for (const rule of format.rowRules?.(columns) ?? []) {
-    checks.push({ column: rule.column, condition: rule.source, problem: () => rule.problem });
+    checks.push({
+      column: rule.column,
+      condition: rule.source,
+      problem: () => rule.problem,
+      counted: rule.counted,
+    });
   }
   if (checks.length === 0) return undefined;
   const cases = checks.map((check, i) => `WHEN ${check.condition} THEN ${i}`).join(" ");
@@ -260,8 +270,17 @@ export async function locateBadValue(
       ).getRowObjectsJson()
     : [];
   const value = valueRows[0]?.v ?? null;
+  const count = check.counted
+    ? (
+        await connection.runAndReadAll(
+          `SELECT count(*) AS n FROM ${rawRelationFor(path, kind, columns)} WHERE ${check.condition}`,
+        )
+      ).getRowObjectsJson()[0]?.n
+    : undefined;
+  const counted =
+    count === undefined ? "" : ` (${Number(count)} such row${Number(count) === 1 ? "" : "s"} in the file)`;
   return new UsageError(
-    `${label}: row ${row.__row}${kind === "csv" ? ` (line ${Number(row.__row) + 1})` : ""}, column ${check.column}: ${check.problem(value === null ? null : String(value))}`,
+    `${label}: row ${row.__row}${kind === "csv" ? ` (line ${Number(row.__row) + 1})` : ""}, column ${check.column}: ${check.problem(value === null ? null : String(value))}${counted}`,
   );
 }
 

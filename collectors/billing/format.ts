@@ -1,4 +1,4 @@
-import type { BillingColumn, BillingSource } from "../../store/billing-columns.js";
+import type { BillingColumn, BillingSource, SplitColumn } from "../../store/billing-columns.js";
 
 /** A file's columns, by name, with the DuckDB type its reader reports. */
 export type SourceColumns = ReadonlyMap<string, string>;
@@ -20,6 +20,14 @@ export interface BillingFormat {
   readonly sourceTypes: Readonly<Record<string, string>>;
   /** One SQL expression over the source columns for each billing column; absent ones are NULL. */
   selectList(columns: SourceColumns): Partial<Record<BillingColumn, string>>;
+  /** The custom x_ split columns (SPLIT_COLUMNS) this format fills; absent ones are NULL. */
+  splitColumns?(columns: SourceColumns): Partial<Record<SplitColumn, string>>;
+  /**
+   * Checks over the whole load once every file is in (a rule across rows that may be in different
+   * parts of one export): a message naming the file, row and column of the first offending row, and
+   * how many there are, or undefined.
+   */
+  loadChecks?(check: LoadCheckContext): Promise<string | undefined>;
   /** Billing columns whose NULL makes a row unusable (checked after loading, on the loaded rows). */
   readonly notNullColumns: readonly BillingColumn[];
   /**
@@ -57,6 +65,20 @@ export interface RowRule {
   readonly column: string;
   /** What is wrong with the row, as the user is told it. */
   readonly problem: string;
+  /** Say how many of the file's rows break it, not only the first. */
+  readonly counted?: boolean;
+}
+
+/** What a format's load check is given: the load so far and one of its files. */
+export interface LoadCheckContext {
+  /** Runs a query in the load's transaction and gives its rows. */
+  readonly query: (sql: string) => Promise<Record<string, unknown>[]>;
+  readonly loadId: string;
+  readonly columns: SourceColumns;
+  /** The file with every value as text and __row its 1-based data row number. */
+  readonly rawRelation: string;
+  /** How the file's row n is named: "row n" or "row n (line n+1)". */
+  readonly rowLabel: (row: number) => string;
 }
 
 /** The columns of commitment_terms a format's commitmentTerms query gives (source and updated_at aside). */

@@ -15,6 +15,7 @@ import {
   type FileKind,
   fileKind,
   locateBadValue,
+  rawRelationFor,
   typedRelation,
 } from "./file-reader.js";
 import { type BillingFormat, COMMITMENT_TERM_COLUMNS, notNullSource } from "./format.js";
@@ -183,6 +184,7 @@ async function loadAll(
       }
       // Every file empty: the load is rolled back, so not even its record changes the database.
       if (warnings.length === files.length) throw new NothingLoaded();
+      await runLoadChecks(connection, loadId, files);
       if (!allowShrink)
         await refuseShrinkingPeriods(
           connection,
@@ -194,6 +196,26 @@ async function loadAll(
   } catch (error) {
     if (error instanceof NothingLoaded) return empty;
     throw error;
+  }
+}
+
+/** The formats' checks across the whole load (a split row's node may be in another part): refuse loudly. */
+async function runLoadChecks(
+  connection: DuckDBConnection,
+  loadId: string,
+  files: BillingFile[],
+): Promise<void> {
+  const query = async (sql: string) =>
+    (await connection.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
+  for (const file of files) {
+    const problem = await file.format.loadChecks?.({
+      query,
+      loadId,
+      columns: file.columns,
+      rawRelation: rawRelationFor(file.path, file.kind, file.columns),
+      rowLabel: (row) => `row ${row}${file.kind === "csv" ? ` (line ${row + 1})` : ""}`,
+    });
+    if (problem) throw new UsageError(`${file.label}: ${problem}`);
   }
 }
 
@@ -238,8 +260,14 @@ async function recordLoad(
 /** Inserts one file's rows under the load; returns how many. */
 async function loadFile(connection: DuckDBConnection, file: BillingFile, loadId: string): Promise<number> {
   const expressions = file.format.selectList(file.columns);
-  const targets = BILLING_COLUMN_NAMES.map((name) => `"${name}"`).join(", ");
-  const values = BILLING_COLUMN_NAMES.map((name) => expressions[name] ?? "NULL").join(",\n  ");
+  const split = Object.entries(file.format.splitColumns?.(file.columns) ?? {});
+  const targets = [...BILLING_COLUMN_NAMES, ...split.map(([name]) => name)]
+    .map((name) => `"${name}"`)
+    .join(", ");
+  const values = [
+    ...BILLING_COLUMN_NAMES.map((name) => expressions[name] ?? "NULL"),
+    ...split.map(([, v]) => v),
+  ].join(",\n  ");
   const relation = typedRelation(file.path, file.kind, file.columns, file.format);
   // A source row that is two billing rows is read once: the file joined with the part numbers, the
   // second part kept only for the rows that have one.
