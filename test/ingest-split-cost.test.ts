@@ -387,7 +387,10 @@ describe("bad split cost allocation data: named and counted, the load refused", 
   test("a pod in one part of the export and its node in another: the load checks the whole load", async () => {
     const isPod = (r: Row) => r.split_line_item_parent_resource_id !== undefined;
     const pods = writeCsv(join(dir.path, "part-1.csv"), ROWS.filter(isPod));
-    const nodes = writeCsv(join(dir.path, "part-2.csv"), ROWS.filter((r) => !isPod(r)));
+    const nodes = writeCsv(
+      join(dir.path, "part-2.csv"),
+      ROWS.filter((r) => !isPod(r)),
+    );
     const parts = join(dir.path, "parts.duckdb");
     const result = await runFinops(["ingest", pods, nodes, "--db", parts, "--json"]);
     assert.equal(result.code, 0, result.stderr);
