@@ -8,6 +8,8 @@ import { ecrRepository } from "./ecr-repository.js";
 import { eksCluster } from "./eks-cluster.js";
 import { elasticIp } from "./elastic-ip.js";
 import { elasticacheCluster } from "./elasticache-cluster.js";
+import { k8sNode } from "./k8s-node.js";
+import { k8sPod } from "./k8s-pod.js";
 import { loadBalancer } from "./load-balancer.js";
 import { logGroup } from "./log-group.js";
 import { natGateway } from "./nat-gateway.js";
@@ -41,6 +43,8 @@ export const RESOURCE_DESCRIPTORS: readonly ResourceDescriptor[] = [
   redshiftCluster,
   ec2ReservedInstances,
   savingsPlan,
+  k8sNode,
+  k8sPod,
 ];
 
 const BY_TYPE = new Map(RESOURCE_DESCRIPTORS.map((d) => [d.type, d]));

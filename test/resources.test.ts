@@ -46,6 +46,8 @@ describe("resource descriptors: one per type, consistent with themselves and eac
       "redshift:cluster",
       "ec2:reserved-instances",
       "savingsplans:savings-plan",
+      "eks:node",
+      "eks:pod",
     ]);
   });
 
@@ -107,7 +109,14 @@ describe("resource descriptors: one per type, consistent with themselves and eac
       assert.ok(url.hostname.endsWith("console.aws.amazon.com"), `${d.type}: ${url}`);
       // The console names a resource whose id is its ARN by its name.
       const name = arnName(d, d.id.example);
-      const named = [d.id.example, name, encodeURIComponent(name)].some((n) => url.href.includes(n));
+      // A name with a path (a node's CLUSTER/NODE, a pod's CLUSTER/NAMESPACE/POD/UID) may be split over the
+      // console's own path; the console names a pod by namespace and name, never by its UID.
+      const named =
+        [d.id.example, name, encodeURIComponent(name)].some((n) => url.href.includes(n)) ||
+        name
+          .split("/")
+          .filter((part) => !/^[0-9a-f]{8}-[0-9a-f-]{27}$/.test(part))
+          .every((part) => url.href.includes(encodeURIComponent(part)));
       assert.ok(url.href.includes(REGION) && named, `${d.type}: ${url}`);
     }
     assert.equal(
