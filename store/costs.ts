@@ -1,11 +1,13 @@
 import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
 import { Decimal } from "../core/money.js";
+import { IDLE_SUFFIX, type KubernetesDimension, kubernetesCostRows } from "./kubernetes-costs.js";
 
 export type CostDimension =
   | { kind: "service" }
   | { kind: "account" }
   | { kind: "region" }
   | { kind: "resource" }
+  | { kind: KubernetesDimension }
   | { kind: "team"; tagKeys: string[] }
   | { kind: "tag"; tagKeys: string[] };
 
@@ -24,6 +26,8 @@ export interface CostLine {
   key: string | null;
   billedCost: Decimal;
   effectiveCost: Decimal;
+  /** Kubernetes dimensions: the unused part of a cluster's or node's cost (its key ends "(idle)"). */
+  idle?: boolean;
 }
 
 /**
@@ -73,6 +77,14 @@ export function costRows(query: CostQuery, param: (value: DuckDBValue) => string
            AND f.BillingPeriodStart = date_trunc('month', t.day))`,
       ])}`;
   }
+  if (
+    dimension.kind === "cluster" ||
+    dimension.kind === "namespace" ||
+    dimension.kind === "workload" ||
+    dimension.kind === "node"
+  ) {
+    return kubernetesCostRows(dimension.kind, `SELECT * FROM billing_costs ${where(filters)}`);
+  }
   const keyExpression = {
     service: "ServiceName",
     account: "coalesce(SubAccountId, BillingAccountId)",
@@ -103,9 +115,14 @@ export async function costsBy(connection: DuckDBConnection, query: CostQuery): P
     GROUP BY key
     ORDER BY effective DESC NULLS LAST, billed DESC NULLS LAST, key NULLS LAST`;
   const reader = await connection.runAndReadAll(sql, params);
-  return reader.getRowObjectsJson().map((row) => ({
-    key: row.key === null || row.key === undefined ? null : String(row.key),
-    billedCost: new Decimal(String(row.billed ?? "0")),
-    effectiveCost: new Decimal(String(row.effective ?? "0")),
-  }));
+  const kubernetes = ["cluster", "namespace", "workload", "node"].includes(query.dimension.kind);
+  return reader.getRowObjectsJson().map((row) => {
+    const key = row.key === null || row.key === undefined ? null : String(row.key);
+    return {
+      key,
+      billedCost: new Decimal(String(row.billed ?? "0")),
+      effectiveCost: new Decimal(String(row.effective ?? "0")),
+      ...(kubernetes ? { idle: key?.endsWith(IDLE_SUFFIX) ?? false } : {}),
+    };
+  });
 }

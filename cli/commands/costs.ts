@@ -3,7 +3,7 @@ import { z } from "zod";
 import { isoFlagValue } from "../../core/dates.js";
 import { UsageError } from "../../core/errors.js";
 import { Decimal, formatMoney, sumDecimals } from "../../core/money.js";
-import { type CostDimension, costsBy } from "../../store/costs.js";
+import { type CostDimension, type CostLine, costsBy } from "../../store/costs.js";
 import { commandConfig, globalOptions, withStore } from "../context.js";
 import { printJson, printTable } from "../output.js";
 
@@ -11,8 +11,8 @@ const costsOptions = z.object({
   by: z
     .string()
     .regex(
-      /^(service|account|region|team|resource|tag:.+)$/,
-      "one of service, account, region, team, tag:KEY, resource",
+      /^(service|account|region|team|resource|cluster|namespace|workload|node|tag:.+)$/,
+      "one of service, account, region, team, tag:KEY, resource, cluster, namespace, workload, node",
     )
     .default("service"),
   from: z.string().optional(),
@@ -23,7 +23,11 @@ const costsOptions = z.object({
 export function costsCommand(): Command {
   return new Command("costs")
     .description("billed and effective cost grouped by one dimension, summed exactly from the billing rows")
-    .option("--by <dimension>", "service | account | region | team | tag:KEY | resource", "service")
+    .option(
+      "--by <dimension>",
+      "service | account | region | team | tag:KEY | resource | cluster | namespace | workload | node (Kubernetes: from split cost allocation data, idle cost as its own key)",
+      "service",
+    )
     .option("--from <date>", "first day, inclusive (on ChargePeriodStart)")
     .option("--to <date>", "end day, exclusive (on ChargePeriodStart)")
     .option("--provider <name>", "only this provider's rows (AWS, Microsoft, ...)")
@@ -48,7 +52,7 @@ export function costsCommand(): Command {
         ? { kind: "tag", tagKeys: [options.by.slice(4)] }
         : options.by === "team"
           ? { kind: "team", tagKeys: config.tags.teamKeys }
-          : { kind: options.by as "service" | "account" | "region" | "resource" };
+          : { kind: options.by as Exclude<CostDimension["kind"], "tag" | "team"> };
       const lines = await withStore(global, (store) =>
         costsBy(store.connection, {
           dimension,
@@ -70,8 +74,9 @@ export function costsCommand(): Command {
       }
       const total = (pick: (l: (typeof lines)[number]) => Decimal) =>
         new Decimal(sumDecimals(lines.map((l) => pick(l).text)));
+      const kubernetes = lines.some((l) => l.idle !== undefined);
       const rows = lines.map((l) => [
-        l.key ?? "(none)",
+        l.key ?? (kubernetes ? "(not Kubernetes)" : "(none)"),
         formatMoney(l.effectiveCost),
         formatMoney(l.billedCost),
       ]);
@@ -81,6 +86,7 @@ export function costsCommand(): Command {
         formatMoney(total((l) => l.billedCost)),
       ]);
       printTable([options.by, "Effective cost", "Billed cost"], rows, [1, 2]);
+      if (kubernetes) process.stdout.write(idleSummary(lines));
     });
 }
 
@@ -88,4 +94,20 @@ function strictDate(flag: string, text: string): { value: string; date: Date } {
   const parsed = isoFlagValue(flag, text);
   if (!parsed.ok) throw new UsageError(parsed.message);
   return parsed;
+}
+
+/** The idle share of what the clusters cost: the keys ending "(idle)" against every Kubernetes key. */
+function idleSummary(lines: CostLine[]): string {
+  const inClusters = lines.filter((l) => l.key !== null);
+  if (!inClusters.some((l) => l.idle)) {
+    return inClusters.length === 0
+      ? "No Kubernetes cost: no split cost allocation rows and no cluster-tagged rows in this window.\n"
+      : "";
+  }
+  const sum = (list: CostLine[]) => new Decimal(sumDecimals(list.map((l) => l.effectiveCost.text)));
+  const idle = sum(inClusters.filter((l) => l.idle));
+  const total = sum(inClusters);
+  const share =
+    Number(total.text) === 0 ? "0.0" : ((Number(idle.text) / Number(total.text)) * 100).toFixed(1);
+  return `Idle (unused node capacity): ${formatMoney(idle)} effective, ${share}% of the ${formatMoney(total)} the clusters cost.\n`;
 }
