@@ -54,7 +54,13 @@ function row(
   };
 }
 
-const NOUNS: Record<Dimension, string> = { service: "services", account: "accounts", team: "teams" };
+const NOUNS: Record<Dimension, string> = {
+  service: "services",
+  account: "accounts",
+  team: "teams",
+  cluster: "clusters",
+  namespace: "namespaces",
+};
 
 /**
  * The top rows of one dimension and one "Other" row summing the rest, so that the rows add up to the

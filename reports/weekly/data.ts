@@ -8,6 +8,7 @@ import { accountNames, currencies } from "./billing-facts.js";
 import { breakdown, movers, totalOf } from "./breakdown.js";
 import { commitmentsOfWeeks } from "./commitments.js";
 import { actualMonthEnd, forecastMonthEnd, monthOf } from "./forecast.js";
+import { kubernetesOfWeeks } from "./kubernetes.js";
 import type {
   Comparison,
   DailySpend,
@@ -266,6 +267,11 @@ export async function weeklyReport(
       current: { week: week.label, ...spanOf(week, span) },
       previous: { week: previousWeek.label, ...previousSpan },
       now: options.now,
+    }),
+    // The same days as the spend comparison, like the commitments.
+    kubernetes: await kubernetesOfWeeks(source, {
+      current: spanOf(week, span),
+      previous: previousSpan,
     }),
   };
 }

@@ -30,7 +30,7 @@ export interface Comparison extends Window, Money {
   billedChangePercent: number | null;
 }
 
-export type Dimension = "service" | "account" | "team";
+export type Dimension = "service" | "account" | "team" | "cluster" | "namespace";
 
 export interface BreakdownRow {
   /** The `finops costs` key; null for the rows without one (no team tag) and for the "other" row. */
@@ -207,6 +207,32 @@ export interface CommitmentsWeekly {
   expiring: ExpiringCommitment[];
 }
 
+/** A node whose pods left part of it unused, from the bill's split cost allocation data. */
+export interface IdleNode {
+  /** The node's EC2 instance id (split_line_item_parent_resource_id). */
+  node: string;
+  idleCost: Decimal;
+  /** Its pods' parts and its idle part: the node's instance-hours in the week. */
+  cost: Decimal;
+  idleShare: number | null;
+}
+
+/** Kubernetes in the report week, against the week before: `finops costs --by cluster | namespace | node`. */
+export interface KubernetesWeekly {
+  /** False when neither week has a cluster's cost: the section says so in a line. */
+  any: boolean;
+  /** The week has split cost allocation data (a node divided among its pods). */
+  split: boolean;
+  /** What the clusters cost this week: pods, idle capacity, control planes and nodes outside the split. */
+  total: Money;
+  /** The unused capacity of the split nodes; share: percent of the clusters' effective cost. */
+  idle: { current: Money; previous: Money; share: number | null };
+  byCluster: Breakdown;
+  byNamespace: Breakdown;
+  /** The nodes with the most idle money this week. */
+  topIdleNodes: IdleNode[];
+}
+
 export interface WeeklyReport {
   report: "weekly";
   week: string;
@@ -237,4 +263,5 @@ export interface WeeklyReport {
   savingsRealised: SavingsRealised;
   topFindings: TopFinding[];
   commitments: CommitmentsWeekly;
+  kubernetes: KubernetesWeekly;
 }

@@ -99,6 +99,26 @@ function commitmentRows(c: CommitmentsWeekly): Row[] {
   return rows;
 }
 
+function kubernetesRows(report: WeeklyReport): Row[] {
+  const k = report.kubernetes;
+  const rows: Row[] = [
+    ...moneyRows("kubernetes", "all", "Total", k.total),
+    ...moneyRows("kubernetes", "idle", "Total", k.idle.current),
+    ...moneyRows("kubernetes", "idle", "Total", k.idle.previous, "previousWeek"),
+    ["kubernetes", "idle", "Total", "sharePercent", k.idle.share],
+    ...breakdownRows("kubernetesByCluster", k.byCluster),
+    ...breakdownRows("kubernetesByNamespace", k.byNamespace),
+  ];
+  for (const n of k.topIdleNodes) {
+    rows.push(
+      ["kubernetesIdleNodes", "node", n.node, "idleCost", n.idleCost],
+      ["kubernetesIdleNodes", "node", n.node, "cost", n.cost],
+      ["kubernetesIdleNodes", "node", n.node, "idleSharePercent", n.idleShare],
+    );
+  }
+  return rows;
+}
+
 function reportRows(report: WeeklyReport): Row[] {
   const rows: Row[] = [];
   const t = report.totals;
@@ -171,7 +191,7 @@ function reportRows(report: WeeklyReport): Row[] {
     ["tagCoverage", "team", "Total", "effectiveCost", c.total],
     ["tagCoverage", "team", "allocated", "percent", c.allocatedPercent],
   );
-  rows.push(...commitmentRows(report.commitments));
+  rows.push(...commitmentRows(report.commitments), ...kubernetesRows(report));
   const w = report.waste;
   for (const [dimension, groups] of [
     ["rule", w.byRule],

@@ -69,9 +69,15 @@ export function totalsSection(report: WeeklyReport): Section {
   };
 }
 
-const DIMENSION_TITLES = { service: "Service", account: "Account", team: "Team" } as const;
+const DIMENSION_TITLES = {
+  service: "Service",
+  account: "Account",
+  team: "Team",
+  cluster: "Cluster",
+  namespace: "Namespace",
+} as const;
 
-function breakdownTable(b: Breakdown): Table {
+export function breakdownTable(b: Breakdown): Table {
   return {
     columns: [
       { title: DIMENSION_TITLES[b.dimension] },
@@ -99,7 +105,13 @@ function breakdownTable(b: Breakdown): Table {
 }
 
 export function breakdownSection(report: WeeklyReport, b: Breakdown): Section {
-  const titles = { service: "Spend by service", account: "Spend by account", team: "Spend by team" };
+  const titles = {
+    service: "Spend by service",
+    account: "Spend by account",
+    team: "Spend by team",
+    cluster: "Spend by cluster",
+    namespace: "Spend by namespace",
+  };
   const notes: string[] = [];
   if (b.dimension === "team") {
     notes.push(

@@ -14,6 +14,7 @@ import {
 import type { WeeklyReport } from "./model.js";
 import { commitmentsSection } from "./sections-commitments.js";
 import { savingsSection, topFindingsSection, wasteSection } from "./sections-findings.js";
+import { kubernetesSection } from "./sections-kubernetes.js";
 import {
   anomaliesSection,
   breakdownSection,
@@ -68,6 +69,7 @@ export function sections(report: WeeklyReport): Section[] {
     : [noBillingSection(report)];
   return [
     ...costs,
+    ...(report.hasBilling ? [kubernetesSection(report)] : []),
     commitmentsSection(report),
     wasteSection(report),
     savingsSection(report),

@@ -11,7 +11,10 @@ export interface SpendSource {
   caseInsensitiveTags: boolean;
 }
 
-function costDimension(source: SpendSource, dimension: Dimension): CostDimension {
+/** The report's dimensions and the Kubernetes ones it reads without a breakdown of their own. */
+type SpendDimension = Dimension | "workload" | "node";
+
+function costDimension(source: SpendSource, dimension: SpendDimension): CostDimension {
   return dimension === "team" ? { kind: "team", tagKeys: source.teamKeys } : { kind: dimension };
 }
 
@@ -19,7 +22,7 @@ function costDimension(source: SpendSource, dimension: Dimension): CostDimension
  * One dimension's money over a window, through `costsBy` itself: the report's figures are by
  * construction the ones `finops costs --by <dimension> --from --to` prints, team logic included.
  */
-export function spendBy(source: SpendSource, dimension: Dimension, window: Window): Promise<CostLine[]> {
+export function spendBy(source: SpendSource, dimension: SpendDimension, window: Window): Promise<CostLine[]> {
   return costsBy(source.connection, {
     dimension: costDimension(source, dimension),
     from: window.from,
