@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import type { AwsOptions } from "../aws/clients.js";
 import type { Config } from "../config/schema.js";
@@ -71,12 +72,26 @@ export function refuseNow(options: GlobalOptions, command: string, why: string):
   if (options.now !== undefined) throw new UsageError(`${command}: --now is not accepted here: ${why}`);
 }
 
+/** How a command opens the store; `create`: the command may make the database (ingest, collect). */
+export type StoreOpening = OpenOptions & { create?: boolean };
+
+/**
+ * Opens the store for one command. Only the commands that fill a database create one: a read (costs,
+ * findings, plan, report...) of a path with no database is a usage error naming the path, never an
+ * empty database and an empty answer that look like "no waste".
+ */
 export async function withStore<T>(
   options: GlobalOptions,
   body: (store: Store) => Promise<T>,
-  openOptions: OpenOptions = {},
+  openOptions: StoreOpening = {},
 ): Promise<T> {
-  const store = await openStore(resolveDbPath(options.db), openOptions);
+  const path = resolveDbPath(options.db);
+  if (!openOptions.create && path !== ":memory:" && !existsSync(path)) {
+    throw new UsageError(
+      `no database at ${path}: create one with \`finops ingest FILE\`, \`finops collect\` or \`finops demo\`, or point --db (or FINOPS_DB) at an existing one`,
+    );
+  }
+  const store = await openStore(path, openOptions);
   try {
     return await body(store);
   } finally {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { openStore } from "../store/database.js";
 import { type CliResult, runFinops } from "./helpers/cli.js";
-import { tempDir } from "./helpers/project.js";
+import { emptyDatabase, tempDir } from "./helpers/project.js";
 
 const CONFIG = `
 tags:
@@ -53,6 +53,7 @@ describe("approve and apply follow the clock, never --now", () => {
 
   before(async () => {
     writeFileSync(config, CONFIG);
+    await emptyDatabase(db);
     const planned = await finops(["plan", "--json"]);
     assert.equal(planned.code, 0, planned.stderr);
     planId = (JSON.parse(planned.stdout) as { planId: string }).planId;

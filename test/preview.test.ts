@@ -5,7 +5,7 @@ import { after, before, describe, test } from "node:test";
 import type { ResourceRecord } from "../collectors/inventory/resource.js";
 import { openStore } from "../store/database.js";
 import { type CliResult, runFinops } from "./helpers/cli.js";
-import { tempDir } from "./helpers/project.js";
+import { emptyDatabase, tempDir } from "./helpers/project.js";
 import { seedInventory } from "./helpers/seed.js";
 
 const DAY = 86_400_000;
@@ -159,7 +159,7 @@ describe("a future --now is a preview: it prints and stores nothing", () => {
     assert.match(human.stdout, /Preview as of .*Not stored, so nothing can approve it/);
     assert.doesNotMatch(human.stdout, /finops approve/);
     // The cleanup plans every team: on a database with no inventory, it needs no AWS call either.
-    const empty = join(dir.path, "empty.duckdb");
+    const empty = await emptyDatabase(join(dir.path, "empty.duckdb"));
     const cleanup = JSON.parse(
       ok(await finops(empty, ["cleanup", "--dry-run", "--now", FUTURE, "--json"])).stdout,
     );

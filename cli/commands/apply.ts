@@ -24,7 +24,10 @@ export function applyCommand(): Command {
       }
       const results = await withStore(global, async (store) => {
         const plan = await loadPlan(store.connection, planId);
-        if (!plan) throw new RuntimeError(`no plan ${planId}: run finops plan`);
+        if (!plan)
+          throw new UsageError(
+            `no plan ${planId}: \`finops history\` lists the plans, \`finops plan\` makes one`,
+          );
         try {
           return await applyPlan(store.connection, config, awsOptions(global, config), plan, { maxActions });
         } catch (error) {

@@ -20,7 +20,10 @@ export function approveCommand(): Command {
       const config = commandConfig(global);
       const approval = await withStore(global, async (store) => {
         const plan = await loadPlan(store.connection, planId);
-        if (!plan) throw new RuntimeError(`no plan ${planId}: run finops plan`);
+        if (!plan)
+          throw new UsageError(
+            `no plan ${planId}: \`finops history\` lists the plans, \`finops plan\` makes one`,
+          );
         try {
           return await approvePlan(store.connection, plan, approver, config.remediation.approvalHours);
         } catch (error) {

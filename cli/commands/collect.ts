@@ -43,17 +43,20 @@ export function collectCommand(): Command {
           : livePages();
       const regions = global.regions?.split(",").filter(Boolean) ?? config.aws.regions;
 
-      const collectors: CollectorReport[] = await withStore(global, (store) =>
-        collectAll(store, {
-          config,
-          aws,
-          regions,
-          now: at,
-          runId,
-          only,
-          pages,
-          ...(options.replay ? { replayDir: options.replay } : {}),
-        }),
+      const collectors: CollectorReport[] = await withStore(
+        global,
+        (store) =>
+          collectAll(store, {
+            config,
+            aws,
+            regions,
+            now: at,
+            runId,
+            only,
+            pages,
+            ...(options.replay ? { replayDir: options.replay } : {}),
+          }),
+        { create: true },
       );
       if (global.json) {
         printJson({ runId, collectors });

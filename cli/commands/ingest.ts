@@ -37,7 +37,7 @@ export function ingestCommand(): Command {
             allowShrink: options.allowShrink === true,
           }),
         // DuckDB reads no file but those the store allows: the local inputs named here.
-        { ...BULK_LOAD, readable: inputs.filter((input) => !input.startsWith("s3://")) },
+        { ...BULK_LOAD, readable: inputs.filter((input) => !input.startsWith("s3://")), create: true },
       );
       for (const warning of result.warnings) note(`warning: ${warning}`);
       if (global.json) {

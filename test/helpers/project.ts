@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { openStore } from "../../store/database.js";
 
 /** The project root: compiled tests live in dist/test/helpers/. */
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -15,4 +16,13 @@ export const FIXTURES = join(PROJECT_ROOT, "test/fixtures");
 export function tempDir(prefix = "finops-test-"): { path: string; remove: () => void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/**
+ * An empty database at `path`, made as `finops ingest` or `collect` would: the read commands refuse a
+ * path with no database (they never create one), so a test of a read on nothing makes it first.
+ */
+export async function emptyDatabase(path: string): Promise<string> {
+  (await openStore(path)).close();
+  return path;
 }
