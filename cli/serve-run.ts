@@ -1,8 +1,9 @@
+import { rmSync, writeFileSync } from "node:fs";
 import type { AwsOptions } from "../aws/clients.js";
 import type { Config } from "../config/schema.js";
 import { UsageError } from "../core/errors.js";
 import { ensureCostAggregates } from "../store/cost-aggregates.js";
-import { openStore } from "../store/database.js";
+import { openStore, type ServerNote, serverNotePath } from "../store/database.js";
 import { hostAllowList, parseHostList } from "../web/hosts.js";
 import { ServeMetrics } from "../web/metrics.js";
 import { createServer } from "../web/server.js";
@@ -73,6 +74,10 @@ export async function runServe(options: ServeRunOptions): Promise<never> {
     now,
   });
   const address = await app.listen({ host: options.host, port: options.port });
+  // A CLI that finds the database held reads this note and names the server to go through instead.
+  const serverNote = serverNotePath(store.path);
+  writeFileSync(serverNote, JSON.stringify({ pid: process.pid, url: address } satisfies ServerNote));
+  process.once("exit", () => rmSync(serverNote, { force: true }));
   if (options.schedules) scheduler.start(config.schedules);
   printLine(`finops serve: listening on ${address} (database ${store.path})`);
   if (!token) note("FINOPS_WEB_TOKEN is not set: the web view cannot approve plans");

@@ -1,4 +1,4 @@
-import { realpathSync, statSync } from "node:fs";
+import { readFileSync, realpathSync, statSync } from "node:fs";
 import { sep } from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { sqlList } from "../core/sql.js";
@@ -47,6 +47,34 @@ export class DatabaseBusy extends Error {
   override readonly name = "DatabaseBusy";
 }
 
+/** Where `finops serve` notes that it holds a database, and where it listens: beside the database. */
+export function serverNotePath(dbPath: string): string {
+  return `${dbPath}.serve.json`;
+}
+
+/** What `finops serve` notes while it holds a database. */
+export interface ServerNote {
+  pid: number;
+  url: string;
+}
+
+/**
+ * Why a database cannot be opened: another process holds it. When that process is `finops serve` (its
+ * note names the same pid), the way in is its web API, or stopping it: waiting would never end.
+ */
+function busyMessage(path: string, program: string, pid: number): string {
+  let server: ServerNote | undefined;
+  try {
+    const note = JSON.parse(readFileSync(serverNotePath(path), "utf8")) as Partial<ServerNote>;
+    if (note.pid === pid && typeof note.url === "string") server = { pid, url: note.url };
+  } catch {
+    // No note, or not readable: another kind of holder.
+  }
+  return server
+    ? `the database ${path} is held by finops serve (pid ${pid}) at ${server.url}: read it there (the web view, or its API such as ${server.url}/api/findings), or stop the server to use the CLI on this file`
+    : `the database ${path} is in use by another process (${program}, pid ${pid}): DuckDB lets one process write it at a time; try again when it is done`;
+}
+
 export function resolveDbPath(flag: string | undefined): string {
   return flag ?? process.env.FINOPS_DB ?? "./finops.duckdb";
 }
@@ -59,9 +87,7 @@ export async function openStore(path: string, options: OpenOptions = {}): Promis
     const holder = /Conflicting lock is held in (.*) \(PID (\d+)\)/.exec(error.message);
     if (!holder) throw error;
     // DuckDB allows one process to write a database at a time: an apply running, a collect, a serve.
-    throw new DatabaseBusy(
-      `the database ${path} is in use by another process (${holder[1]}, pid ${holder[2]}): DuckDB lets one process write it at a time; try again when it is done`,
-    );
+    throw new DatabaseBusy(busyMessage(path, holder[1] ?? "?", Number(holder[2])));
   });
   const connection = await instance.connect();
   // Billing timestamps are UTC; naive timestamps in files are read as UTC too.

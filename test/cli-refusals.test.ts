@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { runFinops } from "./helpers/cli.js";
 import { emptyDatabase, tempDir } from "./helpers/project.js";
+import { startServe } from "./helpers/serve.js";
 
 // What a typo costs (issue 19): a read of a database that does not exist is a usage error naming the
 // path, never an empty database and an empty answer; an unknown plan id is a usage error too.
@@ -70,4 +71,28 @@ describe("approve and apply of a plan id that does not exist", () => {
       assert.match(result.stderr, /no plan plan-0000000000: `finops history` lists the plans/);
     });
   }
+});
+
+describe("a database that finops serve holds", () => {
+  const dir = tempDir();
+  after(() => dir.remove());
+
+  test("the CLI names the server to go through, or to stop; once it stops, the CLI opens the file", async () => {
+    const db = await emptyDatabase(join(dir.path, "served.duckdb"));
+    const served = await startServe(["--db", db, "--no-schedules"]);
+    try {
+      const result = await runFinops(["findings", "--db", db]);
+      assert.notEqual(result.code, 0);
+      assert.equal(result.stderr.trim().split("\n").length, 1, result.stderr);
+      assert.ok(result.stderr.includes(`held by finops serve (pid `), result.stderr);
+      assert.ok(result.stderr.includes(`at ${served.base}: read it there`), result.stderr);
+      assert.match(result.stderr, /or stop the server/);
+      assert.doesNotMatch(result.stderr, /try again when it is done/);
+    } finally {
+      await served.stop();
+    }
+    assert.equal(existsSync(`${db}.serve.json`), false, "the note goes with the server");
+    const after = await runFinops(["findings", "--db", db]);
+    assert.equal(after.code, 0, after.stderr);
+  });
 });
