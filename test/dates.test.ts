@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { after, describe, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import { isoFlagValue, parseIsoInstant } from "../core/dates.js";
 import { runFinops } from "./helpers/cli.js";
-import { tempDir } from "./helpers/project.js";
+import { emptyDatabase, tempDir } from "./helpers/project.js";
 
 describe("strict ISO 8601 dates (core/dates.ts)", () => {
   test("accepts dates and date-times with or without seconds, Z or an offset", () => {
@@ -58,6 +58,7 @@ describe("strict ISO 8601 dates (core/dates.ts)", () => {
 describe("finops costs --from/--to are validated up front", () => {
   const dir = tempDir();
   const db = join(dir.path, "finops.duckdb");
+  before(() => emptyDatabase(db));
   after(() => dir.remove());
 
   for (const [flag, value, problem] of [

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, describe, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import { RULE_KINDS } from "../rules/catalogue.js";
 import { runFinops } from "./helpers/cli.js";
-import { PROJECT_ROOT, tempDir } from "./helpers/project.js";
+import { emptyDatabase, PROJECT_ROOT, tempDir } from "./helpers/project.js";
 
 /** A bad rules.yaml, and what the error must say: file:line:column and the problem. */
 const CORPUS: { name: string; yaml: string; error: RegExp }[] = [
@@ -73,6 +73,8 @@ const CORPUS: { name: string; yaml: string; error: RegExp }[] = [
 describe("a bad rules.yaml exits 2 naming the line and column", () => {
   const dir = tempDir();
   const db = join(dir.path, "finops.duckdb");
+  // A rule's SQL is checked against a store: the database exists, so the error is the rule's.
+  before(() => emptyDatabase(db));
   after(() => dir.remove());
 
   for (const [index, { name, yaml, error }] of CORPUS.entries()) {
@@ -95,7 +97,8 @@ test("anchors and aliases used a few times load as before", async () => {
       config,
       "tags:\n  required: &keys [team]\n  teamKeys: *keys\nrules:\n  - id: gp2-volume\n  - id: old-snapshot\n",
     );
-    const result = await runFinops(["analyze", "--config", config, "--db", join(dir.path, "f.duckdb")]);
+    const db = await emptyDatabase(join(dir.path, "f.duckdb"));
+    const result = await runFinops(["analyze", "--config", config, "--db", db]);
     assert.equal(result.code, 0, result.stderr);
   } finally {
     dir.remove();
