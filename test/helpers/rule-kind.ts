@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { ResourceRecord } from "../../collectors/inventory/resource.js";
 import { configSchema } from "../../rules/config.js";
 import { analyze } from "../../rules/evaluate.js";
+import type { BILLING_COLUMNS, SPLIT_COLUMNS } from "../../store/billing-columns.js";
 import { openStore } from "../../store/database.js";
 import type { MetricDay } from "../../store/inventory.js";
 import { tempDir } from "./project.js";
@@ -107,17 +108,52 @@ export interface KindFinding {
   evidence: Record<string, unknown>;
   team: string;
   protected: boolean;
+  /** The finding's monthly cost and estimated savings, as exact decimal text (null when unknown). */
+  monthlyCost: string | null;
+  savings: string | null;
+}
+
+/**
+ * One billing row to seed: FOCUS (and x_Split) columns by name, values as text or numbers (money as
+ * decimal text, timestamps as ISO text). Unset columns stay NULL; x_Source and x_LoadId are filled.
+ */
+export type BillingRow = Partial<
+  Record<keyof typeof BILLING_COLUMNS | keyof typeof SPLIT_COLUMNS, string | number | null>
+>;
+
+/** Inserts the rows into the store's billing table, each as a file-loaded ('focus') row. */
+async function seedBilling(
+  connection: Awaited<ReturnType<typeof openStore>>["connection"],
+  rows: readonly BillingRow[],
+): Promise<void> {
+  for (const row of rows) {
+    const columns = Object.keys(row) as (keyof BillingRow)[];
+    await connection.run(
+      `INSERT INTO billing (${columns.join(", ")}, x_Source, x_LoadId)
+       VALUES (${columns.map((_, i) => `$${i + 1}`).join(", ")}, 'focus', 'test-load')`,
+      columns.map((c) => {
+        const value = row[c];
+        return value === undefined || value === null ? null : String(value);
+      }),
+    );
+  }
 }
 
 /**
  * One rule kind run through the engine (rules/evaluate.ts analyze, as `finops analyze` runs it) on a
  * store seeded in a temporary folder with the given collections: its open findings, by resource id.
- * The rule is the only one enabled, with the given parameters; `config` holds other settings (tags).
+ * The rule is the only one enabled, with the given parameters; `config` holds other settings (tags);
+ * `billing` rows are inserted into the billing table before the rules run.
  */
 export async function findingsOfKind(
   kind: string,
   collections: Collection[],
-  options: { params?: Record<string, unknown>; config?: Record<string, unknown>; now?: Date } = {},
+  options: {
+    params?: Record<string, unknown>;
+    config?: Record<string, unknown>;
+    now?: Date;
+    billing?: readonly BillingRow[];
+  } = {},
 ): Promise<KindFinding[]> {
   const dir = tempDir("finops-kind-");
   try {
@@ -127,13 +163,16 @@ export async function findingsOfKind(
     }
     const store = await openStore(db);
     try {
+      await seedBilling(store.connection, options.billing ?? []);
       const config = configSchema.parse({
         ...options.config,
         rules: [{ id: kind, params: options.params ?? {} }],
       });
       await analyze(store.connection, config, options.now ?? NOW);
       const rows = await store.connection.runAndReadAll(
-        `SELECT resource_id, reason, CAST(evidence AS VARCHAR) AS evidence, team, protected FROM findings
+        `SELECT resource_id, reason, CAST(evidence AS VARCHAR) AS evidence, team, protected,
+           CAST(monthly_cost AS VARCHAR) AS monthly_cost, CAST(estimated_monthly_savings AS VARCHAR) AS savings
+         FROM findings
          WHERE rule = $1 AND resolved_at IS NULL ORDER BY resource_id`,
         [kind],
       );
@@ -143,6 +182,8 @@ export async function findingsOfKind(
         evidence: JSON.parse(String(row.evidence)) as Record<string, unknown>,
         team: String(row.team),
         protected: row.protected === true,
+        monthlyCost: decimalText(row.monthly_cost),
+        savings: decimalText(row.savings),
       }));
     } finally {
       store.close();
@@ -151,6 +192,14 @@ export async function findingsOfKind(
     dir.remove();
   }
 }
+
+/** A DECIMAL's text without trailing zeros ("12.500000" -> "12.5"), or null. */
+const decimalText = (value: unknown): string | null =>
+  value === null || value === undefined
+    ? null
+    : String(value).includes(".")
+      ? String(value).replace(/\.?0+$/, "")
+      : String(value);
 
 /** The resource ids a kind flags, sorted. */
 export async function flaggedBy(
