@@ -325,17 +325,37 @@ describe("metric rules on both sides of every threshold (collected from moto)", 
     });
   });
 
+  // Neither the cluster's inventory nor split cost rows know these nodes' requests: CPU alone judges them
+  // (rules/kinds/idle-k8s-node.test.ts has the verdicts from requests and from the bill).
   test("idle-k8s-node: mean daily average CPU under 10% over 7 days", () => {
     assert.deepEqual(flagged("idle-k8s-node"), EXPECTED["idle-k8s-node"]);
+    const cpuOnly = { node: null, nodePool: null, requestedCpuPercent: null, requestedMemoryPercent: null };
+    const noBill = {
+      unusedCost: null,
+      unusedPercent: null,
+      billDays: null,
+      podsToMove: null,
+      podsToMoveCount: null,
+    };
     assert.deepEqual(evidence("idle-k8s-node", "node-9.9"), {
+      source: "cpu",
       cluster: "prod-eks",
-      days: 7,
-      meanCpuPercent: 9.9,
+      nodeGroup: "ng-1",
+      ...cpuOnly,
+      snapshots: null,
+      usedCpuPercent: 9.9,
+      cpuDays: 7,
+      ...noBill,
     });
     assert.deepEqual(evidence("idle-k8s-node", "node-quiet"), {
+      source: "cpu",
       cluster: "batch",
-      days: 7,
-      meanCpuPercent: 1,
+      nodeGroup: null,
+      ...cpuOnly,
+      snapshots: null,
+      usedCpuPercent: 1,
+      cpuDays: 7,
+      ...noBill,
     });
   });
 
