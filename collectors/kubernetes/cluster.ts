@@ -96,6 +96,18 @@ export class KubernetesApiError extends Error {
   }
 }
 
+/** The Status reasons of the HTTP codes an API server answers a list with, for answers without a Status. */
+const REASONS: Record<number, string> = {
+  400: "BadRequest",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "NotFound",
+  410: "Expired",
+  429: "TooManyRequests",
+  500: "InternalError",
+  503: "ServiceUnavailable",
+};
+
 /** The client's ApiException as the API server's Status said it; other errors as they are. */
 function fromApiException(error: unknown): unknown {
   if (!(error instanceof ApiException)) return error;
@@ -105,8 +117,17 @@ function fromApiException(error: unknown): unknown {
   } catch {
     // Not a Status object (a proxy's HTML page): the HTTP code says enough.
   }
-  const reason = typeof status.reason === "string" && status.reason ? status.reason : `HTTP${error.code}`;
-  const message = typeof status.message === "string" ? status.message : "no Status in the answer";
+  // The client keeps no body for a 401: its reason and the client's words say it.
+  const reason =
+    typeof status.reason === "string" && status.reason
+      ? status.reason
+      : (REASONS[error.code] ?? `HTTP${error.code}`);
+  const message =
+    typeof status.message === "string"
+      ? status.message
+      : error.code === 401
+        ? "Unauthorized"
+        : "no Status in the answer";
   return new KubernetesApiError(reason, `${message} (HTTP ${error.code})`);
 }
 
