@@ -46,6 +46,8 @@ export const kubernetesSchema = z
     clusters: z.array(clusterSchema).default([]),
     /** How many objects one list call asks for (`limit`); the rest come page by page (`continue`). */
     pageSize: z.number().int().min(1).max(10_000).default(500),
+    /** Seconds one list call may take before the collector gives up on the cluster. */
+    requestTimeoutSeconds: z.number().min(1).max(3600).default(60),
   })
   .superRefine((section, ctx) => {
     const seen = new Map<string, number>();

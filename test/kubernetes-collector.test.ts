@@ -280,14 +280,14 @@ interface CollectJson {
 describe("the Kubernetes collectors against a stand-in API server", () => {
   const dir = tempDir("finops-k8s-");
   let api: KubernetesApi;
-  const config = (file: string, cluster: Record<string, unknown>, pageSize = 3) => {
+  const config = (file: string, cluster: Record<string, unknown>, settings = "pageSize: 3") => {
     const path = join(dir.path, file);
     writeFileSync(
       path,
       [
         "aws: { regions: [eu-west-1] }",
         "kubernetes:",
-        `  pageSize: ${pageSize}`,
+        `  ${settings}`,
         "  clusters:",
         `    - ${JSON.stringify({ name: CLUSTER, account: ACCOUNT, region: REGION, ...cluster })}`,
         "",
@@ -479,6 +479,27 @@ describe("the Kubernetes collectors against a stand-in API server", () => {
       );
     } finally {
       await refusing.close();
+    }
+  });
+
+  test("a cluster that does not answer one list call fails that collector after the request timeout", async () => {
+    const stuck = await startKubernetesApi({ nodes: NODES, pods: PODS, silent: ["pods"] });
+    try {
+      const cfg = config(
+        "stuck.yaml",
+        { kubeconfig: stuck.kubeconfig(dir.path, "stuck"), context: "stuck" },
+        "requestTimeoutSeconds: 1",
+      );
+      const result = await collect(["--config", cfg, "--db", join(dir.path, "stuck.duckdb")]);
+      assert.equal(result.code, 1);
+      const [nodes, pods] = (JSON.parse(result.stdout) as CollectJson).collectors;
+      assert.deepEqual([nodes?.status, nodes?.rows], ["ok", 7]);
+      assert.equal(
+        pods?.error,
+        "cluster prod-eks (111122223333 eu-west-1): Timeout: ListPods: no answer within 1 s",
+      );
+    } finally {
+      await stuck.close();
     }
   });
 

@@ -1,4 +1,11 @@
-import { ApiException, CoreV1Api, KubeConfig, type V1ListMeta } from "@kubernetes/client-node";
+import {
+  ApiException,
+  type ConfigurationOptions,
+  CoreV1Api,
+  KubeConfig,
+  Observable,
+  type V1ListMeta,
+} from "@kubernetes/client-node";
 import type { PageSource } from "../../aws/pages.js";
 import type { KubernetesCluster } from "../../config/schema.js";
 import type { ResourceDescriptor } from "../../resources/types.js";
@@ -25,6 +32,8 @@ export interface ClusterScope {
   pages: PageSource;
   /** Objects asked per list call (`limit`). */
   pageSize: number;
+  /** How long one list call may take. */
+  requestTimeoutMs: number;
   now: Date;
 }
 
@@ -138,6 +147,22 @@ export function describeKubernetesError(error: unknown): string {
   return `${error.name}: ${error.message}${cause}`;
 }
 
+/** A call's options that abort it after `ms` (the client's own transport waits 5 minutes for an answer). */
+function timeout(ms: number): ConfigurationOptions {
+  return {
+    middleware: [
+      {
+        pre: (context) => {
+          context.setSignal(AbortSignal.timeout(ms));
+          return new Observable(Promise.resolve(context));
+        },
+        post: (context) => new Observable(Promise.resolve(context)),
+      },
+    ],
+    middlewareMergeStrategy: "append",
+  };
+}
+
 interface ListPage<T> {
   items: T[];
   metadata?: V1ListMeta;
@@ -151,7 +176,11 @@ interface ListPage<T> {
 export async function listAll<T>(
   scope: ClusterScope,
   operation: string,
-  list: (api: CoreV1Api, request: { limit: number; _continue?: string }) => Promise<ListPage<T>>,
+  list: (
+    api: CoreV1Api,
+    request: { limit: number; _continue?: string },
+    options: ConfigurationOptions,
+  ) => Promise<ListPage<T>>,
 ): Promise<T[]> {
   const { name, account, region } = scope.cluster;
   const items: T[] = [];
@@ -159,12 +188,16 @@ export async function listAll<T>(
     { account, region, service: KUBERNETES_SERVICE, operation, part: name },
     async (token) => {
       try {
-        const page = await list(scope.api(), {
-          limit: scope.pageSize,
-          ...(token ? { _continue: token } : {}),
-        });
+        const request = { limit: scope.pageSize, ...(token ? { _continue: token } : {}) };
+        const page = await list(scope.api(), request, timeout(scope.requestTimeoutMs));
         return { page, next: page.metadata?._continue };
       } catch (error) {
+        if (error instanceof Error && error.name === "TimeoutError") {
+          throw new KubernetesApiError(
+            "Timeout",
+            `${operation}: no answer within ${scope.requestTimeoutMs / 1000} s`,
+          );
+        }
         throw fromApiException(error);
       }
     },

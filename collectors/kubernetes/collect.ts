@@ -99,6 +99,7 @@ export async function collectKubernetes(
           },
           pages: options.pages,
           pageSize: options.config.kubernetes.pageSize,
+          requestTimeoutMs: options.config.kubernetes.requestTimeoutSeconds * 1000,
           now: options.now,
         };
         for (const collector of KUBERNETES_COLLECTORS) await runCollector(collector, scope);

@@ -14,7 +14,9 @@ export const kubernetesNodes: KubernetesCollector = {
   resource: k8sNode,
   rbac: [{ apiGroups: [""], resources: ["nodes"], verbs: ["list"] }],
   async collect(scope) {
-    const nodes = await listAll<V1Node>(scope, "ListNodes", (api, page) => api.listNode(page));
+    const nodes = await listAll<V1Node>(scope, "ListNodes", (api, page, options) =>
+      api.listNode(page, options),
+    );
     return nodes.map((node) => nodeRecord(scope.cluster, node));
   },
 };

@@ -15,7 +15,9 @@ export const kubernetesPods: KubernetesCollector = {
   resource: k8sPod,
   rbac: [{ apiGroups: [""], resources: ["pods"], verbs: ["list"] }],
   async collect(scope) {
-    const pods = await listAll<V1Pod>(scope, "ListPods", (api, page) => api.listPodForAllNamespaces(page));
+    const pods = await listAll<V1Pod>(scope, "ListPods", (api, page, options) =>
+      api.listPodForAllNamespaces(page, options),
+    );
     return pods.map((pod) => podRecord(scope.cluster, pod, scope.now));
   },
 };

@@ -11,6 +11,8 @@ export interface KubernetesApiOptions {
   pods: object[];
   /** Kinds the caller may not list: answered 403 Forbidden, with the API server's Status. */
   forbidden?: ListedKind[];
+  /** Kinds whose list calls are never answered (a stuck API server or network). */
+  silent?: ListedKind[];
   /** The bearer token the stand-in accepts; any other is 401 Unauthorized. */
   token?: string;
 }
@@ -50,6 +52,7 @@ export async function startKubernetesApi(options: KubernetesApiOptions): Promise
     if (request.method !== "GET" || !kind) {
       return status(response, 404, "NotFound", `the server could not find the requested resource`);
     }
+    if (options.silent?.includes(kind)) return;
     if (options.forbidden?.includes(kind)) {
       return status(
         response,
