@@ -70,14 +70,21 @@ class ReplayPageSource implements PageSource {
   }
 }
 
-/** The accounts and regions a record folder holds, for a replay that needs no AWS at all. */
-export async function recordedScopes(dir: string): Promise<{ account: string; region: string }[]> {
+/**
+ * The accounts and regions a record folder holds, for a replay that needs no AWS at all. With `holding`,
+ * only those that hold pages of a service it accepts (AWS's, not only a Kubernetes cluster's).
+ */
+export async function recordedScopes(
+  dir: string,
+  holding?: (service: string) => boolean,
+): Promise<{ account: string; region: string }[]> {
   const scopes: { account: string; region: string }[] = [];
-  for (const account of (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory())) {
-    for (const region of (await readdir(join(dir, account.name), { withFileTypes: true })).filter((e) =>
-      e.isDirectory(),
-    )) {
-      scopes.push({ account: account.name, region: region.name });
+  const folders = async (path: string) =>
+    (await readdir(path, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+  for (const account of await folders(dir)) {
+    for (const region of await folders(join(dir, account))) {
+      if (holding && !(await folders(join(dir, account, region))).some(holding)) continue;
+      scopes.push({ account, region });
     }
   }
   return scopes.sort((a, b) => `${a.account}/${a.region}`.localeCompare(`${b.account}/${b.region}`));

@@ -6,10 +6,11 @@ import { ensureResourceFacts } from "../store/resource-facts.js";
 import { collectCostExplorer } from "./billing/cost-explorer.js";
 import { collectCommitments } from "./billing/cost-explorer-commitments.js";
 import { collectInventoryAndUtilization } from "./collect-run.js";
+import { collectKubernetes } from "./kubernetes/collect.js";
 import { collectPrices } from "./pricing/price-list.js";
 import { type CollectorReport, recordCollectorRun } from "./run.js";
 
-export const COLLECTORS = ["billing", "inventory", "utilization", "pricing"] as const;
+export const COLLECTORS = ["billing", "inventory", "kubernetes", "utilization", "pricing"] as const;
 export type CollectorName = (typeof COLLECTORS)[number];
 
 export interface CollectAllOptions {
@@ -23,7 +24,7 @@ export interface CollectAllOptions {
   replayDir?: string;
 }
 
-/** Runs the chosen collectors in order (billing, inventory and utilization, then pricing) into the store. */
+/** Runs the chosen collectors in order (billing, inventory and utilization, Kubernetes, then pricing) into the store. */
 export async function collectAll(store: Store, options: CollectAllOptions): Promise<CollectorReport[]> {
   const { config, aws, now, runId, only } = options;
   const reports: CollectorReport[] = [];
@@ -53,6 +54,18 @@ export async function collectAll(store: Store, options: CollectAllOptions): Prom
         runId,
         inventory: only.has("inventory"),
         utilization: only.has("utilization"),
+        pages: options.pages,
+        ...(options.replayDir ? { replayDir: options.replayDir } : {}),
+      })),
+    );
+  }
+  // The configured clusters' nodes and pods, from their API servers (none configured: nothing to do).
+  if (only.has("kubernetes")) {
+    reports.push(
+      ...(await collectKubernetes(store, {
+        config,
+        now,
+        runId,
         pages: options.pages,
         ...(options.replayDir ? { replayDir: options.replayDir } : {}),
       })),

@@ -28,6 +28,7 @@ import type { CollectScope, InventoryCollector, ResourceRecord } from "./invento
 import { s3Buckets } from "./inventory/s3-buckets.js";
 import { savingsPlans } from "./inventory/savings-plans.js";
 import { taggingResources } from "./inventory/tagging.js";
+import { KUBERNETES_SERVICE } from "./kubernetes/cluster.js";
 import { type CollectorReport, failedReport, recordCollectorRun } from "./run.js";
 import { collectUtilization } from "./utilization/cloudwatch.js";
 
@@ -215,7 +216,11 @@ async function planAccounts(
 ): Promise<{ plans: AccountPlan[]; failures: CollectorReport[] }> {
   if (options.replayDir) {
     const byAccount = new Map<string, string[]>();
-    for (const { account, region } of await recordedScopes(options.replayDir)) {
+    // A Kubernetes cluster's pages alone are no AWS account and region to collect.
+    for (const { account, region } of await recordedScopes(
+      options.replayDir,
+      (s) => s !== KUBERNETES_SERVICE,
+    )) {
       if (account === "caller") continue;
       const regions = byAccount.get(account) ?? [];
       if (region !== "global") regions.push(region);

@@ -68,8 +68,12 @@ export function parseConfigWith(schema: ConfigSchema, text: string, file: string
     const hint = guess ? `did you mean "${guess}"?` : `known keys: ${known.join(", ")}`;
     throw new UsageError(`${where(offset)}: unknown key "${[...path, key].join(".")}": ${hint}`);
   }
-  const node = doc.getIn(path, true);
-  const offset = isNode(node) ? node.range?.[0] : undefined;
+  // A missing key has no node of its own: its parent's place is the nearest that the file has.
+  let offset: number | undefined;
+  for (let depth = path.length; depth >= 0 && offset === undefined; depth--) {
+    const node = depth ? doc.getIn(path.slice(0, depth), true) : doc.contents;
+    offset = isNode(node) ? node.range?.[0] : undefined;
+  }
   throw new UsageError(`${where(offset)}: ${path.join(".") || "(top level)"}: ${issue.message}`);
 }
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { commitmentsSchema } from "./commitments.js";
+import { kubernetesSchema } from "./kubernetes.js";
 import {
   awsSchema,
   costExplorerSchema,
@@ -14,6 +15,7 @@ import {
 } from "./sections.js";
 import { closest } from "./suggest.js";
 
+export type { KubernetesCluster } from "./kubernetes.js";
 export type { Action, Channel, RuleConfig, Severity } from "./sections.js";
 
 /** What the configuration needs to know of a rule kind: its name (the catalogue's key) and parameters. */
@@ -43,6 +45,7 @@ export function configSchemaFor(kinds: ReadonlyMap<string, KnownRuleKind>) {
       schedules: schedulesSchema.default(schedulesSchema.parse({})),
       report: reportSchema.default(reportSchema.parse({})),
       commitments: commitmentsSchema.default(commitmentsSchema.parse({})),
+      kubernetes: kubernetesSchema.default(kubernetesSchema.parse({})),
       rules: z.array(ruleSchema).default(defaultRules),
     })
     .superRefine((config, ctx) => {

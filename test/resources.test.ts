@@ -6,6 +6,7 @@ import { replayPages } from "../aws/record-replay.js";
 import { INVENTORY_COLLECTORS } from "../collectors/collect-run.js";
 import type { CollectScope, ResourceRecord } from "../collectors/inventory/resource.js";
 import { resourceFromArn, taggingResources } from "../collectors/inventory/tagging.js";
+import { KUBERNETES_COLLECTORS } from "../collectors/kubernetes/collect.js";
 import { priceQuery } from "../collectors/pricing/price-list.js";
 import { buildEstate, DEMO_SEED } from "../demo/estate.js";
 import { replayInstant, writeReplay } from "../demo/replay.js";
@@ -180,7 +181,8 @@ describe("resource descriptors: one per type, consistent with themselves and eac
   });
 
   test("every inventory collector but the Tagging API's collects one registered type, and every type has one", () => {
-    const own = INVENTORY_COLLECTORS.filter((c) => c !== taggingResources);
+    // The Kubernetes collectors read clusters' API servers, not AWS's: theirs are inventory types too.
+    const own = [...INVENTORY_COLLECTORS.filter((c) => c !== taggingResources), ...KUBERNETES_COLLECTORS];
     for (const collector of own) {
       assert.ok(collector.resource, `${collector.name} names the type it collects`);
       assert.equal(descriptorOf(collector.resource.type), collector.resource, collector.name);

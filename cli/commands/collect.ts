@@ -18,12 +18,13 @@ export function collectCommand(): Command {
   return new Command("collect")
     .description(
       "pull data from AWS into the database: billing (Cost Explorer's costs, and its Savings Plans and reservations' utilization and coverage), inventory (EC2, EBS, snapshots, Elastic IPs, " +
-        "NAT gateways, S3, the Tagging API), utilization (CloudWatch), across the configured accounts and regions, " +
+        "NAT gateways, S3, the Tagging API), kubernetes (the configured clusters' nodes and pods, from their API servers), " +
+        "utilization (CloudWatch), across the configured accounts and regions, " +
         "and pricing (the AWS Price List, only for the kinds of resource that billing does not price)",
     )
     .option("--only <collectors>", `comma-separated: ${COLLECTORS.join(", ")} (default: all)`)
     .option("--record <dir>", "also save every raw API response page as JSON under this folder")
-    .option("--replay <dir>", "read the API pages saved by --record instead of calling AWS")
+    .option("--replay <dir>", "read the API pages saved by --record instead of calling AWS and the clusters")
     .action(async (options: CollectOptions, command: Command) => {
       const only = selectCollectors(options);
       const global = globalOptions(command);
@@ -93,8 +94,8 @@ function selectCollectors(options: CollectOptions): Set<CollectorName> {
     if (!options.replay) return new Set(COLLECTORS);
     return new Set<CollectorName>(
       recordedCommitments(options.replay)
-        ? ["billing", "inventory", "utilization"]
-        : ["inventory", "utilization"],
+        ? ["billing", "inventory", "kubernetes", "utilization"]
+        : ["inventory", "kubernetes", "utilization"],
     );
   }
   const names = options.only
