@@ -7,6 +7,7 @@
  */
 import { stat } from "node:fs/promises";
 import { configSchema } from "../rules/config.js";
+import { ensureRuleMetricSummaries } from "../rules/evaluate.js";
 import { openStore } from "../store/database.js";
 import { ensureResourceFacts } from "../store/resource-facts.js";
 import { round } from "./figures.js";
@@ -26,6 +27,7 @@ import {
   daysAgo,
   INVENTORY_COLUMNS,
   instanceId,
+  NOW,
   pick,
   RUN_ID,
   regionOf,
@@ -35,7 +37,7 @@ import {
 } from "./rules-store-sql.js";
 import { BILLING_SQL, METRICS_SQL } from "./rules-store-usage.js";
 
-export { NOW } from "./rules-store-sql.js";
+export { NOW };
 
 /** How long each generation stage took, the rows it made, and the database's size. */
 export interface Generation {
@@ -306,10 +308,12 @@ export async function generateStore(db: string, resources: number): Promise<Gene
          (SELECT count(*) FROM billing), 0, '["${TODAY.slice(0, 7)}"]', NULL)`,
     ]);
     // What `finops collect` builds at its end, so that analyze finds it built: the current inventory
-    // materialized and every resource's facts (store/current-inventory.ts, resource-facts.ts).
+    // materialized, every resource's facts and the rules' metric summaries as of NOW
+    // (store/current-inventory.ts, resource-facts.ts, metric-summaries.ts).
     {
       const started = performance.now();
       await ensureResourceFacts(connection, configSchema.parse({}).tags);
+      await ensureRuleMetricSummaries(connection, configSchema.parse({}), new Date(NOW));
       seconds.derived = round((performance.now() - started) / 1000, 2);
     }
     await stage("checkpoint", ["CHECKPOINT"]);

@@ -7,11 +7,19 @@
  */
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { configSchema } from "../rules/config.js";
-import { analyze, enabledRules, matchesSql, ruleContext, ruleSelect } from "../rules/evaluate.js";
+import {
+  analyze,
+  enabledRules,
+  evaluationDay,
+  matchesSql,
+  ruleContext,
+  ruleSelect,
+} from "../rules/evaluate.js";
 import { withCurrentInventory } from "../store/current-inventory.js";
 import { openStore } from "../store/database.js";
 import { queryFindings } from "../store/findings.js";
 import { withoutInsertionOrder } from "../store/findings-history.js";
+import { builtMetricWindows } from "../store/metric-summaries.js";
 import { ensureResourceFacts } from "../store/resource-facts.js";
 import { RESOURCE_COST_CTE } from "../store/resources.js";
 import { round } from "./figures.js";
@@ -81,9 +89,11 @@ export async function measureBreakdown(
   const context = ruleContext(config, now);
   const rules: { rule: string; seconds: number; matches: number }[] = [];
   let together = { seconds: 0, n: 0 };
+  // Read from metric_summaries where it holds them, as analyze() reads them.
+  const built = await builtMetricWindows(connection, evaluationDay(context));
   await withCurrentInventory(connection, async () => {
     for (const rule of config.rules.filter((r) => r.enabled)) {
-      const select = ruleSelect(rule, context);
+      const select = ruleSelect(rule, context, built);
       if (!select) continue;
       // Reason and evidence are read, so that projection pushdown cannot skip building them.
       const timed = await bestOf(

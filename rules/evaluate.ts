@@ -7,6 +7,7 @@ import { sqlLiteral } from "../core/sql.js";
 import { tagValueSql, withCurrentInventory } from "../store/current-inventory.js";
 import { stageRun, storeRun, withoutInsertionOrder } from "../store/findings-history.js";
 import { dropFindingsPreview, showFindingsPreview } from "../store/findings-preview.js";
+import { builtMetricWindows, ensureMetricSummaries } from "../store/metric-summaries.js";
 import { ensureResourceFacts } from "../store/resource-facts.js";
 import { RULE_KINDS } from "./catalogue.js";
 import { inlineMetricSummary, SharedMetricSummaries } from "./metric-summary.js";
@@ -49,6 +50,9 @@ export async function analyze(
   // exemption and monthly cost come from resource_facts. A collection builds both; a run after a change
   // not yet built (or with other tag keys) builds them here.
   await ensureResourceFacts(connection, config.tags);
+  // The rules' metric summaries for this day, unless a collection built them; a preview of another day
+  // reads metrics_daily rather than replacing them.
+  if (options.preview !== true) await ensureRuleMetricSummaries(connection, config, now);
   return withCurrentInventory(connection, () =>
     evaluate(connection, config, context, enabled, runId, nowLiteral, options.preview === true),
   );
@@ -78,9 +82,13 @@ export function ruleContext(config: Config, now: Date): RuleContext {
  * reason, evidence, savings_ratio, extra_cost_ids); null for a kind that does not exist (rejected when
  * the config was loaded).
  */
-export function ruleSelect(rule: Config["rules"][number], context: RuleContext): string | null {
+export function ruleSelect(
+  rule: Config["rules"][number],
+  context: RuleContext,
+  builtWindows: ReadonlySet<string> = new Set(),
+): string | null {
   // Alone, a rule still reads each namespace of metrics once, whatever it asks of it.
-  const summaries = new SharedMetricSummaries((days) => context.metricWindow(null, days));
+  const summaries = new SharedMetricSummaries((days) => context.metricWindow(null, days), builtWindows);
   const select = selectOf(rule, { ...context, metricSummary: summaries.summary });
   const ctes = summaries.ctes();
   return select && ctes ? `WITH ${ctes}\n${select}` : select;
@@ -140,14 +148,16 @@ export async function matchesSql(
   enabled: EnabledRule[],
 ): Promise<string> {
   const selects: string[] = [];
-  // The rules' metric summaries, computed once for all of them (rules/metric-summary.ts).
-  const summaries = new SharedMetricSummaries((days) => context.metricWindow(null, days));
+  // The rules' metric summaries, computed once for all of them (rules/metric-summary.ts), or read from
+  // metric_summaries where it holds them for this day.
+  const built = await builtMetricWindows(connection, evaluationDay(context));
+  const summaries = new SharedMetricSummaries((days) => context.metricWindow(null, days), built);
   const shared: RuleContext = { ...context, metricSummary: summaries.summary };
   await resetUserMatches(connection);
   for (const { rule, index } of enabled) {
     const kind = RULE_KINDS.get(rule.kind ?? rule.id);
     // Checked alone, run with the others (its metric summaries shared with theirs).
-    const select = ruleSelect(rule, context);
+    const select = ruleSelect(rule, context, built);
     if (!kind || !select) continue;
     const where = () =>
       configLocation(config, ["rules", index, ...(kind.userQuery ? ["params", "query"] : ["id"])]);
@@ -169,4 +179,24 @@ export async function matchesSql(
   return selects.length
     ? `${ctes ? `WITH ${ctes}\n` : ""}${selects.join("\nUNION ALL\n")}`
     : "SELECT NULL AS rule, NULL AS severity, NULL AS action, NULL AS account, NULL AS resource_id, NULL AS reason, NULL::JSON AS evidence, NULL::DECIMAL(9,6) AS savings_ratio, []::VARCHAR[] AS extra_cost_ids WHERE false";
+}
+
+/** The UTC day rules evaluate at (the day their metric windows end before), YYYY-MM-DD. */
+export function evaluationDay(context: RuleContext): string {
+  return context.instant.toISOString().slice(0, 10);
+}
+
+/**
+ * Builds metric_summaries (store/metric-summaries.ts) for the metric windows the enabled rules read as
+ * of `now`, unless it holds them already: what a collection does at its end, and analyze when it did not.
+ */
+export async function ensureRuleMetricSummaries(
+  connection: DuckDBConnection,
+  config: Config,
+  now: Date,
+): Promise<boolean> {
+  const context = ruleContext(config, now);
+  const asked = new SharedMetricSummaries((days) => context.metricWindow(null, days));
+  for (const { rule } of enabledRules(config)) selectOf(rule, { ...context, metricSummary: asked.summary });
+  return ensureMetricSummaries(connection, evaluationDay(context), asked.windows());
 }

@@ -1,4 +1,5 @@
 import { sqlLiteral } from "../core/sql.js";
+import { builtSummarySql, type MetricWindow, windowKey } from "../store/metric-summaries.js";
 
 /** A statistic of a metric's daily rows over a window, besides their count: max of maximum, avg of average, sum of sum. */
 export type MetricStat = "maximum" | "average" | "sum";
@@ -47,14 +48,30 @@ interface Request {
  * WHERE: a string comparison pushed into the scan costs more than the FILTER flags computed once per
  * row (measured at 1M resources: one pass over all of AWS/EC2's window, 0.16 s, against 0.2 s for
  * each of the four passes over one of its metrics).
+ *
+ * A window that metric_summaries holds for the evaluation's day (`built`: its keys, from
+ * store/metric-summaries.ts, which a collection builds for the enabled rules) is read from there instead:
+ * one row per resource, no pass over metrics_daily.
  */
 export class SharedMetricSummaries {
   private readonly namespaces = new Map<string, Request[]>();
+  private readonly asked = new Map<string, MetricWindow>();
 
-  constructor(private readonly window: Window) {}
+  constructor(
+    private readonly window: Window,
+    private readonly built: ReadonlySet<string> = new Set(),
+  ) {}
 
-  /** The relation of one request, reading the namespace's CTE; ctes() must then define it. */
+  /** Every window asked for so far, whether read from metric_summaries or from metrics_daily. */
+  windows(): MetricWindow[] {
+    return [...this.asked.values()];
+  }
+
+  /** The relation of one request, reading the namespace's CTE (ctes() must then define it) or metric_summaries. */
   readonly summary: MetricSummary = (namespace, metric, lookbackDays, stats) => {
+    const asked = { namespace, metric, lookbackDays };
+    this.asked.set(windowKey(asked), asked);
+    if (this.built.has(windowKey(asked))) return builtSummarySql(asked, stats);
     const requests = this.namespaces.get(namespace) ?? [];
     this.namespaces.set(namespace, requests);
     let index = requests.findIndex((r) => r.metric === metric && r.lookbackDays === lookbackDays);

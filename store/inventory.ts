@@ -5,6 +5,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { sqlLiteral } from "../core/sql.js";
 import { inTransaction } from "./database.js";
 import { saveInventoryCommitmentTerms } from "./inventory-commitments.js";
+import { forgetMetricSummaries } from "./metric-summaries.js";
 import { scratchDirectory } from "./scratch.js";
 
 /**
@@ -152,6 +153,8 @@ export async function saveMetrics(
       await connection.run(
         `INSERT OR IGNORE INTO metric_days SELECT DISTINCT account, region, day FROM ${rows}`,
       );
+      // The rules' summaries of the metrics (store/metric-summaries.ts) are rebuilt from these rows.
+      await forgetMetricSummaries(connection);
     });
   } finally {
     await rm(file, { force: true });
