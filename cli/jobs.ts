@@ -7,7 +7,7 @@ import { runCleanup } from "../remediation/cleanup.js";
 import { runNotify } from "../reports/notify/notify.js";
 import { runWeeklyReport } from "../reports/weekly/run.js";
 import { sendFailures, sendWeeklyReport } from "../reports/weekly/send.js";
-import { analyze } from "../rules/evaluate.js";
+import { analyze, ensureRuleMetricSummaries } from "../rules/evaluate.js";
 import { ensureCostAggregates } from "../store/cost-aggregates.js";
 import type { Store } from "../store/database.js";
 import type { JobFn } from "./scheduler.js";
@@ -30,15 +30,18 @@ export function pipelineJobs(store: Store, config: Config, aws: AwsOptions): Rec
   return {
     collect: () =>
       withConnection(store, async (job) => {
+        const now = new Date();
         const reports = await collectAll(job, {
           config,
           aws,
           regions: config.aws.regions,
-          now: new Date(),
+          now,
           runId: newRunId(),
           only: new Set(COLLECTORS),
           pages: livePages(),
         });
+        // The rules' metric summaries for today, as the analyze job reads them.
+        await ensureRuleMetricSummaries(job.connection, config, now);
         // The web view's daily sums follow the billing just collected.
         await ensureCostAggregates(job.connection, {
           teamKeys: config.tags.teamKeys,

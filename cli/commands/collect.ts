@@ -5,6 +5,7 @@ import { recordedCommitments } from "../../collectors/billing/cost-explorer-comm
 import { COLLECTORS, type CollectorName, collectAll } from "../../collectors/collect-all.js";
 import { type CollectorReport, newRunId } from "../../collectors/run.js";
 import { RuntimeError, UsageError } from "../../core/errors.js";
+import { ensureRuleMetricSummaries } from "../../rules/evaluate.js";
 import { awsOptions, commandConfig, globalOptions, now, refusePreview, withStore } from "../context.js";
 import { printJson, printTable } from "../output.js";
 
@@ -46,8 +47,8 @@ export function collectCommand(): Command {
 
       const collectors: CollectorReport[] = await withStore(
         global,
-        (store) =>
-          collectAll(store, {
+        async (store) => {
+          const reports = await collectAll(store, {
             config,
             aws,
             regions,
@@ -56,7 +57,11 @@ export function collectCommand(): Command {
             only,
             pages,
             ...(options.replay ? { replayDir: options.replay } : {}),
-          }),
+          });
+          // The rules' metric summaries for today, as analyze reads them (built here, not by its first run).
+          await ensureRuleMetricSummaries(store.connection, config, at);
+          return reports;
+        },
         { create: true },
       );
       if (global.json) {
