@@ -3,6 +3,8 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { type Browser, chromium, type Page } from "playwright-core";
+import { ensureCostAggregates } from "../store/cost-aggregates.js";
+import { openStore } from "../store/database.js";
 import { runFinops } from "./helpers/cli.js";
 import { FOCUS_SAMPLE, PROJECT_ROOT, tempDir } from "./helpers/project.js";
 import { type Served, startServe } from "./helpers/serve.js";
@@ -203,6 +205,31 @@ describe("the web view's cluster and namespace dimensions", () => {
       const response = await fetch(`${served.base}${path}`);
       assert.equal(response.status, 400, path);
       assert.match(((await response.json()) as { error: string }).error, /^by: /, path);
+    }
+  });
+
+  test("the aggregates: built once, and again for a database built before the Kubernetes tables", async () => {
+    const own = join(dir.path, "aggregates.duckdb");
+    const loaded = await runFinops(["ingest", join(dir.path, "split.csv"), "--db", own]);
+    assert.equal(loaded.code, 0, loaded.stderr);
+    const store = await openStore(own);
+    try {
+      const tagging = { teamKeys: ["team"], caseInsensitiveTags: false };
+      assert.equal(await ensureCostAggregates(store.connection, tagging), true);
+      assert.equal(await ensureCostAggregates(store.connection, tagging), false);
+      // The marker an earlier version recorded: no list of tables.
+      await store.connection.run(
+        `UPDATE aggregate_state SET marker = json_object('billingRows', json_extract_string(marker, '$.billingRows'))
+         WHERE name = 'costs'`,
+      );
+      await store.connection.run("DROP TABLE cost_daily_cluster");
+      assert.equal(await ensureCostAggregates(store.connection, tagging), true);
+      const idle = await store.connection.runAndReadAll(
+        "SELECT cluster FROM cost_daily_cluster WHERE idle GROUP BY 1",
+      );
+      assert.deepEqual(idle.getRowObjectsJson(), [{ cluster: `${CLUSTER} (idle)` }]);
+    } finally {
+      store.close();
     }
   });
 
