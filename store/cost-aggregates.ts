@@ -2,6 +2,7 @@ import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
 import { isBuiltFrom, recordBuilt } from "./build-state.js";
 import { costRows } from "./costs.js";
 import { inTransaction } from "./database.js";
+import { IDLE_SUFFIX } from "./kubernetes-costs.js";
 
 export interface TeamTagging {
   teamKeys: readonly string[];
@@ -14,10 +15,20 @@ export interface TeamTagging {
  * `finops costs` sums, so a window of whole days gives exactly its figures:
  * - cost_daily: by day, provider, service, account and region;
  * - cost_daily_team: by day and team (Cost Explorer's tag groupings in place of its untagged rows);
- * - cost_daily_resource: by day and resource id.
- * `aggregate_state` keeps what they were built from; they are rebuilt when that changes.
+ * - cost_daily_resource: by day and resource id;
+ * - cost_daily_cluster, cost_daily_namespace: by day and Kubernetes cluster or `CLUSTER/NAMESPACE`, from
+ *   split cost allocation data (store/kubernetes-costs.ts): `idle` marks a cluster's unused capacity, the
+ *   key NULL the rest of the bill.
+ * `aggregate_state` keeps what they were built from (and which tables: a version that adds one rebuilds);
+ * they are rebuilt when that changes.
  */
-const TABLES = ["cost_daily", "cost_daily_team", "cost_daily_resource"] as const;
+const TABLES = [
+  "cost_daily",
+  "cost_daily_team",
+  "cost_daily_resource",
+  "cost_daily_cluster",
+  "cost_daily_namespace",
+] as const;
 
 /** What the aggregates depend on: the billing rows (loads replace rows) and the team tag keys. */
 async function sourceMarker(connection: DuckDBConnection, tagging: TeamTagging): Promise<string> {
@@ -33,6 +44,7 @@ async function sourceMarker(connection: DuckDBConnection, tagging: TeamTagging):
     tagRows: String(row.tag_rows),
     teamKeys: tagging.teamKeys,
     caseInsensitive: tagging.caseInsensitiveTags,
+    tables: TABLES,
   });
 }
 
@@ -42,7 +54,7 @@ export async function ensureCostAggregates(
   tagging: TeamTagging,
 ): Promise<boolean> {
   const marker = await sourceMarker(connection, tagging);
-  if (await isBuiltFrom(connection, "costs", "cost_daily_resource", marker)) return false;
+  if (await isBuiltFrom(connection, "costs", "cost_daily_namespace", marker)) return false;
   await rebuildCostAggregates(connection, tagging, marker);
   return true;
 }
@@ -58,6 +70,7 @@ async function rebuildCostAggregates(connection: DuckDBConnection, tagging: Team
   };
   const team = build({ kind: "team", tagKeys: [...tagging.teamKeys] });
   const resource = build({ kind: "resource" });
+  const kubernetes = (["cluster", "namespace"] as const).map((kind) => ({ kind, ...build({ kind }) }));
   await inTransaction(connection, async () => {
     // Sorted by day: a window of days reads only the row groups of those days.
     await connection.run(`CREATE OR REPLACE TABLE cost_daily AS
@@ -77,12 +90,26 @@ async function rebuildCostAggregates(connection: DuckDBConnection, tagging: Team
        FROM (${resource.sql}) GROUP BY ALL ORDER BY day`,
       resource.params,
     );
+    for (const { kind, sql, params } of kubernetes) {
+      await connection.run(
+        `CREATE OR REPLACE TABLE cost_daily_${kind} AS
+         SELECT day, provider, key AS ${kind}, coalesce(ends_with(key, '${IDLE_SUFFIX}'), false) AS idle,
+           sum(BilledCost) AS billed, sum(EffectiveCost) AS effective
+         FROM (${sql}) GROUP BY ALL ORDER BY day`,
+        params,
+      );
+    }
     await recordBuilt(connection, "costs", marker);
   });
 }
 
-/** The aggregate table and key column of a dimension the aggregates hold, or null. */
-export function aggregateOf(by: string): { table: (typeof TABLES)[number]; key: string } | null {
+/**
+ * The aggregate table and key column of a dimension the aggregates hold, or null; kubernetes: the table
+ * has an `idle` column and its key NULL is the bill outside any cluster.
+ */
+export function aggregateOf(
+  by: string,
+): { table: (typeof TABLES)[number]; key: string; kubernetes?: true } | null {
   switch (by) {
     case "service":
     case "account":
@@ -92,6 +119,9 @@ export function aggregateOf(by: string): { table: (typeof TABLES)[number]; key: 
       return { table: "cost_daily_team", key: "team" };
     case "resource":
       return { table: "cost_daily_resource", key: "resource_id" };
+    case "cluster":
+    case "namespace":
+      return { table: `cost_daily_${by}`, key: by, kubernetes: true };
     default:
       return null;
   }

@@ -22,21 +22,43 @@ export interface BillingRange {
 
 /** GET /api/costs: the objects of `finops costs --json`. */
 export interface CostLine {
+  /** null: the rows without one (untagged; for cluster and namespace, the bill outside Kubernetes). */
   key: string | null;
   billedCost: number;
   effectiveCost: number;
+  /** cluster and namespace: the unused capacity of a cluster's nodes (its key ends "(idle)"). */
+  idle?: boolean;
 }
 
-export type CostDimension = "service" | "account" | "team";
+/**
+ * Kubernetes dimensions, from the bill's split cost allocation data: keys are a cluster's name or
+ * `CLUSTER/NAMESPACE`; `CLUSTER (idle)` and `CLUSTER/(idle)` its nodes' unused capacity; `CLUSTER/(not split)`
+ * its control plane and nodes without split data. Every dimension adds up to the same total.
+ */
+export type KubernetesDimension = "cluster" | "namespace";
+export type CostDimension = "service" | "account" | "team" | KubernetesDimension;
 export type DailyDimension = CostDimension | "region";
 export type HotspotDimension = DailyDimension | "resource";
+
+/** One stacked series of the daily chart. */
+export interface DailySeries {
+  /** The key; "Other": the keys past the top; the rows without a key: "(none)", or "(not Kubernetes)". */
+  key: string;
+  values: number[];
+  /** cluster and namespace: unused node capacity, never folded into "Other" ("Other (idle)" past the top). */
+  idle?: boolean;
+  /** cluster and namespace: false for "(not Kubernetes)", the rest of the bill. */
+  kubernetes?: boolean;
+}
 
 /** GET /api/costs/daily: effective cost per day of the top keys, the rest as "Other". */
 export interface DailyCosts {
   by: DailyDimension;
   days: Day[];
-  series: { key: string; values: number[] }[];
+  series: DailySeries[];
   total: number[];
+  /** cluster and namespace: the range has split cost allocation data (a node divided among its pods). */
+  split?: boolean;
 }
 
 /** GET /api/hotspots: one key's spend in a window and in the window before. */
@@ -47,6 +69,8 @@ export interface Hotspot {
   change: number;
   /** null when the window before spent nothing. */
   changePercent: number | null;
+  /** cluster and namespace: the key is a cluster's unused capacity. */
+  idle?: boolean;
 }
 
 /** GET /api/coverage: the spend that has a team. */

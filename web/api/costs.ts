@@ -5,19 +5,25 @@ import type { Config } from "../../config/schema.js";
 import { Decimal } from "../../core/money.js";
 import { aggregateOf } from "../../store/cost-aggregates.js";
 import { type CostDimension, costsBy } from "../../store/costs.js";
+import { IDLE_SUFFIX } from "../../store/kubernetes-costs.js";
 import { billingNamesSql } from "../../store/resources.js";
 import type * as Contract from "../contract.js";
 import { type Connect, withConnection as withDatabase } from "./connection.js";
+import { kubernetesDaily } from "./kubernetes-daily.js";
 import { isoDay, parseQuery } from "./params.js";
 import type { Sendable } from "./wire.js";
 
 const dimension = z
   .string()
   .regex(
-    /^(service|account|region|team|resource|tag:.+)$/,
-    "one of service, account, region, team, tag:KEY, resource",
+    /^(service|account|region|team|resource|cluster|namespace|tag:.+)$/,
+    "one of service, account, region, team, tag:KEY, resource, cluster, namespace",
   );
 const range = { from: isoDay.optional(), to: isoDay.optional() };
+
+/** What `finops costs --json` adds to a line of a Kubernetes dimension: is it a cluster's idle capacity. */
+const idleOf = (by: string, key: string | null) =>
+  aggregateOf(by)?.kubernetes ? { idle: key?.endsWith(IDLE_SUFFIX) ?? false } : {};
 
 const DAY_MS = 86_400_000;
 const dayString = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -91,6 +97,7 @@ export function costRoutes(app: FastifyInstance, connect: Connect, config: Confi
               key: l.key,
               billedCost: l.billedExact,
               effectiveCost: l.effectiveExact,
+              ...idleOf(query.by, l.key),
             }) satisfies Sendable<Contract.CostLine>,
         );
       }
@@ -117,7 +124,7 @@ export function costRoutes(app: FastifyInstance, connect: Connect, config: Confi
   app.get("/api/costs/daily", async (request, reply) => {
     const query = parseQuery(
       z.strictObject({
-        by: z.enum(["service", "account", "region", "team"]).default("service"),
+        by: z.enum(["service", "account", "region", "team", "cluster", "namespace"]).default("service"),
         from: isoDay,
         to: isoDay,
         top: z.coerce.number().int().min(1).max(20).default(8),
@@ -133,7 +140,14 @@ export function costRoutes(app: FastifyInstance, connect: Connect, config: Confi
     }
     const aggregate = aggregateOf(query.by);
     if (!aggregate) return reply.code(400).send({ error: `by: ${query.by}` });
+    const days: string[] = [];
+    for (let ms = start; ms < end; ms += DAY_MS) days.push(dayString(ms));
     return withConnection(async (c) => {
+      if (aggregate.kubernetes) {
+        const window = { from: query.from, to: query.to, top: query.top, days };
+        const { series, total, split } = await kubernetesDaily(c, aggregate, window);
+        return { by: query.by, days, series, total, split } satisfies Sendable<Contract.DailyCosts>;
+      }
       const reader = await c.runAndReadAll(
         `WITH rows AS (
            SELECT day, coalesce(${aggregate.key}, '(none)') AS key, sum(effective)::DOUBLE AS effective
@@ -145,8 +159,6 @@ export function costRoutes(app: FastifyInstance, connect: Connect, config: Confi
          FROM rows GROUP BY 1, 2`,
         [query.from, query.to, query.top],
       );
-      const days: string[] = [];
-      for (let ms = start; ms < end; ms += DAY_MS) days.push(dayString(ms));
       const index = new Map(days.map((d, i) => [d, i]));
       const series = new Map<string, number[]>();
       const total = days.map(() => 0);
@@ -171,7 +183,9 @@ export function costRoutes(app: FastifyInstance, connect: Connect, config: Confi
   app.get("/api/hotspots", async (request, reply) => {
     const query = parseQuery(
       z.strictObject({
-        by: z.enum(["service", "account", "region", "team", "resource"]).default("service"),
+        by: z
+          .enum(["service", "account", "region", "team", "resource", "cluster", "namespace"])
+          .default("service"),
         to: isoDay,
         days: z.coerce.number().int().min(1).max(92).default(7),
         limit: z.coerce.number().int().min(1).max(100).default(10),
@@ -197,6 +211,7 @@ export function costRoutes(app: FastifyInstance, connect: Connect, config: Confi
           previous: was,
           change: line.effective - was,
           changePercent: was === 0 ? null : ((line.effective - was) / Math.abs(was)) * 100,
+          ...idleOf(query.by, line.key),
         } satisfies Sendable<Contract.Hotspot>;
       });
     });

@@ -5,7 +5,7 @@ import { navigate, type Route, routeHash, useApi } from "./hooks";
 import { Commitments } from "./overview/Commitments";
 import { Headline } from "./overview/Headline";
 import { Hotspots } from "./overview/Hotspots";
-import { SpendCard } from "./overview/SpendCard";
+import { SPEND_DIMENSIONS, SpendCard } from "./overview/SpendCard";
 import { type Preset, selectWindow } from "./overview/span";
 import { Waste } from "./overview/Waste";
 
@@ -32,8 +32,7 @@ function OverviewWithData(props: { route: Route; range: { first: string; last: s
   const { params } = props.route;
   const span = selectWindow(params, props.range);
   const summary = useApi("summary", (signal) => api.findingsSummary(signal));
-  const by =
-    (["service", "team", "account"] as const).find((value) => value === params.get("by")) ?? "service";
+  const by = SPEND_DIMENSIONS.find((value) => value === params.get("by")) ?? "service";
 
   const setParams = (changes: Record<string, string | undefined>) => {
     const next: Record<string, string | undefined> = Object.fromEntries(params.entries());

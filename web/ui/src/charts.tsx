@@ -17,7 +17,7 @@ import {
   YAxis,
 } from "recharts";
 import { formatCount, formatDay, formatDayShort, formatMoney, formatMoneyCompact } from "./format";
-import { ACCENT, AXIS, GRID, seriesColor } from "./palette";
+import { ACCENT, AXIS, type ColoredSeries, GRID, seriesColor } from "./palette";
 
 const AXIS_TICK = { fill: AXIS, fontSize: 12 };
 
@@ -69,11 +69,11 @@ function niceTicks(max: number, count = 4): number[] {
   return ticks;
 }
 
-/* ---------- spend over time, stacked by service, team or account ---------- */
+/* ---------- spend over time, stacked by service, team, account, cluster or namespace ---------- */
 
 export interface SpendChartProps {
   days: string[];
-  series: { key: string; values: number[] }[];
+  series: (ColoredSeries & { values: number[] })[];
   total: number[];
   hidden: ReadonlySet<string>;
 }
@@ -87,7 +87,6 @@ export function SpendChart(props: SpendChartProps) {
     });
     return row;
   });
-  const names = props.series.map((series) => series.key);
   const top = Math.max(
     0,
     ...props.days.map((_, index) =>
@@ -105,7 +104,7 @@ export function SpendChart(props: SpendChartProps) {
         <XAxis {...dayAxis(dayTicks(props.days, 14))} />
         <YAxis {...moneyAxis(yTicks)} width={64} />
         <Tooltip
-          content={(tooltip) => <SpendTooltip {...tooltip} names={names} />}
+          content={(tooltip) => <SpendTooltip {...tooltip} series={props.series} />}
           cursor={{ stroke: AXIS, strokeDasharray: "3 3" }}
           isAnimationActive={false}
         />
@@ -121,8 +120,8 @@ export function SpendChart(props: SpendChartProps) {
               hide={props.hidden.has(series.key)}
               stackId="spend"
               type="monotone"
-              stroke={seriesColor(series.key, index)}
-              fill={seriesColor(series.key, index)}
+              stroke={seriesColor(series, index)}
+              fill={seriesColor(series, index)}
               fillOpacity={0.78}
               strokeWidth={1}
               isAnimationActive={false}
@@ -135,13 +134,14 @@ export function SpendChart(props: SpendChartProps) {
   );
 }
 
-function SpendTooltip(props: ChartTooltipProps & { names: string[] }) {
+function SpendTooltip(props: ChartTooltipProps & { series: ColoredSeries[] }) {
   if (!props.active || !props.payload?.length) return null;
   const day = String(props.label ?? "");
   const entries = props.payload
     .map((entry) => {
       const index = Number(String(entry.dataKey).slice(1));
-      return { key: props.names[index] ?? "", index, value: Number(entry.value ?? 0) };
+      const series = props.series[index] ?? { key: "" };
+      return { key: series.key, series, index, value: Number(entry.value ?? 0) };
     })
     .sort((a, b) => b.value - a.value);
   const total = entries.reduce((sum, entry) => sum + entry.value, 0);
@@ -151,7 +151,7 @@ function SpendTooltip(props: ChartTooltipProps & { names: string[] }) {
       {entries.map((entry) => (
         <div key={entry.key} className="tt-row">
           <span className="tt-key">
-            <span className="swatch" style={{ background: seriesColor(entry.key, entry.index) }} />
+            <span className="swatch" style={{ background: seriesColor(entry.series, entry.index) }} />
             {entry.key}
           </span>
           <span className="num">{formatMoney(entry.value)}</span>

@@ -10,7 +10,10 @@ const HOTSPOTS: { by: HotspotDimension; title: string; none: string }[] = [
   { by: "team", title: "Top teams", none: "(no team)" },
   { by: "account", title: "Top accounts", none: "(no account)" },
   { by: "resource", title: "Top resources", none: "(not per resource)" },
+  { by: "cluster", title: "Top clusters", none: "(not Kubernetes)" },
+  { by: "namespace", title: "Top namespaces", none: "(not Kubernetes)" },
 ];
+const KUBERNETES: ReadonlySet<HotspotDimension> = new Set(["cluster", "namespace"]);
 
 export function Hotspots(props: { to: string }) {
   return (
@@ -44,6 +47,10 @@ function HotspotTable(props: { by: HotspotDimension; title: string; none: string
         </div>
       ) : rows.data.length === 0 ? (
         <EmptyState title="No spend in these two weeks" compact />
+      ) : KUBERNETES.has(props.by) && rows.data.every((row) => row.key === null) ? (
+        <EmptyState title="No Kubernetes cost in these two weeks" compact>
+          No split cost allocation data: enable split cost allocation data for EKS in the CUR 2.0 export.
+        </EmptyState>
       ) : (
         <div className="table-wrap">
           <table className="table table-compact">
@@ -68,6 +75,7 @@ function HotspotTable(props: { by: HotspotDimension; title: string; none: string
                 <tr key={row.key ?? "(none)"} data-testid="hotspot-row">
                   <td className="cell-key" title={row.key ?? props.none}>
                     {row.key ?? <span className="muted">{props.none}</span>}
+                    {row.idle && <span className="legend-tag">idle</span>}
                   </td>
                   <td className="num">
                     <Money value={row.current} />
