@@ -6,6 +6,7 @@
 
 import { type CoveredToday, commitmentCharges, coveredUsage } from "./billing-commitments.js";
 import { managedServiceCharges, RESOURCE_TYPE } from "./billing-managed.js";
+import { SplitBiller, type SplitFields } from "./billing-split.js";
 import {
   type Account,
   aliveHours,
@@ -59,6 +60,8 @@ export interface Charge {
     category: "Spend" | "Usage";
     status: "Used" | "Unused" | null;
   } | null;
+  /** On an EKS pod's split cost row only (billing-split.ts). */
+  split?: SplitFields;
 }
 
 export type Emit = (charge: Charge) => void;
@@ -103,9 +106,11 @@ export class DayBiller {
   private readonly subjects = new Map<Resource, Subject>();
   private readonly accountSubjects = new Map<string, Subject>();
   private readonly accounts: Map<string, Account>;
+  private readonly split: SplitBiller;
 
   constructor(private readonly estate: Estate) {
     this.accounts = new Map(estate.accounts.map((a) => [a.id, a]));
+    this.split = new SplitBiller(estate);
   }
 
   charges(d: Day, emit: Emit): void {
@@ -124,11 +129,13 @@ export class DayBiller {
     this.credits(d, emit);
   }
 
-  /** Instance hours; what each commitment covered is added to `covered`. */
+  /** Instance hours (a Kubernetes node's with its pods' split rows); commitments' coverage goes to `covered`. */
   private compute(d: Day, covered: CoveredToday, emit: Emit): void {
     for (const i of this.estate.instances) {
       const charge = this.instance(i, d, covered);
-      if (charge) emit(charge);
+      if (!charge) continue;
+      emit(charge);
+      if (i.kubernetes) this.split.charges(i, charge, emit);
     }
     for (const c of this.estate.eksClusters) {
       const hours = aliveHours(c, d.startMs);

@@ -62,6 +62,19 @@ export const FOCUS_COLUMNS = [
   "CommitmentDiscountName",
   "CommitmentDiscountStatus",
   "CommitmentDiscountType",
+  // Split cost allocation data of the EKS pods' rows (billing-split.ts): FOCUS custom columns, as
+  // finops names them (store/billing-columns.ts SPLIT_COLUMNS); empty on every other row.
+  "x_SplitParentResourceId",
+  "x_SplitCost",
+  "x_SplitUnusedCost",
+  "x_SplitNetCost",
+  "x_SplitNetUnusedCost",
+  "x_SplitPublicOnDemandCost",
+  "x_SplitPublicOnDemandUnusedCost",
+  "x_SplitUsage",
+  "x_SplitReservedUsage",
+  "x_SplitActualUsage",
+  "x_SplitUsageRatio",
 ] as const;
 
 export interface BillingFile {
@@ -207,6 +220,26 @@ function chargeFields(c: Charge): string {
     csv(c.commitment?.name ?? null),
     c.commitment?.status ?? "",
     csv(c.commitment?.type ?? null),
+    splitFields(c.split),
+  ].join(",");
+}
+
+const NO_SPLIT = ",".repeat(10);
+
+function splitFields(s: Charge["split"]): string {
+  if (!s) return NO_SPLIT;
+  return [
+    s.parentResourceId,
+    money(s.cost),
+    money(s.unusedCost),
+    money(s.cost),
+    money(s.unusedCost),
+    money(s.publicOnDemandCost),
+    money(s.publicOnDemandUnusedCost),
+    plainDecimal(s.usage, 6),
+    plainDecimal(s.reservedUsage, 6),
+    plainDecimal(s.actualUsage, 6),
+    plainDecimal(s.usageRatio, 6),
   ].join(",");
 }
 

@@ -94,6 +94,31 @@ export interface Instance extends Resource {
   volumeIds: string[];
 }
 
+/** A pod on one of the estate's Kubernetes nodes (estate-pods.ts); it lives as long as its node runs. */
+export interface KubernetesPod {
+  /** As split cost rows carry it: arn:aws:eks:REGION:ACCOUNT:pod/CLUSTER/NAMESPACE/POD/UID. */
+  id: string;
+  uid: string;
+  name: string;
+  namespace: string;
+  cluster: string;
+  account: string;
+  region: string;
+  /** The node: its EC2 instance and its Kubernetes name (the instance's private DNS name). */
+  instanceId: string;
+  nodeName: string;
+  workloadType: "Deployment" | "StatefulSet" | "DaemonSet";
+  workloadName: string;
+  /** The pod's requests, as the scheduler counts them. */
+  requests: { cpuMillicores: number; memoryMib: number };
+  /** What it uses, as a share of its requests (above 1 for a pod that uses more than it asked for). */
+  usageOfRequests: number;
+  /** The team whose namespace it is in; null for kube-system. */
+  team: string | null;
+  createdAt: string;
+  deletedAt: string | null;
+}
+
 export interface Volume extends Resource {
   resourceType: "ec2:volume";
   volumeType: "gp2" | "gp3" | "io1" | "io2" | "st1";
@@ -268,6 +293,8 @@ export interface Estate extends Ec2Estate, Services, ManagedServices {
   regions: string[];
   teams: string[];
   credits: Credit[];
+  /** The pods on the Kubernetes nodes (estate-pods.ts), each node's in a row. */
+  kubernetesPods: KubernetesPod[];
 }
 
 /** The services beside EC2, filled in by estate-services.ts. */

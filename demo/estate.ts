@@ -35,6 +35,8 @@
  *   (estate-waste-services.ts) come from streams of their own, after everything else; the parts of older
  *   records the new collectors read (target groups, node groups, multipart uploads) are hashed or placed
  *   by those steps, never drawn from the main stream.
+ * - Issue 18's pods on the Kubernetes nodes (estate-pods.ts) come last, each node's from a stream of
+ *   its own; the bill splits each node's cost among them (billing-split.ts).
  */
 import { addCommitments } from "./estate-commitments.js";
 import { plainInstances, savingsPlan } from "./estate-compute.js";
@@ -42,6 +44,7 @@ import { machineImages } from "./estate-images.js";
 import { clusters } from "./estate-kubernetes.js";
 import { cacheClusters, dynamoTables, ecrRepositories, redshiftClusters } from "./estate-managed.js";
 import { addresses, natGateways, networks } from "./estate-network.js";
+import { kubernetesPods } from "./estate-pods.js";
 import { buildServices } from "./estate-services.js";
 import { leftoverVolumes, snapshots } from "./estate-storage.js";
 import type {
@@ -122,7 +125,7 @@ export function buildEstate(seed: number, anchorDay: Date): Estate {
   Object.assign(managed, machineImages({ ...ctx, rng: new Random(`${seed}|images`) }, ec2));
   // Issue 17's reservations and second Savings Plan: last, from their own stream.
   addCommitments({ ...ctx, rng: new Random(`${seed}|commitments`) }, ec2);
-  return {
+  const estate: Estate = {
     seed,
     anchor: isoDay(anchorMs),
     windowStart: isoDay(anchorMs - WINDOW_DAYS * DAY_MS),
@@ -142,7 +145,11 @@ export function buildEstate(seed: number, anchorDay: Date): Estate {
         monthlyAmount: 600,
       },
     ],
+    kubernetesPods: [],
   };
+  // Issue 18's pods on the Kubernetes nodes: last, each node's from a stream of its own.
+  estate.kubernetesPods = kubernetesPods(estate);
+  return estate;
 }
 
 /** Every resource record of the estate, in a stable order. */

@@ -4,9 +4,10 @@
  * DescribeRegions (DescribeImages and the launch templates: replay-images.ts). States come from the lifecycle helpers; what AWS has but the estate does
  * not model (reservation ids, private IPs, network interfaces) is hashed from the record's id.
  */
+
+import { privateDnsName, privateIp } from "./aws-ids.js";
 import type { ElasticIp, Estate, Instance, NatGateway, Snapshot, Volume } from "./estate.js";
 import { addressAssociatedAt, DAY_MS, HOUR_MS, instanceStateAt, volumeStateAt } from "./estate.js";
-import { hash32 } from "./random.js";
 import {
   compare,
   hexOf,
@@ -97,19 +98,6 @@ const reasonTime = (ms: number) => isoMs(ms).slice(0, 19).replace("T", " ");
 
 /** Graviton families (m7g, c7g, r6g, t4g, ...) are arm64. */
 const architecture = (type: string) => (/^[a-z]+\d+g[a-z]*\./.test(type) ? "arm64" : "x86_64");
-
-/** A private IP hashed from a key (or read from a Karpenter node's ip-10-1-2-3 host name). */
-function privateIp(key: string, hostname?: string): string {
-  const match = /^ip-(\d+)-(\d+)-(\d+)-(\d+)\./.exec(hostname ?? "");
-  if (match) return match.slice(1, 5).join(".");
-  const h = hash32(`${key}|ip`);
-  return `10.${(h >>> 24) & 63}.${(h >>> 16) & 255}.${((h >>> 8) & 255) % 254 || 1}`;
-}
-
-function privateDnsName(ip: string, region: string): string {
-  const host = `ip-${ip.replaceAll(".", "-")}`;
-  return region === "us-east-1" ? `${host}.ec2.internal` : `${host}.${region}.compute.internal`;
-}
 
 function publicDnsName(ip: string, region: string): string {
   const host = `ec2-${ip.replaceAll(".", "-")}`;

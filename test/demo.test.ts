@@ -41,6 +41,19 @@ function moneyOf(json: string, key: string): { billed: bigint; effective: bigint
   return { billed: toScaled(billed), effective: toScaled(effective) };
 }
 
+/** Rows of a query on the demo database, read-only. */
+async function read(db: string, sql: string): Promise<Record<string, unknown>[]> {
+  const instance = await DuckDBInstance.create(db, { access_mode: "READ_ONLY" });
+  try {
+    const connection = await instance.connect();
+    const rows = (await connection.runAndReadAll(sql)).getRowObjectsJson();
+    connection.closeSync();
+    return rows as Record<string, unknown>[];
+  } finally {
+    instance.closeSync();
+  }
+}
+
 /** Runs finops in another folder (runFinops always runs in the project root). */
 
 interface DemoReport {
@@ -155,6 +168,83 @@ describe("finops demo", () => {
     const { from, to } = report.last30Days;
     const recent = moneyOf(built.stdout, "last30Days");
     assert.deepEqual(sums(await costs(db, "--by", "team", "--from", from, "--to", to)), recent);
+  });
+
+  test("EKS split cost rows: per node-day Σ split + unused cost is the node's EffectiveCost", async () => {
+    const [row] = await read(
+      db,
+      `WITH pods AS (
+         SELECT x_SplitParentResourceId AS node, ChargePeriodStart AS day,
+           sum(x_SplitCost + x_SplitUnusedCost) AS split, count(*) AS rows,
+           count(DISTINCT json_extract_string(Tags, '$."aws:eks:cluster-name"')) AS clusters
+         FROM billing WHERE x_SplitParentResourceId IS NOT NULL GROUP BY ALL),
+       nodes AS (
+         SELECT ResourceId AS node, ChargePeriodStart AS day, sum(EffectiveCost) AS cost
+         FROM billing WHERE x_SplitParentResourceId IS NULL GROUP BY ALL)
+       SELECT count(*) AS node_days, count(*) FILTER (WHERE nodes.cost IS DISTINCT FROM pods.split) AS unequal,
+         count(*) FILTER (WHERE pods.rows % 2 <> 0 OR pods.clusters <> 1) AS odd,
+         (SELECT count(DISTINCT json_extract_string(Tags, '$."aws:eks:cluster-name"')) FROM billing
+          WHERE x_SplitParentResourceId IS NOT NULL) AS clusters
+       FROM pods LEFT JOIN nodes USING (node, day)`,
+    );
+    assert.ok(Number(row?.node_days) > 3000, `${row?.node_days} node-days with split rows`);
+    assert.equal(Number(row?.unequal), 0, "node-days whose split + unused cost is not the node's cost");
+    assert.equal(Number(row?.odd), 0, "node-days whose pods lack a CPU or memory row, or span clusters");
+    assert.equal(Number(row?.clusters), 3, "every EKS cluster of the demo has split rows");
+  });
+
+  test("the split rows bill nothing: totals by service are those of the other rows", async () => {
+    const [pods] = await read(
+      db,
+      `SELECT count(*) AS n, count(*) FILTER (WHERE BilledCost <> 0 OR EffectiveCost <> 0 OR ListCost <> 0) AS money
+       FROM billing WHERE x_SplitParentResourceId IS NOT NULL`,
+    );
+    assert.ok(Number(pods?.n) > 50_000, `${pods?.n} split rows`);
+    assert.equal(Number(pods?.money), 0);
+    const others = await read(
+      db,
+      `SELECT ServiceName AS key, CAST(sum(BilledCost) AS VARCHAR) AS billed, CAST(sum(EffectiveCost) AS VARCHAR) AS effective
+       FROM billing WHERE x_SplitParentResourceId IS NULL GROUP BY ALL`,
+    );
+    const expected = Object.fromEntries(
+      others.map((r) => [String(r.key), [toScaled(String(r.billed)), toScaled(String(r.effective))]]),
+    );
+    const lines = await costs(db, "--by", "service");
+    assert.deepEqual(
+      Object.fromEntries(
+        lines.map((l) => [String(l.key), [toScaled(l.billedCost), toScaled(l.effectiveCost)]]),
+      ),
+      expected,
+    );
+  });
+
+  test("the split rows show cost by namespace and idle nodes: unused > 70% over the last 7 days", async () => {
+    const namespaces = await read(
+      db,
+      `SELECT DISTINCT json_extract_string(Tags, '$."aws:eks:namespace"') AS ns FROM billing
+       WHERE x_SplitParentResourceId IS NOT NULL`,
+    );
+    const names = namespaces.map((r) => String(r.ns));
+    for (const ns of ["kube-system", "payments", "search", "observability"])
+      assert.ok(names.includes(ns), ns);
+    const nodes = await read(
+      db,
+      `SELECT x_SplitParentResourceId AS node,
+         sum(x_SplitUnusedCost) / sum(x_SplitCost + x_SplitUnusedCost) AS unused,
+         bool_and(json_extract_string(Tags, '$."aws:eks:workload-type"') = 'DaemonSet') AS daemon_sets_only
+       FROM billing WHERE x_SplitParentResourceId IS NOT NULL AND ChargePeriodStart >= TIMESTAMP '2024-09-11'
+       GROUP BY ALL`,
+    );
+    const idle = nodes.filter((n) => Number(n.unused) > 0.7);
+    assert.ok(idle.length >= 2, `${idle.length} idle nodes`);
+    assert.ok(
+      idle.length <= nodes.length * 0.2,
+      `${idle.length} of ${nodes.length} nodes idle: most are used`,
+    );
+    assert.ok(
+      nodes.some((n) => n.daemon_sets_only === true && Number(n.unused) < 0.7),
+      "a node with busy DaemonSets and no workload pods",
+    );
   });
 
   test("resource ids are in AWS formats", async () => {

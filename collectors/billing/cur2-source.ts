@@ -4,7 +4,7 @@ import { ident, type SourceColumns } from "./format.js";
 
 /** The present source columns, with typed, NULL-safe accessors (an absent column reads as NULL). */
 export class Source {
-  constructor(private readonly columns: SourceColumns) {}
+  constructor(readonly columns: SourceColumns) {}
 
   has(name: string): boolean {
     return this.columns.has(name);

@@ -1,6 +1,38 @@
-import { BILLING_COLUMNS, type BillingColumn, MONEY } from "../../store/billing-columns.js";
+import {
+  BILLING_COLUMNS,
+  type BillingColumn,
+  MONEY,
+  SPLIT_COLUMNS,
+  type SplitColumn,
+} from "../../store/billing-columns.js";
 import { focusRowRules } from "./commitment-rules.js";
 import { awsAccountId, type BillingFormat, ident, type SourceColumns } from "./format.js";
+import {
+  type SplitSpec,
+  splitParentCheck,
+  splitRowRules,
+  splitRowsBillNothing,
+  splitSelect,
+} from "./split-rows.js";
+
+/**
+ * Split cost allocation data (EKS pods, ECS tasks) in a FOCUS file: FOCUS has no split columns, so a
+ * provider's are custom x_ columns, and finops's own names are the ones read (x_SplitParentResourceId,
+ * x_SplitCost, x_SplitUnusedCost, ...; store/billing-columns.ts SPLIT_COLUMNS). They load and are checked
+ * as CUR 2.0's split_line_item_* columns are (split-rows.ts); a split row must bill nothing itself.
+ */
+const FOCUS_SPLIT: SplitSpec = {
+  format: "focus",
+  columns: Object.fromEntries(Object.keys(SPLIT_COLUMNS).map((name) => [name, name])) as Record<
+    SplitColumn,
+    string
+  >,
+  resourceId: "ResourceId",
+  chargePeriodStart: "ChargePeriodStart",
+  period: "charge period",
+  tagColumns: ["Tags"],
+  clusterTagKeys: ["aws:eks:cluster-name"],
+};
 
 /**
  * FOCUS 1.0 to 1.2 exports: the columns already have the billing table's names, so the mapping is
@@ -26,10 +58,16 @@ export const focusFormat: BillingFormat = {
 
   notNullColumns: ["BilledCost", "EffectiveCost", "ChargePeriodStart", "BillingPeriodStart"],
 
-  rowRules: focusRowRules,
+  rowRules: (columns) => [
+    ...focusRowRules(columns),
+    ...splitRowRules(FOCUS_SPLIT, columns),
+    ...splitRowsBillNothing(FOCUS_SPLIT, columns, ["BilledCost", "EffectiveCost", "ListCost"]),
+  ],
+  splitColumns: (columns) => splitSelect(FOCUS_SPLIT, columns),
+  loadChecks: splitParentCheck(FOCUS_SPLIT),
 
   sourceTypes: Object.fromEntries(
-    Object.entries(BILLING_COLUMNS).map(([name, type]) => [name, readerType(type)]),
+    Object.entries({ ...BILLING_COLUMNS, ...SPLIT_COLUMNS }).map(([name, type]) => [name, readerType(type)]),
   ),
 
   selectList(columns) {
