@@ -112,10 +112,15 @@ export function teamDigest(
       `\`${resource.resourceId}\`${url ? ` (${link("console", url)})` : ""} ${kind}, ${resource.account} ${resource.region}: ${f.reason}; ${saves}, action ${f.action}`,
     ];
     if (entry.others.length) {
-      const also = entry.others.map(({ finding: o }) =>
-        o.resourceId === resource.resourceId ? o.rule : `${o.rule} on \`${o.resourceId}\``,
-      );
-      parts.push(`also ${also.join(", ")} (counted once)`);
+      // Its own other rules first, then those of the resources counted under it (a stopped instance's volumes).
+      const rulesOf = new Map<string, string[]>([[resource.resourceId, []]]);
+      for (const { finding: o } of entry.others) {
+        rulesOf.set(o.resourceId, [...(rulesOf.get(o.resourceId) ?? []), o.rule]);
+      }
+      const also = [...rulesOf]
+        .filter(([, rules]) => rules.length)
+        .map(([id, rules]) => (id === resource.resourceId ? "" : `\`${id}\` `) + rules.join(", "));
+      parts.push(`also ${also.join("; ")} (counted once)`);
     }
     for (const d of [counted, ...entry.others].filter((d) => d.mark)) {
       parts.push(`marked: ${d.mark?.action} on ${d.mark?.due}, ${optOut(d.finding.rule)}`);
