@@ -8,6 +8,7 @@ import { runNotify } from "../reports/notify/notify.js";
 import { runWeeklyReport } from "../reports/weekly/run.js";
 import { sendFailures, sendWeeklyReport } from "../reports/weekly/send.js";
 import { analyze, ensureRuleMetricSummaries } from "../rules/evaluate.js";
+import { ruleFixes } from "../rules/fixes.js";
 import { ensureCostAggregates } from "../store/cost-aggregates.js";
 import type { Store } from "../store/database.js";
 import type { JobFn } from "./scheduler.js";
@@ -69,7 +70,11 @@ export function pipelineJobs(store: Store, config: Config, aws: AwsOptions): Rec
       }),
     notify: () =>
       withConnection(store, async (job) => {
-        const run = await runNotify(job.connection, config, { now: new Date(), dryRun: false });
+        const run = await runNotify(job.connection, config, {
+          now: new Date(),
+          dryRun: false,
+          fixes: ruleFixes(config),
+        });
         const failed = run.results.filter((r) => r.status === "failed");
         if (failed.length) {
           throw new Error(

@@ -135,6 +135,11 @@ const channelSchema = z.union([
 export type Channel = z.infer<typeof channelSchema>;
 
 export const notifySchema = z.strictObject({
+  /**
+   * The web view's address as the teams reach it (https://finops.example.com/): digests link to its
+   * Findings page filtered to the team. Absent: digests name the `finops findings` command instead.
+   */
+  webUrl: z.url({ protocol: /^https?$/ }).optional(),
   /** Days before an unchanged finding is sent to its team again. */
   renotifyDays: z.number().min(0).default(7),
   /** Sender of emails. */
@@ -212,6 +217,11 @@ export const ruleSchema = z.strictObject({
   accounts: z.array(z.string().regex(/^\d{12}$/, "a 12-digit AWS account id")).optional(),
   /** The kind's parameters; each kind documents its own, with defaults. */
   params: z.record(z.string(), z.unknown()).default({}),
+  /**
+   * How a person fixes one finding, in one line, for the digests: replaces the kind's own (a `sql`
+   * rule has none). Placeholders: {id}, {name}, {arn}, {region}, {account}.
+   */
+  fix: z.string().min(1).max(300).optional(),
 });
 
 export type RuleConfig = z.infer<typeof ruleSchema>;

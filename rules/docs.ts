@@ -28,6 +28,8 @@ export interface CatalogueEntry {
   action: Action;
   parameters: RuleParameter[];
   savings: string;
+  /** How a person fixes one finding, in one line (placeholders {id}, {name}, {arn}, {region}, {account}). */
+  fix?: string;
   /** Whether leaving `rules` out of rules.yaml enables it (every parameter has a default). */
   enabledByDefault: boolean;
 }
@@ -60,6 +62,7 @@ export function catalogue(): CatalogueEntry[] {
     action: kind.defaultAction,
     parameters: ruleParameters(kind),
     savings: kind.savings,
+    ...(kind.fix ? { fix: kind.fix } : {}),
     enabledByDefault: kind.params.safeParse({}).success,
   }));
 }

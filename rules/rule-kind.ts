@@ -48,6 +48,13 @@ export interface RuleKind<P extends z.ZodType = z.ZodType> {
   /** How the estimated monthly savings follow from the action, for the documentation. */
   savings: string;
   /**
+   * How a person fixes one finding, in one line: a command to run or the step to take, with
+   * placeholders the digests fill per resource: {id} (the resource id), {name} (the name AWS's APIs
+   * take: the id, or the name inside an ARN id), {arn}, {region} and {account}. Optional: a kind
+   * without one shows no fix line.
+   */
+  fix?: string;
+  /**
    * The query also selects extra_cost_ids: ids of resources in the same account whose monthly cost is
    * part of the finding's (a stopped instance's volumes).
    */

@@ -12,9 +12,10 @@ import { type FindingQuery, findingFilters } from "./findings.js";
  * includes its volumes, whose own findings therefore count under the instance, as one resource). A terminate's figure (the whole cost) therefore subsumes a stop's and a gp3
  * conversion's. Columns: account, resource_id, team (the counted finding's), findings (how many),
  * claiming (how many with savings above zero), gross (their figures summed), savings (counted once),
- * cost (the resource's monthly cost, once: with a stopped instance's volumes under it), counted_id and counted_rule.
+ * cost (the resource's monthly cost, once: with a stopped instance's volumes under it), counted_id and counted_rule;
+ * with `findingIds`, finding_ids too (every finding counted under the resource, by id).
  */
-export function resourceSavingsSql(where: string): string {
+export function resourceSavingsSql(where: string, options: { findingIds?: boolean } = {}): string {
   const counted = `ORDER BY estimated_monthly_savings DESC NULLS LAST, ${actionStrengthSql("action")} DESC, rule, id`;
   // A resource whose cost is part of another selected finding's (a stopped instance's volume, an unused
   // AMI's snapshot) counts under that resource: the instance's figure already holds the volume's cost.
@@ -31,7 +32,7 @@ export function resourceSavingsSql(where: string): string {
     SELECT account, resource_id, first(team ${counted}) AS team, count(*) AS findings,
       count(*) FILTER (WHERE estimated_monthly_savings > 0) AS claiming, sum(estimated_monthly_savings) AS gross,
       least(max(estimated_monthly_savings), max(monthly_cost)) AS savings, max(monthly_cost) AS cost,
-      first(id ${counted}) AS counted_id, first(rule ${counted}) AS counted_rule
+      first(id ${counted}) AS counted_id, first(rule ${counted}) AS counted_rule${options.findingIds ? ", list(id ORDER BY id) AS finding_ids" : ""}
     FROM keyed GROUP BY account, resource_id`;
 }
 
@@ -106,4 +107,44 @@ export async function savingsTotalsByTeam(
     params,
   );
   return reader.getRowObjectsJson().map((row) => ({ team: String(row.team), ...totalsOf(row) }));
+}
+
+/** One resource's money, counted once: what a digest lists per resource. */
+export interface ResourceSavings {
+  account: string;
+  /** The resource the findings count under (a stopped instance for its volumes' findings). */
+  resourceId: string;
+  /** Its savings: the one action's (exact DECIMAL text); null when no finding names a figure. */
+  savings: string | null;
+  /** Its monthly cost, once; null when unknown. */
+  cost: string | null;
+  /** The finding whose action is counted, and its rule: the one action the resource needs. */
+  countedId: string;
+  countedRule: string;
+  /** Every finding counted under it. */
+  findingIds: string[];
+}
+
+/** The query's findings per resource, each resource's savings counted once (resourceSavingsSql). */
+export async function resourceSavings(
+  connection: DuckDBConnection,
+  query: FindingQuery,
+): Promise<ResourceSavings[]> {
+  const { where, params } = filtered(query);
+  const reader = await connection.runAndReadAll(
+    `SELECT account, resource_id, CAST(savings AS VARCHAR) AS savings, CAST(cost AS VARCHAR) AS cost,
+       counted_id, counted_rule, to_json(finding_ids)::VARCHAR AS finding_ids
+     FROM (${resourceSavingsSql(where, { findingIds: true })})
+     ORDER BY savings DESC NULLS LAST, cost DESC NULLS LAST, account, resource_id`,
+    params,
+  );
+  return reader.getRowObjectsJson().map((row) => ({
+    account: String(row.account),
+    resourceId: String(row.resource_id),
+    savings: row.savings === null ? null : String(row.savings),
+    cost: row.cost === null ? null : String(row.cost),
+    countedId: String(row.counted_id),
+    countedRule: String(row.counted_rule),
+    findingIds: JSON.parse(String(row.finding_ids)) as string[],
+  }));
 }

@@ -389,10 +389,10 @@ describe("finops notify: digests to each team's channels (SMTP and webhooks on 1
     assert.deepEqual(counts(), { ...before, mails: before.mails + 1 });
     const mail = smtp.to("platform@example.com").at(-1);
     assert.equal(mail?.subject, "finops: 1 finding, $60.00/month of waste for team platform");
-    assert.match(mail?.body ?? "", /Marked for action/);
-    assert.match(mail?.body ?? "", /snapshot-and-delete `vol-p1` on 2024-10-18/);
+    assert.match(mail?.body ?? "", /1 resource marked for action/);
+    assert.match(mail?.body ?? "", /`vol-p1`.*marked: snapshot-and-delete on 2024-10-18, to opt out/);
     assert.match(mail?.body ?? "", /finops:ignore=unattached-volume/);
-    assert.match(mail?.body ?? "", /\(changed, marked: snapshot-and-delete on 2024-10-18\)/);
+    assert.match(mail?.body ?? "", /1 finding on 1 resource \(1 changed\)/);
   });
 
   test("a failing receiver gets the message on a later attempt, with backoff", async () => {
@@ -468,7 +468,10 @@ describe("finops notify: digests to each team's channels (SMTP and webhooks on 1
       ["platform", "email(platform@example.com)", 3],
       ["unowned", `outbox(${outbox})`, 1],
     ]);
-    assert.match(smtp.to("platform@example.com").at(-1)?.body ?? "", /3 findings \(3 reminders\)/);
+    assert.match(
+      smtp.to("platform@example.com").at(-1)?.body ?? "",
+      /3 findings on 3 resources \(3 reminders\)/,
+    );
   });
 
   test("secrets never appear in output, errors, files or the journal", async () => {
@@ -548,12 +551,18 @@ describe("notify's pieces", () => {
       for (const element of block.elements ?? []) assert.ok(element.text.length <= 3000);
     }
     const all = JSON.stringify(blocks);
-    assert.match(all, /…and 1,985 more \(finops findings --team platform --status open\)/);
-    assert.match(all, /…and 285 more/);
+    // One rule: its first entries, then the count and the money of what was left out.
+    assert.match(
+      all,
+      /…and 1,992 more, \$2,001\.96\/month \(`finops findings --team platform --rule old-snapshot --status open`\)/,
+    );
     assert.match(all, /&lt;over 90&gt; &amp;/); // Slack's markup characters escaped
-    // The text (email, outbox) lists 100 of each and says how many more there are.
+    // The text (email, outbox) lists 25 of each rule and says how many more there are, and their money.
     const text = renderText(message);
-    assert.match(text, /…and 1,900 more \(finops findings --team platform --status open\)/);
+    assert.match(
+      text,
+      /…and 1,975 more, \$1,984\.88\/month \(`finops findings --team platform --rule old-snapshot --status open`\)/,
+    );
     assert.match(text, /~\$1\.01\/month/); // estimated amounts carry ~
   });
 

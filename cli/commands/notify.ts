@@ -3,6 +3,7 @@ import { RuntimeError } from "../../core/errors.js";
 import { renderText } from "../../reports/notify/message.js";
 import { money } from "../../reports/notify/money.js";
 import { type NotifyResult, type NotifyRun, runNotify } from "../../reports/notify/notify.js";
+import { ruleFixes } from "../../rules/fixes.js";
 import { commandConfig, globalOptions, now, refusePreview, withStore } from "../context.js";
 import { printJson, printLine, printTable } from "../output.js";
 
@@ -25,7 +26,11 @@ export function notifyCommand(): Command {
       const config = commandConfig(global);
       const at = now(global);
       const run = await withStore(global, (store) =>
-        runNotify(store.connection, config, { now: at, dryRun: !!options.dryRun }),
+        runNotify(store.connection, config, {
+          now: at,
+          dryRun: !!options.dryRun,
+          fixes: ruleFixes(config),
+        }),
       );
       if (global.json)
         printJson({ dryRun: run.dryRun, messages: run.results.map((r) => jsonOf(r, run.dryRun)) });

@@ -43,7 +43,13 @@ export interface NotifyRun {
 export async function runNotify(
   connection: DuckDBConnection,
   config: Config,
-  options: { now: Date; dryRun: boolean; env?: NodeJS.ProcessEnv },
+  options: {
+    now: Date;
+    dryRun: boolean;
+    env?: NodeJS.ProcessEnv;
+    /** Each rule's one-line fix by rule id (rules/fixes.ts ruleFixes): the digests show them. */
+    fixes?: ReadonlyMap<string, string>;
+  },
 ): Promise<NotifyRun> {
   const { now } = options;
   const secrets = new Secrets(config, options.env);
@@ -59,8 +65,14 @@ export async function runNotify(
         p.team,
         p.due,
         p.open,
-        { due: p.dueSavings, open: p.openSavings },
-        { currency, exemptionTag: config.tags.exemption, now },
+        { due: p.dueSavings, open: p.openSavings, resources: p.dueResources },
+        {
+          currency,
+          exemptionTag: config.tags.exemption,
+          now,
+          ...(options.fixes ? { fixes: options.fixes } : {}),
+          ...(config.notify.webUrl ? { webUrl: config.notify.webUrl } : {}),
+        },
       );
       built.set(key, message);
     }

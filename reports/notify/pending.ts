@@ -2,7 +2,13 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Channel, Config } from "../../config/schema.js";
 import { type Mark, parseMark } from "../../remediation/select.js";
 import { type Finding, queryFindings } from "../../store/findings.js";
-import { type SavingsTotals, savingsTotals, savingsTotalsByTeam } from "../../store/savings.js";
+import {
+  type ResourceSavings,
+  resourceSavings,
+  type SavingsTotals,
+  savingsTotals,
+  savingsTotalsByTeam,
+} from "../../store/savings.js";
 import { channelLabel } from "./channels/index.js";
 import { fingerprint } from "./fingerprint.js";
 
@@ -30,6 +36,8 @@ export interface Pending {
   /** The savings of the due findings and of the open ones, counted once per resource (store/savings.ts). */
   dueSavings: SavingsTotals;
   openSavings: SavingsTotals;
+  /** The due findings per resource, each resource's savings counted once: the digest's entries. */
+  dueResources: ResourceSavings[];
 }
 
 /** What a channel was last told about an item (a finding, a plan): its fingerprint, and when. */
@@ -101,6 +109,7 @@ export async function pendingDigests(
     (await savingsTotalsByTeam(connection, { status: "open" })).map(({ team, ...totals }) => [team, totals]),
   );
   const pending: Pending[] = [];
+  const resourcesOf = new Map<string, ResourceSavings[]>();
   for (const [team, list] of [...byTeam].sort(([a], [b]) => (a < b ? -1 : 1))) {
     for (const { channel, where } of teamChannels(config, team)) {
       const label = channelLabel(channel);
@@ -123,8 +132,30 @@ export async function pendingDigests(
         due.length === list.length
           ? teamSavings
           : await savingsTotals(connection, { status: "open", ids: due.map((d) => d.finding.id) });
+      // Channels of a team told the same findings (the usual case) share one query.
+      const dueKey = `${team}\u0000${due.map((d) => d.finding.id).join(",")}`;
+      let dueResources = resourcesOf.get(dueKey);
+      if (!dueResources) {
+        dueResources = await resourceSavings(
+          connection,
+          due.length === list.length
+            ? { status: "open", team }
+            : { status: "open", ids: due.map((d) => d.finding.id) },
+        );
+        resourcesOf.set(dueKey, dueResources);
+      }
       const open = list.map((i) => i.finding);
-      pending.push({ team, channel, where, label, due, open, dueSavings, openSavings: teamSavings });
+      pending.push({
+        team,
+        channel,
+        where,
+        label,
+        due,
+        open,
+        dueSavings,
+        openSavings: teamSavings,
+        dueResources,
+      });
     }
   }
   return pending;

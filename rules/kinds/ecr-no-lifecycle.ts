@@ -25,6 +25,7 @@ export const ecrNoLifecycle: RuleKind<typeof params> = {
   defaultAction: "notify",
   savings:
     "savingsRatio (default 50%) of the storage part of its cost: its billed storage meter (TimedStorage), else its images' bytes at 0.10 USD per GB-month capped by its bill",
+  fix: "aws ecr put-lifecycle-policy --repository-name {name} --lifecycle-policy-text file://expire-untagged.json --region {region}",
   params,
   sql: (p) => `
     WITH ${billedPartCtes("%TimedStorage%")},

@@ -16,6 +16,7 @@ export const emptyEksCluster: RuleKind<typeof params> = {
   defaultAction: "notify",
   savings:
     "the control plane's whole cost (deleting the cluster; finops only notifies: its workloads' owners decide)",
+  fix: "aws eks delete-cluster --name {name} --region {region} (delete its node groups and add-ons first)",
   params,
   // Nodes are read from the inventory history as well as the current view: a cluster whose nodes were
   // scaled to zero yesterday is not empty for the week. Self-managed and Karpenter nodes belong to no

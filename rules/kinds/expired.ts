@@ -17,6 +17,7 @@ export const expired: RuleKind<typeof params> = {
   defaultSeverity: "high",
   defaultAction: "terminate",
   savings: "the resource's whole cost",
+  fix: "delete it (`finops plan` proposes the action), or move its expiry tag to a later date if it is still needed",
   params,
   sql: (p, ctx) => `
     SELECT account, resource_id,

@@ -20,6 +20,7 @@ export const expiringCommitment: RuleKind<typeof params> = {
   defaultAction: "notify",
   savings:
     "none: renewing is a decision, not a saving; the evidence gives the monthly on-demand cost that returns if it is not renewed (ListCost of the usage it covered in the 30 days before now) and its amortized cost in those days",
+  fix: "renew or replace it before it ends: `finops commitments` shows what the usage would buy",
   params,
   // The evidence's figures are the report's expiring list's (store/commitments.ts expiringCommitments),
   // over the same 30 whole days before now's day, taken as the month unscaled so both faces agree. The

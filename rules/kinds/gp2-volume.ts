@@ -14,6 +14,7 @@ export const gp2Volume: RuleKind<typeof params> = {
   defaultSeverity: "low",
   defaultAction: "notify",
   savings: "savingsRatio (default 20%) of the volume's cost: the gp3 price difference",
+  fix: "aws ec2 modify-volume --volume-id {id} --volume-type gp3 --region {region} (online, no downtime)",
   params,
   sql: (p) => `
     SELECT account, resource_id,

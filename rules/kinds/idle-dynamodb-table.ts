@@ -31,6 +31,7 @@ export const idleDynamodbTable: RuleKind<typeof params> = {
   defaultSeverity: "medium",
   defaultAction: "notify",
   savings: `its provisioned capacity cost (its billed CapacityUnit-Hrs meters, else its provisioned units priced) minus what its consumed units would cost on demand: consumed units (a write as ${WCU_PER_RCU_PRICE} reads) as a share of the provisioned, times how many provisioned unit-seconds one on-demand request unit costs (from the account's billed ReadRequestUnits and ReadCapacityUnit-Hrs prices where it shows both, else ${ON_DEMAND_PER_PROVISIONED_UNIT}, AWS's list prices)`,
+  fix: "aws dynamodb update-table --table-name {name} --billing-mode PAY_PER_REQUEST --region {region}",
   params,
   // A day without requests has no Consumed*CapacityUnits datapoint: the days are those on which the
   // utilization collector stored any metric of the table's account and region (or the table's own).

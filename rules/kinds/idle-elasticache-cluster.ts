@@ -14,6 +14,7 @@ export const idleElasticacheCluster: RuleKind<typeof params> = {
   defaultSeverity: "medium",
   defaultAction: "notify",
   savings: "the cluster's whole cost (all its nodes)",
+  fix: "aws elasticache delete-cache-cluster --cache-cluster-id {name} --final-snapshot-identifier {name}-final --region {region}",
   params,
   sql: (p, ctx) => `
     SELECT account, resource_id,

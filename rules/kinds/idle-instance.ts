@@ -19,6 +19,7 @@ export const idleInstance: RuleKind<typeof params> = {
   defaultSeverity: "high",
   defaultAction: "stop",
   savings: "the instance's compute cost (stopping keeps its volumes, which stay billed)",
+  fix: "aws ec2 stop-instances --instance-ids {id} --region {region}",
   params,
   // Metrics are read aggregated per resource (ctx.metricSummary): the window holds millions of rows. A
   // metric's rows are unique per (resource, namespace, metric, day), so its row count is its number of

@@ -23,6 +23,7 @@ export const idleLoadBalancer: RuleKind<typeof params> = {
   defaultSeverity: "medium",
   defaultAction: "delete",
   savings: "the load balancer's whole cost",
+  fix: "aws elbv2 delete-load-balancer --load-balancer-arn {arn} --region {region}",
   params,
   sql: (p, ctx) => `
     WITH traffic AS (

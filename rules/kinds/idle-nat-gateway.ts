@@ -14,6 +14,7 @@ export const idleNatGateway: RuleKind<typeof params> = {
   defaultSeverity: "high",
   defaultAction: "notify",
   savings: "the gateway's whole cost",
+  fix: "aws ec2 delete-nat-gateway --nat-gateway-id {id} --region {region} (then release its Elastic IP)",
   params,
   sql: (p, ctx) => `
     SELECT account, resource_id, 'no bytes out to destination in ' || data_days || ' days' AS reason,

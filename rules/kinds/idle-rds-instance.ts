@@ -17,6 +17,7 @@ export const idleRdsInstance: RuleKind<typeof params> = {
   defaultSeverity: "high",
   defaultAction: "notify",
   savings: "the database's whole cost (snapshot-and-delete keeps a snapshot, billed apart as backup storage)",
+  fix: "aws rds stop-db-instance --db-instance-identifier {name} --region {region} (or delete it with a final snapshot)",
   params,
   sql: (p, ctx) => `
     SELECT account, resource_id, 'no database connection in ' || data_days || ' days' AS reason,

@@ -15,6 +15,7 @@ export const idleRedshiftCluster: RuleKind<typeof params> = {
   defaultSeverity: "high",
   defaultAction: "notify",
   savings: "the cluster's whole cost (all its nodes)",
+  fix: "aws redshift pause-cluster --cluster-identifier {name} --region {region}",
   params,
   sql: (p, ctx) => `
     SELECT account, resource_id,

@@ -35,6 +35,7 @@ export const logGroupNoRetention: RuleKind<typeof params> = {
   defaultAction: "set-retention",
   savings:
     "the share of its stored bytes a retentionDays (30) retention deletes, estimated from its age as if it took in data evenly since it was created (1 - retentionDays / age in days), of the storage part of its cost only: its billed storage meter (TimedStorage), else its stored bytes at 0.03 USD per GB-month capped by its bill; ingestion is never counted",
+  fix: "aws logs put-retention-policy --log-group-name {name} --retention-in-days 30 --region {region}",
   params,
   sql: (p, ctx) => `
     WITH ${billedPartCtes("%TimedStorage%")},

@@ -17,6 +17,7 @@ export const missingTags: RuleKind<typeof params> = {
   defaultSeverity: "low",
   defaultAction: "notify",
   savings: "none: untagged spend is not waste by itself, it is spend nobody answers for",
+  fix: "aws resourcegroupstaggingapi tag-resources --resource-arn-list {arn} --tags <key>=<value> --region {region} (the keys the finding names)",
   params,
   sql: (p, ctx) => {
     const required = p.required ?? [...ctx.requiredTags];

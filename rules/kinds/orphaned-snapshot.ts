@@ -15,6 +15,7 @@ export const orphanedSnapshot: RuleKind<typeof params> = {
   defaultSeverity: "low",
   defaultAction: "delete",
   savings: "the snapshot's whole cost",
+  fix: "aws ec2 delete-snapshot --snapshot-id {id} --region {region}",
   params,
   sql: (p, ctx) => `
     SELECT account, resource_id,

@@ -100,6 +100,7 @@ export const oversizedInstance: RuleKind<typeof params> = {
   defaultAction: "notify",
   savings:
     "the instance's cost times 1 - the smaller size's normalization factor over its own (AWS prices the sizes of a family in proportion to these factors); the billed unit prices of the two types are not compared: the ratio applies to the instance's own billed cost, discounts included",
+  fix: "aws ec2 modify-instance-attribute --instance-id {id} --instance-type <the type the finding names> --region {region} (while stopped)",
   params,
   // CPU is aggregated per resource before the join (the window holds millions of rows); only the few
   // instances under the threshold are sized. The target is the smallest size of the family, not below

@@ -22,6 +22,7 @@ export const oversizedVolume: RuleKind<typeof params> = {
   defaultSeverity: "medium",
   defaultAction: "notify",
   savings: "savingsRatio (default 50%) of the volume's cost: a right-sized gp3 volume",
+  fix: "aws ec2 modify-volume --volume-id {id} --volume-type gp3 --iops 3000 --region {region} (a smaller size needs a new volume and a copy)",
   params,
   // Metrics are read aggregated per volume (ctx.metricSummary), and its attributes once per volume. A
   // volume's days are those of the one of its two metrics with more; a volume with neither has no data.

@@ -36,6 +36,7 @@ export const previousGeneration: RuleKind<typeof params> = {
   defaultSeverity: "low",
   defaultAction: "notify",
   savings: "savingsRatio (default 10%) of the instance's cost",
+  fix: "aws ec2 modify-instance-attribute --instance-id {id} --instance-type <its current-generation type> --region {region} (while stopped)",
   params,
   sql: (p) => `
     SELECT account, resource_id,

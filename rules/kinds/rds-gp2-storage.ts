@@ -34,6 +34,7 @@ export const rdsGp2Storage: RuleKind<typeof params> = {
     "the gp3 discount, (gp2UsdPerGbMonth - gp3UsdPerGbMonth) / gp2UsdPerGbMonth (default 0: AWS's public prices are equal), " +
     "of the storage's share of the cost: allocatedStorageGiB at gp2UsdPerGbMonth (twice for Multi-AZ) over a billed cost, " +
     "at most all of it; none of an estimated cost, which prices instance hours only",
+  fix: "aws rds modify-db-instance --db-instance-identifier {name} --storage-type gp3 --apply-immediately --region {region}",
   params,
   sql: (p) => {
     const discount = Math.max(0, (p.gp2UsdPerGbMonth - p.gp3UsdPerGbMonth) / p.gp2UsdPerGbMonth);

@@ -18,6 +18,7 @@ export const rdsMultiAzNonprod: RuleKind<typeof params> = {
   defaultAction: "notify",
   savings:
     "half the database's cost: Single-AZ bills one instance's hours and one copy of the storage, Multi-AZ two",
+  fix: "aws rds modify-db-instance --db-instance-identifier {name} --no-multi-az --apply-immediately --region {region}",
   params,
   // Untagged databases are left alone: no tag says they are not production. Aurora's instances are too:
   // an Aurora cluster's availability comes from its replicas, each billed once, not from a standby.

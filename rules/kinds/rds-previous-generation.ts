@@ -26,6 +26,7 @@ export const rdsPreviousGeneration: RuleKind<typeof params> = {
   defaultAction: "notify",
   savings:
     "savingsRatio (default 10%) of the database's instance hours: of its cost less its storage (allocatedStorageGiB at storageUsdPerGbMonth, twice for Multi-AZ), which a billed cost holds and an estimate does not",
+  fix: "aws rds modify-db-instance --db-instance-identifier {name} --db-instance-class <its current-generation class> --region {region}",
   params,
   sql: (p) => `
     SELECT r.account, r.resource_id,

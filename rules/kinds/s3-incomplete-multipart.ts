@@ -19,6 +19,7 @@ export const s3IncompleteMultipart: RuleKind<typeof params> = {
   defaultSeverity: "low",
   defaultAction: "notify",
   savings: `the old uploads' bytes at the bucket's own storage price per GB-month (its billed TimedStorage cost divided by the GB-months billed), else ${STANDARD_USD_PER_GB_MONTH} USD (S3 Standard); the action add-lifecycle-rule aborts them after 7 days`,
+  fix: "aws s3api put-bucket-lifecycle-configuration --bucket {name} --lifecycle-configuration file://abort-incomplete-uploads.json",
   params,
   sql: (p, ctx) => `
     WITH storage_price AS (

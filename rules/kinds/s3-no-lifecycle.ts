@@ -10,6 +10,7 @@ export const s3NoLifecycle: RuleKind<typeof params> = {
   defaultSeverity: "low",
   defaultAction: "notify",
   savings: "none estimated: what a lifecycle policy saves depends on the rules the owner chooses",
+  fix: "aws s3api put-bucket-lifecycle-configuration --bucket {name} --lifecycle-configuration file://lifecycle.json",
   params,
   sql: () => `
     SELECT account, resource_id, 'bucket has no lifecycle rules' AS reason,

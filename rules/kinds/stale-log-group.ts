@@ -15,6 +15,7 @@ export const staleLogGroup: RuleKind<typeof params> = {
   defaultSeverity: "low",
   defaultAction: "notify",
   savings: "the group's whole cost (deleting it, once its owner agrees)",
+  fix: "aws logs delete-log-group --log-group-name {name} --region {region}",
   params,
   // CloudWatch publishes no IncomingBytes datapoint for a day a group took in nothing: a silent group
   // has no rows at all. That the silence is real, not an uncollected region, is shown by the days on

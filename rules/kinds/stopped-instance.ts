@@ -16,6 +16,7 @@ export const stoppedInstance: RuleKind<typeof params> = {
   savings:
     "the instance's remaining cost plus its attached volumes' (terminating deletes the volumes marked delete-on-termination; the others should be snapshotted and deleted)",
   extraCostIds: true,
+  fix: "aws ec2 terminate-instances --instance-ids {id} --region {region} (take an image first if it may be needed)",
   params,
   sql: (p, ctx) => `
     SELECT account, resource_id,

@@ -10,6 +10,7 @@ export const unassociatedEip: RuleKind<typeof params> = {
   defaultSeverity: "medium",
   defaultAction: "release",
   savings: "the address's whole cost",
+  fix: "aws ec2 release-address --allocation-id {id} --region {region}",
   params,
   sql: () => `
     SELECT account, resource_id,

@@ -18,6 +18,7 @@ export const unattachedVolume: RuleKind<typeof params> = {
   defaultSeverity: "medium",
   defaultAction: "snapshot-and-delete",
   savings: "the volume's whole cost (a snapshot of it costs far less and is reported separately)",
+  fix: "aws ec2 create-snapshot --volume-id {id} --region {region}, then aws ec2 delete-volume --volume-id {id} --region {region}",
   params,
   sql: (p, ctx) => `
     SELECT account, resource_id,

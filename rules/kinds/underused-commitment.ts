@@ -25,6 +25,7 @@ export const underusedCommitment: RuleKind<typeof params> = {
   defaultAction: "notify",
   savings:
     "its unused amortized cost (EffectiveCost of its Unused rows) over the days judged, for a month of 30 days, capped by its own monthly cost (its billed rows over the last 30 days of billing, which are its Unused rows: its fee rows cost 0 amortized); finops only notifies: the commitment is paid whatever happens, the money is what moving usage onto it would recover",
+  fix: "move matching usage onto it, or sell a Reserved Instance on the Marketplace: `finops commitments` shows its use",
   params,
   // The figures are the report's (store/commitments.ts, through rules/commitment-usage.ts). A commitment
   // neither billed nor reported by Cost Explorer in the window (no Used or Unused row) is not judged:

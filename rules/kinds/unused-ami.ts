@@ -17,6 +17,7 @@ export const unusedAmi: RuleKind<typeof params> = {
   savings:
     "its snapshots' whole cost (deregistering it and deleting its snapshots); the snapshots' own findings count under the AMI, once",
   extraCostIds: true,
+  fix: "aws ec2 deregister-image --image-id {id} --region {region} (then delete its snapshots)",
   params,
   // The instances' image ids are gathered once (an anti-join), not looked up per image.
   sql: (p, ctx) => `

@@ -66,7 +66,13 @@ function header(raw: string, name: string): string {
 
 /** The text of every MIME part, decoded; enough of MIME for what nodemailer writes. */
 function decodeParts(raw: string): string {
-  const parts = raw.split(/\r?\n--[^\r\n]+\r?\n/);
+  // Split on the boundaries the headers name: a quoted-printable line may begin with "--" too (a soft
+  // break before a command's --option).
+  const boundaries = [...raw.matchAll(/boundary="?([^";\r\n]+)"?/gi)].map((m) => m[1] as string);
+  const escaped = boundaries.map((b) => b.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  const parts = escaped.length
+    ? raw.split(new RegExp(`\\r?\\n--(?:${escaped.join("|")})(?:--)?\\r?\\n`))
+    : [raw];
   return parts
     .map((part) => {
       const [head = "", ...rest] = part.split(/\r?\n\r?\n/);

@@ -1,13 +1,17 @@
 import { isIP } from "node:net";
 import nodemailer from "nodemailer";
-import { type Message, moreLine, renderText } from "../message.js";
+import { LINK } from "../markup.js";
+import { type Message, moreLine, renderText, titleLine } from "../message.js";
 import { type ChannelType, DeliveryError } from "./channel.js";
 
 const escapeHtml = (text: string) =>
   text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
-/** Escaped, then `code` in backticks becomes <code>: the only inline markup messages use. */
-const inline = (text: string) => escapeHtml(text).replace(/`([^`]+)`/g, "<code>$1</code>");
+/** Escaped, then the inline markup messages use: [text](url) becomes a link, `code` <code>. */
+const inline = (text: string) =>
+  escapeHtml(text)
+    .replace(LINK, '<a href="$2">$1</a>')
+    .replace(/`([^`]+)`/g, "<code>$1</code>");
 
 /** The HTML part: the same content as the text part, plain markup that every mail client shows. */
 export function renderHtml(message: Message): string {
@@ -17,9 +21,10 @@ export function renderHtml(message: Message): string {
     ...message.summary.map((line) => `<p>${inline(line)}</p>`),
   ];
   for (const section of message.sections) {
-    out.push(`<h3>${inline(section.title)}</h3>`, "<ul>");
-    out.push(...section.lines.map((line) => `<li>${inline(line)}</li>`));
-    const more = moreLine(section);
+    out.push(`<h3>${inline(titleLine(section))}</h3>`);
+    if (section.intro) out.push(`<p>${inline(section.intro)}</p>`);
+    out.push("<ul>", ...section.lines.map((line) => `<li>${inline(line)}</li>`));
+    const more = moreLine(section, section.lines.length, message.currency);
     if (more) out.push(`<li><em>${inline(more)}</em></li>`);
     out.push("</ul>");
   }
