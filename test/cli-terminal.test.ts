@@ -113,7 +113,6 @@ describe("finops on a terminal: typos refused, tables fitted, lists paged, names
         /--rule idle-instances: no such rule: did you mean "idle-instance"\?/,
       ],
       [["findings", "--team", "paymnets"], /--team paymnets: no such team: did you mean "payments"\?/],
-      [["plan", "--team", "paymnets"], /did you mean "payments"\?/],
       [
         ["resources", "--type", "ec2:instances"],
         /--type ec2:instances: no such resource type: did you mean "ec2:instance"\?/,
