@@ -3,6 +3,7 @@ import { livePages } from "../aws/pages.js";
 import { COLLECTORS, collectAll } from "../collectors/collect-all.js";
 import { newRunId } from "../collectors/run.js";
 import type { Config } from "../config/schema.js";
+import { plural } from "../core/plural.js";
 import { runCleanup } from "../remediation/cleanup.js";
 import { runNotify } from "../reports/notify/notify.js";
 import { runWeeklyReport } from "../reports/weekly/run.js";
@@ -78,7 +79,7 @@ export function pipelineJobs(store: Store, config: Config, aws: AwsOptions): Rec
         const failed = run.results.filter((r) => r.status === "failed");
         if (failed.length) {
           throw new Error(
-            `${failed.length} notification(s) failed: ${failed.map((r) => `${r.team} ${r.channel}: ${r.error}`).join("; ")}`,
+            `${plural(failed.length, "notification")} failed: ${failed.map((r) => `${r.team} ${r.channel}: ${r.error}`).join("; ")}`,
           );
         }
       }),
@@ -86,7 +87,8 @@ export function pipelineJobs(store: Store, config: Config, aws: AwsOptions): Rec
       withConnection(store, async (job) => {
         const run = await runCleanup(job.connection, config, aws, { dryRun: false });
         const failed = run.auto.results?.filter((r) => r.status === "failed") ?? [];
-        if (failed.length) throw new Error(`${failed.length} cleanup action(s) failed: see finops history`);
+        if (failed.length)
+          throw new Error(`${plural(failed.length, "cleanup action")} failed: see finops history`);
       }),
   };
 }

@@ -1,5 +1,6 @@
 import Table from "cli-table3";
 import { toJson } from "../core/json.js";
+import { type Column, fitCell, layoutTable, wrapText } from "./table-layout.js";
 
 export function printJson(value: unknown): void {
   process.stdout.write(`${toJson(value)}\n`);
@@ -34,15 +35,47 @@ function write(text: string): Promise<void> {
   );
 }
 
-export function printTable(head: string[], rows: string[][], alignRight: number[] = []): void {
+/**
+ * How wide the output may be: $COLUMNS when set (scripts and tests fix it), else the terminal's width
+ * when stdout is one, else no limit (a pipe or a file gets every character).
+ */
+export function outputWidth(): number {
+  const fromEnv = Number(process.env.COLUMNS);
+  if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
+  if (process.stdout.isTTY && process.stdout.columns) return process.stdout.columns;
+  return Number.POSITIVE_INFINITY;
+}
+
+/**
+ * Every table the CLI prints, fitted to outputWidth() (cli/table-layout.ts): columns given by name only
+ * are shortened in the middle (right-aligned ones, money, never) and, when even that does not fit, left
+ * out from the right; a Column says its own priority and how it is cut. Left-out columns are named below.
+ */
+export function printTable(columns: (string | Column)[], rows: string[][], alignRight: number[] = []): void {
+  const specs: Column[] = columns.map((column, i) =>
+    typeof column === "string"
+      ? {
+          head: column,
+          align: alignRight.includes(i) ? "right" : "left",
+          cut: alignRight.includes(i) ? "none" : "middle",
+          ...(i > 0 ? { priority: -i } : {}),
+        }
+      : column,
+  );
+  const limit = outputWidth();
+  const layout = layoutTable(specs, rows, limit);
+  const width = (i: number) => layout.widths.get(i) ?? 0;
   const table = new Table({
-    head,
+    head: layout.shown.map((i) => fitCell(specs[i]?.head ?? "", width(i), "end")),
     style: { head: process.stdout.isTTY ? ["cyan"] : [], border: process.stdout.isTTY ? ["grey"] : [] },
     chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
-    colAligns: head.map((_, i) => (alignRight.includes(i) ? "right" : "left")),
+    colAligns: layout.shown.map((i) => specs[i]?.align ?? "left"),
   });
-  for (const row of rows) table.push(row);
+  for (const row of rows) table.push(layout.shown.map((i) => fitCell(row[i] ?? "", width(i), specs[i]?.cut)));
   process.stdout.write(`${table.toString()}\n`);
+  if (layout.dropped.length) {
+    printLine(`Not shown, to fit ${limit} columns: ${layout.dropped.join(", ")} (--json has every field).`);
+  }
 }
 
 /** Progress and notes go to stderr so that stdout stays one clean document. */
@@ -50,7 +83,11 @@ export function note(message: string): void {
   process.stderr.write(`${message}\n`);
 }
 
-/** A line of human output on stdout. */
+/** A line of human output on stdout, wrapped at spaces to the output's width. */
 export function printLine(message: string): void {
-  process.stdout.write(`${message}\n`);
+  const width = outputWidth();
+  const lines = message
+    .split("\n")
+    .flatMap((line) => (Number.isFinite(width) ? wrapText(line, width) : [line]));
+  process.stdout.write(`${lines.join("\n")}\n`);
 }

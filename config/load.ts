@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { isMap, isNode, isPair, isScalar, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { UsageError } from "../core/errors.js";
+import { closest } from "../core/suggest.js";
 import type { Config, configSchemaFor } from "./schema.js";
-import { closest } from "./suggest.js";
 import { documentValue } from "./yaml-value.js";
 
 type ConfigSchema = ReturnType<typeof configSchemaFor>;

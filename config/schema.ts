@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { closest } from "../core/suggest.js";
 import { commitmentsSchema } from "./commitments.js";
 import { kubernetesSchema } from "./kubernetes.js";
 import {
@@ -13,7 +14,6 @@ import {
   tagsSchema,
   utilizationSchema,
 } from "./sections.js";
-import { closest } from "./suggest.js";
 
 export type { KubernetesCluster } from "./kubernetes.js";
 export type { Action, Channel, RuleConfig, Severity } from "./sections.js";

@@ -33,6 +33,11 @@ export const tagsSchema = z.strictObject({
   protect: z.string().min(1).default("finops:protect"),
   /** A resource with this tag (value: a rule id, several separated by commas, or *) is left out of findings. */
   exemption: z.string().min(1).default("finops:ignore"),
+  /**
+   * What tables and reports show for a resource no team tag names (findings store it as "unowned"; cost
+   * rows without a team have no key): one name everywhere people read.
+   */
+  noTeamLabel: z.string().min(1).default("(no team)"),
 });
 
 export const costExplorerSchema = z.strictObject({

@@ -110,6 +110,36 @@ function withOverlaps(page: string): string {
     FROM page p LEFT JOIN shared o ON o.account = p.account AND o.resource_id = p.resource_id`;
 }
 
+/** The query's sort: its column, else the most savings first. */
+function orderOf(query: FindingQuery): string {
+  return query.sort
+    ? `${FINDING_SORTS[query.sort]} ${query.order === "asc" ? "ASC" : "DESC"} NULLS LAST, id`
+    : "estimated_monthly_savings DESC NULLS LAST, monthly_cost DESC NULLS LAST, rule, account, resource_id";
+}
+
+/**
+ * The findings the query matches after its page (offset + limit) in its order: how many, and their
+ * estimated savings summed (each finding's own figure), for the line under a page of the table.
+ */
+export async function findingsAfterPage(
+  connection: DuckDBConnection,
+  query: FindingQuery,
+): Promise<{ count: number; estimatedMonthlySavings: Decimal }> {
+  const params: DuckDBValue[] = [];
+  const where = findingFilters(query, (value) => {
+    params.push(value);
+    return `$${params.length}`;
+  });
+  params.push((query.offset ?? 0) + (query.limit ?? 0));
+  const reader = await connection.runAndReadAll(
+    `SELECT count(*) AS n, CAST(coalesce(sum(estimated_monthly_savings), 0) AS VARCHAR) AS savings
+     FROM (SELECT estimated_monthly_savings FROM findings ${where} ORDER BY ${orderOf(query)} OFFSET $${params.length})`,
+    params,
+  );
+  const row = reader.getRowObjectsJson()[0] ?? {};
+  return { count: Number(row.n ?? 0), estimatedMonthlySavings: new Decimal(String(row.savings ?? "0")) };
+}
+
 /** `SELECT <select> FROM findings` filtered, sorted and paged as the query says. */
 export function findingsSql(
   query: FindingQuery,
@@ -117,11 +147,13 @@ export function findingsSql(
   param: (value: DuckDBValue) => string,
 ): string {
   const where = findingFilters(query, param);
-  const order = query.sort
-    ? `${FINDING_SORTS[query.sort]} ${query.order === "asc" ? "ASC" : "DESC"} NULLS LAST, id`
-    : "estimated_monthly_savings DESC NULLS LAST, monthly_cost DESC NULLS LAST, rule, account, resource_id";
+  const order = orderOf(query);
   const page =
-    query.limit !== undefined ? `LIMIT ${param(query.limit)} OFFSET ${param(query.offset ?? 0)}` : "";
+    query.limit !== undefined
+      ? `LIMIT ${param(query.limit)} OFFSET ${param(query.offset ?? 0)}`
+      : query.offset
+        ? `OFFSET ${param(query.offset)}`
+        : "";
   // Only a page is sorted before its overlaps are found (then again, for the output); a whole list once.
   const rows = page
     ? `SELECT * FROM findings ${where} ORDER BY ${order} ${page}`

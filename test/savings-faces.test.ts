@@ -126,7 +126,7 @@ describe("every face counts a resource's savings once (analyze, findings, notify
     assert.match(human.stdout, /Counted once per resource\s*│\s*2 resources\s*│\s*│\s*360\.00/);
     assert.match(
       human.stdout,
-      /3 findings, 510\.00 summed by rule; 2 findings overlap on 1 resources; counted once: 360\.00 estimated monthly savings\./,
+      /3 findings, 510\.00 summed by rule; 2 findings overlap on 1 resource; counted once: 360\.00 estimated monthly savings\./,
     );
     const findings = await run("findings", "--status", "open");
     assert.equal(findings.code, 0, findings.stderr);

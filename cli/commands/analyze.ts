@@ -2,10 +2,12 @@ import { Command, Option } from "commander";
 import { SEVERITIES, type Severity } from "../../config/sections.js";
 import { ThresholdReached } from "../../core/errors.js";
 import { Decimal } from "../../core/money.js";
+import { plural } from "../../core/plural.js";
 import { analyze } from "../../rules/evaluate.js";
 import { queryFindings } from "../../store/findings.js";
 import { findingsJson, findingsSummary } from "../../store/findings-json.js";
 import { commandConfig, globalOptions, isPreview, now, withStore } from "../context.js";
+import { displayOf } from "../display.js";
 import { note, printJsonWithRenderedList, printLine } from "../output.js";
 import { printFindings, printWasteByRule, summarizeByRule } from "./findings-output.js";
 
@@ -45,9 +47,12 @@ export function analyzeCommand(): Command {
           });
         else {
           const findings = await queryFindings(store.connection, query);
-          printFindings(findings, total.savings);
-          printLine("");
-          printWasteByRule(summarizeByRule(findings), total.savings);
+          printFindings(findings, total.savings, await displayOf(store.connection, config));
+          // The run ends with its waste by rule: what each rule found and would save.
+          if (findings.length) {
+            printLine("");
+            printWasteByRule(summarizeByRule(findings), total.savings);
+          }
         }
         return total;
       });
@@ -58,7 +63,9 @@ export function analyzeCommand(): Command {
           0,
         );
         if (hits) {
-          throw new ThresholdReached(`${hits} findings at ${options.failOn} severity or above (--fail-on)`);
+          throw new ThresholdReached(
+            `${plural(hits, "finding")} at ${options.failOn} severity or above (--fail-on)`,
+          );
         }
       }
     });

@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { RuntimeError, UsageError } from "../../core/errors.js";
+import { plural } from "../../core/plural.js";
 import { applyPlan, PlanRefused } from "../../remediation/apply.js";
 import { loadPlan } from "../../remediation/plan.js";
 import { awsOptions, commandConfig, globalOptions, refuseNow, withStore } from "../context.js";
@@ -46,6 +47,8 @@ export function applyCommand(): Command {
       }
       const failed = results.filter((r) => r.status === "failed");
       if (failed.length)
-        throw new RuntimeError(`${failed.length} item(s) failed: see finops history --plan ${planId}`);
+        throw new RuntimeError(
+          `${plural(failed.length, "item")} failed: see finops history --plan ${planId}`,
+        );
     });
 }

@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { RuntimeError, UsageError } from "../../core/errors.js";
+import { plural } from "../../core/plural.js";
 import { PlanRefused } from "../../remediation/apply.js";
 import { runCleanup } from "../../remediation/cleanup.js";
 import type { Plan } from "../../remediation/plan.js";
@@ -56,13 +57,13 @@ export function cleanupCommand(): Command {
         });
       } else if (preview) {
         printLine(
-          `Preview as of ${run.auto.plan.evaluatedAt}: ${run.auto.plan.content.items.length} item(s) the rules with approval: auto ` +
+          `Preview as of ${run.auto.plan.evaluatedAt}: ${plural(run.auto.plan.content.items.length, "item")} the rules with approval: auto ` +
             `would act on, ${run.waiting.plan.content.items.length} waiting for approval. Nothing was stored or changed.`,
         );
       } else {
         const auto = run.auto.results;
         printLine(
-          `Auto-approved rules: plan ${run.auto.plan.planId}, ${run.auto.plan.content.items.length} item(s)` +
+          `Auto-approved rules: plan ${run.auto.plan.planId}, ${plural(run.auto.plan.content.items.length, "item")}` +
             (auto
               ? `: ${auto.filter((r) => r.status === "done").length} done, ${auto.filter((r) => r.status !== "done").length} not`
               : options.dryRun
@@ -70,7 +71,7 @@ export function cleanupCommand(): Command {
                 : ""),
         );
         printLine(
-          `Rules that need approval: plan ${run.waiting.plan.planId}, ${run.waiting.plan.content.items.length} item(s) waiting for finops approve.`,
+          `Rules that need approval: plan ${run.waiting.plan.planId}, ${plural(run.waiting.plan.content.items.length, "item")} waiting for finops approve.`,
         );
       }
       if (run.auto.results?.some((r) => r.status === "failed")) {

@@ -3,9 +3,13 @@ import { z } from "zod";
 import { isoFlagValue } from "../../core/dates.js";
 import { UsageError } from "../../core/errors.js";
 import { Decimal, formatMoney, sumDecimals } from "../../core/money.js";
+import { plural } from "../../core/plural.js";
 import { type CostDimension, type CostLine, costsBy } from "../../store/costs.js";
 import { commandConfig, globalOptions, withStore } from "../context.js";
-import { printJson, printTable } from "../output.js";
+import { accountText, displayOf } from "../display.js";
+import { checkProvider } from "../filters.js";
+import { printJson, printLine, printTable } from "../output.js";
+import { type Omitted, pageOf, printOmitted, slicePage, withPageOptions } from "../paging.js";
 
 const costsOptions = z.object({
   by: z
@@ -18,76 +22,112 @@ const costsOptions = z.object({
   from: z.string().optional(),
   to: z.string().optional(),
   provider: z.string().min(1).optional(),
+  // Checked by pageOf (cli/paging.ts), like every list's.
+  limit: z.string().optional(),
+  offset: z.string().optional(),
 });
 
 export function costsCommand(): Command {
-  return new Command("costs")
-    .description("billed and effective cost grouped by one dimension, summed exactly from the billing rows")
-    .option(
-      "--by <dimension>",
-      "service | account | region | team | tag:KEY | resource | cluster | namespace | workload | node (Kubernetes: from split cost allocation data, idle cost as its own key)",
-      "service",
-    )
-    .option("--from <date>", "first day, inclusive (on ChargePeriodStart)")
-    .option("--to <date>", "end day, exclusive (on ChargePeriodStart)")
-    .option("--provider <name>", "only this provider's rows (AWS, Microsoft, ...)")
-    .action(async (raw: Record<string, unknown>, command: Command) => {
-      const parsed = costsOptions.safeParse(raw);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        const flag = String(issue?.path[0] ?? "");
-        throw new UsageError(`--${flag}: expected ${issue?.message} (got "${String(raw[flag])}")`);
-      }
-      const options = parsed.data;
-      // Checked here, strictly, so a date that does not exist (2024-02-30) is refused with exit 2
-      // instead of rolling over or reaching DuckDB as a conversion error.
-      const from = options.from === undefined ? undefined : strictDate("--from", options.from);
-      const to = options.to === undefined ? undefined : strictDate("--to", options.to);
-      if (from && to && from.date >= to.date) {
-        throw new UsageError(`--from ${options.from} is not before --to ${options.to}`);
-      }
-      const global = globalOptions(command);
-      const config = commandConfig(global);
-      const dimension: CostDimension = options.by.startsWith("tag:")
-        ? { kind: "tag", tagKeys: [options.by.slice(4)] }
-        : options.by === "team"
-          ? { kind: "team", tagKeys: config.tags.teamKeys }
-          : { kind: options.by as Exclude<CostDimension["kind"], "tag" | "team"> };
-      const lines = await withStore(global, (store) =>
-        costsBy(store.connection, {
-          dimension,
-          caseInsensitiveTags: config.tags.caseInsensitive,
-          ...(from ? { from: from.value } : {}),
-          ...(to ? { to: to.value } : {}),
-          ...(options.provider ? { provider: options.provider } : {}),
-        }),
-      );
-      if (global.json) {
-        printJson(lines);
-        return;
-      }
-      if (lines.length === 0) {
-        process.stdout.write(
-          "No billing rows match. Load some with `finops ingest FILE` or `finops collect --only billing`.\n",
-        );
-        return;
-      }
-      const total = (pick: (l: (typeof lines)[number]) => Decimal) =>
-        new Decimal(sumDecimals(lines.map((l) => pick(l).text)));
-      const kubernetes = lines.some((l) => l.idle !== undefined);
-      const rows = lines.map((l) => [
-        l.key ?? (kubernetes ? "(not Kubernetes)" : "(none)"),
-        formatMoney(l.effectiveCost),
-        formatMoney(l.billedCost),
-      ]);
-      rows.push([
-        "Total",
-        formatMoney(total((l) => l.effectiveCost)),
-        formatMoney(total((l) => l.billedCost)),
-      ]);
-      printTable([options.by, "Effective cost", "Billed cost"], rows, [1, 2]);
-      if (kubernetes) process.stdout.write(idleSummary(lines));
+  return withPageOptions(
+    new Command("costs")
+      .description("billed and effective cost grouped by one dimension, summed exactly from the billing rows")
+      .option(
+        "--by <dimension>",
+        "service | account | region | team | tag:KEY | resource | cluster | namespace | workload | node (Kubernetes: from split cost allocation data, idle cost as its own key)",
+        "service",
+      )
+      .option("--from <date>", "first day, inclusive (on ChargePeriodStart)")
+      .option("--to <date>", "end day, exclusive (on ChargePeriodStart)")
+      .option("--provider <name>", "only this provider's rows (AWS, Microsoft, ...)"),
+  ).action(async (raw: Record<string, unknown>, command: Command) => {
+    const parsed = costsOptions.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const flag = String(issue?.path[0] ?? "");
+      throw new UsageError(`--${flag}: expected ${issue?.message} (got "${String(raw[flag])}")`);
+    }
+    const options = parsed.data;
+    // Checked here, strictly, so a date that does not exist (2024-02-30) is refused with exit 2
+    // instead of rolling over or reaching DuckDB as a conversion error.
+    const from = options.from === undefined ? undefined : strictDate("--from", options.from);
+    const to = options.to === undefined ? undefined : strictDate("--to", options.to);
+    if (from && to && from.date >= to.date) {
+      throw new UsageError(`--from ${options.from} is not before --to ${options.to}`);
+    }
+    const global = globalOptions(command);
+    const config = commandConfig(global);
+    const dimension: CostDimension = options.by.startsWith("tag:")
+      ? { kind: "tag", tagKeys: [options.by.slice(4)] }
+      : options.by === "team"
+        ? { kind: "team", tagKeys: config.tags.teamKeys }
+        : { kind: options.by as Exclude<CostDimension["kind"], "tag" | "team"> };
+    const page = pageOf({
+      ...(raw.limit === undefined ? {} : { limit: String(raw.limit) }),
+      ...(raw.offset === undefined ? {} : { offset: String(raw.offset) }),
     });
+    const { lines, display } = await withStore(global, async (store) => {
+      await checkProvider(store.connection, options.provider);
+      const lines = await costsBy(store.connection, {
+        dimension,
+        caseInsensitiveTags: config.tags.caseInsensitive,
+        ...(from ? { from: from.value } : {}),
+        ...(to ? { to: to.value } : {}),
+        ...(options.provider ? { provider: options.provider } : {}),
+      });
+      return { lines, display: global.json ? null : await displayOf(store.connection, config) };
+    });
+    // The page is taken after the query (store/costs.ts sums every key; the total below is the whole's).
+    const shown = slicePage(lines, page);
+    const omitted: Omitted = {
+      total: lines.length,
+      shown: shown.length,
+      page,
+      noun: ["key", "keys"],
+      money: {
+        amount: new Decimal(
+          sumDecimals(lines.slice(page.offset + shown.length).map((l) => l.effectiveCost.text)),
+        ),
+        what: " of effective cost",
+      },
+    };
+    if (global.json || !display) {
+      printJson(shown);
+      printOmitted(omitted, true);
+      return;
+    }
+    if (lines.length === 0) {
+      printLine(
+        "No billing rows match. Load some with `finops ingest FILE` or `finops collect --only billing`.",
+      );
+      return;
+    }
+    const total = (pick: (l: (typeof lines)[number]) => Decimal) =>
+      new Decimal(sumDecimals(lines.map((l) => pick(l).text)));
+    const kubernetes = lines.some((l) => l.idle !== undefined);
+    const keyText = (key: string | null) => {
+      if (key === null) {
+        if (kubernetes) return "(not Kubernetes)";
+        return options.by === "team" ? display.noTeamLabel : "(none)";
+      }
+      return options.by === "account" ? accountText(display, key) : key;
+    };
+    const rows = shown.map((l) => [keyText(l.key), formatMoney(l.effectiveCost), formatMoney(l.billedCost)]);
+    rows.push([
+      shown.length < lines.length ? `Total (all ${plural(lines.length, "key")})` : "Total",
+      formatMoney(total((l) => l.effectiveCost)),
+      formatMoney(total((l) => l.billedCost)),
+    ]);
+    printTable(
+      [
+        { head: options.by, priority: 100, minWidth: 16 },
+        { head: "Effective cost", align: "right", cut: "none", priority: 90 },
+        { head: "Billed cost", align: "right", cut: "none", priority: 80 },
+      ],
+      rows,
+    );
+    printOmitted(omitted);
+    if (kubernetes) process.stdout.write(idleSummary(lines));
+  });
 }
 
 function strictDate(flag: string, text: string): { value: string; date: Date } {

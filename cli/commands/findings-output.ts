@@ -1,46 +1,67 @@
 import { Decimal, formatMoney, sumDecimals } from "../../core/money.js";
+import { plural } from "../../core/plural.js";
 import type { Finding } from "../../store/findings.js";
 import type { SavingsTotals } from "../../store/savings.js";
+import { accountText, type Display, teamText } from "../display.js";
 import { printLine, printTable } from "../output.js";
+import { type Omitted, printOmitted } from "../paging.js";
+import type { Column } from "../table-layout.js";
+
+/** What the findings table shows besides the findings. */
+export interface FindingsTableOptions {
+  /** Status, first seen and last seen (finops findings: the history; analyze shows this run's). */
+  history?: boolean;
+  /** The page shown of a longer list (--limit, --offset). */
+  omitted?: Omitted;
+}
 
 /**
  * The findings table people read, the most money first, and its total counted once per resource
- * (totals: store/savings.ts over the same findings).
+ * (totals: store/savings.ts over the same findings). Columns by priority: on a narrow terminal the
+ * reason goes first, the resource id and the savings last (cli/table-layout.ts).
  */
-export function printFindings(findings: Finding[], totals: SavingsTotals): void {
+export function printFindings(
+  findings: Finding[],
+  totals: SavingsTotals,
+  display: Display,
+  options: FindingsTableOptions = {},
+): void {
   if (findings.length === 0) {
-    printLine("No findings.");
+    if (options.omitted?.total) printOmitted(options.omitted);
+    else printLine("No findings.");
     return;
   }
-  printTable(
+  const columns: [Column, (f: Finding) => string][] = [
+    [{ head: "rule", priority: 90, minWidth: 14 }, (f) => f.rule],
+    [{ head: "resource", priority: 100, minWidth: 16 }, (f) => f.resourceId],
+    [{ head: "account", priority: 55 }, (f) => accountText(display, f.account)],
+    [{ head: "region", priority: 40, cut: "none" }, (f) => f.region],
+    [{ head: "team", priority: 70, minWidth: 10 }, (f) => teamText(display, f.team)],
+    [{ head: "sev", priority: 50, cut: "none" }, (f) => f.severity],
+    [{ head: "monthly cost", priority: 80, align: "right", cut: "none" }, (f) => money(f, f.monthlyCost)],
     [
-      "rule",
-      "resource",
-      "account",
-      "region",
-      "team",
-      "sev",
-      "monthly cost",
-      "savings",
-      "action",
-      "reason",
-      "also flagged by",
+      { head: "savings", priority: 95, align: "right", cut: "none" },
+      (f) => money(f, f.estimatedMonthlySavings),
     ],
-    findings.map((f) => [
-      f.rule,
-      f.resourceId.length > 40 ? `…${f.resourceId.slice(-39)}` : f.resourceId,
-      f.account,
-      f.region,
-      f.team,
-      f.severity,
-      money(f, f.monthlyCost),
-      money(f, f.estimatedMonthlySavings),
-      f.protected ? `${f.action} (protected)` : f.action,
-      f.reason.length > 70 ? `${f.reason.slice(0, 69)}…` : f.reason,
-      f.overlaps.map((o) => o.rule).join(", "),
-    ]),
-    [6, 7],
+    [
+      { head: "action", priority: 60, minWidth: 10 },
+      (f) => (f.protected ? `${f.action} (protected)` : f.action),
+    ],
+    ...(options.history
+      ? ([
+          [{ head: "status", priority: 65, cut: "none" }, (f) => f.status],
+          [{ head: "first seen", priority: 45, cut: "none" }, (f) => f.firstSeen.slice(0, 10)],
+          [{ head: "last seen", priority: 35, cut: "none" }, (f) => f.lastSeen.slice(0, 10)],
+        ] as [Column, (f: Finding) => string][])
+      : []),
+    [{ head: "reason", priority: 20, cut: "end", minWidth: 20, maxWidth: 70 }, (f) => f.reason],
+    [{ head: "also flagged by", priority: 10 }, (f) => f.overlaps.map((o) => o.rule).join(", ")],
+  ];
+  printTable(
+    columns.map(([column]) => column),
+    findings.map((f) => columns.map(([, cell]) => cell(f))),
   );
+  if (options.omitted) printOmitted(options.omitted);
   if (findings.some((f) => estimated(f))) {
     printLine("~ estimated where billing does not name the resource: see monthlyCostNote in --json.");
   }
@@ -52,12 +73,11 @@ export function printFindings(findings: Finding[], totals: SavingsTotals): void 
  * what is left once each resource counts the one action taken.
  */
 export function savingsLine(t: SavingsTotals): string {
-  const n = (value: number) => value.toLocaleString("en-US");
   const once = `${formatMoney(t.estimatedMonthlySavings)} estimated monthly savings`;
-  if (t.overlappingFindings === 0) return `${n(t.findings)} findings, ${once}.`;
+  if (t.overlappingFindings === 0) return `${plural(t.findings, "finding")}, ${once}.`;
   return (
-    `${n(t.findings)} findings, ${formatMoney(t.grossEstimatedMonthlySavings)} summed by rule; ` +
-    `${n(t.overlappingFindings)} findings overlap on ${n(t.overlappingResources)} resources; counted once: ${once}.`
+    `${plural(t.findings, "finding")}, ${formatMoney(t.grossEstimatedMonthlySavings)} summed by rule; ` +
+    `${plural(t.overlappingFindings, "finding")} overlap on ${plural(t.overlappingResources, "resource")}; counted once: ${once}.`
   );
 }
 
@@ -109,7 +129,7 @@ export function printWasteByRule(byRule: RuleSummary[], totals: SavingsTotals): 
       ],
       [
         "Counted once per resource",
-        `${totals.resources.toLocaleString("en-US")} resources`,
+        plural(totals.resources, "resource"),
         "",
         formatMoney(totals.estimatedMonthlySavings),
       ],

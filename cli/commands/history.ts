@@ -4,6 +4,7 @@ import { type HistoryEntry, remediationHistory } from "../../remediation/history
 import { MIN_DAYS_AFTER } from "../../remediation/realised.js";
 import { globalOptions, withStore } from "../context.js";
 import { printJson, printLine, printTable } from "../output.js";
+import { type Omitted, pageOf, printOmitted, slicePage, withPageOptions } from "../paging.js";
 
 /** The realised column: the bill's figure, or why there is none yet. */
 function realisedCell(e: HistoryEntry): string {
@@ -20,35 +21,46 @@ function realisedCell(e: HistoryEntry): string {
 }
 
 export function historyCommand(): Command {
-  return new Command("history")
-    .description(
-      "the remediation journal: every action, its plan, approver, times, before and after, result, and savings estimated vs realised on the bill",
-    )
-    .option("--plan <planId>", "only this plan")
-    .action(async (options: { plan?: string }, command: Command) => {
-      const global = globalOptions(command);
-      const entries = await withStore(global, (store) => remediationHistory(store.connection, options.plan));
-      if (global.json) {
-        printJson(entries);
-        return;
-      }
-      if (entries.length === 0) {
-        printLine("No remediation yet.");
-        return;
-      }
+  return withPageOptions(
+    new Command("history")
+      .description(
+        "the remediation journal: every action, its plan, approver, times, before and after, result, and savings estimated vs realised on the bill",
+      )
+      .option("--plan <planId>", "only this plan"),
+  ).action(async (options: { plan?: string; limit?: string; offset?: string }, command: Command) => {
+    const global = globalOptions(command);
+    const page = pageOf(options);
+    const entries = await withStore(global, (store) => remediationHistory(store.connection, options.plan));
+    const shown = slicePage(entries, page);
+    const omitted: Omitted = {
+      total: entries.length,
+      shown: shown.length,
+      page,
+      noun: ["journal entry", "journal entries"],
+    };
+    if (global.json) {
+      printJson(shown);
+      printOmitted(omitted, true);
+      return;
+    }
+    if (entries.length === 0) {
+      printLine("No remediation yet.");
+      return;
+    }
+    if (shown.length) {
       printTable(
         [
-          "finished",
-          "plan",
-          "resource",
-          "action",
-          "status",
-          "approved by",
-          "estimated/mo",
-          "realised/mo",
-          "detail",
+          { head: "finished", priority: 60, cut: "none" },
+          { head: "plan", priority: 50, minWidth: 14 },
+          { head: "resource", priority: 100, minWidth: 16 },
+          { head: "action", priority: 90, minWidth: 10 },
+          { head: "status", priority: 95, cut: "none" },
+          { head: "approved by", priority: 40 },
+          { head: "estimated/mo", priority: 70, align: "right", cut: "none" },
+          { head: "realised/mo", priority: 65, align: "right", minWidth: 14 },
+          { head: "detail", priority: 20, cut: "end", minWidth: 20 },
         ],
-        entries.map((e) => [
+        shown.map((e) => [
           e.finishedAt,
           e.planId,
           e.resourceId,
@@ -59,7 +71,8 @@ export function historyCommand(): Command {
           realisedCell(e),
           e.detail ?? "",
         ]),
-        [6, 7],
       );
-    });
+    }
+    printOmitted(omitted);
+  });
 }

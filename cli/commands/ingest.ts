@@ -1,5 +1,6 @@
 import { Command, Option } from "commander";
 import { ingestFiles } from "../../collectors/billing/ingest.js";
+import { plural } from "../../core/plural.js";
 import { BULK_LOAD } from "../../store/database.js";
 import { awsOptions, commandConfig, globalOptions, refusePreview, withStore } from "../context.js";
 import { note, printJson, printLine } from "../output.js";
@@ -53,11 +54,9 @@ export function ingestCommand(): Command {
         return;
       }
       printLine(
-        `Loaded ${result.rowsLoaded.toLocaleString("en-US")} billing rows from ${result.files.length} file${result.files.length === 1 ? "" : "s"}` +
+        `Loaded ${plural(result.rowsLoaded, "billing row")} from ${plural(result.files.length, "file")}` +
           ` (${result.providers.join(", ") || "no provider"}; billing periods ${result.billingPeriods.join(", ") || "none"})` +
-          (result.rowsReplaced
-            ? `, replacing ${result.rowsReplaced.toLocaleString("en-US")} rows of earlier loads`
-            : "") +
+          (result.rowsReplaced ? `, replacing ${plural(result.rowsReplaced, "row")} of earlier loads` : "") +
           ".",
       );
     });

@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { RuntimeError } from "../../core/errors.js";
+import { plural } from "../../core/plural.js";
 import { renderText } from "../../reports/notify/message.js";
 import { money } from "../../reports/notify/money.js";
 import { type NotifyResult, type NotifyRun, runNotify } from "../../reports/notify/notify.js";
@@ -45,7 +46,7 @@ export function notifyCommand(): Command {
             (r.attempts ? ` (${r.attempts} attempt${r.attempts === 1 ? "" : "s"})` : ""),
         );
         throw new RuntimeError(
-          `${failed.length} of ${run.results.length} messages ${run.dryRun ? "could not be sent" : "failed; they go out again on the next run"}:\n${lines.join("\n")}`,
+          `${failed.length} of ${plural(run.results.length, "message")} ${run.dryRun ? "could not be sent" : "failed; they go out again on the next run"}:\n${lines.join("\n")}`,
         );
       }
     });
@@ -62,7 +63,7 @@ function printDryRun(run: NotifyRun): void {
   }
   for (const { message, channels } of run.messages) {
     printLine(
-      `=== ${message.team}: ${message.count} ${message.kind === "approvals" ? "plans" : "findings"}, ` +
+      `=== ${message.team}: ${plural(message.count, message.kind === "approvals" ? "plan" : "finding")}, ` +
         `${money(message.monthlyWaste, run.currency)}/month → ${channels.join(", ")} (dry run: not sent)`,
     );
     for (const r of run.results.filter((r) => r.message === message && r.status === "failed")) {

@@ -36,6 +36,8 @@ export interface WeeklyOptions {
   week: IsoWeek;
   teamKeys: string[];
   caseInsensitiveTags: boolean;
+  /** What the report calls the cost no team tag names (rules.yaml tags.noTeamLabel). */
+  noTeamLabel: string;
   generatedAt: Date;
   /** rules.yaml's commitments section (what is eligible usage, how far ahead expiry warns). */
   commitments: CommitmentsConfig;
@@ -83,7 +85,6 @@ function comparison(current: Money, week: IsoWeek, span: Span, lines: CostLine[]
 }
 
 const serviceLabel = (key: string | null) => key ?? "(no service name)";
-const teamLabel = (key: string | null) => key ?? "(no team tag)";
 
 function tagCoverage(teamKeys: string[], lines: CostLine[]): TagCoverage {
   const total = totalOf(lines).effectiveCost;
@@ -180,6 +181,7 @@ export async function weeklyReport(
     teamKeys: options.teamKeys,
     caseInsensitiveTags: options.caseInsensitiveTags,
   };
+  const teamLabel = (key: string | null) => key ?? options.noTeamLabel;
   const week = options.week;
   const window = windowOf(week);
   const previousWeek = shiftWeek(week, -1);
@@ -223,6 +225,7 @@ export async function weeklyReport(
     lastDay: isoDate(addDays(week.start, 6)),
     generatedAt: options.generatedAt.toISOString().replace(/\.\d{3}Z$/, "Z"),
     currencies: await currencies(connection, window),
+    noTeamLabel: options.noTeamLabel,
     hasBilling: service.length > 0,
     complete: billedDays === 7,
     billedDays,

@@ -99,9 +99,7 @@ export function currencyNote(report: WeeklyReport): string {
 
 export const count = (n: number): string => n.toLocaleString("en-US");
 
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${count(n)} ${n === 1 ? one : many}`;
-}
+export { plural } from "../../core/plural.js";
 
 /** A remediation or finding time as "2024-09-18 14:05 UTC". */
 export function instant(iso: string): string {

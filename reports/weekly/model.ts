@@ -242,6 +242,11 @@ export interface WeeklyReport {
   generatedAt: string;
   /** The billing currencies of the week's rows (one, normally). */
   currencies: string[];
+  /**
+   * What the report shows for resources no team tag names (rules.yaml tags.noTeamLabel): the spend by
+   * team's keyless row, and the findings' stored team "unowned" (kept as it is in waste and topFindings).
+   */
+  noTeamLabel: string;
   /** False when no billing row starts in the week: the cost sections are then empty. */
   hasBilling: boolean;
   /** Every day of the week has billing rows. False while the week is still being billed or days are missing. */

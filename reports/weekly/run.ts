@@ -28,6 +28,7 @@ export async function runWeeklyReport(
     week: run.week ?? lastFullWeek(run.now),
     teamKeys: config.tags.teamKeys,
     caseInsensitiveTags: config.tags.caseInsensitive,
+    noTeamLabel: config.tags.noTeamLabel,
     generatedAt: new Date(),
     commitments: config.commitments,
     now: run.now,

@@ -1,11 +1,19 @@
 import { DAYS_PER_MONTH, MIN_DAYS_AFTER, WINDOW_DAYS } from "../../remediation/realised.js";
+import { UNOWNED } from "../../store/known-values.js";
 import { type Cell, cell, type Section, type Table } from "./document.js";
 import { count, dayBefore, instant, money, plural, shortRange } from "./format.js";
 import type { RealisedItem, WasteGroup, WeeklyReport } from "./model.js";
 
 // The findings sections: waste found, savings realised, top findings.
 
-function wasteTable(title: string, groups: WasteGroup[]): Table {
+/** A finding's team as people read it: the stored "unowned" shown as rules.yaml's tags.noTeamLabel. */
+const teamName = (report: WeeklyReport, team: string) => (team === UNOWNED ? report.noTeamLabel : team);
+
+function wasteTable(
+  title: string,
+  groups: WasteGroup[],
+  label: (key: string) => string = (key) => key,
+): Table {
   return {
     columns: [
       { title },
@@ -14,7 +22,7 @@ function wasteTable(title: string, groups: WasteGroup[]): Table {
       { title: "Cost / month", numeric: true },
     ],
     rows: groups.map((g) => [
-      cell(g.key),
+      cell(label(g.key)),
       cell(count(g.findings)),
       cell(money(g.estimatedMonthlySavings)),
       cell(money(g.monthlyCost), "muted"),
@@ -69,7 +77,10 @@ export function wasteSection(report: WeeklyReport): Section {
       },
       {
         caption: "By team",
-        table: { ...wasteTable("Team", w.byTeam), total: total(w.byTeam, w.estimatedMonthlySavings) },
+        table: {
+          ...wasteTable("Team", w.byTeam, (team) => teamName(report, team)),
+          total: total(w.byTeam, w.estimatedMonthlySavings),
+        },
       },
     ],
     notes: [
@@ -182,7 +193,7 @@ export function topFindingsSection(report: WeeklyReport): Section {
                 cell(f.estimatedMonthlySavings ? money(f.estimatedMonthlySavings) : "\u2013", "strong"),
                 cell(f.rule),
                 cell(f.resourceId),
-                cell(f.team),
+                cell(teamName(report, f.team)),
                 cell(f.account, "muted"),
                 cell(f.action),
               ]),

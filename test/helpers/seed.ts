@@ -46,13 +46,17 @@ export interface SeedCharge {
   sku?: string;
   unit?: string;
   quantity?: number;
+  /** The account's name (FOCUS SubAccountName); the column is written only when some charge has one. */
+  accountName?: string;
 }
 
 /** Writes a minimal FOCUS CSV holding the charges, for `finops ingest`. */
 export function writeFocusCsv(path: string, charges: SeedCharge[]): void {
   const header =
     "BilledCost,EffectiveCost,ListCost,ChargeCategory,ChargePeriodStart,ChargePeriodEnd,BillingPeriodStart,BillingPeriodEnd," +
-    "BillingAccountId,BillingCurrency,ProviderName,ServiceName,SubAccountId,ResourceId,SkuId,PricingUnit,PricingQuantity";
+    "BillingAccountId,BillingCurrency,ProviderName,ServiceName,SubAccountId,ResourceId,SkuId,PricingUnit,PricingQuantity" +
+    (charges.some((c) => c.accountName) ? ",SubAccountName" : "");
+  const named = charges.some((c) => c.accountName);
   const rows = charges.map((c) => {
     const start = `${c.day} 00:00:00`;
     const end = new Date(Date.parse(`${c.day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
@@ -75,6 +79,7 @@ export function writeFocusCsv(path: string, charges: SeedCharge[]): void {
       c.sku ?? "",
       c.unit ?? "",
       c.quantity ?? "",
+      ...(named ? [c.accountName ?? ""] : []),
     ].join(",");
   });
   writeFileSync(path, `${header}\n${rows.join("\n")}\n`);
