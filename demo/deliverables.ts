@@ -4,6 +4,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Config } from "../config/schema.js";
 import { runNotify } from "../reports/notify/notify.js";
 import { runWeeklyReport } from "../reports/weekly/run.js";
+import { ruleFixes } from "../rules/fixes.js";
 import { demoFolder } from "./build.js";
 
 export interface DemoDeliverables {
@@ -39,7 +40,7 @@ export async function writeDemoDeliverables(
     ...config,
     notify: { ...config.notify, teams: {}, default: [{ outbox: { dir: outbox } }], approvers: [] },
   };
-  const run = await runNotify(connection, notifyConfig, { now, dryRun: false });
+  const run = await runNotify(connection, notifyConfig, { now, dryRun: false, fixes: ruleFixes(config) });
   const failed = run.results.filter((r) => r.status === "failed");
   if (failed.length) throw new Error(`demo notifications failed: ${failed.map((r) => r.error).join("; ")}`);
   return {

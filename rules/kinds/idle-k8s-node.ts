@@ -48,6 +48,7 @@ export const idleK8sNode: RuleKind<typeof params> = {
   pack: "compute",
   defaultSeverity: "medium",
   defaultAction: "notify",
+  fix: "let its node group or nodepool scale in: drain the node the evidence names (kubectl drain NODE --ignore-daemonsets) or lower the group's minimum size",
   savings:
     "the node's cost, if the cluster's autoscaler removes it (finops only notifies, naming the node group or nodepool and the cluster: autoscalers own nodes)",
   params,
