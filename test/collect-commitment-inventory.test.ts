@@ -2,11 +2,10 @@ import assert from "node:assert/strict";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { DuckDBInstance } from "@duckdb/node-api";
 import { runFinops } from "./helpers/cli.js";
 import type { StandInPlan, StandInReservation } from "./helpers/commitment-stand-in.js";
 import { type Moto, startMoto } from "./helpers/moto.js";
-import { tempDir } from "./helpers/project.js";
+import { readDatabase, tempDir } from "./helpers/project.js";
 
 const ACCOUNT = "123456789012"; // moto's
 const YEAR = 31_536_000;
@@ -115,24 +114,6 @@ interface Report {
   error?: string;
 }
 
-async function query(db: string, sql: string): Promise<Record<string, unknown>[]> {
-  const instance = await DuckDBInstance.create(db, {
-    access_mode: "READ_ONLY",
-    autoinstall_known_extensions: "false",
-    autoload_known_extensions: "false",
-  });
-  try {
-    const connection = await instance.connect();
-    try {
-      return (await connection.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
-    } finally {
-      connection.closeSync();
-    }
-  } finally {
-    instance.closeSync();
-  }
-}
-
 const TERMS = `SELECT commitment_id, source, type, account_id, service, region, start_at::VARCHAR AS start_at,
   end_at::VARCHAR AS end_at, term, purchase_option, scope, hourly_commitment::VARCHAR AS hourly
   FROM commitment_terms ORDER BY commitment_id`;
@@ -214,7 +195,7 @@ describe("finops collect --only inventory: reservations and Savings Plans (a sta
       ["eu-west-1", "us-east-1"],
     );
 
-    const rows = await query(db, COMMITMENT_RESOURCES);
+    const rows = await readDatabase(db, COMMITMENT_RESOURCES);
     const byId = new Map(rows.map((r) => [String(r.resource_id), r]));
     assert.equal(rows.length, 8);
     assert.deepEqual(
@@ -278,7 +259,7 @@ describe("finops collect --only inventory: reservations and Savings Plans (a sta
     assert.deepEqual(JSON.parse(String(computePlan?.tags)), { team: "data" });
 
     // The typed attributes the rules read (inventory_current's attrs struct).
-    const [typed] = await query(
+    const [typed] = await readDatabase(
       db,
       `SELECT attrs.start::VARCHAR AS s, attrs."end"::VARCHAR AS e, attrs.instanceCount AS n, attrs.offeringType AS o
        FROM inventory_current WHERE resource_id = '${RI("us-east-1", RI_ACTIVE)}'`,
@@ -290,7 +271,7 @@ describe("finops collect --only inventory: reservations and Savings Plans (a sta
       o: "Partial Upfront",
     });
 
-    const terms = await query(db, TERMS);
+    const terms = await readDatabase(db, TERMS);
     assert.equal(terms.length, 8);
     assert.ok(terms.every((t) => t.source === "inventory" && t.account_id === ACCOUNT));
     const term = (id: string) => terms.find((t) => t.commitment_id === id);
@@ -344,7 +325,10 @@ describe("finops collect --only inventory: reservations and Savings Plans (a sta
   });
 
   test("a refused or bad page fails its collector loudly and leaves what was stored", async () => {
-    const stored = { terms: await query(db, TERMS), resources: await query(db, COMMITMENT_RESOURCES) };
+    const stored = {
+      terms: await readDatabase(db, TERMS),
+      resources: await readDatabase(db, COMMITMENT_RESOURCES),
+    };
     // What the run would store were it not refused: a new end for every plan and reservation.
     moto.commitments.savingsPlans = PLANS.map((p) => ({ ...p, end: "2030-01-01T00:00:00.000Z" }));
     moto.commitments.reservations = RESERVATIONS.map((r) => ({ ...r, end: "2030-01-01T00:00:00.000Z" }));
@@ -399,7 +383,10 @@ describe("finops collect --only inventory: reservations and Savings Plans (a sta
         moto.commitments.reservations = failing;
       }
       // Only eu-west-1's reservation was collected again (its new end); nothing else changed.
-      const now = { terms: await query(db, TERMS), resources: await query(db, COMMITMENT_RESOURCES) };
+      const now = {
+        terms: await readDatabase(db, TERMS),
+        resources: await readDatabase(db, COMMITMENT_RESOURCES),
+      };
       const pending = RI("eu-west-1", RI_PENDING);
       assert.equal(now.terms.find((t) => t.commitment_id === pending)?.end_at, "2030-01-01 00:00:00");
       const others = (rows: Record<string, unknown>[]) =>
@@ -431,10 +418,10 @@ describe("finops collect --only inventory: reservations and Savings Plans (a sta
       [["ok", 5, 0]],
     );
     assert.deepEqual(
-      await query(replayed, COMMITMENT_RESOURCES),
-      await query(recorded, COMMITMENT_RESOURCES),
+      await readDatabase(replayed, COMMITMENT_RESOURCES),
+      await readDatabase(recorded, COMMITMENT_RESOURCES),
     );
-    assert.deepEqual(await query(replayed, TERMS), await query(recorded, TERMS));
-    assert.equal((await query(replayed, TERMS)).length, 8);
+    assert.deepEqual(await readDatabase(replayed, TERMS), await readDatabase(recorded, TERMS));
+    assert.equal((await readDatabase(replayed, TERMS)).length, 8);
   });
 });

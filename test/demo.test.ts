@@ -6,7 +6,7 @@ import { after, before, describe, test } from "node:test";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { type CliResult, runFinops } from "./helpers/cli.js";
 import { parseCostsJson, toScaled } from "./helpers/decimal.js";
-import { emptyDatabase, tempDir } from "./helpers/project.js";
+import { emptyDatabase, readDatabase, tempDir } from "./helpers/project.js";
 import { startServe } from "./helpers/serve.js";
 
 const ANCHOR = "2024-09-18T12:00:00Z";
@@ -39,19 +39,6 @@ function moneyOf(json: string, key: string): { billed: bigint; effective: bigint
   const effective = /"effectiveCost": (-?[0-9.]+)/.exec(rest)?.[1];
   assert.ok(billed && effective, `no ${key} money in the demo's JSON`);
   return { billed: toScaled(billed), effective: toScaled(effective) };
-}
-
-/** Rows of a query on the demo database, read-only. */
-async function read(db: string, sql: string): Promise<Record<string, unknown>[]> {
-  const instance = await DuckDBInstance.create(db, { access_mode: "READ_ONLY" });
-  try {
-    const connection = await instance.connect();
-    const rows = (await connection.runAndReadAll(sql)).getRowObjectsJson();
-    connection.closeSync();
-    return rows as Record<string, unknown>[];
-  } finally {
-    instance.closeSync();
-  }
 }
 
 /** Runs finops in another folder (runFinops always runs in the project root). */
@@ -171,7 +158,7 @@ describe("finops demo", () => {
   });
 
   test("EKS split cost rows: per node-day Σ split + unused cost is the node's EffectiveCost", async () => {
-    const [row] = await read(
+    const [row] = await readDatabase(
       db,
       `WITH pods AS (
          SELECT x_SplitParentResourceId AS node, ChargePeriodStart AS day,
@@ -194,14 +181,14 @@ describe("finops demo", () => {
   });
 
   test("the split rows bill nothing: totals by service are those of the other rows", async () => {
-    const [pods] = await read(
+    const [pods] = await readDatabase(
       db,
       `SELECT count(*) AS n, count(*) FILTER (WHERE BilledCost <> 0 OR EffectiveCost <> 0 OR ListCost <> 0) AS money
        FROM billing WHERE x_SplitParentResourceId IS NOT NULL`,
     );
     assert.ok(Number(pods?.n) > 50_000, `${pods?.n} split rows`);
     assert.equal(Number(pods?.money), 0);
-    const others = await read(
+    const others = await readDatabase(
       db,
       `SELECT ServiceName AS key, CAST(sum(BilledCost) AS VARCHAR) AS billed, CAST(sum(EffectiveCost) AS VARCHAR) AS effective
        FROM billing WHERE x_SplitParentResourceId IS NULL GROUP BY ALL`,
@@ -219,7 +206,7 @@ describe("finops demo", () => {
   });
 
   test("the split rows show cost by namespace and idle nodes: unused > 70% over the last 7 days", async () => {
-    const namespaces = await read(
+    const namespaces = await readDatabase(
       db,
       `SELECT DISTINCT json_extract_string(Tags, '$."aws:eks:namespace"') AS ns FROM billing
        WHERE x_SplitParentResourceId IS NOT NULL`,
@@ -227,7 +214,7 @@ describe("finops demo", () => {
     const names = namespaces.map((r) => String(r.ns));
     for (const ns of ["kube-system", "payments", "search", "observability"])
       assert.ok(names.includes(ns), ns);
-    const nodes = await read(
+    const nodes = await readDatabase(
       db,
       `SELECT x_SplitParentResourceId AS node,
          sum(x_SplitUnusedCost) / sum(x_SplitCost + x_SplitUnusedCost) AS unused,

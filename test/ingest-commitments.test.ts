@@ -6,7 +6,7 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { stringify } from "csv-stringify/sync";
 import { runFinops } from "./helpers/cli.js";
 import { fromScaled, toScaled } from "./helpers/decimal.js";
-import { tempDir } from "./helpers/project.js";
+import { readDatabase, tempDir } from "./helpers/project.js";
 
 // Commitments in billing files (issue 17): a No Upfront Savings Plan with an unused part, a Partial
 // Upfront reservation (upfront Fee, monthly RIFee, DiscountedUsage), a reservation that goes entirely
@@ -340,18 +340,6 @@ async function toParquet(csv: string, numbers: string[]): Promise<string> {
   return parquet;
 }
 
-async function query(db: string, sql: string): Promise<Record<string, unknown>[]> {
-  const instance = await DuckDBInstance.create(db, { access_mode: "READ_ONLY" });
-  try {
-    const connection = await instance.connect();
-    const rows = (await connection.runAndReadAll(sql)).getRowObjectsJson();
-    connection.closeSync();
-    return rows as Record<string, unknown>[];
-  } finally {
-    instance.closeSync();
-  }
-}
-
 const money = (value: unknown) => fromScaled(toScaled(String(value ?? "0")));
 
 async function ingest(db: string, file: string) {
@@ -362,7 +350,7 @@ async function ingest(db: string, file: string) {
 
 /** The figures the issue defines, per commitment and month (billing period). */
 async function commitmentFigures(db: string): Promise<Record<string, [string, string, string]>> {
-  const rows = await query(
+  const rows = await readDatabase(
     db,
     `SELECT CommitmentDiscountId || ' ' || strftime(BillingPeriodStart, '%Y-%m') AS key,
        CAST(coalesce(sum(EffectiveCost) FILTER (WHERE CommitmentDiscountStatus = 'Used'), 0) AS VARCHAR) AS used,
@@ -376,7 +364,7 @@ async function commitmentFigures(db: string): Promise<Record<string, [string, st
 }
 
 async function totals(db: string): Promise<Record<string, [string, string]>> {
-  const rows = await query(
+  const rows = await readDatabase(
     db,
     `SELECT strftime(BillingPeriodStart, '%Y-%m') AS month, CAST(sum(BilledCost) AS VARCHAR) AS billed,
        CAST(sum(EffectiveCost) AS VARCHAR) AS effective FROM billing GROUP BY ALL ORDER BY month`,
@@ -439,7 +427,7 @@ describe("commitments in a CUR 2.0 export: purchase, used and unused rows, and t
   });
 
   test("each recurring fee is a Purchase row (the fee, no amortized cost) and an Unused row (no bill)", async () => {
-    const rows = await query(
+    const rows = await readDatabase(
       csvDb,
       `SELECT CommitmentDiscountStatus AS status, ChargeCategory AS category, ChargeFrequency AS frequency,
          PricingCategory AS pricing, CommitmentDiscountType AS type, CommitmentDiscountCategory AS cat,
@@ -543,7 +531,7 @@ describe("commitments in a CUR 2.0 export: purchase, used and unused rows, and t
   });
 
   test("an unused part is billed under its commitment's ARN, whatever resource the fee row names", async () => {
-    const rows = await query(
+    const rows = await readDatabase(
       csvDb,
       `SELECT CommitmentDiscountId AS id, list(DISTINCT coalesce(ResourceId, '(none)')) AS resources
        FROM billing WHERE CommitmentDiscountStatus = 'Unused' GROUP BY ALL ORDER BY ALL`,
@@ -553,7 +541,7 @@ describe("commitments in a CUR 2.0 export: purchase, used and unused rows, and t
   });
 
   test("commitment_terms: one row per commitment, from the export's reservation_* and savings_plan_* columns", async () => {
-    const terms = (await query(csvDb, TERMS_SQL)).map(({ updated_at, ...rest }) => ({
+    const terms = (await readDatabase(csvDb, TERMS_SQL)).map(({ updated_at, ...rest }) => ({
       ...rest,
       hourly: rest.hourly === null ? null : money(rest.hourly),
     }));
@@ -602,7 +590,10 @@ describe("commitments in a CUR 2.0 export: purchase, used and unused rows, and t
         hourly: "0.5",
       },
     ]);
-    assert.deepEqual(await query(parquetDb, TERMS_WITHOUT_TIME), await query(csvDb, TERMS_WITHOUT_TIME));
+    assert.deepEqual(
+      await readDatabase(parquetDb, TERMS_WITHOUT_TIME),
+      await readDatabase(csvDb, TERMS_WITHOUT_TIME),
+    );
   });
 
   test("an export in two parts (one load) and loaded again gives the same figures and terms", async () => {
@@ -617,7 +608,10 @@ describe("commitments in a CUR 2.0 export: purchase, used and unused rows, and t
       assert.equal(result.code, 0, result.stderr);
       assert.deepEqual(await commitmentFigures(db), expectedCommitments(CUR_ROWS));
       assert.deepEqual(await totals(db), expectedTotals(CUR_ROWS));
-      assert.deepEqual(await query(db, TERMS_WITHOUT_TIME), await query(csvDb, TERMS_WITHOUT_TIME));
+      assert.deepEqual(
+        await readDatabase(db, TERMS_WITHOUT_TIME),
+        await readDatabase(csvDb, TERMS_WITHOUT_TIME),
+      );
     }
   });
 
@@ -631,7 +625,7 @@ describe("commitments in a CUR 2.0 export: purchase, used and unused rows, and t
       ["RIFee", "DiscountedUsage", "Fee"].includes(row.line_item_line_item_type ?? "")
         ? (row.line_item_unblended_cost ?? "0")
         : amortized(row);
-    const [row] = await query(
+    const [row] = await readDatabase(
       db,
       "SELECT CAST(sum(BilledCost) AS VARCHAR) AS b, CAST(sum(EffectiveCost) AS VARCHAR) AS e, count(*) FILTER (WHERE CommitmentDiscountStatus = 'Unused' AND CommitmentDiscountType = 'Reserved Instance') AS ri_unused FROM billing",
     );
@@ -725,12 +719,12 @@ describe("bad commitment rows refuse the load, naming file, row and column; noth
   let stored = "";
   const snapshot = async () =>
     JSON.stringify([
-      await query(
+      await readDatabase(
         db,
         `SELECT count(*) AS n, CAST(sum(BilledCost) AS VARCHAR) AS b, CAST(sum(EffectiveCost) AS VARCHAR) AS e,
            CAST(sum(ListCost) AS VARCHAR) AS l, list(DISTINCT x_LoadId) AS loads FROM billing`,
       ),
-      await query(db, TERMS_SQL),
+      await readDatabase(db, TERMS_SQL),
     ]);
 
   before(async () => {

@@ -2,11 +2,10 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { DuckDBInstance } from "@duckdb/node-api";
 import { stringify } from "csv-stringify/sync";
 import { runFinops } from "./helpers/cli.js";
 import { fromScaled, parseCostsJson, toScaled } from "./helpers/decimal.js";
-import { tempDir } from "./helpers/project.js";
+import { readDatabase, tempDir } from "./helpers/project.js";
 
 // EKS split cost allocation data in a FOCUS file (issue 18, item 5): FOCUS has no split columns, so they
 // come as custom x_ columns under finops's own names, and load and are checked as CUR 2.0's do. Two
@@ -160,18 +159,6 @@ function writeCsv(path: string, rows: Row[]): string {
   return path;
 }
 
-async function query(db: string, sql: string): Promise<Record<string, unknown>[]> {
-  const instance = await DuckDBInstance.create(db, { access_mode: "READ_ONLY" });
-  try {
-    const connection = await instance.connect();
-    const rows = (await connection.runAndReadAll(sql)).getRowObjectsJson();
-    connection.closeSync();
-    return rows as Record<string, unknown>[];
-  } finally {
-    instance.closeSync();
-  }
-}
-
 const money = (value: unknown) => fromScaled(toScaled(String(value ?? "0")));
 const sum = (values: string[]) => fromScaled(values.reduce((t, v) => t + toScaled(v || "0"), 0n));
 
@@ -191,7 +178,7 @@ describe("EKS split cost allocation data in a FOCUS file (x_Split* columns)", ()
     const expected = Object.fromEntries(
       DAYS.flatMap((d) => NODES.map((n) => [`${n.id} ${d.slice(0, 10)}`, money(n.effective)])),
     );
-    const rows = await query(
+    const rows = await readDatabase(
       db,
       `SELECT p.x_SplitParentResourceId || ' ' || strftime(p.ChargePeriodStart, '%Y-%m-%d') AS key,
          CAST(sum(p.x_SplitCost + p.x_SplitUnusedCost) AS VARCHAR) AS split,
@@ -217,7 +204,7 @@ describe("EKS split cost allocation data in a FOCUS file (x_Split* columns)", ()
   });
 
   test("the x_ columns are kept on the pod rows only, typed, and the tags as written", async () => {
-    const [row] = await query(
+    const [row] = await readDatabase(
       db,
       `SELECT count(*) FILTER (WHERE x_SplitParentResourceId IS NOT NULL) AS pods,
          count(*) FILTER (WHERE x_SplitCost IS NOT NULL AND x_SplitParentResourceId IS NULL) AS stray,
@@ -248,7 +235,7 @@ describe("bad split data in a FOCUS file: named and counted, the load refused", 
       result.stderr,
       new RegExp(`${name}\\.csv: row ${where} \\(line ${where + 1}\\), column ${tail}`),
     );
-    const [count] = await query(db, "SELECT count(*) AS n FROM billing");
+    const [count] = await readDatabase(db, "SELECT count(*) AS n FROM billing");
     assert.equal(Number(count?.n), 0, "nothing loaded");
   }
 

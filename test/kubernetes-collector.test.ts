@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { DuckDBInstance } from "@duckdb/node-api";
 import type { V1Pod } from "@kubernetes/client-node";
 import { kubernetesRbacYaml, kubernetesRules } from "../cli/kubernetes-rbac.js";
 import { instanceIdOf } from "../collectors/kubernetes/nodes.js";
@@ -15,7 +14,7 @@ import {
   type KubernetesApiOptions,
   startKubernetesApi,
 } from "./helpers/kubernetes-api.js";
-import { PROJECT_ROOT, tempDir } from "./helpers/project.js";
+import { PROJECT_ROOT, readDatabase, tempDir } from "./helpers/project.js";
 
 const ACCOUNT = "111122223333";
 const REGION = "eu-west-1";
@@ -250,19 +249,12 @@ interface Row {
 }
 
 async function currentRows(db: string): Promise<Row[]> {
-  const instance = await DuckDBInstance.create(db, { access_mode: "READ_ONLY" });
-  const connection = await instance.connect();
-  try {
-    const reader = await connection.runAndReadAll(
-      `SELECT resource_id, resource_type, account, region, state, state_since::VARCHAR AS state_since,
-         created_at::VARCHAR AS created_at, tags::VARCHAR AS tags, attributes::VARCHAR AS attributes
-       FROM resources_current ORDER BY resource_type, resource_id`,
-    );
-    return reader.getRowObjectsJson() as unknown as Row[];
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
+  return (await readDatabase(
+    db,
+    `SELECT resource_id, resource_type, account, region, state, state_since::VARCHAR AS state_since,
+       created_at::VARCHAR AS created_at, tags::VARCHAR AS tags, attributes::VARCHAR AS attributes
+     FROM resources_current ORDER BY resource_type, resource_id`,
+  )) as unknown as Row[];
 }
 
 interface CollectJson {

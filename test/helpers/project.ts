@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { DuckDBInstance } from "@duckdb/node-api";
 import { openStore } from "../../store/database.js";
 
 /** The project root: compiled tests live in dist/test/helpers/. */
@@ -25,4 +26,23 @@ export function tempDir(prefix = "finops-test-"): { path: string; remove: () => 
 export async function emptyDatabase(path: string): Promise<string> {
   (await openStore(path)).close();
   return path;
+}
+
+/** The rows of one query on a database, opened read-only (and never loading an extension). */
+export async function readDatabase(db: string, sql: string): Promise<Record<string, unknown>[]> {
+  const instance = await DuckDBInstance.create(db, {
+    access_mode: "READ_ONLY",
+    autoinstall_known_extensions: "false",
+    autoload_known_extensions: "false",
+  });
+  try {
+    const connection = await instance.connect();
+    try {
+      return (await connection.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
+    } finally {
+      connection.closeSync();
+    }
+  } finally {
+    instance.closeSync();
+  }
 }

@@ -2,6 +2,10 @@ import { writeFileSync } from "node:fs";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { stringify } from "csv-stringify/sync";
 import { fromScaled, toScaled } from "./decimal.js";
+import { readDatabase } from "./project.js";
+
+/** The rows of a query on a test database. */
+export const query = readDatabase;
 
 // EKS split cost allocation data in a CUR 2.0 export (issue 18, item 1): two nodes over two hours, pods
 // in two namespaces, each pod two rows (CPU, memory) that bill nothing and carry split and unused cost,
@@ -200,18 +204,6 @@ export async function toParquet(csv: string): Promise<string> {
     instance.closeSync();
   }
   return parquet;
-}
-
-export async function query(db: string, sql: string): Promise<Record<string, unknown>[]> {
-  const instance = await DuckDBInstance.create(db, { access_mode: "READ_ONLY" });
-  try {
-    const connection = await instance.connect();
-    const rows = (await connection.runAndReadAll(sql)).getRowObjectsJson();
-    connection.closeSync();
-    return rows as Record<string, unknown>[];
-  } finally {
-    instance.closeSync();
-  }
 }
 
 export const money = (value: unknown) => fromScaled(toScaled(String(value ?? "0")));
