@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { sqlLiteral } from "../../core/sql.js";
+import { k8sNode } from "../../resources/k8s-node.js";
+import { k8sPod } from "../../resources/k8s-pod.js";
 import type { RuleKind } from "../rule-kind.js";
 
 const params = z.strictObject({
@@ -18,25 +20,9 @@ const params = z.strictObject({
 /** The most pod names a finding's evidence lists (podsToMoveCount says how many there are). */
 const PODS_LISTED = 10;
 
-const NODE_ATTRIBUTES = JSON.stringify({
-  cluster: "VARCHAR",
-  name: "VARCHAR",
-  instanceId: "VARCHAR",
-  allocatableCpuCores: "DOUBLE",
-  allocatableMemoryBytes: "DOUBLE",
-  nodeGroup: "VARCHAR",
-  nodePool: "VARCHAR",
-});
-const POD_ATTRIBUTES = JSON.stringify({
-  cluster: "VARCHAR",
-  namespace: "VARCHAR",
-  name: "VARCHAR",
-  node: "VARCHAR",
-  requestsCpuCores: "DOUBLE",
-  requestsMemoryBytes: "DOUBLE",
-  ownerKind: "VARCHAR",
-  daemonSet: "BOOLEAN",
-});
+// The inventory history's attributes typed as the resource types' descriptors declare them.
+const NODE_ATTRIBUTES = JSON.stringify(k8sNode.attributes);
+const POD_ATTRIBUTES = JSON.stringify(k8sPod.attributes);
 
 /** SQL: a DECIMAL sum as exact decimal text without trailing zeros (its text always has a point). */
 const decimalText = (expression: string) => `rtrim(rtrim(CAST(${expression} AS VARCHAR), '0'), '.')`;
