@@ -136,13 +136,17 @@ export function createServer(options: ServerOptions): FastifyInstance {
       prefix: "/",
       index: "index.html",
       cacheControl: false,
+      // The build writes X.br and X.gz beside each text file (web/ui/vite.config.ts): sent as they are to a
+      // client that accepts them, the file itself to one that does not. No compression work per request.
+      preCompressed: true,
       // Vite's assets have their content's hash in their names: cached for good. The page itself is
-      // asked again each time, so a new build is picked up at once.
+      // asked again each time, so a new build is picked up at once. The answer depends on Accept-Encoding.
       setHeaders(res, path) {
         res.setHeader(
           "Cache-Control",
           /[\\/]assets[\\/]/.test(path) ? "public, max-age=31536000, immutable" : "no-cache",
         );
+        res.setHeader("Vary", "Accept-Encoding");
       },
     });
   }
