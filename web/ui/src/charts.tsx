@@ -123,7 +123,7 @@ function SpendAreas(
       {/* No keyboard layer: the chart is one image, its figures are in the table below it. */}
       <AreaChart
         data={props.rows}
-        margin={{ top: 8, right: props.narrow ? 8 : 24, bottom: 0, left: props.narrow ? 0 : 8 }}
+        margin={{ top: 8, right: props.narrow ? 20 : 24, bottom: 0, left: props.narrow ? 0 : 8 }}
         accessibilityLayer={false}
       >
         <CartesianGrid stroke={GRID} vertical={false} />
@@ -206,7 +206,7 @@ function barLabel(row: BreakdownRow): string {
 }
 
 /** A category label cut to fit a phone's axis; the full name is in the table and the bar's own name. */
-const shortLabel = (label: string) => (label.length > 15 ? `${label.slice(0, 14)}…` : label);
+const shortLabel = (label: string) => (label.length > 14 ? `${label.slice(0, 12)}…` : label);
 
 export function BreakdownBars(props: {
   label: string;
@@ -358,7 +358,7 @@ export function ResourceCostChart(props: { days: string[]; values: number[] }) {
       <ResponsiveContainer width="100%" height={180}>
         <BarChart
           data={rows}
-          margin={{ top: 4, right: narrow ? 8 : 20, bottom: 0, left: 4 }}
+          margin={{ top: 4, right: 20, bottom: 0, left: 4 }}
           barCategoryGap={1}
           accessibilityLayer={false}
         >
