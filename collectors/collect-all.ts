@@ -5,6 +5,7 @@ import type { Store } from "../store/database.js";
 import { ensureResourceFacts } from "../store/resource-facts.js";
 import { collectCostExplorer } from "./billing/cost-explorer.js";
 import { collectCommitments } from "./billing/cost-explorer-commitments.js";
+import { collectTrinoBilling } from "./billing/trino.js";
 import { collectInventoryAndUtilization } from "./collect-run.js";
 import { collectKubernetes } from "./kubernetes/collect.js";
 import { collectPrices } from "./pricing/price-list.js";
@@ -29,8 +30,15 @@ export async function collectAll(store: Store, options: CollectAllOptions): Prom
   const { config, aws, now, runId, only } = options;
   const reports: CollectorReport[] = [];
   if (only.has("billing")) {
+    // The Trino engine: the billing table's roll-up, in place of Cost Explorer's coarser costs.
+    if (config.billing.engine === "trino" && !options.replayDir) {
+      const startedAt = new Date();
+      const report = await collectTrinoBilling(store, { config, now });
+      await recordCollectorRun(store.connection, runId, report, startedAt);
+      reports.push(report);
+    }
     // Cost Explorer's costs are not recorded: a replay has only the commitments' pages to read.
-    if (!options.replayDir) {
+    if (!options.replayDir && config.billing.engine === "duckdb") {
       const startedAt = new Date();
       const report = await collectCostExplorer(store, { config, aws, now });
       await recordCollectorRun(store.connection, runId, report, startedAt);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { closest } from "../core/suggest.js";
+import { billingEngineSchema, trinoSchema } from "./billing-engine.js";
 import { commitmentsSchema } from "./commitments.js";
 import { kubernetesSchema } from "./kubernetes.js";
 import {
@@ -41,8 +42,14 @@ export function configSchemaFor(kinds: ReadonlyMap<string, KnownRuleKind>) {
         .strictObject({
           costExplorer: costExplorerSchema.default(costExplorerSchema.parse({})),
           exports: billingExportsSchema,
+          engine: billingEngineSchema.default("duckdb"),
+          trino: trinoSchema.optional(),
         })
-        .default({ costExplorer: costExplorerSchema.parse({}), exports: [] }),
+        .default({ costExplorer: costExplorerSchema.parse({}), exports: [], engine: "duckdb" })
+        .refine((billing) => billing.engine !== "trino" || billing.trino !== undefined, {
+          message: "billing.engine is trino: set billing.trino (server, catalog, schema, table)",
+          path: ["trino"],
+        }),
       utilization: utilizationSchema.default(utilizationSchema.parse({})),
       remediation: remediationSchema.default(remediationSchema.parse({})),
       notify: notifySchema.default(notifySchema.parse({})),

@@ -22,3 +22,6 @@ if [ -z "${FINOPS_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then
     echo "test setup: chromium is missing and apt-get is not available: the browser tests will fail" >&2
   fi
 fi
+
+# Trino (the billing engine's tests): assembled from Maven when missing, skipped without Java 25.
+bash test/trino/install.sh

@@ -1,0 +1,137 @@
+import type { TrinoSettings } from "../../config/billing-engine.js";
+import { BILLING_COLUMNS, MONEY, SPLIT_COLUMNS } from "../../store/billing-columns.js";
+
+/**
+ * The roll-up a Trino (or Athena: the same SQL, Trino's dialect) billing engine runs where the FOCUS
+ * rows live: one row per time grain and combination of every describing column, with the money and the
+ * quantities summed. Every figure finops gives is a sum over those describing columns and the day
+ * (costs by service, account, region, resource, tag; the daily aggregates; the report; a resource's
+ * monthly cost), so it is the same to the last digit on the roll-up as on the rows themselves, while
+ * the line items' own count (hourly rows, one per usage type and operation) stays in the lake.
+ *
+ * Money is DECIMAL(38,12) in the sums, as in the local store, and travels as text (Trino's protocol
+ * sends DECIMAL as a string): nothing passes through a floating-point number.
+ */
+
+/** Summed over the rows the roll-up merges. */
+const MONEY_SUMS: readonly string[] = [
+  "BilledCost",
+  "EffectiveCost",
+  "ListCost",
+  "ContractedCost",
+  "x_SplitCost",
+  "x_SplitUnusedCost",
+  "x_SplitNetCost",
+  "x_SplitNetUnusedCost",
+  "x_SplitPublicOnDemandCost",
+  "x_SplitPublicOnDemandUnusedCost",
+];
+const QUANTITY_SUMS: readonly string[] = [
+  "ConsumedQuantity",
+  "PricingQuantity",
+  "CommitmentDiscountQuantity",
+  "x_SplitUsage",
+  "x_SplitReservedUsage",
+  "x_SplitActualUsage",
+];
+/** A ratio adds up across no rows: the roll-up leaves it out (nothing finops sums reads it). */
+const DROPPED: readonly string[] = ["x_SplitUsageRatio"];
+
+/** The columns the roll-up returns, in order: the billing table's and the split columns. */
+export const ROLLUP_COLUMNS: readonly string[] = [
+  ...Object.keys(BILLING_COLUMNS),
+  ...Object.keys(SPLIT_COLUMNS),
+];
+
+/** The table's columns as Trino's information_schema gives them: lower-case name to data type. */
+export type TrinoColumns = ReadonlyMap<string, string>;
+
+export function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+export function tableName(settings: Pick<TrinoSettings, "catalog" | "schema" | "table">): string {
+  return [settings.catalog, settings.schema, settings.table].map(quoteIdentifier).join(".");
+}
+
+/**
+ * The roll-up's SQL over the table's columns (a column the table lacks reads NULL), for the billing
+ * periods from `since` (an ISO date, the first of a month) on.
+ */
+export function rollupSql(
+  settings: Pick<TrinoSettings, "catalog" | "schema" | "table" | "grain">,
+  columns: TrinoColumns,
+  since: string,
+): string {
+  const typeOf = (name: string) => columns.get(name.toLowerCase());
+  const column = (name: string) => quoteIdentifier(name.toLowerCase());
+  const keys: string[] = [];
+  const select: string[] = [];
+  for (const name of ROLLUP_COLUMNS) {
+    const type = typeOf(name);
+    const declared: string =
+      (BILLING_COLUMNS as Record<string, string>)[name] ??
+      (SPLIT_COLUMNS as Record<string, string>)[name] ??
+      "";
+    let expression: string;
+    if (DROPPED.includes(name)) {
+      expression = "NULL";
+    } else if (MONEY_SUMS.includes(name)) {
+      expression = type ? `CAST(sum(CAST(${column(name)} AS DECIMAL(38,12))) AS VARCHAR)` : "NULL";
+    } else if (QUANTITY_SUMS.includes(name)) {
+      expression = type ? `CAST(sum(CAST(${column(name)} AS DOUBLE)) AS VARCHAR)` : "NULL";
+    } else if (name === "ChargePeriodStart") {
+      expression = `to_iso8601(date_trunc('${settings.grain}', ${utc(column(name), type)}))`;
+      keys.push(`date_trunc('${settings.grain}', ${utc(column(name), type)})`);
+    } else if (name === "ChargePeriodEnd") {
+      // The latest end among the merged rows: a monthly fee keeps its month, an hour's rows their day.
+      expression = type ? `to_iso8601(max(${utc(column(name), type)}))` : "NULL";
+    } else if (name === "ProviderName") {
+      // FOCUS 1.3 renamed ProviderName to ServiceProviderName.
+      const source = type
+        ? "ProviderName"
+        : typeOf("ServiceProviderName")
+          ? "ServiceProviderName"
+          : undefined;
+      expression = source ? `NULLIF(CAST(${column(source)} AS VARCHAR), '')` : "NULL";
+      if (source) keys.push(expression);
+    } else if (!type) {
+      expression = "NULL";
+    } else if (name === "Tags") {
+      // A MAP (Parquet) is written as JSON text; JSON text (CSV, a string column) is kept as it is.
+      expression =
+        type.startsWith("map") || type.startsWith("row")
+          ? `json_format(CAST(${column(name)} AS JSON))`
+          : `NULLIF(CAST(${column(name)} AS VARCHAR), '')`;
+      keys.push(expression);
+    } else if (declared === "TIMESTAMP") {
+      expression = `to_iso8601(${utc(column(name), type)})`;
+      keys.push(utc(column(name), type));
+    } else if (declared === MONEY) {
+      expression = `CAST(CAST(${column(name)} AS DECIMAL(38,12)) AS VARCHAR)`;
+      keys.push(expression);
+    } else {
+      expression = `NULLIF(CAST(${column(name)} AS VARCHAR), '')`;
+      keys.push(expression);
+    }
+    select.push(`${expression} AS ${quoteIdentifier(name)}`);
+  }
+  const periodStart = typeOf("BillingPeriodStart")
+    ? utc(column("BillingPeriodStart"), typeOf("BillingPeriodStart"))
+    : undefined;
+  if (!periodStart) throw new Error("the billing table has no BillingPeriodStart column");
+  return `SELECT ${select.join(",\n  ")}
+FROM ${tableName(settings)}
+WHERE ${periodStart} >= TIMESTAMP '${since} 00:00:00'
+GROUP BY ${keys.join(",\n  ")}`;
+}
+
+/**
+ * A timestamp as UTC wall-clock time: a zoned one is converted, a plain one (Parquet's usual, and
+ * CSV's) is taken as UTC already, as the local store reads it.
+ */
+function utc(column: string, type: string | undefined): string {
+  if (type?.includes("with time zone")) return `CAST(${column} AT TIME ZONE 'UTC' AS TIMESTAMP(6))`;
+  if (type?.startsWith("timestamp")) return `CAST(${column} AS TIMESTAMP(6))`;
+  return `CAST(${column} AS TIMESTAMP(6))`;
+}
