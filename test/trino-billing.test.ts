@@ -1,0 +1,238 @@
+import assert from "node:assert/strict";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { BILLING_COLUMNS } from "../store/billing-columns.js";
+import { ensureCostAggregates } from "../store/cost-aggregates.js";
+import { openStore } from "../store/database.js";
+import { RESOURCE_COST_CTE } from "../store/resources.js";
+import { runFinops } from "./helpers/cli.js";
+import { FOCUS_SAMPLE, readDatabase, tempDir } from "./helpers/project.js";
+import { startTrino, type TrinoServer, trinoSkipReason } from "./helpers/trino.js";
+
+/**
+ * The Trino billing engine against a real Trino server: one FOCUS bill written as Parquet is loaded into
+ * DuckDB with `finops ingest`, and the same file is registered in Trino (Hive catalog, file metastore,
+ * local file system) and pulled with `finops collect --only billing`: every figure must be the same to
+ * the last digit on both stores.
+ */
+const skip = trinoSkipReason();
+if (skip) console.error(`trino-billing: skipped: ${skip}`);
+
+/** The sample's FOCUS columns as the Parquet and the Trino table type them (Tags as a MAP, as exports do). */
+function typedColumns(header: string[]): { name: string; duckdb: string; trino: string }[] {
+  return header
+    .filter((name): name is keyof typeof BILLING_COLUMNS => name in BILLING_COLUMNS)
+    .map((name) => {
+      const type: string = BILLING_COLUMNS[name];
+      if (name === "Tags") return { name, duckdb: "MAP(VARCHAR, VARCHAR)", trino: "map(varchar, varchar)" };
+      if (type === "TIMESTAMP") return { name, duckdb: "TIMESTAMP", trino: "timestamp(3)" };
+      return { name, duckdb: type, trino: type.toLowerCase() };
+    });
+}
+
+describe("billing.engine trino", { skip: skip ?? false }, () => {
+  const dir = tempDir("finops-trino-billing-");
+  const local = join(dir.path, "duckdb.duckdb");
+  const pulled = join(dir.path, "trino.duckdb");
+  const config = join(dir.path, "rules.yaml");
+  let trino: TrinoServer;
+
+  before(async () => {
+    trino = await startTrino();
+    // The bill: the FOCUS sample as Parquet, in the lake's folder (hourly rows, several per resource a day).
+    const billDir = join(trino.lakeDir, "bill");
+    mkdirSync(billDir, { recursive: true });
+    const parquet = join(billDir, "focus.parquet");
+    const instance = await DuckDBInstance.create(":memory:");
+    const connection = await instance.connect();
+    const header = (
+      await connection.runAndReadAll(`DESCRIBE SELECT * FROM read_csv('${FOCUS_SAMPLE}', all_varchar = true)`)
+    )
+      .getRowObjectsJson()
+      .map((row) => String(row.column_name));
+    const columns = typedColumns(header);
+    const typed = columns.map(({ name, duckdb }) =>
+      name === "Tags"
+        ? `CAST(CAST(NULLIF("Tags", 'NULL') AS JSON) AS MAP(VARCHAR, VARCHAR)) AS "Tags"`
+        : `CAST(NULLIF("${name}", 'NULL') AS ${duckdb}) AS "${name}"`,
+    );
+    // The sample's usage rows again an hour later in the same day: a bill with several hours of a
+    // resource a day, as real exports have, which the roll-up merges.
+    const names = columns.map(({ name }) => `"${name}"`).join(", ");
+    const later = columns
+      .map(({ name }) =>
+        name === "ChargePeriodStart" || name === "ChargePeriodEnd"
+          ? `"${name}" + INTERVAL 1 HOUR AS "${name}"`
+          : `"${name}"`,
+      )
+      .join(", ");
+    await connection.run(
+      `COPY (
+         WITH sample AS (SELECT ${typed.join(", ")} FROM read_csv('${FOCUS_SAMPLE}', all_varchar = true))
+         SELECT ${names} FROM sample
+         UNION ALL
+         SELECT ${later} FROM sample
+         WHERE ChargeFrequency = 'Usage-Based' AND hour(ChargePeriodStart) < 23
+           AND ChargePeriodEnd = ChargePeriodStart + INTERVAL 1 HOUR
+       ) TO '${parquet}' (FORMAT parquet)`,
+    );
+    connection.closeSync();
+    instance.closeSync();
+
+    const ingest = await runFinops(["ingest", parquet, "--db", local, "--json"]);
+    assert.equal(ingest.code, 0, ingest.stderr);
+
+    await trino.query("CREATE SCHEMA lake.billing");
+    await trino.query(
+      `CREATE TABLE lake.billing.focus (${columns.map((c) => `"${c.name.toLowerCase()}" ${c.trino}`).join(", ")})
+       WITH (format = 'PARQUET', external_location = 'local:///bill')`,
+    );
+    writeFileSync(
+      config,
+      [
+        "tags:",
+        "  teamKeys: [business_unit, team]",
+        "billing:",
+        "  engine: trino",
+        "  costExplorer: { commitments: false }",
+        "  trino:",
+        `    server: ${trino.server}`,
+        "    catalog: lake",
+        "    schema: billing",
+        "    table: focus",
+        "    lookbackMonths: 120",
+        "",
+      ].join("\n"),
+    );
+    // The local store needs the same team keys as the pulled one for the team figures.
+    writeFileSync(join(dir.path, "local.yaml"), "tags:\n  teamKeys: [business_unit, team]\n");
+  });
+
+  after(async () => {
+    await trino?.stop();
+    dir.remove();
+  });
+
+  test("collect --only billing pulls the roll-up, fewer rows than the line items, the same money", async () => {
+    const collect = await runFinops([
+      "collect",
+      "--only",
+      "billing",
+      "--db",
+      pulled,
+      "--config",
+      config,
+      "--json",
+    ]);
+    assert.equal(collect.code, 0, collect.stderr);
+    const report = JSON.parse(collect.stdout) as {
+      collectors: { name: string; status: string; rows: number }[];
+    };
+    assert.deepEqual(
+      report.collectors.map((c) => [c.name, c.status]),
+      [["billing:trino", "ok"]],
+      collect.stdout,
+    );
+    const totals = async (db: string) =>
+      (
+        await readDatabase(
+          db,
+          `SELECT count(*)::VARCHAR AS n, sum(BilledCost)::VARCHAR AS billed, sum(EffectiveCost)::VARCHAR AS effective,
+             sum(ListCost)::VARCHAR AS list FROM billing`,
+        )
+      )[0];
+    const lineItems = await totals(local);
+    const rollup = await totals(pulled);
+    assert.ok(
+      Number(rollup?.n) < Number(lineItems?.n),
+      `${rollup?.n} roll-up rows, ${lineItems?.n} line items`,
+    );
+    assert.equal(rollup?.billed, lineItems?.billed);
+    assert.equal(rollup?.effective, lineItems?.effective);
+    assert.equal(rollup?.list, lineItems?.list);
+  });
+
+  for (const by of [
+    "service",
+    "account",
+    "region",
+    "resource",
+    "team",
+    "tag:environment",
+    "tag:application",
+  ]) {
+    test(`finops costs --by ${by}: the same figures on both engines`, async () => {
+      const costs = async (db: string, cfg: string) => {
+        const result = await runFinops(["costs", "--by", by, "--db", db, "--config", cfg, "--json"]);
+        assert.equal(result.code, 0, result.stderr);
+        return JSON.parse(result.stdout) as unknown[];
+      };
+      const expected = await costs(local, join(dir.path, "local.yaml"));
+      assert.ok(expected.length > 1);
+      assert.deepEqual(await costs(pulled, config), expected);
+    });
+  }
+
+  test("the web's daily aggregates are the same on both engines", async () => {
+    const tagging = { teamKeys: ["business_unit", "team"], caseInsensitiveTags: true };
+    const read = async (db: string) => {
+      const store = await openStore(db);
+      try {
+        await ensureCostAggregates(store.connection, tagging);
+        const out: Record<string, unknown[]> = {};
+        for (const table of ["cost_daily", "cost_daily_team", "cost_daily_resource"]) {
+          out[table] = (
+            await store.connection.runAndReadAll(
+              `SELECT * EXCLUDE (billed, effective), billed::VARCHAR AS billed, effective::VARCHAR AS effective
+               FROM ${table} ORDER BY ALL`,
+            )
+          ).getRowObjectsJson();
+        }
+        return out;
+      } finally {
+        store.close();
+      }
+    };
+    const expected = await read(local);
+    assert.ok((expected.cost_daily?.length ?? 0) > 0);
+    assert.deepEqual(await read(pulled), expected);
+  });
+
+  test("the weekly report's spend is the same on both engines", async () => {
+    const report = async (db: string, cfg: string) => {
+      const out = join(dir.path, `report-${db === local ? "local" : "pulled"}`);
+      const result = await runFinops([
+        "report",
+        "weekly",
+        "--week",
+        "2024-W38",
+        "--db",
+        db,
+        "--config",
+        cfg,
+        "--out",
+        out,
+        "--json",
+      ]);
+      assert.equal(result.code, 0, result.stderr);
+      const { report: body } = JSON.parse(result.stdout) as { report: Record<string, unknown> };
+      const { generatedAt: _generatedAt, ...figures } = body;
+      return figures;
+    };
+    const expected = await report(local, join(dir.path, "local.yaml"));
+    assert.deepEqual(await report(pulled, config), expected);
+  });
+
+  test("a resource's monthly cost (the rules' money) is the same on both engines", async () => {
+    const monthly = (db: string) =>
+      readDatabase(
+        db,
+        `WITH ${RESOURCE_COST_CTE} SELECT ResourceId, monthly::VARCHAR AS monthly FROM cost ORDER BY 1`,
+      );
+    const expected = await monthly(local);
+    assert.ok(expected.length > 10);
+    assert.deepEqual(await monthly(pulled), expected);
+  });
+});
