@@ -38,6 +38,29 @@ describe("billing.engine trino", { skip: skip ?? false }, () => {
   const pulled = join(dir.path, "trino.duckdb");
   const config = join(dir.path, "rules.yaml");
   let trino: TrinoServer;
+  const writeTrinoConfig = (path: string, table: string) =>
+    writeFileSync(
+      path,
+      [
+        "tags:",
+        "  teamKeys: [business_unit, team]",
+        "billing:",
+        "  engine: trino",
+        "  costExplorer: { commitments: false }",
+        "  trino:",
+        `    server: ${trino.server}`,
+        "    catalog: lake",
+        "    schema: billing",
+        `    table: ${table}`,
+        "    lookbackMonths: 120",
+        "",
+      ].join("\n"),
+    );
+  const costs = async (by: string, db: string, cfg: string) => {
+    const result = await runFinops(["costs", "--by", by, "--db", db, "--config", cfg, "--json"]);
+    assert.equal(result.code, 0, result.stderr);
+    return JSON.parse(result.stdout) as unknown[];
+  };
 
   before(async () => {
     trino = await startTrino();
@@ -89,23 +112,7 @@ describe("billing.engine trino", { skip: skip ?? false }, () => {
       `CREATE TABLE lake.billing.focus (${columns.map((c) => `"${c.name.toLowerCase()}" ${c.trino}`).join(", ")})
        WITH (format = 'PARQUET', external_location = 'local:///bill')`,
     );
-    writeFileSync(
-      config,
-      [
-        "tags:",
-        "  teamKeys: [business_unit, team]",
-        "billing:",
-        "  engine: trino",
-        "  costExplorer: { commitments: false }",
-        "  trino:",
-        `    server: ${trino.server}`,
-        "    catalog: lake",
-        "    schema: billing",
-        "    table: focus",
-        "    lookbackMonths: 120",
-        "",
-      ].join("\n"),
-    );
+    writeTrinoConfig(config, "focus");
     // The local store needs the same team keys as the pulled one for the team figures.
     writeFileSync(join(dir.path, "local.yaml"), "tags:\n  teamKeys: [business_unit, team]\n");
   });
@@ -164,14 +171,9 @@ describe("billing.engine trino", { skip: skip ?? false }, () => {
     "tag:application",
   ]) {
     test(`finops costs --by ${by}: the same figures on both engines`, async () => {
-      const costs = async (db: string, cfg: string) => {
-        const result = await runFinops(["costs", "--by", by, "--db", db, "--config", cfg, "--json"]);
-        assert.equal(result.code, 0, result.stderr);
-        return JSON.parse(result.stdout) as unknown[];
-      };
-      const expected = await costs(local, join(dir.path, "local.yaml"));
+      const expected = await costs(by, local, join(dir.path, "local.yaml"));
       assert.ok(expected.length > 1);
-      assert.deepEqual(await costs(pulled, config), expected);
+      assert.deepEqual(await costs(by, pulled, config), expected);
     });
   }
 
@@ -208,6 +210,9 @@ describe("billing.engine trino", { skip: skip ?? false }, () => {
         "weekly",
         "--week",
         "2024-W38",
+        // One instant for both: the report's commitments section is dated by it.
+        "--now",
+        "2024-09-23T06:00:00Z",
         "--db",
         db,
         "--config",
@@ -234,5 +239,46 @@ describe("billing.engine trino", { skip: skip ?? false }, () => {
     const expected = await monthly(local);
     assert.ok(expected.length > 10);
     assert.deepEqual(await monthly(pulled), expected);
+  });
+
+  test("a view with tags as JSON text, zoned timestamps and FOCUS 1.3's ServiceProviderName: the same figures", async () => {
+    const columns = (await trino.query("SHOW COLUMNS FROM lake.billing.focus")).map((row) => String(row[0]));
+    const select = columns.map((name) => {
+      if (name === "tags") return "json_format(CAST(tags AS JSON)) AS tags";
+      if (name === "providername") return "providername AS serviceprovidername";
+      if (name.startsWith("chargeperiod")) return `with_timezone(${name}, 'UTC') AS ${name}`;
+      return name;
+    });
+    await trino.query(
+      `CREATE VIEW lake.billing.focus_text AS SELECT ${select.join(", ")} FROM lake.billing.focus`,
+    );
+    const viewConfig = join(dir.path, "view.yaml");
+    const viewDb = join(dir.path, "view.duckdb");
+    writeTrinoConfig(viewConfig, "focus_text");
+    const collect = await runFinops(["collect", "--only", "billing", "--db", viewDb, "--config", viewConfig]);
+    assert.equal(collect.code, 0, collect.stderr);
+    for (const by of ["service", "account", "tag:environment", "team"]) {
+      assert.deepEqual(
+        await costs(by, viewDb, viewConfig),
+        await costs(by, local, join(dir.path, "local.yaml")),
+        by,
+      );
+    }
+  });
+
+  test("a table Trino does not have fails the collector, naming the table, and collect exits non-zero", async () => {
+    const missingConfig = join(dir.path, "missing.yaml");
+    writeTrinoConfig(missingConfig, "no_such_table");
+    const collect = await runFinops([
+      "collect",
+      "--only",
+      "billing",
+      "--db",
+      join(dir.path, "missing.duckdb"),
+      "--config",
+      missingConfig,
+    ]);
+    assert.notEqual(collect.code, 0);
+    assert.match(collect.stderr, /billing:trino.*lake\.billing\.no_such_table: no such table/);
   });
 });
