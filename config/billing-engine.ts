@@ -20,6 +20,14 @@ export const trinoSchema = z.strictObject({
   source: z.string().min(1).default("finops"),
   /** The roll-up's time grain: `hour` keeps hourly rows (Savings Plan sizing reads hours), `day` is smaller. */
   grain: z.enum(["day", "hour"]).default("day"),
+  /**
+   * Only these sub-accounts' rows (12-digit AWS ids): a shard's share of the bill, when collection is
+   * split by account across jobs, each with its own database. All when absent.
+   */
+  accounts: z
+    .array(z.string().regex(/^\d{12}$/, "a 12-digit AWS account id"))
+    .min(1)
+    .optional(),
   /** How many billing periods back, counting the current one, each collection pulls again. */
   lookbackMonths: z.number().int().min(1).max(120).default(3),
 });

@@ -38,7 +38,7 @@ describe("billing.engine trino", { skip: skip ?? false }, () => {
   const pulled = join(dir.path, "trino.duckdb");
   const config = join(dir.path, "rules.yaml");
   let trino: TrinoServer;
-  const writeTrinoConfig = (path: string, table: string) =>
+  const writeTrinoConfig = (path: string, table: string, extra: string[] = []) =>
     writeFileSync(
       path,
       [
@@ -53,6 +53,7 @@ describe("billing.engine trino", { skip: skip ?? false }, () => {
         "    schema: billing",
         `    table: ${table}`,
         "    lookbackMonths: 120",
+        ...extra,
         "",
       ].join("\n"),
     );
@@ -280,5 +281,25 @@ describe("billing.engine trino", { skip: skip ?? false }, () => {
     ]);
     assert.notEqual(collect.code, 0);
     assert.match(collect.stderr, /billing:trino.*lake\.billing\.no_such_table: no such table/);
+  });
+
+  test("a shard's billing.trino.accounts pull only those accounts' rows (an 11-digit id in the table too)", async () => {
+    const expected = (await costs("account", local, join(dir.path, "local.yaml"))) as { key: string }[];
+    const shard = expected.filter((line) => ["051738928782", "011353890204"].includes(line.key));
+    assert.equal(shard.length, 2, JSON.stringify(expected.map((line) => line.key)));
+    const shardConfig = join(dir.path, "shard.yaml");
+    const shardDb = join(dir.path, "shard.duckdb");
+    writeTrinoConfig(shardConfig, "focus", ["    accounts: ['051738928782', '011353890204']"]);
+    const collect = await runFinops([
+      "collect",
+      "--only",
+      "billing",
+      "--db",
+      shardDb,
+      "--config",
+      shardConfig,
+    ]);
+    assert.equal(collect.code, 0, collect.stderr);
+    assert.deepEqual(await costs("account", shardDb, shardConfig), shard);
   });
 });

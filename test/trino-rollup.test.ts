@@ -57,6 +57,22 @@ describe("the Trino roll-up's SQL", () => {
     );
   });
 
+  test("a shard's accounts filter the rows, leading zeros or not", () => {
+    const shard = rollupSql(
+      { ...table, accounts: ["012345678901", "210987654321"] },
+      new Map([...focus, ["subaccountid", "varchar"]]),
+      "2024-07-01",
+    );
+    assert.match(
+      shard,
+      /AND lpad\(CAST\("subaccountid" AS VARCHAR\), 12, '0'\) IN \('012345678901', '210987654321'\)/,
+    );
+    assert.throws(
+      () => rollupSql({ ...table, accounts: ["012345678901"] }, focus, "2024-07-01"),
+      /SubAccountId/,
+    );
+  });
+
   test("quoted names stay quoted", () => {
     assert.match(
       rollupSql({ ...table, table: 'fo"cus' }, focus, "2024-07-01"),

@@ -59,7 +59,7 @@ export function tableName(settings: Pick<TrinoSettings, "catalog" | "schema" | "
  * periods from `since` (an ISO date, the first of a month) on.
  */
 export function rollupSql(
-  settings: Pick<TrinoSettings, "catalog" | "schema" | "table" | "grain">,
+  settings: Pick<TrinoSettings, "catalog" | "schema" | "table" | "grain" | "accounts">,
   columns: TrinoColumns,
   since: string,
 ): string {
@@ -120,9 +120,17 @@ export function rollupSql(
     ? utc(column("BillingPeriodStart"), typeOf("BillingPeriodStart"))
     : undefined;
   if (!periodStart) throw new Error("the billing table has no BillingPeriodStart column");
+  const where = [`${periodStart} >= TIMESTAMP '${since} 00:00:00'`];
+  if (settings.accounts) {
+    if (!typeOf("SubAccountId"))
+      throw new Error("billing.trino.accounts: the billing table has no SubAccountId column");
+    // An export may drop an AWS id's leading zeros, as the local load reads it (format.ts awsAccountId).
+    const ids = settings.accounts.map((id) => `'${id}'`).join(", ");
+    where.push(`lpad(CAST(${column("SubAccountId")} AS VARCHAR), 12, '0') IN (${ids})`);
+  }
   return `SELECT ${select.join(",\n  ")}
 FROM ${tableName(settings)}
-WHERE ${periodStart} >= TIMESTAMP '${since} 00:00:00'
+WHERE ${where.join(" AND ")}
 GROUP BY ${keys.join(",\n  ")}`;
 }
 
