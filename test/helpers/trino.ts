@@ -83,7 +83,8 @@ export async function startTrino(): Promise<TrinoServer> {
       "-Duser.timezone=UTC",
       `-Dfinops.trino.version=${TRINO_VERSION}`,
       "-Dnode.environment=test",
-      // The node announces this address to itself: loopback only.
+      // Listens on, and announces to itself, the loopback address only.
+      "-Dnode.bind-ip=127.0.0.1",
       "-Dnode.internal-address=127.0.0.1",
       `-Dnode.data-dir=${join(dir.path, "data")}`,
       `-Dconfig=${join(etc, "config.properties")}`,
@@ -95,6 +96,10 @@ export async function startTrino(): Promise<TrinoServer> {
     ],
     { cwd: dir.path, stdio: ["ignore", "pipe", "pipe"] },
   );
+  // A test process that dies takes its server with it.
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+  const startedAt = Date.now();
   let log = "";
   const keep = (chunk: Buffer) => {
     log = (log + chunk).slice(-8000);
@@ -116,6 +121,9 @@ export async function startTrino(): Promise<TrinoServer> {
     }
     await new Promise((r) => setTimeout(r, 250));
   }
+  console.error(
+    `trino: Trino ${TRINO_VERSION} started on ${server} in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
+  );
   const trino = Trino.create({ server, catalog: "lake", auth: new BasicAuth("test") });
   return {
     server,
@@ -130,6 +138,7 @@ export async function startTrino(): Promise<TrinoServer> {
       return rows;
     },
     stop: async () => {
+      process.off("exit", killOnExit);
       await new Promise<void>((resolveStop) => {
         if (child.exitCode !== null) return resolveStop();
         child.once("exit", () => resolveStop());
