@@ -16,6 +16,8 @@ export const trinoSchema = z.strictObject({
   /** A table of FOCUS 1.0-1.3 rows (column names as FOCUS spells them, in any case). */
   table: z.string().min(1),
   user: z.string().min(1).default("finops"),
+  /** The variable holding the user's password, for a coordinator with password authentication (https). */
+  passwordEnv: z.string().min(1).optional(),
   /** What Trino's query list shows as the queries' source. */
   source: z.string().min(1).default("finops"),
   /** The roll-up's time grain: `hour` keeps hourly rows (Savings Plan sizing reads hours), `day` is smaller. */

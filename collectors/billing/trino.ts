@@ -67,12 +67,15 @@ export async function collectTrinoBilling(
 }
 
 function connect(settings: TrinoSettings): Trino {
+  const password = settings.passwordEnv ? process.env[settings.passwordEnv] : undefined;
+  if (settings.passwordEnv && !password)
+    throw new Error(`billing.trino.passwordEnv: the variable ${settings.passwordEnv} is not set`);
   return Trino.create({
     server: settings.server,
     catalog: settings.catalog,
     schema: settings.schema,
     source: settings.source,
-    auth: new BasicAuth(settings.user),
+    auth: new BasicAuth(settings.user, password),
   });
 }
 
