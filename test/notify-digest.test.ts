@@ -301,6 +301,7 @@ describe("digest pieces: cuts, Slack's limits, fixes and links", () => {
       {
         currency: "USD",
         exemptionTag: "finops:ignore",
+        noTeamLabel: "(no team)",
         now: NOW,
         fixes: new Map([
           ["gp2-volume", "aws ec2 modify-volume --volume-id {id} --volume-type gp3 --region {region}"],
