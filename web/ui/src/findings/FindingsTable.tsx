@@ -116,7 +116,10 @@ function FindingRow(props: { finding: Finding; names: Names; selected: boolean; 
           )}
         </span>
       </td>
-      <td className="nowrap cell-rule">{names.rule(f.rule)}</td>
+      <td className="nowrap cell-rule">
+        {names.rule(f.rule)}
+        <span className="cell-sub mono">{f.rule}</span>
+      </td>
       <td>{names.team(f.team)}</td>
       <td>
         <SeverityBadge severity={f.severity} />
