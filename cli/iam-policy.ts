@@ -1,7 +1,7 @@
 import { DISCOVERY_IAM_ACTIONS } from "../aws/accounts.js";
 import { COST_EXPLORER_IAM_ACTIONS } from "../collectors/billing/cost-explorer.js";
 import { COMMITMENTS_IAM_ACTIONS } from "../collectors/billing/cost-explorer-commitments.js";
-import { S3_INGEST_IAM_ACTIONS } from "../collectors/billing/s3-objects.js";
+import { parseS3Uri } from "../collectors/billing/s3-objects.js";
 import { INVENTORY_COLLECTORS } from "../collectors/collect-run.js";
 import { PRICING_IAM_ACTIONS } from "../collectors/pricing/price-list.js";
 import { UTILIZATION_IAM_ACTIONS } from "../collectors/utilization/cloudwatch.js";
@@ -10,15 +10,23 @@ import { remediatorActions, remediatorReadActions } from "../remediation/executo
 
 export interface PolicyDocument {
   Version: "2012-10-17";
-  Statement: { Sid: string; Effect: "Allow"; Action: string[]; Resource: string | string[] }[];
+  Statement: {
+    Sid: string;
+    Effect: "Allow";
+    Action: string[];
+    Resource: string | string[];
+    Condition?: Record<string, Record<string, string[]>>;
+  }[];
 }
 
-/** Every read-only action the collectors call, gathered from the collectors themselves. */
+/**
+ * Every read-only action the collectors call on any resource, gathered from the collectors themselves.
+ * Reading billing exports from S3 is not among them: it is allowed on the configured exports alone.
+ */
 export function collectorActions(): string[] {
   const actions = new Set<string>([
     ...COST_EXPLORER_IAM_ACTIONS,
     ...COMMITMENTS_IAM_ACTIONS,
-    ...S3_INGEST_IAM_ACTIONS,
     ...DISCOVERY_IAM_ACTIONS,
     ...UTILIZATION_IAM_ACTIONS,
     ...PRICING_IAM_ACTIONS,
@@ -34,7 +42,37 @@ export function collectorActions(): string[] {
 export function collectorPolicy(config: Config): PolicyDocument {
   return withAssumeRoles(config, "FinopsCollector", [
     { Sid: "FinopsCollectorRead", Effect: "Allow", Action: collectorActions(), Resource: "*" },
+    ...billingExportStatements(config.billing.exports),
   ]);
+}
+
+/**
+ * `finops ingest s3://...` lists and reads the objects under the configured export prefixes, and nothing
+ * else in S3: GetObject on the prefixes' objects, ListBucket on their buckets limited to the prefixes.
+ * None without exports configured (a collector that reads only Cost Explorer needs no S3 at all).
+ */
+export function billingExportStatements(exports: readonly string[]): PolicyDocument["Statement"] {
+  if (exports.length === 0) return [];
+  const prefixes = exports.map(parseS3Uri);
+  const buckets = [...new Set(prefixes.map((p) => p.bucket))].sort();
+  const listed = (bucket: string) =>
+    [...new Set(prefixes.filter((p) => p.bucket === bucket).map((p) => `${p.prefix}*`))].sort();
+  return [
+    {
+      Sid: "FinopsBillingExportsRead",
+      Effect: "Allow",
+      Action: ["s3:GetObject"],
+      Resource: [...new Set(prefixes.map((p) => `arn:aws:s3:::${p.bucket}/${p.prefix}*`))].sort(),
+    },
+    // One statement a bucket: the prefix condition applies to ListBucket on that bucket alone.
+    ...buckets.map((bucket, index) => ({
+      Sid: `FinopsBillingExportsList${index + 1}`,
+      Effect: "Allow" as const,
+      Action: ["s3:ListBucket"],
+      Resource: `arn:aws:s3:::${bucket}`,
+      Condition: { StringLike: { "s3:prefix": listed(bucket) } },
+    })),
+  ];
 }
 
 /**

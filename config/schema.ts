@@ -4,6 +4,7 @@ import { commitmentsSchema } from "./commitments.js";
 import { kubernetesSchema } from "./kubernetes.js";
 import {
   awsSchema,
+  billingExportsSchema,
   costExplorerSchema,
   notifySchema,
   type RuleConfig,
@@ -37,8 +38,11 @@ export function configSchemaFor(kinds: ReadonlyMap<string, KnownRuleKind>) {
       tags: tagsSchema.default(tagsSchema.parse({})),
       aws: awsSchema.default(awsSchema.parse({})),
       billing: z
-        .strictObject({ costExplorer: costExplorerSchema.default(costExplorerSchema.parse({})) })
-        .default({ costExplorer: costExplorerSchema.parse({}) }),
+        .strictObject({
+          costExplorer: costExplorerSchema.default(costExplorerSchema.parse({})),
+          exports: billingExportsSchema,
+        })
+        .default({ costExplorer: costExplorerSchema.parse({}), exports: [] }),
       utilization: utilizationSchema.default(utilizationSchema.parse({})),
       remediation: remediationSchema.default(remediationSchema.parse({})),
       notify: notifySchema.default(notifySchema.parse({})),

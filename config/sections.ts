@@ -40,6 +40,21 @@ export const tagsSchema = z.strictObject({
   noTeamLabel: z.string().min(1).default("(no team)"),
 });
 
+/**
+ * The billing exports (FOCUS or CUR 2.0 in S3) that `finops ingest` loads when it is named no files, and
+ * the only objects the collector role may read (`finops iam-policy --role collector`).
+ */
+export const billingExportsSchema = z
+  .array(
+    z
+      .string()
+      .regex(
+        /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^*?]*)?$/,
+        "an S3 prefix: s3://bucket/prefix (no wildcards)",
+      ),
+  )
+  .default([]);
+
 export const costExplorerSchema = z.strictObject({
   /** How far back the first collection reaches. */
   lookbackDays: z.number().int().min(1).max(365).default(90),

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { gzipSync } from "node:zlib";
@@ -72,6 +72,32 @@ describe("finops ingest s3://bucket/prefix (against moto)", () => {
     const result = await ingest("s3://billing-exports/nothing-here/");
     assert.equal(result.code, 2);
     assert.match(result.stderr, /s3:\/\/billing-exports\/nothing-here\/: no billing files/);
+  });
+
+  test("without files, ingest loads the config's billing.exports and warns of nothing", async () => {
+    const config = join(dir.path, "exports.yaml");
+    writeFileSync(config, "billing:\n  exports:\n    - s3://billing-exports/focus/\n");
+    const result = await ingest("--config", config);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(JSON.parse(result.stdout).rowsLoaded, 1000);
+    assert.doesNotMatch(result.stderr, /warning/);
+  });
+
+  test("without files or billing.exports, ingest is a usage error naming both", async () => {
+    const result = await ingest();
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /name the billing files .*billing\.exports/);
+  });
+
+  test("a prefix outside billing.exports is loaded with a warning that the collector role may not read it", async () => {
+    const config = join(dir.path, "exports-other.yaml");
+    writeFileSync(config, "billing:\n  exports:\n    - s3://billing-exports/other/\n");
+    const result = await ingest("s3://billing-exports/focus/", "--config", config);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(
+      result.stderr,
+      /warning: s3:\/\/billing-exports\/focus\/ is not under the config's billing\.exports/,
+    );
   });
 
   test("a bucket that does not exist is a runtime error naming it", async () => {

@@ -1,100 +1,20 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { type Browser, chromium, type Page } from "playwright-core";
-import { canonicalJson, type PlanContent, planIdOf } from "../remediation/plan.js";
-import { openStore } from "../store/database.js";
-import { runFinops } from "./helpers/cli.js";
-import { PROJECT_ROOT, tempDir } from "./helpers/project.js";
-import { type Served, startServe } from "./helpers/serve.js";
+import type { Page } from "playwright-core";
+import { BROWSER_SKIP, type DemoBrowser, startDemoBrowser, until } from "./helpers/browser.js";
 
-const CHROMIUM = process.env.FINOPS_CHROMIUM ?? "/usr/bin/chromium";
-const ARTIFACTS = join(PROJECT_ROOT, "test-artifacts");
 const TOKEN = "browser-test-token";
-const ANCHOR = "2024-09-18";
 
-/** Polls until the condition holds (the page updates after its API answers), at most 15 s. */
-async function until(condition: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error("timed out waiting for the page");
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** A plan of two items on demo resources, stored as `finops plan` stores one. */
-function demoPlan(resources: { id: string; team: string }[]): PlanContent {
-  return {
-    version: 1,
-    items: resources.map((r) => ({
-      rule: "idle-instance",
-      findingId: null,
-      account: "721127780177",
-      region: "us-east-1",
-      resourceId: r.id,
-      resourceType: "ec2:instance",
-      action: "stop" as const,
-      reason: "idle for 14 days: CPU peaked at 3.1%, network 1.2 MB/day",
-      team: r.team,
-      estimatedMonthlySavings: "120.5",
-      approval: "manual" as const,
-      markTag: "finops:marked-for",
-      markValue: null,
-      preconditions: { state: "running", attachments: [], tags: { team: r.team } },
-    })),
-  };
-}
-
-describe("the web view in Chromium", {
-  skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing`,
-}, () => {
-  const dir = tempDir();
-  const db = join(dir.path, "demo.duckdb");
-  let served: Served;
-  let browser: Browser;
-  let planId = "";
-  const violations: string[] = [];
-
-  const open = async (hash: string): Promise<Page> => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    page.on("console", (message) => {
-      // The refused approvals answer 401 and 403 on purpose; anything else (a CSP refusal, a failed
-      // script) is a fault.
-      const expected = /status of 40[13] \((Unauthorized|Forbidden)\)/.test(message.text());
-      if (message.type() === "error" && !expected) violations.push(`console: ${message.text()}`);
-    });
-    page.on("pageerror", (error) => violations.push(`page: ${error.message}`));
-    await page.goto(`${served.base}/${hash}`);
-    return page;
-  };
-  const shot = (page: Page, name: string) =>
-    page.screenshot({ path: join(ARTIFACTS, `web-${name}.png`), fullPage: true });
+describe("the web view in Chromium", { skip: BROWSER_SKIP }, () => {
+  let demo: DemoBrowser;
+  const open = (hash: string): Promise<Page> => demo.open(hash);
+  const shot = (page: Page, name: string) => demo.shot(page, name);
 
   before(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    const built = await runFinops(["--db", db, "--now", ANCHOR, "demo", "--no-serve"]);
-    assert.equal(built.code, 0, built.stderr);
-    const store = await openStore(db);
-    const idle = await store.connection.runAndReadAll(
-      "SELECT resource_id, team FROM findings WHERE rule = 'idle-instance' ORDER BY resource_id LIMIT 2",
-    );
-    const content = demoPlan(
-      idle.getRowObjectsJson().map((r) => ({ id: String(r.resource_id), team: String(r.team) })),
-    );
-    planId = planIdOf(content);
-    await store.connection.run("INSERT INTO plans VALUES ($1, now()::TIMESTAMP, now()::TIMESTAMP, $2, 2)", [
-      planId,
-      canonicalJson(content),
-    ]);
-    store.close();
-    served = await startServe(["--db", db, "--no-schedules"], { FINOPS_WEB_TOKEN: TOKEN });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+    demo = await startDemoBrowser(TOKEN);
   });
   after(async () => {
-    await browser?.close();
-    await served?.stop();
-    dir.remove();
+    await demo?.stop();
   });
 
   test("the overview renders the demo's spend chart, hotspots, waste and tag coverage", async () => {
@@ -158,20 +78,24 @@ describe("the web view in Chromium", {
     await submit("not-the-token");
     await until(async () => /wrong token/i.test((await result.textContent()) ?? ""));
     const plans = async () =>
-      (await (await fetch(`${served.base}/api/plans`)).json()) as {
+      (await (await fetch(`${demo.served.base}/api/plans`)).json()) as {
         planId: string;
         approval: { approvedBy: string } | null;
       }[];
-    assert.equal((await plans()).find((p) => p.planId === planId)?.approval, null, "nothing recorded yet");
+    assert.equal(
+      (await plans()).find((p) => p.planId === demo.planId)?.approval,
+      null,
+      "nothing recorded yet",
+    );
     await shot(page, "approve-refused");
     await submit(TOKEN);
     await page.waitForSelector('[data-testid="approve-result"][data-outcome="approved"]');
-    assert.equal((await plans()).find((p) => p.planId === planId)?.approval?.approvedBy, "alice");
+    assert.equal((await plans()).find((p) => p.planId === demo.planId)?.approval?.approvedBy, "alice");
     await shot(page, "approve-done");
     await page.close();
   });
 
   test("no script error and no content-security-policy violation on any page", () => {
-    assert.deepEqual(violations, []);
+    assert.deepEqual(demo.violations, []);
   });
 });

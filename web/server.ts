@@ -134,17 +134,24 @@ export function createServer(options: ServerOptions): FastifyInstance {
     void app.register(fastifyStatic, {
       root: pageDir,
       prefix: "/",
-      index: "index.html",
+      // "/" is the route below: with preCompressed, @fastify/static 9.3 answers 404 to "/" from a client that
+      // accepts an encoding when index.html has no compressed copy (it is under 1 KB, so it has none).
+      index: false,
       cacheControl: false,
+      // The build writes X.br and X.gz beside each text file (web/ui/vite.config.ts): sent as they are to a
+      // client that accepts them, the file itself to one that does not. No compression work per request.
+      preCompressed: true,
       // Vite's assets have their content's hash in their names: cached for good. The page itself is
-      // asked again each time, so a new build is picked up at once.
+      // asked again each time, so a new build is picked up at once. The answer depends on Accept-Encoding.
       setHeaders(res, path) {
         res.setHeader(
           "Cache-Control",
           /[\\/]assets[\\/]/.test(path) ? "public, max-age=31536000, immutable" : "no-cache",
         );
+        res.setHeader("Vary", "Accept-Encoding");
       },
     });
+    app.get("/", (_request, reply) => reply.sendFile("index.html"));
   }
   app.setNotFoundHandler((request, reply) => {
     void reply.code(404).send({ error: `no route ${request.method} ${request.url.split("?")[0]}` });

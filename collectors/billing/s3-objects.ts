@@ -50,5 +50,11 @@ export async function downloadPrefix(uri: string, targetDir: string, aws: AwsOpt
   return paths.sort();
 }
 
-/** The IAM actions `finops ingest s3://...` calls on the export bucket. */
-export const S3_INGEST_IAM_ACTIONS = ["s3:ListBucket", "s3:GetObject"] as const;
+/** True when the URI lies under one of the export prefixes (the only S3 objects the collector role reads). */
+export function underExports(uri: string, exports: readonly string[]): boolean {
+  const { bucket, prefix } = parseS3Uri(uri);
+  return exports.some((entry) => {
+    const allowed = parseS3Uri(entry);
+    return allowed.bucket === bucket && prefix.startsWith(allowed.prefix);
+  });
+}

@@ -37,10 +37,10 @@ export function App() {
     return () => document.removeEventListener("visibilitychange", onVisible);
   }, [reload]);
 
+  const heading = TABS.find((t) => t.page === route.page)?.label ?? "Overview";
   useEffect(() => {
-    const tab = TABS.find((t) => t.page === route.page);
-    document.title = `${tab?.label ?? "Overview"} · finops`;
-  }, [route.page]);
+    document.title = `${heading} · finops`;
+  }, [heading]);
 
   return (
     <RefreshContext.Provider value={refresh}>
@@ -87,6 +87,10 @@ export function App() {
           </div>
         </header>
         <main className="main" key={route.page}>
+          {/* Each page's one h1: the tab's name (a plan's id is its page's h2). */}
+          <h1 className="page-title" data-testid="page-title">
+            {heading}
+          </h1>
           {route.page === "overview" && <Overview route={route} />}
           {route.page === "findings" && <Findings route={route} />}
           {route.page === "remediation" && <Remediation route={route} />}

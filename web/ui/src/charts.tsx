@@ -2,13 +2,16 @@
  * Every recharts chart of the page. This module is loaded on demand (see lazy.tsx), so the first load
  * carries React and the shell only.
  */
+import type { KeyboardEvent } from "react";
 import {
   Area,
   AreaChart,
   Bar,
   BarChart,
+  type BarShapeProps,
   CartesianGrid,
   LabelList,
+  Rectangle,
   ResponsiveContainer,
   Tooltip,
   type TooltipContentProps,
@@ -16,6 +19,7 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
+import { BreakdownTable, ChartFrame, DailyTable, SpendTable, useNarrow } from "./chart-tables";
 import { formatCount, formatDay, formatDayShort, formatMoney, formatMoneyCompact } from "./format";
 import { ACCENT, AXIS, type ColoredSeries, GRID, seriesColor } from "./palette";
 
@@ -72,6 +76,8 @@ function niceTicks(max: number, count = 4): number[] {
 /* ---------- spend over time, stacked by service, team, account, cluster or namespace ---------- */
 
 export interface SpendChartProps {
+  /** The chart's accessible name: what it shows, over which days. */
+  label: string;
   days: string[];
   series: (ColoredSeries & { values: number[] })[];
   total: number[];
@@ -97,12 +103,32 @@ export function SpendChart(props: SpendChartProps) {
     ),
   );
   const yTicks = niceTicks(top);
+  const narrow = useNarrow();
+  const shown = props.series.filter((series) => !props.hidden.has(series.key));
   return (
-    <ResponsiveContainer width="100%" height={320}>
-      <AreaChart data={rows} margin={{ top: 8, right: 24, bottom: 0, left: 8 }}>
+    <ChartFrame
+      label={props.label}
+      table={<SpendTable label={props.label} days={props.days} series={shown} />}
+    >
+      <SpendAreas {...props} rows={rows} yTicks={yTicks} narrow={narrow} />
+    </ChartFrame>
+  );
+}
+
+function SpendAreas(
+  props: SpendChartProps & { rows: Record<string, number | string>[]; yTicks: number[]; narrow: boolean },
+) {
+  return (
+    <ResponsiveContainer width="100%" height={props.narrow ? 260 : 320}>
+      {/* No keyboard layer: the chart is one image, its figures are in the table below it. */}
+      <AreaChart
+        data={props.rows}
+        margin={{ top: 8, right: props.narrow ? 20 : 24, bottom: 0, left: props.narrow ? 0 : 8 }}
+        accessibilityLayer={false}
+      >
         <CartesianGrid stroke={GRID} vertical={false} />
-        <XAxis {...dayAxis(dayTicks(props.days, 14))} />
-        <YAxis {...moneyAxis(yTicks)} width={64} />
+        <XAxis {...dayAxis(dayTicks(props.days, props.narrow ? 5 : 14))} />
+        <YAxis {...moneyAxis(props.yTicks)} width={props.narrow ? 48 : 64} />
         <Tooltip
           content={(tooltip) => <SpendTooltip {...tooltip} series={props.series} />}
           cursor={{ stroke: AXIS, strokeDasharray: "3 3" }}
@@ -179,53 +205,114 @@ function barLabel(row: BreakdownRow): string {
   return `${formatMoneyCompact(row.value)} · ${formatCount(row.count)}`;
 }
 
-export function BreakdownBars(props: { rows: BreakdownRow[]; onSelect?: (key: string) => void }) {
+/** A category label cut to fit a phone's axis; the full name is in the table and the bar's own name. */
+const shortLabel = (label: string) => (label.length > 14 ? `${label.slice(0, 12)}…` : label);
+
+export function BreakdownBars(props: {
+  label: string;
+  rows: BreakdownRow[];
+  onSelect?: (key: string) => void;
+}) {
   const height = Math.max(120, props.rows.length * 30 + 36);
+  const narrow = useNarrow();
+  const onSelect = props.onSelect;
   return (
-    <ResponsiveContainer width="100%" height={height}>
-      <BarChart
-        data={props.rows.map((row) => ({ ...row, text: barLabel(row) }))}
-        layout="vertical"
-        margin={{ top: 0, right: 96, bottom: 0, left: 0 }}
-      >
-        <CartesianGrid stroke={GRID} horizontal={false} />
-        <XAxis
-          type="number"
-          tickFormatter={formatMoneyCompact}
-          tick={AXIS_TICK}
-          tickLine={false}
-          axisLine={{ stroke: GRID }}
-        />
-        <YAxis
-          type="category"
-          dataKey="label"
-          width={150}
-          tick={AXIS_TICK}
-          tickLine={false}
-          axisLine={false}
-          interval={0}
-        />
-        <Tooltip
-          content={(tooltip) => <BreakdownTooltip {...tooltip} />}
-          cursor={{ fill: "rgba(79, 70, 229, 0.06)" }}
-          isAnimationActive={false}
-        />
-        <Bar
-          dataKey="value"
-          name="Savings / month"
-          fill={ACCENT}
-          radius={[0, 3, 3, 0]}
-          maxBarSize={18}
-          isAnimationActive={false}
-          cursor={props.onSelect ? "pointer" : undefined}
-          onClick={(entry: { payload?: BreakdownRow }) => {
-            if (entry.payload && props.onSelect) props.onSelect(entry.payload.key);
-          }}
+    <ChartFrame
+      label={props.label}
+      interactive={onSelect !== undefined}
+      table={<BreakdownTable label={props.label} rows={props.rows} />}
+    >
+      <ResponsiveContainer width="100%" height={height}>
+        {/* No keyboard layer: each bar is a button of its own (SelectableBar). */}
+        <BarChart
+          data={props.rows.map((row) => ({ ...row, text: barLabel(row) }))}
+          layout="vertical"
+          margin={{ top: 0, right: narrow ? 72 : 96, bottom: 0, left: 0 }}
+          accessibilityLayer={false}
         >
-          <LabelList dataKey="text" position="right" fill={AXIS} fontSize={12} />
-        </Bar>
-      </BarChart>
-    </ResponsiveContainer>
+          <CartesianGrid stroke={GRID} horizontal={false} />
+          <XAxis
+            type="number"
+            tickFormatter={formatMoneyCompact}
+            tick={AXIS_TICK}
+            tickLine={false}
+            axisLine={{ stroke: GRID }}
+          />
+          <YAxis
+            type="category"
+            dataKey="label"
+            width={narrow ? 104 : 150}
+            tickFormatter={narrow ? shortLabel : undefined}
+            tick={AXIS_TICK}
+            tickLine={false}
+            axisLine={false}
+            interval={0}
+          />
+          <Tooltip
+            content={(tooltip) => <BreakdownTooltip {...tooltip} />}
+            cursor={{ fill: "rgba(79, 70, 229, 0.06)" }}
+            isAnimationActive={false}
+          />
+          <Bar
+            dataKey="value"
+            name="Savings / month"
+            fill={ACCENT}
+            radius={[0, 3, 3, 0]}
+            maxBarSize={18}
+            isAnimationActive={false}
+            shape={
+              onSelect ? (shape: BarShapeProps) => <SelectableBar {...shape} onPick={onSelect} /> : undefined
+            }
+          >
+            <LabelList dataKey="text" position="right" fill={AXIS} fontSize={12} />
+          </Bar>
+        </BarChart>
+      </ResponsiveContainer>
+    </ChartFrame>
+  );
+}
+
+/**
+ * A bar that is a button: focusable, Enter or Space does what a click does, and its whole row (the bar's
+ * track) is the target and the focus ring, so even the shortest bar is easy to hit and to see.
+ */
+function SelectableBar(props: BarShapeProps & { onPick: (key: string) => void }) {
+  const row = props.payload as BreakdownRow;
+  const select = () => props.onPick(row.key);
+  const track = props.background;
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key !== "Enter" && event.key !== " ") return;
+    event.preventDefault();
+    select();
+  };
+  return (
+    // biome-ignore lint/a11y/useSemanticElements: an SVG mark cannot be a <button>; role, name and keys make it one.
+    <g
+      className="bar-button"
+      role="button"
+      tabIndex={0}
+      aria-label={`${row.label}: ${formatMoney(row.value)} savings a month, ${formatCount(row.count)} findings. Show them`}
+      data-testid="waste-bar"
+      onClick={select}
+      onKeyDown={onKeyDown}
+    >
+      <rect
+        className="bar-track"
+        x={track?.x ?? props.x}
+        y={props.y - 4}
+        width={track?.width ?? props.width}
+        height={props.height + 8}
+        rx={4}
+      />
+      <Rectangle
+        x={props.x}
+        y={props.y}
+        width={props.width}
+        height={props.height}
+        fill={ACCENT}
+        radius={[0, 3, 3, 0]}
+      />
+    </g>
   );
 }
 
@@ -259,20 +346,34 @@ export function ResourceCostChart(props: { days: string[]; values: number[] }) {
     props.values.reduce((max, value) => Math.max(max, value), 0),
     3,
   );
+  const narrow = useNarrow();
+  const first = props.days[0];
+  const last = props.days.at(-1);
+  const label =
+    first && last
+      ? `Bar chart: this resource's cost per day, ${formatDay(first)} to ${formatDay(last)}`
+      : "Bar chart: this resource's cost per day";
   return (
-    <ResponsiveContainer width="100%" height={180}>
-      <BarChart data={rows} margin={{ top: 4, right: 20, bottom: 0, left: 4 }} barCategoryGap={1}>
-        <CartesianGrid stroke={GRID} vertical={false} />
-        <XAxis {...dayAxis(dayTicks(props.days, 7))} />
-        <YAxis {...moneyAxis(yTicks)} width={56} />
-        <Tooltip
-          content={(tooltip) => <DayTooltip {...tooltip} />}
-          cursor={{ fill: "rgba(79, 70, 229, 0.08)" }}
-          isAnimationActive={false}
-        />
-        <Bar dataKey="value" fill={ACCENT} isAnimationActive={false} />
-      </BarChart>
-    </ResponsiveContainer>
+    <ChartFrame label={label} table={<DailyTable label={label} days={props.days} values={props.values} />}>
+      <ResponsiveContainer width="100%" height={180}>
+        <BarChart
+          data={rows}
+          margin={{ top: 4, right: 20, bottom: 0, left: 4 }}
+          barCategoryGap={1}
+          accessibilityLayer={false}
+        >
+          <CartesianGrid stroke={GRID} vertical={false} />
+          <XAxis {...dayAxis(dayTicks(props.days, narrow ? 4 : 7))} />
+          <YAxis {...moneyAxis(yTicks)} width={56} />
+          <Tooltip
+            content={(tooltip) => <DayTooltip {...tooltip} />}
+            cursor={{ fill: "rgba(79, 70, 229, 0.08)" }}
+            isAnimationActive={false}
+          />
+          <Bar dataKey="value" fill={ACCENT} isAnimationActive={false} />
+        </BarChart>
+      </ResponsiveContainer>
+    </ChartFrame>
   );
 }
 

@@ -16,7 +16,7 @@ export function FindingsTable(props: {
   const { rows, sort, order } = props;
   const sortBy = props.onSort;
   return (
-    <table className="table table-findings" data-testid="findings-table">
+    <table className="table table-findings table-cards" data-testid="findings-table">
       <thead>
         <tr>
           <th scope="col">Resource</th>
@@ -116,27 +116,31 @@ function FindingRow(props: { finding: Finding; names: Names; selected: boolean; 
           )}
         </span>
       </td>
-      <td className="nowrap cell-rule">
+      <td className="nowrap cell-rule" data-label="Rule">
         {names.rule(f.rule)}
         <span className="cell-sub mono">{f.rule}</span>
       </td>
-      <td>{names.team(f.team)}</td>
-      <td>
+      <td data-label="Team">{names.team(f.team)}</td>
+      <td data-label="Severity">
         <SeverityBadge severity={f.severity} />
       </td>
-      <td className="nowrap">
+      <td className="nowrap" data-label="Account">
         <span className="mono">{f.account}</span>
         <span className="cell-sub">{f.region}</span>
       </td>
-      <td className="cell-reason">{f.reason}</td>
-      <td className="num">
+      <td className="cell-reason" data-label="Reason">
+        {f.reason}
+      </td>
+      <td className="num" data-label="Cost/mo">
         <Money value={f.monthlyCost} note={f.monthlyCostNote} />
       </td>
-      <td className="num strong">
+      <td className="num strong" data-label="Savings/mo">
         <Money value={f.estimatedMonthlySavings} />
       </td>
-      <td className="cell-action col-action">{describeAction(f.action)}</td>
-      <td className="cell-evidence col-evidence">
+      <td className="cell-action col-action" data-label="Action">
+        {describeAction(f.action)}
+      </td>
+      <td className="cell-evidence col-evidence" data-label="Evidence">
         <Evidence evidence={names.evidence(f.evidence)} max={3} />
       </td>
     </tr>

@@ -120,7 +120,7 @@ function CommitmentFigures(props: { report: CommitmentReport; busy: boolean }) {
           className="card-flush"
         >
           <div className="table-wrap">
-            <table className="table table-compact">
+            <table className="table table-compact table-cards">
               <thead>
                 <tr>
                   <th scope="col">Commitment</th>
@@ -143,15 +143,21 @@ function CommitmentFigures(props: { report: CommitmentReport; busy: boolean }) {
                     <td className="cell-key">
                       <ResourceId id={line.commitmentId} />
                     </td>
-                    <td>{line.type ?? <span className="muted">{DASH}</span>}</td>
-                    <td>
+                    <td data-label="Type">{line.type ?? <span className="muted">{DASH}</span>}</td>
+                    <td data-label="Ends">
                       {line.end ? formatDay(line.end.slice(0, 10)) : <span className="muted">{DASH}</span>}
                     </td>
-                    <td className="num">
+                    <td className="num" data-label="Unused">
                       <Money value={line.unusedCost} />
                     </td>
-                    <td className="num">{rate(line.utilization)}</td>
-                    <td className="num" title={`${formatMoney(line.onDemandEquivalentCost)} on demand`}>
+                    <td className="num" data-label="Utilization">
+                      {rate(line.utilization)}
+                    </td>
+                    <td
+                      className="num"
+                      data-label="Savings"
+                      title={`${formatMoney(line.onDemandEquivalentCost)} on demand`}
+                    >
                       <Money value={line.savings} />
                     </td>
                   </tr>

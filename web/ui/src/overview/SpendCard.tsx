@@ -1,7 +1,7 @@
 import { useMemo, useState } from "react";
 import { api, type CostDimension, type DailySeries } from "../api";
 import { Card, EmptyState, ErrorState, Segmented, Skeleton } from "../components";
-import { formatMoneyWhole, formatShare } from "../format";
+import { addDays, formatDay, formatMoneyWhole, formatShare } from "../format";
 import { useApi } from "../hooks";
 import { ChartSlot, SpendChart } from "../lazy";
 import { OTHER_COLOR, seriesColor } from "../palette";
@@ -98,6 +98,7 @@ export function SpendCard(props: { span: Span; by: CostDimension; onBy: (by: Cos
             <div className={daily.loading ? "chart-body is-stale" : "chart-body"}>
               <ChartSlot>
                 <SpendChart
+                  label={`Stacked area chart: effective cost per day by ${props.by}, ${formatDay(from)} to ${formatDay(addDays(to, -1))}`}
                   days={daily.data.days}
                   series={daily.data.series}
                   total={daily.data.total}

@@ -34,7 +34,11 @@ export function Waste(props: { summary: Loaded<FindingsSummary> }) {
     }
     return (
       <ChartSlot height="bar">
-        <BreakdownBars rows={toBars(rows)} onSelect={open(filter)} />
+        <BreakdownBars
+          label={`Bar chart: estimated savings per month of the open findings by ${filter}, the 15 largest; press a bar to see its findings`}
+          rows={toBars(rows)}
+          onSelect={open(filter)}
+        />
       </ChartSlot>
     );
   };
@@ -44,7 +48,7 @@ export function Waste(props: { summary: Loaded<FindingsSummary> }) {
         <h2 className="section-title">Waste</h2>
         <p className="section-note">
           Estimated savings per month of the open findings: by rule, what each rule's findings claim; by team,
-          each resource counted once. Click a bar to see them
+          each resource counted once. Click a bar, or press Enter on it, to see them
         </p>
       </div>
       <div className="grid grid-2">

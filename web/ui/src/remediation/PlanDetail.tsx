@@ -68,9 +68,9 @@ export function PlanDetail(props: { planId: string }) {
         <div className="plan-head">
           <div>
             <p className="panel-eyebrow">Cleanup plan · dry run</p>
-            <h1 className="plan-title mono" data-testid="plan-id">
+            <h2 className="plan-title mono" data-testid="plan-id">
               {p.planId}
-            </h1>
+            </h2>
             <p className="muted">
               Created {formatDateTime(p.createdAt)} · resources described {formatDateTime(p.evaluatedAt)}
             </p>
@@ -152,7 +152,7 @@ export function PlanDetail(props: { planId: string }) {
         ) : (
           <>
             <div className="table-wrap">
-              <table className="table" data-testid="plan-items-table">
+              <table className="table table-cards" data-testid="plan-items-table">
                 <thead>
                   <tr>
                     <th scope="col">Resource</th>

@@ -12,7 +12,7 @@ export function PlanHistory(props: { planId: string; history: HistoryEntry[] }) 
         </EmptyState>
       ) : (
         <div className="table-wrap">
-          <table className="table">
+          <table className="table table-cards">
             <thead>
               <tr>
                 <th scope="col">Run</th>
@@ -29,21 +29,29 @@ export function PlanHistory(props: { planId: string; history: HistoryEntry[] }) 
               {props.history.map((entry) => (
                 <tr key={`${entry.runId}:${entry.resourceId}:${entry.action}`} data-testid="history-row">
                   <td className="mono nowrap">{entry.runId}</td>
-                  <td>
+                  <td data-label="Resource">
                     <ResourceId id={entry.resourceId} />
                   </td>
-                  <td className="nowrap">{describeAction(entry.action)}</td>
-                  <td>
+                  <td className="nowrap" data-label="Action">
+                    {describeAction(entry.action)}
+                  </td>
+                  <td data-label="Result">
                     <Badge
                       tone={entry.status === "done" ? "good" : entry.status === "failed" ? "bad" : "neutral"}
                     >
                       {entry.status}
                     </Badge>
                   </td>
-                  <td>{entry.approvedBy ?? DASH}</td>
-                  <td className="nowrap">{formatDateTime(entry.startedAt)}</td>
-                  <td className="nowrap">{formatDateTime(entry.finishedAt)}</td>
-                  <td className="cell-reason">{entry.detail ?? DASH}</td>
+                  <td data-label="Approved by">{entry.approvedBy ?? DASH}</td>
+                  <td className="nowrap" data-label="Started">
+                    {formatDateTime(entry.startedAt)}
+                  </td>
+                  <td className="nowrap" data-label="Finished">
+                    {formatDateTime(entry.finishedAt)}
+                  </td>
+                  <td className="cell-reason" data-label="Detail">
+                    {entry.detail ?? DASH}
+                  </td>
                 </tr>
               ))}
             </tbody>

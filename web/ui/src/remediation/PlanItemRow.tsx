@@ -14,7 +14,7 @@ export function PlanItemRow(props: { item: PlanItem }) {
           {item.resourceType} · <span className="mono">{item.account}</span> · {item.region}
         </span>
       </td>
-      <td>
+      <td data-label="Action">
         <span className="nowrap">{describeAction(item.action)}</span>
         {item.approval === "auto" ? (
           <span className="cell-sub">auto-approved</span>
@@ -23,13 +23,17 @@ export function PlanItemRow(props: { item: PlanItem }) {
         )}
         {item.markValue && <span className="cell-sub mono">{item.markValue}</span>}
       </td>
-      <td className="nowrap">{item.rule}</td>
-      <td className="cell-reason">{item.reason}</td>
-      <td>{item.team}</td>
-      <td className="num strong">
+      <td className="nowrap" data-label="Rule">
+        {item.rule}
+      </td>
+      <td className="cell-reason" data-label="Reason">
+        {item.reason}
+      </td>
+      <td data-label="Team">{item.team}</td>
+      <td className="num strong" data-label="Savings / mo">
         <Money value={item.estimatedMonthlySavings} />
       </td>
-      <td className="cell-preconditions">
+      <td className="cell-preconditions" data-label="Preconditions">
         <dl className="evidence">
           <div className="evidence-pair">
             <dt>state</dt>

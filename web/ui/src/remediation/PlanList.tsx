@@ -33,7 +33,7 @@ export function PlanList() {
           </EmptyState>
         ) : (
           <div className="table-wrap">
-            <table className="table" data-testid="plans-table">
+            <table className="table table-cards" data-testid="plans-table">
               <thead>
                 <tr>
                   <th scope="col">Plan</th>
@@ -61,16 +61,20 @@ export function PlanList() {
                         {plan.planId}
                       </a>
                     </td>
-                    <td className="nowrap">{formatDateTime(plan.createdAt)}</td>
-                    <td className="num">{formatCount(plan.items)}</td>
-                    <td className="num strong">
+                    <td className="nowrap" data-label="Created">
+                      {formatDateTime(plan.createdAt)}
+                    </td>
+                    <td className="num" data-label="Items">
+                      {formatCount(plan.items)}
+                    </td>
+                    <td className="num strong" data-label="Savings / mo">
                       <Money value={plan.savings} />
                     </td>
-                    <td>
+                    <td data-label="Approval">
                       <ApprovalBadge approval={plan.approval} now={now} />
                       {plan.approval && <span className="cell-sub">{approvalText(plan.approval, now)}</span>}
                     </td>
-                    <td>
+                    <td data-label="Results">
                       <Results {...plan.results} />
                     </td>
                   </tr>
