@@ -238,6 +238,11 @@ export const ruleSchema = z.strictObject({
   /** The kind's parameters; each kind documents its own, with defaults. */
   params: z.record(z.string(), z.unknown()).default({}),
   /**
+   * What the rule flags in a few words, as the web view labels it: replaces its kind's title (every
+   * kind has one; rules/config.ts fills it in when rules.yaml gives none).
+   */
+  title: z.string().min(1).max(80).optional(),
+  /**
    * How a person fixes one finding, in one line, for the digests: replaces the kind's own (a `sql`
    * rule has none). Placeholders: {id}, {name}, {arn}, {region}, {account}.
    */

@@ -22,6 +22,8 @@ export interface RuleParameter {
 /** One entry of the catalogue, as `finops rules --json` prints it. */
 export interface CatalogueEntry {
   id: string;
+  /** What it flags in a few words: the web view's label for it. */
+  title: string;
   pack: Pack;
   description: string;
   severity: Severity;
@@ -56,6 +58,7 @@ interface ParamSchema {
 export function catalogue(): CatalogueEntry[] {
   return [...RULE_KINDS.values()].map((kind) => ({
     id: kind.kind,
+    title: kind.title,
     pack: kind.pack,
     description: kind.description,
     severity: kind.defaultSeverity,

@@ -41,6 +41,11 @@ export interface RuleKind<P extends z.ZodType = z.ZodType> {
   kind: string;
   /** The catalogue's pack: what `finops rules`, the README table and the catalogue's order group it by. */
   pack: Pack;
+  /**
+   * What it flags, as a label of a few words ("Idle EC2 instance"): what the web view shows instead of
+   * the rule's id; a rules.yaml entry may give its own (`title`).
+   */
+  title: string;
   /** What it flags, in one sentence (the README table, `finops rules`, the commented rules.yaml). */
   description: string;
   defaultSeverity: Severity;

@@ -110,11 +110,17 @@ function withOverlaps(page: string): string {
     FROM page p LEFT JOIN shared o ON o.account = p.account AND o.resource_id = p.resource_id`;
 }
 
-/** The query's sort: its column, else the most savings first. */
+/**
+ * The query's sort: its column, else the most savings first. Findings that tie on savings (the many
+ * that save nothing, a rule's equal shares) follow their monthly cost, in the same direction, then id:
+ * the order is the same on every page and in every face.
+ */
 function orderOf(query: FindingQuery): string {
-  return query.sort
-    ? `${FINDING_SORTS[query.sort]} ${query.order === "asc" ? "ASC" : "DESC"} NULLS LAST, id`
-    : "estimated_monthly_savings DESC NULLS LAST, monthly_cost DESC NULLS LAST, rule, account, resource_id";
+  if (!query.sort)
+    return "estimated_monthly_savings DESC NULLS LAST, monthly_cost DESC NULLS LAST, rule, account, resource_id";
+  const direction = query.order === "asc" ? "ASC" : "DESC";
+  const ties = query.sort === "savings" ? `, monthly_cost ${direction} NULLS LAST` : "";
+  return `${FINDING_SORTS[query.sort]} ${direction} NULLS LAST${ties}, id`;
 }
 
 /**

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { ResourceRecord } from "../collectors/inventory/resource.js";
 import { Decimal } from "../core/money.js";
+import { approvalsMessage } from "../reports/notify/approvals.js";
 import { slackBlocks } from "../reports/notify/channels/slack.js";
 import { teamDigest } from "../reports/notify/digest.js";
 import { findingsUrl, fixFor } from "../reports/notify/links.js";
@@ -286,7 +287,7 @@ describe("digest pieces: cuts, Slack's limits, fixes and links", () => {
     overlappingFindings: 0,
     overlappingResources: 0,
   });
-  const digest = (findings: Finding[], webUrl?: string) => {
+  const digest = (findings: Finding[], webUrl?: string, team = "platform", noTeamLabel = "(no team)") => {
     const due: DueFinding[] = findings.map((finding) => ({
       finding,
       mark: null,
@@ -294,13 +295,14 @@ describe("digest pieces: cuts, Slack's limits, fixes and links", () => {
       change: "new",
     }));
     return teamDigest(
-      "platform",
+      team,
       due,
       findings,
       { due: totals(findings.length), open: totals(findings.length) },
       {
         currency: "USD",
         exemptionTag: "finops:ignore",
+        noTeamLabel,
         now: NOW,
         fixes: new Map([
           ["gp2-volume", "aws ec2 modify-volume --volume-id {id} --volume-type gp3 --region {region}"],
@@ -331,6 +333,39 @@ describe("digest pieces: cuts, Slack's limits, fixes and links", () => {
       renderText(digest(Array.from({ length: 30 }, (_, i) => finding(i, "gp2-volume")))),
       /…and 5 more, \$12\.50\/month \(`finops findings --team platform --rule gp2-volume --status open`\)/,
     );
+  });
+
+  test("no team is called tags.noTeamLabel, as in the CLI, the report and the web view: subject, summary, commands, links", () => {
+    const findings = Array.from({ length: 30 }, (_, i) => ({ ...finding(i, "gp2-volume"), team: "unowned" }));
+    const message = digest(findings, undefined, "unowned", "nobody's");
+    const text = renderText(message);
+    assert.match(message.subject, /\/month of waste for nobody's$/);
+    assert.match(text, /In all, nobody's \(resources without a team tag\) has 30 open findings/);
+    // The command takes the label (finops findings --team does), quoted for the shell.
+    assert.match(text, /`finops findings --team 'nobody'\\''s' --rule gp2-volume --status open`/);
+    assert.doesNotMatch(text, /unowned/);
+    // The web view's ?team= takes the label too.
+    const linked = renderText(digest(findings, WEB, "unowned", "(no team)"));
+    assert.match(linked, /#\/findings\?team=%28no\+team%29&rule=gp2-volume/);
+    assert.match(linked, /for \(no team\)/);
+    assert.doesNotMatch(linked, /unowned/);
+    // The JSON document keeps the stored value, as the CLI's --json does.
+    assert.equal((message.document as { team: string }).team, "unowned");
+    // Plans waiting for approval name their teams the same way.
+    const plans = approvalsMessage(
+      [
+        {
+          planId: "plan-1",
+          createdAt: NOW.toISOString(),
+          items: 2,
+          marks: 0,
+          teams: ["data", "unowned"],
+          estimatedMonthlySavings: "5",
+        },
+      ],
+      { currency: "USD", approvalHours: 24, now: NOW, noTeamLabel: "nobody's" },
+    );
+    assert.match(renderText(plans), /teams data, nobody's\./);
   });
 
   test("Slack: 60 rules fit 50 blocks, and one line says how many rules, entries and how much were left out", () => {

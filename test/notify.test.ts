@@ -539,6 +539,7 @@ describe("notify's pieces", () => {
       {
         currency: "USD",
         exemptionTag: "finops:ignore",
+        noTeamLabel: "(no team)",
         now: NOW,
       },
     );

@@ -164,7 +164,13 @@ export interface CommitmentReport {
 
 /* ---------- findings and resources: web/api/findings.ts ---------- */
 
-/** GET /api/findings (a page; the whole count in X-Total-Count): the objects of `finops findings --json`. */
+/**
+ * GET /api/findings (a page; the whole count in X-Total-Count): the objects of `finops findings --json`.
+ * Its filters (rule, team, severity, account, region, status; GET /api/findings/totals takes the same)
+ * are checked: an unknown rule, team, account or region, or a parameter the route does not take, is
+ * refused (400) with the nearest known value. `team` takes the summary's noTeamLabel or "unowned".
+ * Findings that tie on savings follow their monthly cost (then id).
+ */
 export interface Finding {
   id: string;
   rule: string;
@@ -172,7 +178,7 @@ export interface Finding {
   resourceType: string;
   account: string;
   region: string;
-  /** The owning team, "unowned" when no team tag names one. */
+  /** The owning team, "unowned" when no team tag names one (shown as the summary's noTeamLabel). */
   team: string;
   /** "low", "medium" or "high". */
   severity: string;
@@ -212,7 +218,10 @@ export interface SummaryRow {
   savings: number;
 }
 
-/** The open findings' savings counted once per resource, and what the rules claim summed. */
+/**
+ * Findings' savings counted once per resource, and what the rules claim summed: the open findings' in
+ * the summary; GET /api/findings/totals: the whole filter's, as `finops findings` totals it.
+ */
 export interface SavingsTotal {
   count: number;
   resources: number;
@@ -239,7 +248,34 @@ export interface FindingsSummary {
   /** savings: each resource counted once (the one action taken). */
   byTeam: SummaryRow[];
   total: SavingsTotal;
+  /** The teams' names as people read them (and ?team= takes them): no team is noTeamLabel. */
   filters: FindingFilterValues;
+  /** rules.yaml's tags.noTeamLabel: what shows for a finding whose team is "unowned". byTeam's key is it too. */
+  noTeamLabel: string;
+}
+
+/** One evidence key in words (core/evidence-words.ts): its label is `words, unit`. */
+export interface EvidenceTerm {
+  words: string;
+  unit?: string;
+  /** How its value reads: money a month (billing currency), bytes, or a share (0.85 is 85%). */
+  value?: "money" | "bytes" | "share";
+}
+
+/** A rule as the page labels it. */
+export interface RuleLabel {
+  id: string;
+  /** Its title (rules.yaml's, else its kind's); the id for a rule only stored findings name. */
+  title: string;
+  /** null: a rule rules.yaml no longer lists. */
+  kind: string | null;
+  enabled: boolean;
+}
+
+/** GET /api/rules: the rules of rules.yaml (then those only stored findings name) and the evidence keys' words. */
+export interface RuleCatalogue {
+  rules: RuleLabel[];
+  evidence: Record<string, EvidenceTerm>;
 }
 
 /** GET /api/resources: the objects of `finops resources --json`. */

@@ -2,6 +2,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Channel, Config } from "../../config/schema.js";
 import { Decimal, sumDecimals } from "../../core/money.js";
 import type { PlanContent } from "../../remediation/plan.js";
+import { UNOWNED } from "../../store/known-values.js";
 import { channelLabel } from "./channels/index.js";
 import type { Message } from "./message.js";
 import { money } from "./money.js";
@@ -83,9 +84,11 @@ export async function pendingApprovals(
 /** One message listing each waiting plan: its size, its savings, the command that approves it. */
 export function approvalsMessage(
   plans: WaitingPlan[],
-  options: { currency: string | null; approvalHours: number; now: Date },
+  options: { currency: string | null; approvalHours: number; now: Date; noTeamLabel: string },
 ): Message {
   const fmt = (amount: string) => money(amount, options.currency);
+  // The stored "unowned" as people read it (tags.noTeamLabel); the JSON document keeps the stored value.
+  const teams = (p: WaitingPlan) => p.teams.map((t) => (t === UNOWNED ? options.noTeamLabel : t)).join(", ");
   const total = sumDecimals(plans.map((p) => p.estimatedMonthlySavings));
   const subject = `finops: ${plans.length} plan${plans.length === 1 ? "" : "s"} waiting for approval, ${fmt(total)}/month of savings`;
   return {
@@ -102,7 +105,7 @@ export function approvalsMessage(
           (p) =>
             `\`${p.planId}\` (planned ${p.createdAt}): ${p.items} item${p.items === 1 ? "" : "s"}` +
             `${p.marks ? ` (${p.marks} grace-period mark${p.marks === 1 ? "" : "s"})` : ""}, ` +
-            `${fmt(p.estimatedMonthlySavings)}/month, teams ${p.teams.join(", ")}. Approve: \`finops approve ${p.planId} --by NAME\``,
+            `${fmt(p.estimatedMonthlySavings)}/month, teams ${teams(p)}. Approve: \`finops approve ${p.planId} --by NAME\``,
         ),
       },
     ],

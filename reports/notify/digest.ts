@@ -1,6 +1,7 @@
 import { Decimal, sumDecimals } from "../../core/money.js";
 import { descriptorOf } from "../../resources/index.js";
 import type { Finding } from "../../store/findings.js";
+import { UNOWNED } from "../../store/known-values.js";
 import type { ResourceSavings, SavingsTotals } from "../../store/savings.js";
 import { groupByRule, type ResourceEntry, type RuleGroup } from "./digest-entries.js";
 import { consoleUrl, findingsUrl, fixFor, fixTemplate } from "./links.js";
@@ -18,10 +19,16 @@ export interface DigestOptions {
   fixes?: ReadonlyMap<string, string>;
   /** The web view's address (notify.webUrl): lists link to its Findings page filtered to the team. */
   webUrl?: string;
+  /**
+   * What resources no team tag names are called (tags.noTeamLabel), as the CLI, the report and the web
+   * view call them: the digest of the stored team "unowned" says it, and its commands and links take it.
+   */
+  noTeamLabel: string;
 }
 
-/** The team findings carry when no team tag names one (store/resource-facts.ts). */
-export const NO_TEAM = "unowned";
+/** A word for a shell command line: quoted unless it is plain. */
+const shellWord = (word: string) =>
+  /^[\w.@%+=:,/-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 
 /** The most resources a rule's list spells out in the text and email; the JSON document holds every one. */
 const LIST_LIMIT = 25;
@@ -64,12 +71,14 @@ export function teamDigest(
     t.overlappingFindings
       ? ` (${t.overlappingFindings} findings overlap on ${plural(t.overlappingResources, "resource")}: counted once)`
       : "";
-  const who = team === NO_TEAM ? "resources without a team tag" : `team ${team}`;
-  const teamLink = findingsUrl(options.webUrl, { team });
+  // The team as people read it, and as `finops findings --team` and the web view's ?team= take it.
+  const teamName = team === UNOWNED ? options.noTeamLabel : team;
+  const who = team === UNOWNED ? `${teamName} (resources without a team tag)` : `team ${team}`;
+  const teamLink = findingsUrl(options.webUrl, { team: teamName });
   const command = (rule?: string) =>
-    `\`finops findings --team ${team}${rule ? ` --rule ${rule}` : ""} --status open\``;
+    `\`finops findings --team ${shellWord(teamName)}${rule ? ` --rule ${rule}` : ""} --status open\``;
   const seeAll = (rule?: string) => {
-    const url = findingsUrl(options.webUrl, rule ? { team, rule } : { team });
+    const url = findingsUrl(options.webUrl, rule ? { team: teamName, rule } : { team: teamName });
     return url ? link("web view", url) : command(rule);
   };
 
@@ -160,7 +169,7 @@ export function teamDigest(
     });
   }
 
-  const subject = `finops: ${plural(due.length, "finding")}, ${fmt(waste)}/month of waste for ${team === NO_TEAM ? "unowned resources" : `team ${team}`}`;
+  const subject = `finops: ${plural(due.length, "finding")}, ${fmt(waste)}/month of waste for ${team === UNOWNED ? teamName : `team ${team}`}`;
   return {
     kind: "findings",
     team,

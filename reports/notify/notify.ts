@@ -69,6 +69,7 @@ export async function runNotify(
         {
           currency,
           exemptionTag: config.tags.exemption,
+          noTeamLabel: config.tags.noTeamLabel,
           now,
           ...(options.fixes ? { fixes: options.fixes } : {}),
           ...(config.notify.webUrl ? { webUrl: config.notify.webUrl } : {}),
@@ -84,6 +85,7 @@ export async function runNotify(
     const message = approvalsMessage(a.plans, {
       currency,
       approvalHours: config.remediation.approvalHours,
+      noTeamLabel: config.tags.noTeamLabel,
       now,
     });
     // A plan is immutable: its id is its fingerprint.

@@ -18,6 +18,7 @@ const params = z.strictObject({
 
 export const ecrNoLifecycle: RuleKind<typeof params> = {
   kind: "ecr-no-lifecycle",
+  title: "ECR repository without a lifecycle policy",
   description:
     "An ECR repository without a lifecycle policy: every image pushed is kept, and billed, forever.",
   pack: "storage",

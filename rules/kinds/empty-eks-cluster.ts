@@ -9,6 +9,7 @@ const params = z.strictObject({
 
 export const emptyEksCluster: RuleKind<typeof params> = {
   kind: "empty-eks-cluster",
+  title: "EKS cluster without nodes",
   description:
     "An active EKS control plane with no nodes: no managed node group wants any, and no EC2 instance of the cluster was seen for a week.",
   pack: "compute",

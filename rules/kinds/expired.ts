@@ -11,6 +11,7 @@ const params = z.strictObject({
 
 export const expired: RuleKind<typeof params> = {
   kind: "expired",
+  title: "Past its own expiry (expires-at, ttl)",
   description:
     "The owner's own expiry has passed: a past expires-at tag, or a ttl tag elapsed since creation.",
   pack: "governance",

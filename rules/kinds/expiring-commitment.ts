@@ -13,6 +13,7 @@ const MONTH_DAYS = 30;
 
 export const expiringCommitment: RuleKind<typeof params> = {
   kind: "expiring-commitment",
+  title: "Expiring Savings Plan or reservation",
   description:
     "An active Savings Plan or reservation that ends within warningDays (45, as commitments.expiryWarningDays for finops commitments) after now: the usage it covers returns to on-demand prices unless it is renewed.",
   pack: "compute",

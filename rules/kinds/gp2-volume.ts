@@ -9,6 +9,7 @@ const params = z.strictObject({
 
 export const gp2Volume: RuleKind<typeof params> = {
   kind: "gp2-volume",
+  title: "EBS volume on gp2 (gp3 costs less)",
   description: "A gp2 EBS volume: gp3 gives the same or better baseline performance for about 20% less.",
   pack: "storage",
   defaultSeverity: "low",

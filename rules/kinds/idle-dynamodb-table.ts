@@ -25,6 +25,7 @@ const params = z.strictObject({
 
 export const idleDynamodbTable: RuleKind<typeof params> = {
   kind: "idle-dynamodb-table",
+  title: "Over-provisioned DynamoDB table",
   description:
     "A provisioned DynamoDB table whose consumed reads and writes both stay under maxUsedPercent (10%) of its provisioned capacity: on demand would bill only what it uses.",
   pack: "compute",

@@ -9,6 +9,7 @@ const params = z.strictObject({
 
 export const idleElasticacheCluster: RuleKind<typeof params> = {
   kind: "idle-elasticache-cluster",
+  title: "Idle ElastiCache cluster",
   description: "An ElastiCache cluster no client connected to for two weeks: its nodes bill by the hour.",
   pack: "database",
   defaultSeverity: "medium",

@@ -14,6 +14,7 @@ const params = z.strictObject({
 
 export const idleInstance: RuleKind<typeof params> = {
   kind: "idle-instance",
+  title: "Idle EC2 instance",
   description: "A running instance (not a Kubernetes node) whose CPU and network stayed near zero.",
   pack: "compute",
   defaultSeverity: "high",

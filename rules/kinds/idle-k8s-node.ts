@@ -29,6 +29,7 @@ const decimalText = (expression: string) => `rtrim(rtrim(CAST(${expression} AS V
 
 export const idleK8sNode: RuleKind<typeof params> = {
   kind: "idle-k8s-node",
+  title: "Idle Kubernetes node",
   description:
     "A Kubernetes node whose non-daemonset pods request under maxRequestedPercent (30%) of its CPU and memory all lookbackDays (7) with mean CPU under maxMeanCpuPercent (10%); or whose pods' split cost is over minUnusedPercent (70%) unused. Unknown requests: CPU alone.",
   pack: "compute",

@@ -17,6 +17,7 @@ const TRAFFIC_METRICS = "('RequestCount', 'ProcessedBytes')";
 
 export const idleLoadBalancer: RuleKind<typeof params> = {
   kind: "idle-load-balancer",
+  title: "Idle load balancer",
   description:
     "A load balancer with no registered targets and no traffic, or that served no requests (Network: no bytes) for two weeks: billed by the hour for nothing.",
   pack: "network",

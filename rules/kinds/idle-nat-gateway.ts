@@ -9,6 +9,7 @@ const params = z.strictObject({
 
 export const idleNatGateway: RuleKind<typeof params> = {
   kind: "idle-nat-gateway",
+  title: "Idle NAT gateway",
   description: "A NAT gateway that sent no bytes out: billed by the hour for nothing.",
   pack: "network",
   defaultSeverity: "high",

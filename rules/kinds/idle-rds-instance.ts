@@ -11,6 +11,7 @@ const params = z.strictObject({
 
 export const idleRdsInstance: RuleKind<typeof params> = {
   kind: "idle-rds-instance",
+  title: "Idle RDS database",
   description:
     "An available RDS database that no client connected to: its instance hours and storage bill for nothing.",
   pack: "database",

@@ -9,6 +9,7 @@ const params = z.strictObject({
 
 export const idleRedshiftCluster: RuleKind<typeof params> = {
   kind: "idle-redshift-cluster",
+  title: "Idle Redshift cluster",
   description:
     "A provisioned Redshift cluster nobody connected to for two weeks: its nodes bill by the hour (pause it, or snapshot and delete it).",
   pack: "database",

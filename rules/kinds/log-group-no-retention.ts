@@ -29,6 +29,7 @@ const params = z.strictObject({
 
 export const logGroupNoRetention: RuleKind<typeof params> = {
   kind: "log-group-no-retention",
+  title: "Log group that keeps logs forever",
   description: "A CloudWatch Logs log group that never expires its logs and holds stored data.",
   pack: "storage",
   defaultSeverity: "medium",

@@ -12,6 +12,7 @@ const params = z.strictObject({
 
 export const missingTags: RuleKind<typeof params> = {
   kind: "missing-tags",
+  title: "Missing required tags",
   description: "A resource missing one of the required tags: its cost cannot be allocated to an owner.",
   pack: "governance",
   defaultSeverity: "low",

@@ -9,6 +9,7 @@ const params = z.strictObject({
 
 export const oldSnapshot: RuleKind<typeof params> = {
   kind: "old-snapshot",
+  title: "Old EBS snapshot",
   description:
     "An EBS snapshot older than the retention a team would normally keep; not one that backs a registered AMI of the account (AWS refuses to delete it while the AMI exists).",
   pack: "storage",

@@ -9,6 +9,7 @@ const params = z.strictObject({
 
 export const orphanedSnapshot: RuleKind<typeof params> = {
   kind: "orphaned-snapshot",
+  title: "Snapshot of a deleted volume",
   description:
     "A snapshot whose source volume no longer exists; not one that backs a registered AMI of the account (AWS refuses to delete it while the AMI exists).",
   pack: "storage",

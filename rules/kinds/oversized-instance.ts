@@ -93,6 +93,7 @@ const valuesSql = (rows: readonly (readonly [string, number])[]) =>
 
 export const oversizedInstance: RuleKind<typeof params> = {
   kind: "oversized-instance",
+  title: "Oversized EC2 instance",
   description:
     "A running instance (not a Kubernetes node) whose peak CPU stayed low enough for a smaller size of its family.",
   pack: "compute",

@@ -17,6 +17,7 @@ const params = z.strictObject({
 
 export const oversizedVolume: RuleKind<typeof params> = {
   kind: "oversized-volume",
+  title: "Oversized EBS volume",
   description: "An attached volume that is large, or io1/io2 with IOPS gp3 could serve, and is barely used.",
   pack: "storage",
   defaultSeverity: "medium",

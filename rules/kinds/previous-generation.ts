@@ -30,6 +30,7 @@ const params = z.strictObject({
 
 export const previousGeneration: RuleKind<typeof params> = {
   kind: "previous-generation",
+  title: "Previous-generation EC2 instance",
   description:
     "An instance of an older family: the current generation costs less for the same or more capacity.",
   pack: "compute",

@@ -25,6 +25,7 @@ const GP3_IOPS =
 
 export const rdsGp2Storage: RuleKind<typeof params> = {
   kind: "rds-gp2-storage",
+  title: "RDS database on gp2 storage",
   description:
     "An RDS database on gp2 storage that gp3 serves at least as fast (its included IOPS) for no more per GB-month.",
   pack: "database",

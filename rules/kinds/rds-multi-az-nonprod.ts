@@ -11,6 +11,7 @@ const params = z.strictObject({
 
 export const rdsMultiAzNonprod: RuleKind<typeof params> = {
   kind: "rds-multi-az-nonprod",
+  title: "Multi-AZ RDS database outside production",
   description:
     "A Multi-AZ RDS database tagged as an environment other than production: its standby doubles the bill.",
   pack: "database",

@@ -19,6 +19,7 @@ const params = z.strictObject({
 
 export const rdsPreviousGeneration: RuleKind<typeof params> = {
   kind: "rds-previous-generation",
+  title: "Previous-generation RDS database",
   description:
     "An RDS database of an older instance class: the current generation costs less for the same or more capacity.",
   pack: "database",

@@ -13,6 +13,7 @@ const params = z.strictObject({
 
 export const s3IncompleteMultipart: RuleKind<typeof params> = {
   kind: "s3-incomplete-multipart",
+  title: "Incomplete S3 multipart uploads",
   description:
     "A bucket holding parts of multipart uploads begun more than minAgeDays (7) days ago and never completed: billed as storage, invisible in listings.",
   pack: "storage",

@@ -5,6 +5,7 @@ const params = z.strictObject({});
 
 export const s3NoLifecycle: RuleKind<typeof params> = {
   kind: "s3-no-lifecycle",
+  title: "S3 bucket without a lifecycle configuration",
   description: "A bucket with no lifecycle configuration: objects and incomplete uploads are kept forever.",
   pack: "governance",
   defaultSeverity: "low",

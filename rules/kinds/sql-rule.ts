@@ -15,6 +15,7 @@ const params = z.strictObject({
 
 export const sqlRule: RuleKind<typeof params> = {
   kind: "sql",
+  title: "Custom SQL rule",
   description:
     "A rule written in SQL in rules.yaml: one SELECT, run alone, read-only, with no file or network access.",
   pack: "custom",

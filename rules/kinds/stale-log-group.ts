@@ -9,6 +9,7 @@ const params = z.strictObject({
 
 export const staleLogGroup: RuleKind<typeof params> = {
   kind: "stale-log-group",
+  title: "Log group nobody writes to",
   description:
     "A CloudWatch Logs log group that took in no data for lookbackDays (30) days and still stores logs: nobody writes to it any more.",
   pack: "storage",

@@ -9,6 +9,7 @@ const params = z.strictObject({
 
 export const stoppedInstance: RuleKind<typeof params> = {
   kind: "stopped-instance",
+  title: "Instance stopped for weeks",
   description: "An instance stopped for weeks: no compute is billed, but its EBS volumes and addresses are.",
   pack: "compute",
   defaultSeverity: "medium",

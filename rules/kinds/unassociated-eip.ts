@@ -5,6 +5,7 @@ const params = z.strictObject({});
 
 export const unassociatedEip: RuleKind<typeof params> = {
   kind: "unassociated-eip",
+  title: "Unassociated Elastic IP",
   description: "An Elastic IP address attached to nothing: billed by the hour for no use.",
   pack: "network",
   defaultSeverity: "medium",

@@ -13,6 +13,7 @@ const params = z.strictObject({
  */
 export const unattachedVolume: RuleKind<typeof params> = {
   kind: "unattached-volume",
+  title: "Unattached EBS volume",
   description: "An EBS volume in state available: billed for its size and IOPS while nothing uses it.",
   pack: "storage",
   defaultSeverity: "medium",

@@ -18,6 +18,7 @@ const params = z.strictObject({
 
 export const underusedCommitment: RuleKind<typeof params> = {
   kind: "underused-commitment",
+  title: "Underused Savings Plan or reservation",
   description:
     "An active Savings Plan or reservation whose utilization (the used share of its amortized cost, as finops commitments counts it) over the last lookbackDays (30) days is under minUtilizationPercent (90%); one bought within them is judged on its own days, from minDays (7) on.",
   pack: "compute",

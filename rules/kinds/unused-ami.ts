@@ -9,6 +9,7 @@ const params = z.strictObject({
 
 export const unusedAmi: RuleKind<typeof params> = {
   kind: "unused-ami",
+  title: "Unused AMI",
   description:
     "An AMI the account owns, older than a quarter, that no current instance runs from and no launch template version names: its snapshots bill on.",
   pack: "storage",

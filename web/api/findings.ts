@@ -2,6 +2,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { Config } from "../../config/schema.js";
+import { Decimal } from "../../core/money.js";
 import {
   countFindings,
   FINDING_SORTS,
@@ -9,11 +10,14 @@ import {
   queryFindings,
   type Finding as StoredFinding,
 } from "../../store/findings.js";
+import { UNOWNED } from "../../store/known-values.js";
 import { currentResources, type ResourceLine } from "../../store/resources.js";
 import { savingsTotals, savingsTotalsByTeam } from "../../store/savings.js";
 import type * as Contract from "../contract.js";
 import { type Connect, withConnection as withDatabase } from "./connection.js";
+import { findingFilter, findingFilterQuery } from "./finding-filters.js";
 import { parseQuery } from "./params.js";
+import { ruleRoutes } from "./rules.js";
 import type { Holds, Same, Sendable, Wire } from "./wire.js";
 
 // The store's objects go out as they are (the contract of the CLI's --json too): the page's types are theirs.
@@ -22,35 +26,26 @@ export type FindingSortIsTheContract = Holds<Same<FindingSort, Contract.FindingS
 export type ResourceIsTheContract = Holds<Same<Wire<ResourceLine>, Contract.Resource>>;
 
 const findingsQuery = z.strictObject({
-  rule: z.string().min(1).optional(),
-  team: z.string().min(1).optional(),
-  severity: z.enum(["low", "medium", "high"]).optional(),
-  account: z.string().min(1).optional(),
-  region: z.string().min(1).optional(),
-  status: z.enum(["open", "resolved"]).default("open"),
+  ...findingFilterQuery,
   sort: z.enum(Object.keys(FINDING_SORTS) as [FindingSort, ...FindingSort[]]).default("savings"),
   order: z.enum(["asc", "desc"]).default("desc"),
   limit: z.coerce.number().int().min(1).max(5000).default(100),
   offset: z.coerce.number().int().min(0).default(0),
 });
+const totalsQuery = z.strictObject(findingFilterQuery);
 
+/** The findings routes, and the rules' labels the findings page reads with them (./rules.ts). */
 export function findingRoutes(app: FastifyInstance, connect: Connect, config: Config): void {
   const withConnection = <T>(body: (c: DuckDBConnection) => Promise<T>) => withDatabase(connect, body);
+  ruleRoutes(app, connect, config);
 
   // The contract's findings (the objects of `finops findings --json`), a page at a time: the total is in
-  // X-Total-Count.
+  // X-Total-Count; the filter's money in GET /api/findings/totals (asked once per filter, not per page).
   app.get("/api/findings", async (request, reply) => {
     const query = parseQuery(findingsQuery, request.query, reply);
     if (!query) return reply;
-    const filter = {
-      ...(query.rule ? { rules: [query.rule] } : {}),
-      ...(query.team ? { team: query.team } : {}),
-      ...(query.severity ? { severity: query.severity } : {}),
-      ...(query.account ? { account: query.account } : {}),
-      ...(query.region ? { region: query.region } : {}),
-      status: query.status,
-    };
     return withConnection(async (c) => {
+      const filter = await findingFilter(c, config, query);
       const [total, findings] = await Promise.all([
         countFindings(c, filter),
         queryFindings(c, {
@@ -63,6 +58,25 @@ export function findingRoutes(app: FastifyInstance, connect: Connect, config: Co
       ]);
       void reply.header("X-Total-Count", String(total));
       return findings;
+    });
+  });
+
+  // The whole filter's findings and money, each resource counted once: the totals of `finops findings`
+  // (store/savings.ts savingsTotals), whatever page the table shows.
+  app.get("/api/findings/totals", async (request, reply) => {
+    const query = parseQuery(totalsQuery, request.query, reply);
+    if (!query) return reply;
+    return withConnection(async (c) => {
+      const totals = await savingsTotals(c, await findingFilter(c, config, query));
+      return {
+        count: totals.findings,
+        resources: totals.resources,
+        savings: new Decimal(totals.estimatedMonthlySavings),
+        monthlyCost: new Decimal(totals.monthlyCost),
+        grossSavings: new Decimal(totals.grossEstimatedMonthlySavings),
+        overlappingFindings: totals.overlappingFindings,
+        overlappingResources: totals.overlappingResources,
+      } satisfies Sendable<Contract.SavingsTotal>;
     });
   });
 
@@ -105,9 +119,12 @@ export function findingRoutes(app: FastifyInstance, connect: Connect, config: Co
           values("region"),
         ]);
       const once = new Map(teamSavings.map((t) => [t.team, t]));
+      // What people read and what ?team= takes: the stored "unowned" is tags.noTeamLabel.
+      const teamName = (team: string) => (team === UNOWNED ? config.tags.noTeamLabel : team);
       const byTeam = byTeamGross
         .map((row) => ({
           ...row,
+          key: teamName(row.key),
           savings: Number(once.get(row.key)?.estimatedMonthlySavings ?? 0),
           monthlyCost: Number(once.get(row.key)?.monthlyCost ?? 0),
         }))
@@ -118,13 +135,14 @@ export function findingRoutes(app: FastifyInstance, connect: Connect, config: Co
         total: {
           count: total.findings,
           resources: total.resources,
-          savings: Number(total.estimatedMonthlySavings),
-          monthlyCost: Number(total.monthlyCost),
-          grossSavings: Number(total.grossEstimatedMonthlySavings),
+          savings: new Decimal(total.estimatedMonthlySavings),
+          monthlyCost: new Decimal(total.monthlyCost),
+          grossSavings: new Decimal(total.grossEstimatedMonthlySavings),
           overlappingFindings: total.overlappingFindings,
           overlappingResources: total.overlappingResources,
         },
-        filters: { rules, teams, severities, accounts, regions },
+        filters: { rules, teams: teams.map(teamName), severities, accounts, regions },
+        noTeamLabel: config.tags.noTeamLabel,
       } satisfies Sendable<Contract.FindingsSummary>;
     }),
   );

@@ -1,5 +1,6 @@
 import type { FastifyReply } from "fastify";
 import { z } from "zod";
+import { closest } from "../../core/suggest.js";
 
 /** A calendar day, as every date parameter of the API takes it. */
 export const isoDay = z
@@ -13,7 +14,10 @@ export const isoDay = z
     },
   );
 
-/** Parses query parameters, or answers 400 naming the parameter and what is wrong; null then. */
+/**
+ * Parses query parameters, or answers 400 naming the parameter and what is wrong; null then. A parameter
+ * the route does not take is named with the nearest one it does (a typo in an address is not ignored).
+ */
 export function parseQuery<S extends z.ZodType>(
   schema: S,
   query: unknown,
@@ -22,6 +26,16 @@ export function parseQuery<S extends z.ZodType>(
   const parsed = schema.safeParse(query);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
+  if (issue?.code === "unrecognized_keys") {
+    const key = issue.keys[0] ?? "";
+    const known = schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+    const guess = closest(key, known);
+    const hint = guess ? `did you mean "${guess}"? ` : "";
+    void reply
+      .code(400)
+      .send({ error: `${key}: no such parameter: ${hint}known parameters: ${known.join(", ")}` });
+    return null;
+  }
   const where = issue?.path.length ? `${issue.path.join(".")}: ` : "";
   void reply.code(400).send({ error: `${where}${issue?.message ?? "invalid parameters"}` });
   return null;

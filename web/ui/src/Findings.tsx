@@ -1,14 +1,20 @@
 import { useEffect, useState } from "react";
-import { api, FINDING_SORTS, type Finding, type FindingQuery, type FindingSort } from "./api";
+import { ApiError, api, FINDING_SORTS, type Finding, type FindingParams, type FindingSort } from "./api";
 import { Card, EmptyState, ErrorState, Skeleton, Spinner } from "./components";
 import { FindingPanel } from "./findings/FindingPanel";
-import { FILTERS, FindingsFilters, type SetParams } from "./findings/FindingsFilters";
+import { FindingsFilters, type SetParams } from "./findings/FindingsFilters";
 import { FindingsTable } from "./findings/FindingsTable";
+import { namesOf } from "./findings/names";
 import { Pagination } from "./findings/Pagination";
 import { DEFAULT_ORDER, PAGE_SIZES } from "./findings/sorting";
 import { formatCount, formatMoney } from "./format";
 import { navigate, type Route, routeHash, useApi } from "./hooks";
 import { prefetchCharts } from "./lazy";
+
+/** The address's parameters that are the page's own (which page, how many rows); the rest go to the API. */
+const PAGE_PARAMS = new Set(["page", "size"]);
+/** What sorts and pages the list; the rest of the API's parameters filter it. */
+const ORDER_PARAMS = new Set(["sort", "order", "limit", "offset"]);
 
 export function Findings(props: { route: Route }) {
   const { params } = props.route;
@@ -21,26 +27,35 @@ export function Findings(props: { route: Route }) {
   const page = Math.max(1, Math.floor(Number(params.get("page")) || 1));
   const status = params.get("status") === "resolved" ? "resolved" : "open";
 
-  const query: FindingQuery = {
-    rule: params.get("rule") ?? undefined,
-    team: params.get("team") ?? undefined,
-    severity: params.get("severity") ?? undefined,
-    account: params.get("account") ?? undefined,
-    region: params.get("region") ?? undefined,
-    status,
-    sort,
-    order,
+  // Every parameter of the address goes to the API as it is (a mistyped rule, a parameter it does not
+  // take): its 400 is shown, never an empty list that reads as "no findings".
+  const given = [...params.entries()].filter(([key]) => !PAGE_PARAMS.has(key));
+  const filters: FindingParams = Object.fromEntries(given.filter(([key]) => !ORDER_PARAMS.has(key)));
+  const query: FindingParams = {
+    ...filters,
+    sort: params.get("sort") ?? sort,
+    order: params.get("order") ?? order,
     limit: size,
     offset: (page - 1) * size,
   };
-  const queryKey = JSON.stringify(query);
-  const findings = useApi(`findings:${queryKey}`, (signal) => api.findings(query, signal), {
+  const findings = useApi(`findings:${JSON.stringify(query)}`, (signal) => api.findings(query, signal), {
     keepPrevious: true,
   });
+  const totals = useApi(
+    `findings-totals:${JSON.stringify(filters)}`,
+    (signal) => api.findingsTotals(filters, signal),
+    { keepPrevious: true },
+  );
   const summary = useApi("summary", (signal) => api.findingsSummary(signal));
+  const rules = useApi("rules", (signal) => api.rules(signal));
+  const names = namesOf(rules.data, summary.data?.noTeamLabel);
   const [selected, setSelected] = useState<Finding | null>(null);
 
-  const filtered = FILTERS.some((filter) => params.get(filter.param)) || status !== "open";
+  const filtered = given.some(([key]) => key !== "sort" && key !== "order");
+  // The API refused the address's parameters: its words, not a table of the last good answer.
+  const refusal = [findings.error, totals.error].find(
+    (error): error is ApiError => error instanceof ApiError && error.status === 400,
+  );
   const setParams: SetParams = (changes, resetPage = true) => {
     const next: Record<string, string | number | undefined> = Object.fromEntries(params.entries());
     Object.assign(next, changes);
@@ -65,12 +80,12 @@ export function Findings(props: { route: Route }) {
 
   // A page past the end (filters narrowed the list): go to the last page.
   useEffect(() => {
-    if (findings.data && !findings.loading && page > pages) {
+    if (findings.data && !findings.loading && !findings.error && page > pages) {
       navigate(routeHash("findings", [], { ...Object.fromEntries(params.entries()), page: pages }), {
         replace: true,
       });
     }
-  }, [findings.data, findings.loading, page, pages, params]);
+  }, [findings.data, findings.loading, findings.error, page, pages, params]);
 
   return (
     <div className="page">
@@ -82,6 +97,7 @@ export function Findings(props: { route: Route }) {
         order={order}
         filtered={filtered}
         setParams={setParams}
+        names={names}
       />
 
       <Card
@@ -89,7 +105,7 @@ export function Findings(props: { route: Route }) {
         title={
           <>
             {status === "open" ? "Open findings" : "Resolved findings"}{" "}
-            {findings.data && (
+            {findings.data && !refusal && (
               <span className="count" data-testid="findings-total">
                 {formatCount(total)}
               </span>
@@ -97,14 +113,22 @@ export function Findings(props: { route: Route }) {
           </>
         }
         subtitle={
-          findings.data && rows.length > 0
-            ? `Estimated savings on this page: ${formatMoney(rows.reduce((sum, f) => sum + (f.estimatedMonthlySavings ?? 0), 0))} a month`
-            : undefined
+          totals.data && !refusal && totals.data.count > 0 ? (
+            <span data-testid="findings-savings">
+              {formatCount(totals.data.count)} {totals.data.count === 1 ? "finding" : "findings"} on{" "}
+              {formatCount(totals.data.resources)} {totals.data.resources === 1 ? "resource" : "resources"}:{" "}
+              {formatMoney(totals.data.savings)} a month of estimated savings, each resource counted once
+              {totals.data.overlappingFindings > 0 &&
+                ` (the rules claim ${formatMoney(totals.data.grossSavings)}: ${formatCount(totals.data.overlappingFindings)} findings overlap on ${formatCount(totals.data.overlappingResources)} resources)`}
+            </span>
+          ) : undefined
         }
         actions={findings.loading && findings.data ? <Spinner label="Loading findings" /> : undefined}
         busy={findings.loading}
       >
-        {findings.error && !findings.data ? (
+        {refusal ? (
+          <ErrorState error={refusal} />
+        ) : findings.error && !findings.data ? (
           <ErrorState error={findings.error} onRetry={findings.reload} />
         ) : !findings.data ? (
           <div className="card-pad">
@@ -126,6 +150,7 @@ export function Findings(props: { route: Route }) {
             <div className={findings.loading ? "table-wrap is-stale" : "table-wrap"}>
               <FindingsTable
                 rows={rows}
+                names={names}
                 sort={sort}
                 order={order}
                 onSort={sortBy}
@@ -145,7 +170,7 @@ export function Findings(props: { route: Route }) {
           </>
         )}
       </Card>
-      {selected && <FindingPanel finding={selected} onClose={() => setSelected(null)} />}
+      {selected && <FindingPanel finding={selected} names={names} onClose={() => setSelected(null)} />}
     </div>
   );
 }

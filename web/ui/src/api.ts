@@ -17,6 +17,8 @@ import type {
   Plan,
   PlanSummary,
   ResourceCosts,
+  RuleCatalogue,
+  SavingsTotal,
 } from "../../contract";
 
 // The server's own types (web/contract.ts, which its routes are checked against): never a copy here.
@@ -35,19 +37,12 @@ const SORTS: Record<FindingSort, true> = {
 };
 export const FINDING_SORTS = Object.keys(SORTS) as readonly FindingSort[];
 
-/** The parameters of GET /api/findings, as the findings page asks for a page. */
-export interface FindingQuery {
-  rule?: string;
-  team?: string;
-  severity?: string;
-  account?: string;
-  region?: string;
-  status?: string;
-  sort?: FindingSort;
-  order?: "asc" | "desc";
-  limit: number;
-  offset: number;
-}
+/**
+ * The parameters of GET /api/findings (and, without sort, order, limit and offset, of /api/findings/totals)
+ * as the findings page's address holds them: its filters, sort and any other parameter the address names,
+ * passed on as they are, so that the API's refusal of a bad one (400) is what the page shows.
+ */
+export type FindingParams = Record<string, string | number | undefined>;
 
 export interface FindingsPage {
   findings: Finding[];
@@ -119,8 +114,14 @@ export const api = {
 
   findingsSummary: (signal?: AbortSignal) => getJson<FindingsSummary>("/api/findings/summary", {}, signal),
 
-  findings: async (query: FindingQuery, signal?: AbortSignal): Promise<FindingsPage> => {
-    const response = await send(url("/api/findings", { ...query }), {
+  rules: (signal?: AbortSignal) => getJson<RuleCatalogue>("/api/rules", {}, signal),
+
+  /** The whole filter's count and money, each resource counted once (not the page's). */
+  findingsTotals: (filters: FindingParams, signal?: AbortSignal) =>
+    getJson<SavingsTotal>("/api/findings/totals", filters, signal),
+
+  findings: async (params: FindingParams, signal?: AbortSignal): Promise<FindingsPage> => {
+    const response = await send(url("/api/findings", params), {
       headers: { Accept: "application/json" },
       signal,
     });

@@ -153,6 +153,31 @@ export function formatEvidenceValue(value: unknown): string {
   return JSON.stringify(value);
 }
 
+const BYTE_UNITS = ["bytes", "KB", "MB", "GB", "TB", "PB"];
+
+/** 1,536,000 → "1.5 MB" (decimal units, as AWS bills storage). */
+export function formatBytes(value: number): string {
+  let unit = 0;
+  let amount = value;
+  while (Math.abs(amount) >= 1000 && unit < BYTE_UNITS.length - 1) {
+    amount /= 1000;
+    unit += 1;
+  }
+  const digits = unit === 0 ? 0 : amount < 10 ? 2 : 1;
+  return `${amount.toLocaleString("en-US", { maximumFractionDigits: digits })} ${BYTE_UNITS[unit]}`;
+}
+
+/**
+ * An evidence key no term names (a `sql` rule's own), split at its capitals: "lastLoginDays" is
+ * "last login days". The same as core/evidence-words.ts keyInWords (the page imports nothing outside web/).
+ */
+export function keyInWords(key: string): string {
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/[_-]+/g, " ")
+    .toLowerCase();
+}
+
 /** An AWS action name in words. */
 export function describeAction(action: string | null | undefined): string {
   switch (action) {

@@ -1,4 +1,4 @@
-import type { Finding, FindingsSummary, SavingsTotal, SummaryRow } from "../../../contract";
+import type { Finding, FindingsSummary, RuleCatalogue, SavingsTotal, SummaryRow } from "../../../contract";
 import { ACCOUNTS, day, hex, LAST, REGIONS, rng, sum, TEAMS } from "./estate.ts";
 import type { MockRoute } from "./route.ts";
 
@@ -132,9 +132,84 @@ function totalOf(open: Finding[]): SavingsTotal {
   };
 }
 
-/** /api/findings/summary and /api/findings (a page, the count in X-Total-Count). */
+const NO_TEAM = "(no team)";
+const teamName = (team: string) => (team === "unowned" ? NO_TEAM : team);
+const TITLES: Record<string, string> = {
+  "unattached-volume": "Unattached EBS volume",
+  "idle-instance": "Idle EC2 instance",
+  "stopped-instance": "Instance stopped for weeks",
+  "idle-k8s-node": "Idle Kubernetes node",
+  expired: "Past its own expiry (expires-at, ttl)",
+  "oversized-volume": "Oversized EBS volume",
+  "old-snapshot": "Old EBS snapshot",
+  "gp2-volume": "EBS volume on gp2 (gp3 costs less)",
+  "previous-generation": "Previous-generation EC2 instance",
+  "orphaned-snapshot": "Snapshot of a deleted volume",
+  "idle-nat-gateway": "Idle NAT gateway",
+  "unassociated-eip": "Unassociated Elastic IP",
+  "missing-tags": "Missing required tags",
+  "s3-no-lifecycle": "S3 bucket without a lifecycle configuration",
+};
+
+/** The filters of the address, as the server checks them: an unknown value or parameter is a 400. */
+function filtered(findings: Finding[], q: URLSearchParams): Finding[] | string {
+  const known = new Set([
+    "rule",
+    "team",
+    "severity",
+    "account",
+    "region",
+    "status",
+    "sort",
+    "order",
+    "limit",
+    "offset",
+  ]);
+  for (const key of q.keys()) if (!known.has(key)) return `${key}: no such parameter`;
+  let list = findings.filter((f) => f.status === (q.get("status") ?? "open"));
+  for (const key of ["rule", "team", "severity", "account", "region"] as const) {
+    const value = q.get(key);
+    if (!value) continue;
+    const wanted = key === "team" && value === NO_TEAM ? "unowned" : value;
+    if (!findings.some((f) => f[key] === wanted)) return `${key}: ${value}: no such ${key}`;
+    list = list.filter((f) => f[key] === wanted);
+  }
+  return list;
+}
+
+/** /api/rules, /api/findings/summary, /api/findings/totals and /api/findings (a page, the count in X-Total-Count). */
 export function findingRoutes(findings: Finding[]): MockRoute[] {
   return [
+    [
+      /^\/api\/rules$/,
+      () => [
+        200,
+        {
+          rules: RULES.map((r) => ({
+            id: r.rule,
+            title: TITLES[r.rule] ?? r.rule,
+            kind: r.rule,
+            enabled: true,
+          })),
+          evidence: {
+            state: { words: "state" },
+            unattachedSince: { words: "unattached since" },
+            days: { words: "measured over", unit: "days" },
+            sizeGiB: { words: "size", unit: "GiB" },
+            maxCpuPercent: { words: "peak CPU", unit: "%" },
+            meanNetworkMbPerDay: { words: "mean network", unit: "MB/day" },
+            ageDays: { words: "age", unit: "days" },
+          },
+        } satisfies RuleCatalogue,
+      ],
+    ],
+    [
+      /^\/api\/findings\/totals$/,
+      (_m, q) => {
+        const list = filtered(findings, q);
+        return typeof list === "string" ? [400, { error: list }] : [200, totalOf(list)];
+      },
+    ],
     [
       /^\/api\/findings\/summary$/,
       () => {
@@ -144,15 +219,16 @@ export function findingRoutes(findings: Finding[]): MockRoute[] {
           200,
           {
             byRule: summaryRows(open, (f) => f.rule),
-            byTeam: summaryRows(open, (f) => f.team),
+            byTeam: summaryRows(open, (f) => teamName(f.team)),
             total: totalOf(open),
             filters: {
               rules: distinct((f) => f.rule),
-              teams: distinct((f) => f.team),
+              teams: distinct((f) => teamName(f.team)),
               severities: ["high", "medium", "low"].filter((s) => open.some((f) => f.severity === s)),
               accounts: distinct((f) => f.account),
               regions: distinct((f) => f.region),
             },
+            noTeamLabel: NO_TEAM,
           } satisfies FindingsSummary,
         ];
       },
@@ -160,11 +236,9 @@ export function findingRoutes(findings: Finding[]): MockRoute[] {
     [
       /^\/api\/findings$/,
       (_m, q) => {
-        let list = findings.filter((f) => f.status === (q.get("status") ?? "open"));
-        for (const key of ["rule", "team", "severity", "account", "region"] as const) {
-          const value = q.get(key);
-          if (value) list = list.filter((f) => f[key] === value);
-        }
+        const matched = filtered(findings, q);
+        if (typeof matched === "string") return [400, { error: matched }];
+        let list = matched;
         const sort = q.get("sort") ?? "savings";
         const direction = q.get("order") === "asc" ? 1 : -1;
         const value = (f: Finding): string | number | null =>
@@ -178,7 +252,11 @@ export function findingRoutes(findings: Finding[]): MockRoute[] {
         list = [...list].sort((a, b) => {
           const x = value(a);
           const y = value(b);
-          if (x === y) return a.id.localeCompare(b.id);
+          if (x === y) {
+            // Ties on savings follow the cost, as the server orders them.
+            const cost = sort === "savings" ? ((a.monthlyCost ?? -1) - (b.monthlyCost ?? -1)) * direction : 0;
+            return cost || a.id.localeCompare(b.id);
+          }
           if (x === null) return 1;
           if (y === null) return -1;
           return (x < y ? -1 : 1) * direction;

@@ -4,11 +4,13 @@ import { Badge, EmptyState, ErrorState, Evidence, SeverityBadge, Skeleton } from
 import { describeAction, formatCount, formatDay, formatMoney } from "../format";
 import { routeHash, useApi, useEscape } from "../hooks";
 import { ChartSlot, ResourceCostChart } from "../lazy";
+import type { Names } from "./names";
 
 /* ---------- the side panel: one finding, its resource's daily cost and the whole evidence ---------- */
 
-export function FindingPanel(props: { finding: Finding; onClose: () => void }) {
+export function FindingPanel(props: { finding: Finding; names: Names; onClose: () => void }) {
   const f = props.finding;
+  const names = props.names;
   const costs = useApi(`resource-costs:${f.resourceId}`, (signal) =>
     api.resourceCosts(f.resourceId, 90, signal),
   );
@@ -32,7 +34,7 @@ export function FindingPanel(props: { finding: Finding; onClose: () => void }) {
         <header className="panel-header">
           <div>
             <p className="panel-eyebrow">
-              {f.resourceType} · {f.rule}
+              {f.resourceType} · {names.rule(f.rule)}
             </p>
             <h2 className="panel-title mono">{f.resourceId}</h2>
             <p className="panel-badges">
@@ -75,8 +77,9 @@ export function FindingPanel(props: { finding: Finding; onClose: () => void }) {
           )}
           {f.overlaps.length > 0 && (
             <p className="panel-note" data-testid="finding-overlaps">
-              Also flagged by {f.overlaps.map((o) => o.rule).join(", ")}: one action is taken on a resource,
-              so its savings count once in every total (the largest figure, never more than its cost).
+              Also flagged by {f.overlaps.map((o) => names.rule(o.rule)).join(", ")}: one action is taken on a
+              resource, so its savings count once in every total (the largest figure, never more than its
+              cost).
             </p>
           )}
 
@@ -103,12 +106,14 @@ export function FindingPanel(props: { finding: Finding; onClose: () => void }) {
           </div>
 
           <h3 className="panel-section">Evidence</h3>
-          <Evidence evidence={f.evidence} />
+          <Evidence evidence={names.evidence(f.evidence)} />
 
           <h3 className="panel-section">Details</h3>
           <dl className="details">
+            <dt>Rule</dt>
+            <dd className="mono">{f.rule}</dd>
             <dt>Team</dt>
-            <dd>{f.team}</dd>
+            <dd>{names.team(f.team)}</dd>
             <dt>Account</dt>
             <dd className="mono">{f.account}</dd>
             <dt>Region</dt>

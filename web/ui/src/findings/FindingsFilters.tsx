@@ -1,6 +1,7 @@
 import { FINDING_SORTS, type FindingFilterValues, type FindingSort, type FindingsSummary } from "../api";
 import { Card } from "../components";
 import { type Loaded, navigate, routeHash } from "../hooks";
+import type { Names } from "./names";
 import { SORT_LABELS, sortDirectionLabel } from "./sorting";
 
 export const FILTERS = [
@@ -14,7 +15,10 @@ export const FILTERS = [
 /** A change to the hash's parameters (undefined removes one); the page goes back to 1 unless told. */
 export type SetParams = (changes: Record<string, string | number | undefined>, resetPage?: boolean) => void;
 
-/** The filter, status and sort menus over the findings table, and "Clear filters" once one is set. */
+/**
+ * The filter, status and sort menus over the findings table, and "Clear filters" once one is set. Rules are
+ * listed by title; teams as the summary names them (no team: tags.noTeamLabel).
+ */
 export function FindingsFilters(props: {
   params: URLSearchParams;
   summary: Loaded<FindingsSummary>;
@@ -23,14 +27,16 @@ export function FindingsFilters(props: {
   order: "asc" | "desc";
   filtered: boolean;
   setParams: SetParams;
+  names: Names;
 }) {
-  const { params, summary, status, sort, order, filtered, setParams } = props;
+  const { params, summary, status, sort, order, filtered, setParams, names } = props;
   return (
     <Card className="filters-card">
       <div className="filters" data-testid="findings-filters">
         {FILTERS.map((filter) => {
           const current = params.get(filter.param) ?? "";
           const values = summary.data ? [...filter.values(summary.data.filters)] : [];
+          if (filter.param === "rule") values.sort((a, b) => names.rule(a).localeCompare(names.rule(b)));
           if (current && !values.includes(current)) values.unshift(current);
           return (
             <label key={filter.param} className="field">
@@ -44,7 +50,7 @@ export function FindingsFilters(props: {
                 <option value="">All</option>
                 {values.map((value) => (
                   <option key={value} value={value}>
-                    {value}
+                    {filter.param === "rule" ? names.rule(value) : value}
                   </option>
                 ))}
               </select>

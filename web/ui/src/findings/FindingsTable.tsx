@@ -1,10 +1,12 @@
 import type { Finding, FindingSort } from "../api";
 import { Badge, Evidence, Money, ResourceId, SeverityBadge } from "../components";
 import { describeAction } from "../format";
+import type { Names } from "./names";
 
 /** One page of findings, sortable by its column headers; a row opens its finding in the side panel. */
 export function FindingsTable(props: {
   rows: Finding[];
+  names: Names;
   sort: FindingSort;
   order: "asc" | "desc";
   onSort: (column: FindingSort) => void;
@@ -45,6 +47,7 @@ export function FindingsTable(props: {
           <FindingRow
             key={finding.id}
             finding={finding}
+            names={props.names}
             selected={props.selectedId === finding.id}
             onOpen={() => props.onOpen(finding)}
           />
@@ -84,8 +87,9 @@ function SortHeader(props: {
   );
 }
 
-function FindingRow(props: { finding: Finding; selected: boolean; onOpen: () => void }) {
+function FindingRow(props: { finding: Finding; names: Names; selected: boolean; onOpen: () => void }) {
   const f = props.finding;
+  const names = props.names;
   return (
     <tr
       data-testid="finding-row"
@@ -113,9 +117,10 @@ function FindingRow(props: { finding: Finding; selected: boolean; onOpen: () => 
         </span>
       </td>
       <td className="nowrap cell-rule" data-label="Rule">
-        {f.rule}
+        {names.rule(f.rule)}
+        <span className="cell-sub mono">{f.rule}</span>
       </td>
-      <td data-label="Team">{f.team}</td>
+      <td data-label="Team">{names.team(f.team)}</td>
       <td data-label="Severity">
         <SeverityBadge severity={f.severity} />
       </td>
@@ -136,7 +141,7 @@ function FindingRow(props: { finding: Finding; selected: boolean; onOpen: () => 
         {describeAction(f.action)}
       </td>
       <td className="cell-evidence col-evidence" data-label="Evidence">
-        <Evidence evidence={f.evidence} max={3} />
+        <Evidence evidence={names.evidence(f.evidence)} max={3} />
       </td>
     </tr>
   );
