@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { copyFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
 import { commandOf, remoteKind } from "../cli/remote/commands.js";
 import { readCheck, tokenMatches } from "../web/auth.js";
 import { type CliResult, runFinops } from "./helpers/cli.js";
@@ -82,7 +83,12 @@ const CASES: Case[] = [
     code: 0,
     json: withoutKeys(["generatedAt", "asOf"]),
   },
-  { name: "analyze --fail-on high: a job, exit 3", args: () => ["analyze", "--fail-on", "high"], code: 3 },
+  {
+    name: "analyze --fail-on high: a job, its table and its last line streamed back, exit 3",
+    args: () => ["analyze", "--fail-on", "high"],
+    code: 3,
+    sameStderr: true,
+  },
   {
     name: "plan: a job",
     args: () => ["plan", "--team", "nobody", "--json"],
@@ -165,6 +171,37 @@ describe("the CLI through --server: one table of cases, run locally and against 
     const body = (await bad.json()) as { error: string; exitCode: number };
     assert.equal(body.exitCode, 2);
     assert.match(body.error, /^--rule nope: /);
+  });
+
+  test("one job at a time: a job asked for while another runs is 409 (exit 1 in the CLI); the log names both", async () => {
+    const base = server?.base ?? "";
+    const start = () =>
+      fetch(`${base}/api/jobs`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${APPROVER}`, "content-type": "application/json" },
+        body: JSON.stringify({ args: ["analyze", "--json"] }),
+      });
+    const first = await start();
+    assert.equal(first.status, 200);
+    const second = await start();
+    assert.equal(second.status, 409);
+    assert.match(
+      ((await second.json()) as { error: string }).error,
+      /another job is running \(finops analyze/,
+    );
+    const lines = (await first.text()).trim().split("\n");
+    assert.deepEqual(JSON.parse(lines.at(-1) ?? ""), { exitCode: 0 });
+    const stdout = lines
+      .map((l) => JSON.parse(l) as { stream?: string; text?: string })
+      .filter((e) => e.stream === "stdout")
+      .map((e) => e.text)
+      .join("");
+    assert.ok((JSON.parse(stdout) as { findings: unknown[] }).findings.length > 0);
+    // The server's stderr reaches this process through a pipe: a moment after the answer.
+    for (let i = 0; i < 50 && !/job analyze \(through the API\)/.test(server?.output() ?? ""); i++) {
+      await sleep(100);
+    }
+    assert.match(server?.output() ?? "", /job analyze \(through the API\): exit 0, [\d.]+ s\n/);
   });
 
   test("a command that needs this machine's files, or names its own database, is refused: exit 2", async () => {

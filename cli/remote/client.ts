@@ -52,7 +52,8 @@ function fail(message: string, code: number): number {
  */
 export async function runRemote(target: RemoteTarget): Promise<number | null> {
   const { args } = target;
-  if (args.some((a) => ["-h", "--help", "-V", "--version"].includes(a)) && !commandOf(args)) return null;
+  // Help and the version are the same here as on the server, and need no token.
+  if (args.some((a) => ["-h", "--help", "-V", "--version"].includes(a))) return null;
   const kind = remoteKind(args);
   if (kind === "local") return null;
   const command = commandOf(args) ?? "";

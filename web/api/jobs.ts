@@ -46,10 +46,16 @@ export function jobRoutes(app: FastifyInstance, run: CliRunner, scheduler?: JobS
     return streamCommand(
       reply,
       async (output) => {
+        let exitCode = 1;
         try {
-          return await run("job", args, output);
+          exitCode = await run("job", args, output);
+          return exitCode;
         } finally {
           if (running === job) running = null;
+          // The server's log says which job ran, when, and how it ended; never its arguments or token.
+          process.stderr.write(
+            `${new Date().toISOString()} job ${command} (through the API): exit ${exitCode}, ${((Date.now() - job.since.getTime()) / 1000).toFixed(1)} s\n`,
+          );
         }
       },
       { width: parsed.data.width ?? null, color: parsed.data.color ?? false },
