@@ -60,7 +60,7 @@ export const PAGE_DIR = join(fileURLToPath(new URL(".", import.meta.url)), "..",
 
 /**
  * The HTTP server of `finops serve`: the JSON API of the contract, health, Prometheus metrics and the
- * built page. Only POST /api/plans/{id}/approve changes anything, and it needs the token.
+ * built page. Only POST /api/plans/{id}/approve and POST /api/jobs change anything, and they need the token.
  */
 export function createServer(options: ServerOptions): FastifyInstance {
   // Node would answer 400 to an HTTP/1.1 request without Host: the Host check below answers it (421).
