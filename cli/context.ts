@@ -1,11 +1,20 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import type { Command } from "commander";
 import type { AwsOptions } from "../aws/clients.js";
 import type { Config } from "../config/schema.js";
 import { parseIsoInstant } from "../core/dates.js";
 import { UsageError } from "../core/errors.js";
 import { loadConfig } from "../rules/config.js";
-import { type OpenOptions, openStore, resolveDbPath, type Store } from "../store/database.js";
+import {
+  DatabaseBusy,
+  type OpenOptions,
+  openStore,
+  resolveDbPath,
+  type ServerNote,
+  type Store,
+  serverNotePath,
+} from "../store/database.js";
+import { remoteSession } from "./remote/session.js";
 
 /** The options every command accepts, before or after the command name. */
 export interface GlobalOptions {
@@ -16,17 +25,44 @@ export interface GlobalOptions {
   regions?: string;
   endpointUrl?: string;
   now?: string;
+  /** `finops --server URL`: run the command on that `finops serve` (cli/remote/client.ts). */
+  server?: string;
+  token?: string;
 }
 
 export function globalOptions(command: Command): GlobalOptions {
   return command.optsWithGlobals<GlobalOptions>();
 }
 
+/**
+ * Refuses an option that names something on the caller's machine (a file, an AWS profile or endpoint)
+ * in a command `finops serve` runs for it: the server has its own, and silently using them instead
+ * would answer a different question than the one asked.
+ */
+export function refuseRemote(flag: string, given: unknown, what: string): void {
+  if (given !== undefined && given !== false && remoteSession()) {
+    throw new UsageError(`${flag} cannot be used with --server: ${what}`);
+  }
+}
+
 export function commandConfig(options: GlobalOptions): Config {
+  const session = remoteSession();
+  if (session) {
+    refuseRemote("--config", options.config, "the server runs with its own rules.yaml");
+    return session.config;
+  }
   return loadConfig(options.config);
 }
 
 export function awsOptions(options: GlobalOptions, config: Config): AwsOptions {
+  const session = remoteSession();
+  if (session) {
+    const why = "the server calls AWS with its own credentials, regions and endpoint";
+    refuseRemote("--profile", options.profile, why);
+    refuseRemote("--regions", options.regions, why);
+    refuseRemote("--endpoint-url", options.endpointUrl, why);
+    return session.aws;
+  }
   if (options.profile) process.env.AWS_PROFILE = options.profile;
   const regions = options.regions?.split(",").filter(Boolean) ?? config.aws.regions;
   const endpointUrl = options.endpointUrl ?? process.env.AWS_ENDPOINT_URL;
@@ -85,16 +121,41 @@ export async function withStore<T>(
   body: (store: Store) => Promise<T>,
   openOptions: StoreOpening = {},
 ): Promise<T> {
+  const session = remoteSession();
+  if (session) {
+    refuseRemote("--db", options.db, "the server runs on its own database");
+    // A connection of its own, as every web request and job of the server has: its transactions never
+    // mix with another request's.
+    const connection = await session.store.connect();
+    try {
+      return await body({ ...session.store, connection, close: () => connection.closeSync() });
+    } finally {
+      connection.closeSync();
+    }
+  }
   const path = resolveDbPath(options.db);
   if (!openOptions.create && path !== ":memory:" && !existsSync(path)) {
     throw new UsageError(
       `no database at ${path}: create one with \`finops ingest FILE\`, \`finops collect\` or \`finops demo\`, or point --db (or FINOPS_DB) at an existing one`,
     );
   }
-  const store = await openStore(path, openOptions);
+  const store = await openStore(path, openOptions).catch((error: unknown) => {
+    throw error instanceof DatabaseBusy ? new DatabaseBusy(withServerHint(error.message, path)) : error;
+  });
   try {
     return await body(store);
   } finally {
     store.close();
+  }
+}
+
+/** The held-database message, plus the way to run this very command through the server that holds it. */
+function withServerHint(message: string, path: string): string {
+  try {
+    const note = JSON.parse(readFileSync(serverNotePath(path), "utf8")) as Partial<ServerNote>;
+    if (typeof note.url !== "string" || !message.includes(note.url)) return message;
+    return `${message}; or run this command through it: finops --server ${note.url} ... (with --token, or FINOPS_TOKEN, when it asks for one)`;
+  } catch {
+    return message;
   }
 }

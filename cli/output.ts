@@ -1,9 +1,32 @@
 import Table from "cli-table3";
 import { toJson } from "../core/json.js";
+import { remoteSession } from "./remote/session.js";
 import { type Column, fitCell, layoutTable, wrapText } from "./table-layout.js";
 
+/**
+ * Every byte of a command's output goes through these two: to this process's stdout and stderr, or, when
+ * `finops serve` runs the command for a CLI elsewhere, back to that CLI (cli/remote/session.ts).
+ */
+export function writeStdout(text: string): void {
+  const session = remoteSession();
+  if (session) session.write("stdout", text);
+  else process.stdout.write(text);
+}
+
+export function writeStderr(text: string): void {
+  const session = remoteSession();
+  if (session) session.write("stderr", text);
+  else process.stderr.write(text);
+}
+
+/** Whether stdout is a terminal: the caller's, for a remote command. */
+export function stdoutIsTerminal(): boolean {
+  const session = remoteSession();
+  return session ? session.color : Boolean(process.stdout.isTTY);
+}
+
 export function printJson(value: unknown): void {
-  process.stdout.write(`${toJson(value)}\n`);
+  writeStdout(`${toJson(value)}\n`);
 }
 
 /**
@@ -30,6 +53,10 @@ export async function printJsonWithRenderedList(
 }
 
 function write(text: string): Promise<void> {
+  if (remoteSession()) {
+    writeStdout(text);
+    return Promise.resolve();
+  }
   return new Promise((resolve, reject) =>
     process.stdout.write(text, (error) => (error ? reject(error) : resolve())),
   );
@@ -40,6 +67,8 @@ function write(text: string): Promise<void> {
  * when stdout is one, else no limit (a pipe or a file gets every character).
  */
 export function outputWidth(): number {
+  const session = remoteSession();
+  if (session) return session.width ?? Number.POSITIVE_INFINITY;
   const fromEnv = Number(process.env.COLUMNS);
   if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
   if (process.stdout.isTTY && process.stdout.columns) return process.stdout.columns;
@@ -67,12 +96,12 @@ export function printTable(columns: (string | Column)[], rows: string[][], align
   const width = (i: number) => layout.widths.get(i) ?? 0;
   const table = new Table({
     head: layout.shown.map((i) => fitCell(specs[i]?.head ?? "", width(i), "end")),
-    style: { head: process.stdout.isTTY ? ["cyan"] : [], border: process.stdout.isTTY ? ["grey"] : [] },
+    style: { head: stdoutIsTerminal() ? ["cyan"] : [], border: stdoutIsTerminal() ? ["grey"] : [] },
     chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
     colAligns: layout.shown.map((i) => specs[i]?.align ?? "left"),
   });
   for (const row of rows) table.push(layout.shown.map((i) => fitCell(row[i] ?? "", width(i), specs[i]?.cut)));
-  process.stdout.write(`${table.toString()}\n`);
+  writeStdout(`${table.toString()}\n`);
   if (layout.dropped.length) {
     printLine(`Not shown, to fit ${limit} columns: ${layout.dropped.join(", ")} (--json has every field).`);
   }
@@ -80,7 +109,7 @@ export function printTable(columns: (string | Column)[], rows: string[][], align
 
 /** Progress and notes go to stderr so that stdout stays one clean document. */
 export function note(message: string): void {
-  process.stderr.write(`${message}\n`);
+  writeStderr(`${message}\n`);
 }
 
 /** A line of human output on stdout, wrapped at spaces to the output's width. */
@@ -89,5 +118,5 @@ export function printLine(message: string): void {
   const lines = message
     .split("\n")
     .flatMap((line) => (Number.isFinite(width) ? wrapText(line, width) : [line]));
-  process.stdout.write(`${lines.join("\n")}\n`);
+  writeStdout(`${lines.join("\n")}\n`);
 }

@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { EXIT, exitCodeFor } from "../core/errors.js";
+import { writeStderr, writeStdout } from "./output.js";
+import { remoteSession } from "./remote/session.js";
 
 function packageVersion(): string {
   const manifest = new URL("../../package.json", import.meta.url);
@@ -50,6 +52,14 @@ export async function buildProgram(argv: string[]): Promise<Command> {
       "send every AWS call to this endpoint, e.g. an emulator (default: $AWS_ENDPOINT_URL)",
     )
     .option("--now <datetime>", "evaluate as of this instant instead of the clock (ISO 8601)")
+    .option(
+      "--server <url>",
+      "run the command on this running `finops serve` instead of a local database (default: $FINOPS_SERVER)",
+    )
+    .option(
+      "--token <token>",
+      "the bearer token --server asks for: a read token, or the approver token for jobs (default: $FINOPS_TOKEN)",
+    )
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
   const named = Object.keys(COMMANDS).filter((name) => argv.slice(2).includes(name));
@@ -58,10 +68,42 @@ export async function buildProgram(argv: string[]): Promise<Command> {
     const load = COMMANDS[name];
     if (load) program.addCommand((await load()).exitOverride());
   }
+  const session = remoteSession();
+  if (session) {
+    // Run for a CLI elsewhere: commander's help and errors go back to it too, at its width, and the
+    // server checks what the parsed arguments will run before it runs (cli/remote/commands.ts).
+    const output = {
+      writeOut: writeStdout,
+      writeErr: writeStderr,
+      getOutHelpWidth: () => session.width ?? 80,
+      getErrHelpWidth: () => session.width ?? 80,
+      getOutHasColors: () => false,
+      getErrHasColors: () => false,
+    };
+    const configure = (command: Command): void => {
+      command.configureOutput(output);
+      for (const sub of command.commands) configure(sub);
+    };
+    configure(program);
+    program.hook("preAction", (_program, action) => {
+      const path: string[] = [];
+      for (let c: Command | null = action; c && c !== program; c = c.parent) path.unshift(c.name());
+      session.gate(path, action.optsWithGlobals());
+    });
+  }
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
+  if (!remoteSession()) {
+    // --server (or FINOPS_SERVER): the command runs on that server; this process only shows its output.
+    const { remoteTarget, runRemote } = await import("./remote/client.js");
+    const target = remoteTarget(argv.slice(2));
+    if (target) {
+      const code = await runRemote(target);
+      if (code !== null) return code;
+    }
+  }
   try {
     await (await buildProgram(argv)).parseAsync(argv);
     return EXIT.ok;
@@ -71,9 +113,8 @@ export async function main(argv: string[]): Promise<number> {
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`finops: ${message}\n`);
-    if (process.env.FINOPS_DEBUG && error instanceof Error && error.stack)
-      process.stderr.write(`${error.stack}\n`);
+    writeStderr(`finops: ${message}\n`);
+    if (process.env.FINOPS_DEBUG && error instanceof Error && error.stack) writeStderr(`${error.stack}\n`);
     return exitCodeFor(error);
   }
 }

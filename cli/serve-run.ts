@@ -9,6 +9,7 @@ import { ServeMetrics } from "../web/metrics.js";
 import { createServer } from "../web/server.js";
 import { pipelineJobs } from "./jobs.js";
 import { note, printLine } from "./output.js";
+import { cliRunner, isLoopback } from "./remote/runner.js";
 import { Scheduler } from "./scheduler.js";
 
 export interface ServeRunOptions {
@@ -63,12 +64,18 @@ export async function runServe(options: ServeRunOptions): Promise<never> {
     caseInsensitiveTags: config.tags.caseInsensitive,
   });
   const token = process.env.FINOPS_WEB_TOKEN || undefined;
+  const readToken = process.env.FINOPS_READ_TOKEN || undefined;
+  const loopbackOnly = isLoopback(options.host);
   const app = createServer({
     connection: store.connection,
     connect: () => store.connect(),
     config,
     allowedHosts: hostAllowList(options.host, extraHosts),
     ...(token ? { token } : {}),
+    ...(readToken ? { readToken } : {}),
+    loopbackOnly,
+    // `finops --server`: the CLI's commands, run here on this database (cli/remote/).
+    cli: cliRunner(store, config, options.aws),
     scheduler,
     metrics: metrics.current,
     now,
@@ -80,7 +87,13 @@ export async function runServe(options: ServeRunOptions): Promise<never> {
   process.once("exit", () => rmSync(serverNote, { force: true }));
   if (options.schedules) scheduler.start(config.schedules);
   printLine(`finops serve: listening on ${address} (database ${store.path})`);
-  if (!token) note("FINOPS_WEB_TOKEN is not set: the web view cannot approve plans");
+  if (!token)
+    note(
+      "FINOPS_WEB_TOKEN is not set: the web view cannot approve plans, and finops --server cannot run jobs",
+    );
+  if (!loopbackOnly && !token && !readToken) {
+    note("FINOPS_READ_TOKEN is not set: finops --server cannot read through this non-loopback listener");
+  }
   const stop = async () => {
     await scheduler.stop();
     await app.close();

@@ -7,9 +7,11 @@ import Fastify, { type FastifyInstance } from "fastify";
 import type { Config } from "../config/schema.js";
 import type { JobStatusSource } from "../core/jobs.js";
 import { toJson } from "../core/json.js";
+import { type CliRunner, cliRoutes } from "./api/cli.js";
 import { commitmentRoutes } from "./api/commitments.js";
 import { costRoutes } from "./api/costs.js";
 import { findingRoutes } from "./api/findings.js";
+import { jobRoutes } from "./api/jobs.js";
 import { planRoutes } from "./api/plans.js";
 import { bearerCheck } from "./auth.js";
 import { type HostAllowList, hostAllowed } from "./hosts.js";
@@ -24,6 +26,12 @@ export interface ServerOptions {
   allowedHosts: HostAllowList;
   /** FINOPS_WEB_TOKEN: approving a plan needs it as a bearer token; without it approving is off. */
   token?: string;
+  /** FINOPS_READ_TOKEN: reads of the CLI's API (GET /api/cli) need it, or `token`, beyond loopback. */
+  readToken?: string;
+  /** The server listens on loopback only: the CLI's API reads need no token. Default true. */
+  loopbackOnly?: boolean;
+  /** Runs CLI commands for `finops --server` (GET /api/cli, POST /api/jobs); without it those routes are off. */
+  cli?: CliRunner;
   scheduler?: JobStatusSource;
   metrics: ServeMetrics;
   /** The instant commitments' expiry is measured from (serve's --now, for a back-test or the demo); default the clock. */
@@ -52,7 +60,7 @@ export const PAGE_DIR = join(fileURLToPath(new URL(".", import.meta.url)), "..",
 
 /**
  * The HTTP server of `finops serve`: the JSON API of the contract, health, Prometheus metrics and the
- * built page. Only POST /api/plans/{id}/approve changes anything, and it needs the token.
+ * built page. Only POST /api/plans/{id}/approve and POST /api/jobs change anything, and they need the token.
  */
 export function createServer(options: ServerOptions): FastifyInstance {
   // Node would answer 400 to an HTTP/1.1 request without Host: the Host check below answers it (421).
@@ -128,6 +136,14 @@ export function createServer(options: ServerOptions): FastifyInstance {
   findingRoutes(app, options.connect, options.config);
   planRoutes(app, options.connect, options.config);
   commitmentRoutes(app, options.connect, options.config, options.now ?? (() => new Date()));
+  if (options.cli) {
+    cliRoutes(app, options.cli, {
+      ...(options.readToken ? { readToken: options.readToken } : {}),
+      ...(options.token ? { approverToken: options.token } : {}),
+      loopbackOnly: options.loopbackOnly ?? true,
+    });
+    jobRoutes(app, options.cli, options.scheduler);
+  }
 
   const pageDir = options.pageDir ?? PAGE_DIR;
   if (existsSync(join(pageDir, "index.html"))) {

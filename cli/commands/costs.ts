@@ -8,7 +8,7 @@ import { type CostDimension, type CostLine, costsBy } from "../../store/costs.js
 import { commandConfig, globalOptions, withStore } from "../context.js";
 import { accountText, displayOf } from "../display.js";
 import { checkProvider } from "../filters.js";
-import { printJson, printLine, printTable } from "../output.js";
+import { printJson, printLine, printTable, writeStdout } from "../output.js";
 import { type Omitted, pageOf, printOmitted, slicePage, withPageOptions } from "../paging.js";
 
 const costsOptions = z.object({
@@ -126,7 +126,7 @@ export function costsCommand(): Command {
       rows,
     );
     printOmitted(omitted);
-    if (kubernetes) process.stdout.write(idleSummary(lines));
+    if (kubernetes) writeStdout(idleSummary(lines));
   });
 }
 
