@@ -13,7 +13,7 @@ import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { round } from "./figures.js";
 import { ensureFocusCsv } from "./focus-csv.js";
-import { PARQUET_DEFAULT_ROWS, runParquetBenchmark } from "./ingest-parquet.js";
+import { PARQUET_DEFAULT_ROWS, PARQUET_STEPS, runParquetBenchmark } from "./ingest-parquet.js";
 import { ChildFailure, type Measurement, measureNode, PROJECT_ROOT } from "./measure.js";
 import { benchOptions, parseBenchArgs, parseCount, parseCounts, progressOf, UsageError } from "./options.js";
 
@@ -37,6 +37,7 @@ export const INGEST_USAGE = `usage: npm run bench -- ingest [--input csv|parquet
   --rows LIST      comma-separated sizes in rows (default ${DEFAULT_ROWS.join(",")}; parquet: ${PARQUET_DEFAULT_ROWS.join(",")})
   --runs N         csv: runs per engine and size (default: 3 below 10M rows, 1 from 10M), median reported
   --data-dir DIR   where generated bills are kept (default bench-data/ at the project root)
+  --steps LIST     parquet: only these steps (ingest always; default all: ${PARQUET_STEPS.join(",")})
   --keep           parquet: keep the generated bills for the next run (default: deleted after each size)`;
 
 interface EngineResult {
@@ -71,6 +72,7 @@ interface IngestOptions {
   runs?: number;
   dataDir: string;
   keep: boolean;
+  steps: string[];
 }
 
 function parseOptions(args: string[]): IngestOptions | "help" {
@@ -80,6 +82,7 @@ function parseOptions(args: string[]): IngestOptions | "help" {
     runs: { type: "string" },
     "data-dir": { type: "string" },
     keep: { type: "boolean" },
+    steps: { type: "string" },
   });
   if (values.help) return "help";
   const input = values.input ?? "csv";
@@ -92,7 +95,11 @@ function parseOptions(args: string[]): IngestOptions | "help" {
       : DEFAULT_ROWS;
   const runs = values.runs === undefined ? undefined : parseCount("runs", values.runs, 1);
   const dataDir = resolve(values["data-dir"] ?? join(PROJECT_ROOT, "bench-data"));
-  return { input, rows, dataDir, keep: values.keep === true, ...(runs ? { runs } : {}) };
+  const steps = values.steps ? values.steps.split(",").map((step) => step.trim()) : PARQUET_STEPS;
+  const unknown = steps.find((step) => !PARQUET_STEPS.includes(step));
+  if (unknown) throw new UsageError(`--steps: "${unknown}" is not one of ${PARQUET_STEPS.join(", ")}`);
+  if (!steps.includes("ingest")) throw new UsageError("--steps: every run starts with ingest");
+  return { input, rows, dataDir, keep: values.keep === true, steps, ...(runs ? { runs } : {}) };
 }
 
 export async function runIngestBenchmark(args: string[]): Promise<number> {
@@ -101,7 +108,7 @@ export async function runIngestBenchmark(args: string[]): Promise<number> {
 
   try {
     if (options.input === "parquet")
-      return await runParquetBenchmark(options.rows, options.dataDir, options.keep);
+      return await runParquetBenchmark(options.rows, options.dataDir, options.keep, options.steps);
     await mkdir(options.dataDir, { recursive: true });
     const loadAtStart = loadavg();
     const sizes: SizeResult[] = [];
