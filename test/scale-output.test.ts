@@ -63,3 +63,23 @@ test("FINOPS_MEMORY_LIMIT, FINOPS_TEMP_DIRECTORY and FINOPS_THREADS become DuckD
   assert.throws(() => environmentSettings({ FINOPS_MEMORY_LIMIT: "lots" }), /FINOPS_MEMORY_LIMIT: "lots"/);
   assert.throws(() => environmentSettings({ FINOPS_THREADS: "0" }), /FINOPS_THREADS: "0"/);
 });
+
+test("a store opens with the default memory limit, or the environment's", async () => {
+  const { openStore } = await import("../store/database.js");
+  const limit = async () => {
+    const store = await openStore(":memory:");
+    try {
+      const reader = await store.connection.runAndReadAll("SELECT current_setting('memory_limit') AS v");
+      return String(reader.getRowObjectsJson()[0]?.v);
+    } finally {
+      store.close();
+    }
+  };
+  assert.equal(await limit(), "953.6 MiB"); // DEFAULT_MEMORY_LIMIT, 1GB, as DuckDB writes it
+  process.env.FINOPS_MEMORY_LIMIT = "2GB";
+  try {
+    assert.equal(await limit(), "1.8 GiB");
+  } finally {
+    delete process.env.FINOPS_MEMORY_LIMIT;
+  }
+});
