@@ -191,6 +191,7 @@ function growthOf(sizes: SizeResult[]) {
     toRows: number;
     rowsRatio: number;
     timeRatio: number | null;
+    cpuRatio: number | null;
   }[] = [];
   for (let i = 1; i < sizes.length; i++) {
     const from = sizes[i - 1];
@@ -206,6 +207,8 @@ function growthOf(sizes: SizeResult[]) {
         toRows: to.rows,
         rowsRatio: round(to.rows / from.rows, 2),
         timeRatio: ok ? round(result.wallSeconds / before.wallSeconds, 2) : null,
+        // CPU seconds grow with the work alone; wall time also with whatever else shares the machine.
+        cpuRatio: ok && before.cpuSeconds > 0 ? round(result.cpuSeconds / before.cpuSeconds, 2) : null,
       });
     }
   }
