@@ -67,9 +67,16 @@ export function printTable(columns: (string | Column)[], rows: string[][], align
   const width = (i: number) => layout.widths.get(i) ?? 0;
   const head = layout.shown.map((i) => fitCell(specs[i]?.head ?? "", width(i), "end"));
   if (rows.length > PLAIN_TABLE_ROWS) {
-    const cells = rows.map((row) => layout.shown.map((i) => fitCell(row[i] ?? "", width(i), specs[i]?.cut)));
-    const aligns = layout.shown.map((i) => specs[i]?.align ?? "left");
-    process.stdout.write(plainTable(head, cells, aligns));
+    writePlainTable(
+      head,
+      rows,
+      layout.shown.map((i) => ({
+        width: width(i),
+        align: specs[i]?.align ?? "left",
+        cut: specs[i]?.cut,
+        index: i,
+      })),
+    );
   } else {
     printSmallTable(head, rows, specs, layout.shown, width);
   }
@@ -85,23 +92,30 @@ export function printTable(columns: (string | Column)[], rows: string[][], align
  */
 const PLAIN_TABLE_ROWS = 1000;
 
-function plainTable(head: string[], rows: string[][], aligns: ("left" | "right")[]): string {
-  const widths = head.map((cell, c) =>
-    rows.reduce((max, row) => Math.max(max, displayWidth(row[c] ?? "")), displayWidth(cell)),
-  );
+function writePlainTable(
+  head: string[],
+  rows: string[][],
+  columns: { width: number; align: "left" | "right"; cut: Column["cut"]; index: number }[],
+): void {
   const line = (left: string, middle: string, right: string) =>
-    `${left}${widths.map((w) => "─".repeat(w + 2)).join(middle)}${right}\n`;
+    `${left}${columns.map((c) => "─".repeat(c.width + 2)).join(middle)}${right}\n`;
   const row = (cells: string[]) =>
     `│${cells
       .map((cell, c) => {
-        const pad = " ".repeat((widths[c] ?? 0) - displayWidth(cell));
-        return ` ${aligns[c] === "right" ? pad + cell : cell + pad} `;
+        const pad = " ".repeat((columns[c]?.width ?? 0) - displayWidth(cell));
+        return ` ${columns[c]?.align === "right" ? pad + cell : cell + pad} `;
       })
       .join("│")}│\n`;
-  const parts = [line("┌", "┬", "┐"), row(head)];
-  for (const cells of rows) parts.push(row(cells));
-  parts.push(line("└", "┴", "┘"));
-  return parts.join("");
+  // Written a block at a time: the text of a million rows is never one string.
+  let block = line("┌", "┬", "┐") + row(head);
+  for (const [n, cells] of rows.entries()) {
+    block += row(columns.map((c) => fitCell(cells[c.index] ?? "", c.width, c.cut)));
+    if (n % 10_000 === 9_999) {
+      process.stdout.write(block);
+      block = "";
+    }
+  }
+  process.stdout.write(`${block}${line("└", "┴", "┘")}`);
 }
 
 function printSmallTable(
