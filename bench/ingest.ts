@@ -13,8 +13,9 @@ import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { round } from "./figures.js";
 import { ensureFocusCsv } from "./focus-csv.js";
+import { PARQUET_DEFAULT_ROWS, PARQUET_STEPS, runParquetBenchmark } from "./ingest-parquet.js";
 import { ChildFailure, type Measurement, measureNode, PROJECT_ROOT } from "./measure.js";
-import { benchOptions, parseBenchArgs, parseCount, parseCounts, progressOf } from "./options.js";
+import { benchOptions, parseBenchArgs, parseCount, parseCounts, progressOf, UsageError } from "./options.js";
 
 const DEFAULT_ROWS = [1_000_000, 10_000_000];
 /** Runs per engine: one at 10M rows and above (minutes each), three below, of which the median. */
@@ -27,11 +28,17 @@ const TARGET_RSS_ROWS = 10_000_000;
 const CLI = join(PROJECT_ROOT, "dist", "cli", "main.js");
 const BASELINE = join(PROJECT_ROOT, "dist", "bench", "baseline-load.js");
 
-export const INGEST_USAGE = `usage: npm run bench -- ingest [--rows 1000000,10000000] [--runs N] [--data-dir DIR]
+export const INGEST_USAGE = `usage: npm run bench -- ingest [--input csv|parquet] [--rows LIST] [--runs N] [--data-dir DIR] [--keep]
 
-  --rows LIST     comma-separated file sizes in rows (default ${DEFAULT_ROWS.join(",")})
-  --runs N        runs per engine and size (default: 3 below 10M rows, 1 from 10M), median reported
-  --data-dir DIR  where generated CSV files are kept and reused (default bench-data/ at the project root)`;
+  --input csv      (default) one CSV file a size, finops ingest against DuckDB's own read_csv load
+  --input parquet  a FOCUS Parquet bill a size (three monthly folders of files), and after its ingest
+                   the aggregates, costs --by service and --by resource, the weekly report and a reload
+                   of one period, each step in a child process: time, peak RSS, database size, growth
+  --rows LIST      comma-separated sizes in rows (default ${DEFAULT_ROWS.join(",")}; parquet: ${PARQUET_DEFAULT_ROWS.join(",")})
+  --runs N         csv: runs per engine and size (default: 3 below 10M rows, 1 from 10M), median reported
+  --data-dir DIR   where generated bills are kept (default bench-data/ at the project root)
+  --steps LIST     parquet: only these steps (ingest always; default all: ${PARQUET_STEPS.join(",")})
+  --keep           parquet: keep the generated bills for the next run (default: deleted after each size)`;
 
 interface EngineResult {
   wallSeconds: number;
@@ -59,17 +66,40 @@ interface Target {
 
 const progress = progressOf("ingest");
 
-function parseOptions(args: string[]): { rows: number[]; runs?: number; dataDir: string } | "help" {
+interface IngestOptions {
+  input: "csv" | "parquet";
+  rows: number[];
+  runs?: number;
+  dataDir: string;
+  keep: boolean;
+  steps: string[];
+}
+
+function parseOptions(args: string[]): IngestOptions | "help" {
   const { values } = parseBenchArgs(args, {
+    input: { type: "string" },
     rows: { type: "string" },
     runs: { type: "string" },
     "data-dir": { type: "string" },
+    keep: { type: "boolean" },
+    steps: { type: "string" },
   });
   if (values.help) return "help";
-  const rows = values.rows ? parseCounts("rows", values.rows, 1) : DEFAULT_ROWS;
+  const input = values.input ?? "csv";
+  if (input !== "csv" && input !== "parquet")
+    throw new UsageError(`--input: "${input}" is not csv or parquet`);
+  const rows = values.rows
+    ? parseCounts("rows", values.rows, 1)
+    : input === "parquet"
+      ? PARQUET_DEFAULT_ROWS
+      : DEFAULT_ROWS;
   const runs = values.runs === undefined ? undefined : parseCount("runs", values.runs, 1);
   const dataDir = resolve(values["data-dir"] ?? join(PROJECT_ROOT, "bench-data"));
-  return { rows, dataDir, ...(runs ? { runs } : {}) };
+  const steps = values.steps ? values.steps.split(",").map((step) => step.trim()) : PARQUET_STEPS;
+  const unknown = steps.find((step) => !PARQUET_STEPS.includes(step));
+  if (unknown) throw new UsageError(`--steps: "${unknown}" is not one of ${PARQUET_STEPS.join(", ")}`);
+  if (!steps.includes("ingest")) throw new UsageError("--steps: every run starts with ingest");
+  return { input, rows, dataDir, keep: values.keep === true, steps, ...(runs ? { runs } : {}) };
 }
 
 export async function runIngestBenchmark(args: string[]): Promise<number> {
@@ -77,6 +107,8 @@ export async function runIngestBenchmark(args: string[]): Promise<number> {
   if (typeof options === "number") return options;
 
   try {
+    if (options.input === "parquet")
+      return await runParquetBenchmark(options.rows, options.dataDir, options.keep, options.steps);
     await mkdir(options.dataDir, { recursive: true });
     const loadAtStart = loadavg();
     const sizes: SizeResult[] = [];

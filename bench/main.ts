@@ -25,7 +25,9 @@ const BENCHMARKS: Record<string, Benchmark> = {
   },
   ingest: {
     description:
-      "finops ingest of generated FOCUS 1.0 CSVs (1M and 10M rows) against DuckDB's own CSV load: wall time, peak RSS",
+      "finops ingest of generated FOCUS 1.0 CSVs (1M and 10M rows) against DuckDB's own CSV load: wall time, peak RSS; " +
+      "--input parquet: a FOCUS Parquet bill of 1M, 10M and 100M rows through ingest, aggregates, costs, the weekly " +
+      "report and a reload, each step's time, peak RSS and growth, and the database's size",
     run: async (args) => (await import("./ingest.js")).runIngestBenchmark(args),
   },
   rules: {

@@ -43,7 +43,11 @@ const DEFAULT_MIN = 12;
 
 export function layoutTable(columns: Column[], rows: string[][], limit: number): Layout {
   const natural = columns.map((column, i) => {
-    const widest = Math.max(displayWidth(column.head), ...rows.map((row) => displayWidth(row[i] ?? "")));
+    // A loop, not Math.max(...cells): a spread of a million rows' cells overflows the stack.
+    const widest = rows.reduce(
+      (max, row) => Math.max(max, displayWidth(row[i] ?? "")),
+      displayWidth(column.head),
+    );
     return Math.min(widest, column.maxWidth ?? Number.POSITIVE_INFINITY);
   });
   const narrowest = columns.map((column, i) =>

@@ -1,6 +1,7 @@
 import { readFileSync, realpathSync, statSync } from "node:fs";
 import { sep } from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { UsageError } from "../core/errors.js";
 import { sqlList } from "../core/sql.js";
 import { migrate } from "./migrations.js";
 import { scratchDirectory } from "./scratch.js";
@@ -33,6 +34,39 @@ export interface OpenOptions {
  * `npm run bench -- ingest`); a memory limit alone makes DuckDB keep the file's order by spilling, 3x slower.
  */
 export const BULK_LOAD: OpenOptions = { memoryLimit: "512MB", preserveInsertionOrder: false };
+
+/**
+ * DuckDB's memory limit when neither the environment nor the opener says one: DuckDB's own default is 80%
+ * of the machine's memory, and at 10M billing rows the aggregates' build grew to 5.6 GiB and the weekly
+ * report to 2.5 GiB (`npm run bench -- ingest --input parquet`). Beyond the limit DuckDB spills to its
+ * temporary directory (beside the database, or FINOPS_TEMP_DIRECTORY) instead of growing.
+ */
+export const DEFAULT_MEMORY_LIMIT = "1GB";
+
+const MEMORY_SIZE = /^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
+
+/**
+ * The DuckDB settings a user gives in the environment, which win over the opener's own: FINOPS_MEMORY_LIMIT
+ * ("2GB"), FINOPS_TEMP_DIRECTORY (where DuckDB spills) and FINOPS_THREADS. A bad value is refused by name.
+ */
+export function environmentSettings(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const settings: Record<string, string> = {};
+  const memory = env.FINOPS_MEMORY_LIMIT?.trim();
+  if (memory) {
+    if (!MEMORY_SIZE.test(memory))
+      throw new UsageError(`FINOPS_MEMORY_LIMIT: "${memory}" is not a memory size such as 512MB or 2GB`);
+    settings.memory_limit = memory;
+  }
+  const temp = env.FINOPS_TEMP_DIRECTORY?.trim();
+  if (temp) settings.temp_directory = temp;
+  const threads = env.FINOPS_THREADS?.trim();
+  if (threads) {
+    if (!/^[1-9]\d*$/.test(threads))
+      throw new UsageError(`FINOPS_THREADS: "${threads}" is not a whole number of threads (1 or more)`);
+    settings.threads = threads;
+  }
+  return settings;
+}
 
 // Extensions must never be fetched at run time: the machines that run this have no internet, and a
 // cost tool that downloads code while holding cloud credentials is a risk of its own. json, parquet
@@ -80,8 +114,11 @@ export function resolveDbPath(flag: string | undefined): string {
 }
 
 export async function openStore(path: string, options: OpenOptions = {}): Promise<Store> {
-  const config: Record<string, string> = { ...SAFE_CONFIG };
-  if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+  const config: Record<string, string> = {
+    ...SAFE_CONFIG,
+    memory_limit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
+    ...environmentSettings(),
+  };
   if (options.preserveInsertionOrder === false) config.preserve_insertion_order = "false";
   const instance = await DuckDBInstance.create(path, config).catch((error: Error) => {
     const holder = /Conflicting lock is held in (.*) \(PID (\d+)\)/.exec(error.message);

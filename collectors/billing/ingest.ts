@@ -89,14 +89,20 @@ export async function ingestFiles(
       if (!(error instanceof FileLoadFailure)) throw error;
       const { file, cause } = error;
       if (cause === undefined) {
-        const located = await locateBadValue(
-          store.connection,
-          file.path,
-          file.kind,
-          file.columns,
-          file.format,
-          file.label,
-        );
+        // The load's rows were checked once for all the files of one format and header: the first of them
+        // with an offending row is named.
+        let located: UsageError | undefined;
+        for (const candidate of error.candidates) {
+          located = await locateBadValue(
+            store.connection,
+            candidate.path,
+            candidate.kind,
+            candidate.columns,
+            candidate.format,
+            candidate.label,
+          );
+          if (located) break;
+        }
         const rules = (file.format.rowRules?.(file.columns) ?? []).map((rule) => `, or ${rule.problem}`);
         throw (
           located ??
@@ -175,13 +181,16 @@ async function loadAll(
         "INSERT INTO loads (load_id, source, files, started_at) VALUES ($1, $2, $3, now()::TIMESTAMP)",
         [loadId, sources.join(","), JSON.stringify(files.map((f) => f.label))],
       );
+      const loaded: BillingFile[] = [];
       for (const file of files) {
         // A file without rows brings no (provider, account, period) key, so it replaces nothing.
         if ((await loadFile(connection, file, loadId)) === 0)
           warnings.push(
             `${file.label}: no billing rows in this file (a header only): nothing loaded from it`,
           );
+        else loaded.push(file);
       }
+      await checkRowRules(connection, loaded, loadId);
       // Every file empty: the load is rolled back, so not even its record changes the database.
       if (warnings.length === files.length) throw new NothingLoaded();
       await runLoadChecks(connection, loadId, files);
@@ -283,9 +292,6 @@ async function loadFile(connection: DuckDBConnection, file: BillingFile, loadId:
   } catch (error) {
     throw new FileLoadFailure(file, error);
   }
-  if (inserted > 0 && (await breaksRowRules(connection, file, loadId))) {
-    throw new FileLoadFailure(file, undefined);
-  }
   await saveCommitmentTerms(connection, file, relation);
   return inserted;
 }
@@ -322,28 +328,43 @@ class FileLoadFailure extends Error {
   constructor(
     readonly file: BillingFile,
     override readonly cause: unknown,
+    /** Where a broken row rule may lie: the files checked together (the first is `file`). */
+    readonly candidates: BillingFile[] = [file],
   ) {
     super(`${file.label}: load failed`);
   }
 }
 
-/** True when a loaded row lacks a required value or breaks one of the format's row rules. */
-async function breaksRowRules(
+/**
+ * Refuses the load when one of its rows lacks a required value or breaks a row rule. One query over the
+ * load's rows for all the files that share a condition (one format, one header), after they are all
+ * inserted: a check after each file read every row loaded so far again, which grew with the square of
+ * the files (a 100M-row month is 20 files and more).
+ */
+async function checkRowRules(
   connection: DuckDBConnection,
-  file: BillingFile,
+  files: BillingFile[],
   loadId: string,
-): Promise<boolean> {
-  const conditions = new Set([
-    ...file.format.notNullColumns.map((name) => `"${name}" IS NULL`),
-    ...(file.format.rowRules?.(file.columns) ?? []).map((rule) => `(${rule.billing})`),
-  ]);
-  if (conditions.size === 0) return false;
-  const condition = [...conditions].join(" OR ");
-  const reader = await connection.runAndReadAll(
-    `SELECT count(*) AS n FROM (SELECT 1 FROM billing WHERE x_LoadId = $1 AND (${condition}) LIMIT 1)`,
-    [loadId],
-  );
-  return Number(reader.getRowObjectsJson()[0]?.n ?? 0) > 0;
+): Promise<void> {
+  const groups = new Map<string, BillingFile[]>();
+  for (const file of files) {
+    const conditions = new Set([
+      ...file.format.notNullColumns.map((name) => `"${name}" IS NULL`),
+      ...(file.format.rowRules?.(file.columns) ?? []).map((rule) => `(${rule.billing})`),
+    ]);
+    if (conditions.size === 0) continue;
+    const condition = [...conditions].join(" OR ");
+    groups.set(condition, [...(groups.get(condition) ?? []), file]);
+  }
+  for (const [condition, group] of groups) {
+    const reader = await connection.runAndReadAll(
+      `SELECT count(*) AS n FROM (SELECT 1 FROM billing WHERE x_LoadId = $1 AND (${condition}) LIMIT 1)`,
+      [loadId],
+    );
+    const [first] = group;
+    if (first && Number(reader.getRowObjectsJson()[0]?.n ?? 0) > 0)
+      throw new FileLoadFailure(first, undefined, group);
+  }
 }
 
 /** Deletes what earlier file loads brought for the billing periods this load now covers. */
