@@ -6,7 +6,7 @@ import type { ResourceRecord } from "../collectors/inventory/resource.js";
 import { trimDecimal } from "../core/money.js";
 import { openStore } from "../store/database.js";
 import { type SavingsTotals, savingsTotals } from "../store/savings.js";
-import type { FindingsSummary, RuleCatalogue, SavingsTotal } from "../web/contract.js";
+import type { DailyCosts, FindingsSummary, RuleCatalogue, SavingsTotal } from "../web/contract.js";
 import { runFinops } from "./helpers/cli.js";
 import { tempDir } from "./helpers/project.js";
 import { seedInventory, writeFocusCsv } from "./helpers/seed.js";
@@ -197,6 +197,14 @@ describe("the findings API behind the Findings page (issue 19)", () => {
     assert.ok(summary.filters.teams.includes(NO_TEAM), summary.filters.teams.join(", "));
     assert.ok(!summary.filters.teams.includes("unowned"));
     assert.deepEqual(summary.byTeam.map((row) => row.key).sort(), ["data", NO_TEAM]);
+    // The Overview's spend by team: the bill's untagged spend under the same name.
+    const from = daysAgo(30).slice(0, 10);
+    const to = daysAgo(0).slice(0, 10);
+    const daily = await json<DailyCosts>(`/api/costs/daily?by=team&from=${from}&to=${to}`);
+    assert.deepEqual(
+      daily.series.map((series) => series.key),
+      [NO_TEAM],
+    );
   });
 
   test("rules by title (rules.yaml's own, else the kind's), and the evidence keys' words", async () => {

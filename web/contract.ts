@@ -42,7 +42,10 @@ export type HotspotDimension = DailyDimension | "resource";
 
 /** One stacked series of the daily chart. */
 export interface DailySeries {
-  /** The key; "Other": the keys past the top; the rows without a key: "(none)", or "(not Kubernetes)". */
+  /**
+   * The key; "Other": the keys past the top; the rows without a key: tags.noTeamLabel by team, "(not
+   * Kubernetes)" by cluster or namespace, else "(none)".
+   */
   key: string;
   values: number[];
   /** cluster and namespace: unused node capacity, never folded into "Other" ("Other (idle)" past the top). */

@@ -150,14 +150,15 @@ export function costRoutes(app: FastifyInstance, connect: Connect, config: Confi
       }
       const reader = await c.runAndReadAll(
         `WITH rows AS (
-           SELECT day, coalesce(${aggregate.key}, '(none)') AS key, sum(effective)::DOUBLE AS effective
+           SELECT day, coalesce(${aggregate.key}, $4) AS key, sum(effective)::DOUBLE AS effective
            FROM ${aggregate.table} WHERE day >= CAST($1 AS DATE) AND day < CAST($2 AS DATE) GROUP BY 1, 2
          ),
          top AS (SELECT key FROM rows GROUP BY key ORDER BY sum(effective) DESC, key LIMIT $3)
          SELECT day::VARCHAR AS day, CASE WHEN key IN (SELECT key FROM top) THEN key ELSE 'Other' END AS key,
            sum(effective) AS effective
          FROM rows GROUP BY 1, 2`,
-        [query.from, query.to, query.top],
+        // Spend without a team tag is named as every face names it (tags.noTeamLabel).
+        [query.from, query.to, query.top, query.by === "team" ? config.tags.noTeamLabel : "(none)"],
       );
       const index = new Map(days.map((d, i) => [d, i]));
       const series = new Map<string, number[]>();

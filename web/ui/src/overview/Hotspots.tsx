@@ -15,7 +15,8 @@ const HOTSPOTS: { by: HotspotDimension; title: string; none: string }[] = [
 ];
 const KUBERNETES: ReadonlySet<HotspotDimension> = new Set(["cluster", "namespace"]);
 
-export function Hotspots(props: { to: string }) {
+/** noTeamLabel: the config's tags.noTeamLabel, as every face names resources without a team tag. */
+export function Hotspots(props: { to: string; noTeamLabel: string }) {
   return (
     <div className="section">
       <div className="section-header">
@@ -26,7 +27,12 @@ export function Hotspots(props: { to: string }) {
       </div>
       <div className="grid grid-2">
         {HOTSPOTS.map((hotspot) => (
-          <HotspotTable key={hotspot.by} {...hotspot} to={props.to} />
+          <HotspotTable
+            key={hotspot.by}
+            {...hotspot}
+            none={hotspot.by === "team" ? props.noTeamLabel : hotspot.none}
+            to={props.to}
+          />
         ))}
       </div>
     </div>
