@@ -112,6 +112,7 @@ describe("the findings API behind the Findings page (issue 19)", () => {
         Array.from({ length: 30 }, (_, i) => ({
           account: ACCOUNT,
           resourceId,
+          accountName: "payments-prod",
           day: daysAgo(i + 1).slice(0, 10),
           cost,
         })),
@@ -194,6 +195,8 @@ describe("the findings API behind the Findings page (issue 19)", () => {
     );
     const summary = await json<FindingsSummary>("/api/findings/summary");
     assert.equal(summary.noTeamLabel, NO_TEAM);
+    // Accounts are named as billing names them, as the CLI shows them.
+    assert.deepEqual(summary.accountNames, { [ACCOUNT]: "payments-prod" });
     assert.ok(summary.filters.teams.includes(NO_TEAM), summary.filters.teams.join(", "));
     assert.ok(!summary.filters.teams.includes("unowned"));
     assert.deepEqual(summary.byTeam.map((row) => row.key).sort(), ["data", NO_TEAM]);

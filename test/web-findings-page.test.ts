@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { EVIDENCE_TERMS, evidenceLabel } from "../core/evidence-words.js";
-import type { Finding, RuleCatalogue, SavingsTotal } from "../web/contract.js";
+import type { Finding, FindingsSummary, RuleCatalogue, SavingsTotal } from "../web/contract.js";
 import { runFinops } from "./helpers/cli.js";
 import { PROJECT_ROOT, readDatabase, tempDir } from "./helpers/project.js";
 import { type Served, startServe } from "./helpers/serve.js";
@@ -191,6 +191,14 @@ describe("the Findings page on the demo (issue 19)", {
     assert.ok((await teams()).length > 0);
     await rows.first().click();
     assert.doesNotMatch((await page.getByTestId("finding-panel").textContent()) ?? "", /unowned/);
+    await page.keyboard.press("Escape");
+
+    // Accounts by the names billing gives them, as the CLI writes them: "437210371508 (prod)".
+    const summary = await api<FindingsSummary>("/api/findings/summary");
+    const [named, name] = Object.entries(summary.accountNames)[0] ?? [];
+    assert.ok(named && name, "the demo's bill names its accounts");
+    const accounts = await page.getByTestId("filter-account").locator("option").allTextContents();
+    assert.ok(accounts.includes(`${named} (${name})`), accounts.join(", "));
     await page.close();
   });
 

@@ -255,6 +255,8 @@ export interface FindingsSummary {
   filters: FindingFilterValues;
   /** rules.yaml's tags.noTeamLabel: what shows for a finding whose team is "unowned". byTeam's key is it too. */
   noTeamLabel: string;
+  /** The filters' accounts' names as billing gives them (the CLI's "437210371508 (prod)"); ids without one are absent. */
+  accountNames: Record<string, string>;
 }
 
 /** One evidence key in words (core/evidence-words.ts): its label is `words, unit`. */

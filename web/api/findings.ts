@@ -10,7 +10,7 @@ import {
   queryFindings,
   type Finding as StoredFinding,
 } from "../../store/findings.js";
-import { UNOWNED } from "../../store/known-values.js";
+import { accountNames, UNOWNED } from "../../store/known-values.js";
 import { currentResources, type ResourceLine } from "../../store/resources.js";
 import { savingsTotals, savingsTotalsByTeam } from "../../store/savings.js";
 import type * as Contract from "../contract.js";
@@ -118,6 +118,7 @@ export function findingRoutes(app: FastifyInstance, connect: Connect, config: Co
           values("account"),
           values("region"),
         ]);
+      const names = await accountNames(c);
       const once = new Map(teamSavings.map((t) => [t.team, t]));
       // What people read and what ?team= takes: the stored "unowned" is tags.noTeamLabel.
       const teamName = (team: string) => (team === UNOWNED ? config.tags.noTeamLabel : team);
@@ -143,6 +144,12 @@ export function findingRoutes(app: FastifyInstance, connect: Connect, config: Co
         },
         filters: { rules, teams: teams.map(teamName), severities, accounts, regions },
         noTeamLabel: config.tags.noTeamLabel,
+        accountNames: Object.fromEntries(
+          accounts.flatMap((id) => {
+            const name = names.get(id);
+            return name === undefined ? [] : [[id, name] as const];
+          }),
+        ),
       } satisfies Sendable<Contract.FindingsSummary>;
     }),
   );

@@ -48,7 +48,7 @@ export function Findings(props: { route: Route }) {
   );
   const summary = useApi("summary", (signal) => api.findingsSummary(signal));
   const rules = useApi("rules", (signal) => api.rules(signal));
-  const names = namesOf(rules.data, summary.data?.noTeamLabel);
+  const names = namesOf(rules.data, summary.data?.noTeamLabel, summary.data?.accountNames);
   const [selected, setSelected] = useState<Finding | null>(null);
 
   const filtered = given.some(([key]) => key !== "sort" && key !== "order");

@@ -103,7 +103,11 @@ function OverviewWithData(props: { route: Route; range: { first: string; last: s
         <>
           <Headline span={span} first={props.range.first} summary={summary} />
           <SpendCard span={span} by={by} onBy={(value) => setParams({ by: value })} />
-          <Hotspots to={span.to} noTeamLabel={summary.data?.noTeamLabel ?? "(no team)"} />
+          <Hotspots
+            to={span.to}
+            noTeamLabel={summary.data?.noTeamLabel ?? "(no team)"}
+            accountNames={summary.data?.accountNames ?? {}}
+          />
           <Commitments span={span} />
           <Waste summary={summary} />
         </>

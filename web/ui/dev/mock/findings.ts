@@ -229,6 +229,7 @@ export function findingRoutes(findings: Finding[]): MockRoute[] {
               regions: distinct((f) => f.region),
             },
             noTeamLabel: NO_TEAM,
+            accountNames: {},
           } satisfies FindingsSummary,
         ];
       },

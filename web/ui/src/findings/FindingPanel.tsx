@@ -115,7 +115,7 @@ export function FindingPanel(props: { finding: Finding; names: Names; onClose: (
             <dt>Team</dt>
             <dd>{names.team(f.team)}</dd>
             <dt>Account</dt>
-            <dd className="mono">{f.account}</dd>
+            <dd className="mono">{names.account(f.account)}</dd>
             <dt>Region</dt>
             <dd>{f.region}</dd>
             <dt>First seen</dt>

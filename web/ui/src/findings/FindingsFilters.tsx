@@ -50,7 +50,11 @@ export function FindingsFilters(props: {
                 <option value="">All</option>
                 {values.map((value) => (
                   <option key={value} value={value}>
-                    {filter.param === "rule" ? names.rule(value) : value}
+                    {filter.param === "rule"
+                      ? names.rule(value)
+                      : filter.param === "account"
+                        ? names.account(value)
+                        : value}
                   </option>
                 ))}
               </select>

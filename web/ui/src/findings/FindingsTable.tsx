@@ -125,7 +125,7 @@ function FindingRow(props: { finding: Finding; names: Names; selected: boolean; 
         <SeverityBadge severity={f.severity} />
       </td>
       <td className="nowrap" data-label="Account">
-        <span className="mono">{f.account}</span>
+        <span className="mono">{names.account(f.account)}</span>
         <span className="cell-sub">{f.region}</span>
       </td>
       <td className="cell-reason" data-label="Reason">

@@ -8,6 +8,8 @@ export const UNOWNED = "unowned";
 export interface Names {
   rule(id: string): string;
   team(team: string): string;
+  /** An account id with its name where billing gives one: "437210371508 (prod)", as the CLI writes it. */
+  account(id: string): string;
   /** The evidence with its keys in words and units, its money, bytes and shares written out. */
   evidence(evidence: unknown): unknown;
 }
@@ -24,7 +26,11 @@ function termValue(term: EvidenceTerm | undefined, value: unknown): unknown {
  * The names, from GET /api/rules and the summary's noTeamLabel; before they load, ids and stored values
  * stand in. Two rules of one title (two rules.yaml entries of one kind) are told apart by their ids.
  */
-export function namesOf(catalogue: RuleCatalogue | undefined, noTeamLabel: string | undefined): Names {
+export function namesOf(
+  catalogue: RuleCatalogue | undefined,
+  noTeamLabel: string | undefined,
+  accountNames: Record<string, string> = {},
+): Names {
   const rules = catalogue?.rules ?? [];
   const titles = new Map<string, number>();
   for (const rule of rules) titles.set(rule.title, (titles.get(rule.title) ?? 0) + 1);
@@ -38,6 +44,7 @@ export function namesOf(catalogue: RuleCatalogue | undefined, noTeamLabel: strin
   return {
     rule: (id) => byId.get(id) ?? id,
     team: (team) => (team === UNOWNED && noTeamLabel ? noTeamLabel : team),
+    account: (id) => (Object.hasOwn(accountNames, id) ? `${id} (${accountNames[id]})` : id),
     evidence: (evidence) => {
       if (typeof evidence !== "object" || evidence === null || Array.isArray(evidence)) return evidence;
       const worded: Record<string, unknown> = {};

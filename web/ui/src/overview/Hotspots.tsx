@@ -16,7 +16,12 @@ const HOTSPOTS: { by: HotspotDimension; title: string; none: string }[] = [
 const KUBERNETES: ReadonlySet<HotspotDimension> = new Set(["cluster", "namespace"]);
 
 /** noTeamLabel: the config's tags.noTeamLabel, as every face names resources without a team tag. */
-export function Hotspots(props: { to: string; noTeamLabel: string }) {
+export function Hotspots(props: {
+  to: string;
+  noTeamLabel: string;
+  /** Accounts' names as billing gives them: an account reads "437210371508 (prod)", as in the CLI. */
+  accountNames: Record<string, string>;
+}) {
   return (
     <div className="section">
       <div className="section-header">
@@ -31,6 +36,11 @@ export function Hotspots(props: { to: string; noTeamLabel: string }) {
             key={hotspot.by}
             {...hotspot}
             none={hotspot.by === "team" ? props.noTeamLabel : hotspot.none}
+            label={(key) =>
+              hotspot.by === "account" && Object.hasOwn(props.accountNames, key)
+                ? `${key} (${props.accountNames[key]})`
+                : key
+            }
             to={props.to}
           />
         ))}
@@ -39,7 +49,13 @@ export function Hotspots(props: { to: string; noTeamLabel: string }) {
   );
 }
 
-function HotspotTable(props: { by: HotspotDimension; title: string; none: string; to: string }) {
+function HotspotTable(props: {
+  by: HotspotDimension;
+  title: string;
+  none: string;
+  to: string;
+  label: (key: string) => string;
+}) {
   const rows = useApi(`hotspots:${props.by}:${props.to}`, (signal) =>
     api.hotspots(props.by, props.to, 7, 10, signal),
   );
@@ -79,8 +95,8 @@ function HotspotTable(props: { by: HotspotDimension; title: string; none: string
             <tbody>
               {rows.data.map((row) => (
                 <tr key={row.key ?? "(none)"} data-testid="hotspot-row">
-                  <td className="cell-key" title={row.key ?? props.none}>
-                    {row.key ?? <span className="muted">{props.none}</span>}
+                  <td className="cell-key" title={row.key === null ? props.none : props.label(row.key)}>
+                    {row.key === null ? <span className="muted">{props.none}</span> : props.label(row.key)}
                     {row.idle && <span className="legend-tag">idle</span>}
                   </td>
                   <td className="num">
