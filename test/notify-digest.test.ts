@@ -335,6 +335,24 @@ describe("digest pieces: cuts, Slack's limits, fixes and links", () => {
     );
   });
 
+  test("a resource's account reads with the name billing gives it, as in the CLI and the web view", () => {
+    const findings = [finding(1, "gp2-volume")];
+    const options = { currency: "USD", exemptionTag: "finops:ignore", noTeamLabel: "(no team)", now: NOW };
+    const totalsOf = { due: totals(1), open: totals(1) };
+    const due: DueFinding[] = [
+      { finding: findings[0] as Finding, mark: null, fingerprint: "x", change: "new" },
+    ];
+    const named = renderText(
+      teamDigest("platform", due, findings, totalsOf, {
+        ...options,
+        accountNames: new Map([[ACCOUNT, "payments-prod"]]),
+      }),
+    );
+    assert.match(named, new RegExp(`\\) EBS volume, ${ACCOUNT} \\(payments-prod\\) ${REGION}:`));
+    const bare = renderText(teamDigest("platform", due, findings, totalsOf, options));
+    assert.match(bare, new RegExp(`\\) EBS volume, ${ACCOUNT} ${REGION}:`));
+  });
+
   test("no team is called tags.noTeamLabel, as in the CLI, the report and the web view: subject, summary, commands, links", () => {
     const findings = Array.from({ length: 30 }, (_, i) => ({ ...finding(i, "gp2-volume"), team: "unowned" }));
     const message = digest(findings, undefined, "unowned", "nobody's");

@@ -24,6 +24,8 @@ export interface DigestOptions {
    * view call them: the digest of the stored team "unowned" says it, and its commands and links take it.
    */
   noTeamLabel: string;
+  /** Accounts' names as billing gives them: a resource's account reads "437210371508 (prod)", as in the CLI. */
+  accountNames?: ReadonlyMap<string, string>;
 }
 
 /** A word for a shell command line: quoted unless it is plain. */
@@ -113,12 +115,14 @@ export function teamDigest(
     const f = counted.finding;
     const url = consoleUrl(resource);
     const kind = descriptorOf(resource.resourceType)?.displayName.one ?? resource.resourceType;
+    const accountName = options.accountNames?.get(resource.account);
+    const account = accountName ? `${resource.account} (${accountName})` : resource.account;
     const saves =
       entry.savings === null
         ? "no savings estimated"
         : `saves ${amount(f, entry.savings)}/month${entry.cost === null ? "" : ` of ${amount(f, entry.cost)}`}`;
     const parts = [
-      `\`${resource.resourceId}\`${url ? ` (${link("console", url)})` : ""} ${kind}, ${resource.account} ${resource.region}: ${f.reason}; ${saves}, action ${f.action}`,
+      `\`${resource.resourceId}\`${url ? ` (${link("console", url)})` : ""} ${kind}, ${account} ${resource.region}: ${f.reason}; ${saves}, action ${f.action}`,
     ];
     if (entry.others.length) {
       // Its own other rules first, then those of the resources counted under it (a stopped instance's volumes).

@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { Config } from "../../config/schema.js";
 import { Decimal } from "../../core/money.js";
+import { accountNames } from "../../store/known-values.js";
 import { approvalsMessage, pendingApprovals } from "./approvals.js";
 import { openChannel } from "./channels/index.js";
 import { deliverAll, type Outgoing } from "./deliver.js";
@@ -54,6 +55,7 @@ export async function runNotify(
   const { now } = options;
   const secrets = new Secrets(config, options.env);
   const currency = await billingCurrency(connection);
+  const names = await accountNames(connection);
   const outgoing: Outgoing[] = [];
   // Channels of one team that are owed the same findings share one message (the usual case).
   const built = new Map<string, Message>();
@@ -70,6 +72,7 @@ export async function runNotify(
           currency,
           exemptionTag: config.tags.exemption,
           noTeamLabel: config.tags.noTeamLabel,
+          accountNames: names,
           now,
           ...(options.fixes ? { fixes: options.fixes } : {}),
           ...(config.notify.webUrl ? { webUrl: config.notify.webUrl } : {}),
