@@ -1,16 +1,20 @@
-import type { FindingsSummary, SummaryRow } from "../api";
+import { api, type FindingsSummary, type SummaryRow } from "../api";
 import { Card, EmptyState, ErrorState, Skeleton } from "../components";
-import { type Loaded, navigate, routeHash } from "../hooks";
+import { namesOf } from "../findings/names";
+import { type Loaded, navigate, routeHash, useApi } from "../hooks";
 import { BreakdownBars, ChartSlot } from "../lazy";
 
-/** The 15 biggest savings of a summary as bars; the key is the filter a click opens the findings with. */
-function toBars(rows: SummaryRow[]) {
+/**
+ * The 15 biggest savings of a summary as bars; the key is the filter a click opens the findings with, the
+ * label what people read (a rule's title).
+ */
+function toBars(rows: SummaryRow[], label: (key: string) => string) {
   return [...rows]
     .sort((a, b) => b.savings - a.savings)
     .slice(0, 15)
     .map((row) => ({
       key: row.key,
-      label: row.key,
+      label: label(row.key),
       value: row.savings,
       count: row.count,
       monthlyCost: row.monthlyCost,
@@ -20,6 +24,8 @@ function toBars(rows: SummaryRow[]) {
 /** Waste per month by rule and by team, from the findings summary the overview loads once. */
 export function Waste(props: { summary: Loaded<FindingsSummary> }) {
   const summary = props.summary;
+  const rules = useApi("rules", (signal) => api.rules(signal));
+  const names = namesOf(rules.data, summary.data?.noTeamLabel);
   const open = (filter: "rule" | "team") => (key: string) =>
     key && navigate(routeHash("findings", [], { [filter]: key }));
   const body = (rows: SummaryRow[] | undefined, filter: "rule" | "team") => {
@@ -36,7 +42,7 @@ export function Waste(props: { summary: Loaded<FindingsSummary> }) {
       <ChartSlot height="bar">
         <BreakdownBars
           label={`Bar chart: estimated savings per month of the open findings by ${filter}, the 15 largest; press a bar to see its findings`}
-          rows={toBars(rows)}
+          rows={toBars(rows, filter === "rule" ? names.rule : (key) => key)}
           onSelect={open(filter)}
         />
       </ChartSlot>
