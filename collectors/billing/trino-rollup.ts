@@ -13,29 +13,28 @@ import { BILLING_COLUMNS, MONEY, SPLIT_COLUMNS } from "../../store/billing-colum
  * sends DECIMAL as a string): nothing passes through a floating-point number.
  */
 
-/** Summed over the rows the roll-up merges. */
+/** A ratio adds up across no rows: the roll-up leaves it out (nothing finops sums reads it). */
+const DROPPED: readonly string[] = ["x_SplitUsageRatio"];
+const splitOfType = (money: boolean) =>
+  Object.entries(SPLIT_COLUMNS)
+    .filter(([name, type]) => !DROPPED.includes(name) && (type === MONEY) === money && type !== "VARCHAR")
+    .map(([name]) => name);
+
+/** Summed over the rows the roll-up merges: the billing table's costs (not its unit prices), every split cost. */
 const MONEY_SUMS: readonly string[] = [
   "BilledCost",
   "EffectiveCost",
   "ListCost",
   "ContractedCost",
-  "x_SplitCost",
-  "x_SplitUnusedCost",
-  "x_SplitNetCost",
-  "x_SplitNetUnusedCost",
-  "x_SplitPublicOnDemandCost",
-  "x_SplitPublicOnDemandUnusedCost",
+  ...splitOfType(true),
 ];
+/** Quantities, summed too: the billing table's and every split usage. */
 const QUANTITY_SUMS: readonly string[] = [
   "ConsumedQuantity",
   "PricingQuantity",
   "CommitmentDiscountQuantity",
-  "x_SplitUsage",
-  "x_SplitReservedUsage",
-  "x_SplitActualUsage",
+  ...splitOfType(false),
 ];
-/** A ratio adds up across no rows: the roll-up leaves it out (nothing finops sums reads it). */
-const DROPPED: readonly string[] = ["x_SplitUsageRatio"];
 
 /** The columns the roll-up returns, in order: the billing table's and the split columns. */
 export const ROLLUP_COLUMNS: readonly string[] = [
