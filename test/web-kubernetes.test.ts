@@ -215,15 +215,15 @@ describe("the web view's cluster and namespace dimensions", () => {
     const store = await openStore(own);
     try {
       const tagging = { teamKeys: ["team"], caseInsensitiveTags: false };
-      assert.equal(await ensureCostAggregates(store.connection, tagging), true);
-      assert.equal(await ensureCostAggregates(store.connection, tagging), false);
+      assert.ok((await ensureCostAggregates(store.connection, tagging)).length > 0);
+      assert.deepEqual(await ensureCostAggregates(store.connection, tagging), []);
       // The marker an earlier version recorded: no list of tables.
       await store.connection.run(
         `UPDATE aggregate_state SET marker = json_object('billingRows', json_extract_string(marker, '$.billingRows'))
          WHERE name = 'costs'`,
       );
       await store.connection.run("DROP TABLE cost_daily_cluster");
-      assert.equal(await ensureCostAggregates(store.connection, tagging), true);
+      assert.ok((await ensureCostAggregates(store.connection, tagging)).length > 0);
       const idle = await store.connection.runAndReadAll(
         "SELECT cluster FROM cost_daily_cluster WHERE idle GROUP BY 1",
       );

@@ -6,6 +6,7 @@ import { COLLECTORS, type CollectorName, collectAll } from "../../collectors/col
 import { type CollectorReport, newRunId } from "../../collectors/run.js";
 import { RuntimeError, UsageError } from "../../core/errors.js";
 import { ensureRuleMetricSummaries } from "../../rules/evaluate.js";
+import { refreshCostAggregates } from "../aggregates.js";
 import { awsOptions, commandConfig, globalOptions, now, refusePreview, withStore } from "../context.js";
 import { printJson, printTable } from "../output.js";
 
@@ -60,6 +61,7 @@ export function collectCommand(): Command {
           });
           // The rules' metric summaries for today, as analyze reads them (built here, not by its first run).
           await ensureRuleMetricSummaries(store.connection, config, at);
+          await refreshCostAggregates(store.connection, config, `collect run ${runId}`);
           return reports;
         },
         { create: true },

@@ -4,6 +4,7 @@ import { underExports } from "../../collectors/billing/s3-objects.js";
 import { UsageError } from "../../core/errors.js";
 import { plural } from "../../core/plural.js";
 import { BULK_LOAD } from "../../store/database.js";
+import { refreshCostAggregates } from "../aggregates.js";
 import { awsOptions, commandConfig, globalOptions, refusePreview, withStore } from "../context.js";
 import { note, printJson, printLine } from "../output.js";
 
@@ -50,12 +51,15 @@ export function ingestCommand(): Command {
       const aws = awsOptions(global, config);
       const result = await withStore(
         global,
-        (store) =>
-          ingestFiles(store, inputs, {
+        async (store) => {
+          const loaded = await ingestFiles(store, inputs, {
             format: options.format,
             aws,
             allowShrink: options.allowShrink === true,
-          }),
+          });
+          await refreshCostAggregates(store.connection, config, `load ${loaded.loadId}`);
+          return loaded;
+        },
         // DuckDB reads no file but those the store allows: the local inputs named here.
         { ...BULK_LOAD, readable: inputs.filter((input) => !input.startsWith("s3://")), create: true },
       );
