@@ -71,7 +71,9 @@ async function builtSettings(connection: DuckDBConnection): Promise<string | nul
   const reader = await connection.runAndReadAll(
     `SELECT count(*) AS present FROM duckdb_tables()
      WHERE database_name = current_database() AND schema_name = 'main'
-       AND table_name IN (${Object.keys(TABLES).map((t) => `'${t}'`).join(", ")})`,
+       AND table_name IN (${Object.keys(TABLES)
+         .map((t) => `'${t}'`)
+         .join(", ")})`,
   );
   return Number(reader.getRowObjectsJson()[0]?.present) === Object.keys(TABLES).length ? marker : null;
 }
@@ -147,7 +149,11 @@ async function buildPeriod(connection: DuckDBConnection, tagging: TeamTagging, p
     return { sql, params };
   };
   const periodValue = period === null ? "NULL" : `CAST('${period.replaceAll("'", "''")}' AS TIMESTAMP)`;
-  const insert = async (table: AggregateTable, keyColumns: string, rows: { sql: string; params: DuckDBValue[] }) =>
+  const insert = async (
+    table: AggregateTable,
+    keyColumns: string,
+    rows: { sql: string; params: DuckDBValue[] },
+  ) =>
     connection.run(
       `INSERT INTO ${table} BY NAME
        SELECT ${periodValue} AS period, day, provider, ${keyColumns}, sum(BilledCost) AS billed, sum(EffectiveCost) AS effective
@@ -179,9 +185,7 @@ async function buildPeriod(connection: DuckDBConnection, tagging: TeamTagging, p
 }
 
 /** The aggregate table and key column of a dimension the aggregates hold, or null; see costsFromAggregates. */
-export function aggregateOf(
-  by: string,
-): { table: AggregateTable; key: string; kubernetes?: true } | null {
+export function aggregateOf(by: string): { table: AggregateTable; key: string; kubernetes?: true } | null {
   switch (by) {
     case "service":
     case "account":
@@ -218,5 +222,13 @@ export async function aggregatesAnswer(connection: DuckDBConnection, query: Cost
     if (JSON.stringify(teamKeys) !== JSON.stringify(settings.teamKeys)) return false;
     if (settings.caseInsensitive !== query.caseInsensitiveTags) return false;
   }
-  return (await stalePeriods(connection, { teamKeys: settings.teamKeys, caseInsensitiveTags: settings.caseInsensitive }, await periodFingerprints(connection)))?.length === 0;
+  return (
+    (
+      await stalePeriods(
+        connection,
+        { teamKeys: settings.teamKeys, caseInsensitiveTags: settings.caseInsensitive },
+        await periodFingerprints(connection),
+      )
+    )?.length === 0
+  );
 }

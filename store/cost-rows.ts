@@ -115,7 +115,10 @@ export function costRows(query: CostQuery, param: (value: DuckDBValue) => string
  * period's rows need only that period's coverage, and the period's filter, inside both scans, lets
  * DuckDB skip every other period's row groups.
  */
-export function billingCostsOf(period: string | null | undefined, param: (value: DuckDBValue) => string): string {
+export function billingCostsOf(
+  period: string | null | undefined,
+  param: (value: DuckDBValue) => string,
+): string {
   if (period === undefined) return "billing_costs";
   const inPeriod = (alias: string) =>
     period === null
@@ -126,4 +129,3 @@ export function billingCostsOf(period: string | null | undefined, param: (value:
       SELECT 1 FROM billing f WHERE ${inPeriod("f")} AND f.x_Source <> 'cost-explorer'
         AND f.SubAccountId = p.SubAccountId AND f.BillingPeriodStart = p.BillingPeriodStart)))`;
 }
-
