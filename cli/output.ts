@@ -96,16 +96,9 @@ export function printTable(columns: (string | Column)[], rows: string[][], align
   const width = (i: number) => layout.widths.get(i) ?? 0;
   const head = layout.shown.map((i) => fitCell(specs[i]?.head ?? "", width(i), "end"));
   if (rows.length > PLAIN_TABLE_ROWS) {
-    writePlainTable(
-      head,
-      rows,
-      layout.shown.map((i) => ({
-        width: width(i),
-        align: specs[i]?.align ?? "left",
-        cut: specs[i]?.cut,
-        index: i,
-      })),
-    );
+    const writer = plainTableWriter(head, plainColumns(specs, layout));
+    writer.rows(rows);
+    writer.end();
   } else {
     printSmallTable(head, rows, specs, layout.shown, width);
   }
@@ -121,11 +114,68 @@ export function printTable(columns: (string | Column)[], rows: string[][], align
  */
 const PLAIN_TABLE_ROWS = 1000;
 
-function writePlainTable(
-  head: string[],
-  rows: string[][],
-  columns: { width: number; align: "left" | "right"; cut: Column["cut"]; index: number }[],
-): void {
+/** Whether printTable writes this many rows as a plain table (and printLargeTable writes them the same). */
+export function isLargeTable(rowCount: number): boolean {
+  return rowCount > PLAIN_TABLE_ROWS;
+}
+
+/**
+ * A table too large to hold (millions of rows), written as printTable writes a large one: `blocks` gives
+ * its rows twice, once to measure the columns, once to write them, a block at a time.
+ */
+export async function printLargeTable(
+  specs: Column[],
+  blocks: () => AsyncIterable<string[][]>,
+): Promise<void> {
+  // The widest cell of each column stands for all of them: the layout reads no more than that.
+  const widest = specs.map(() => "");
+  for await (const block of blocks()) {
+    for (const row of block) {
+      for (const [i, cell] of row.entries()) {
+        if (displayWidth(cell) > displayWidth(widest[i] ?? "")) widest[i] = cell;
+      }
+    }
+  }
+  const limit = outputWidth();
+  const layout = layoutTable(specs, [widest], limit);
+  const head = layout.shown.map((i) => fitCell(specs[i]?.head ?? "", layout.widths.get(i) ?? 0, "end"));
+  const writer = plainTableWriter(head, plainColumns(specs, layout));
+  for await (const block of blocks()) writer.rows(block);
+  writer.end();
+  if (layout.dropped.length) {
+    printLine(`Not shown, to fit ${limit} columns: ${layout.dropped.join(", ")} (--json has every field).`);
+  }
+}
+
+/** Writes what printJson writes for the array of every block's items, an item at a time. */
+export async function printJsonArray(blocks: AsyncIterable<unknown[]>): Promise<void> {
+  let count = 0;
+  for await (const block of blocks) {
+    if (block.length === 0) continue;
+    const items = block.map((item) => `  ${toJson(item).replace(/\n/g, "\n  ")}`);
+    await write(`${count ? ",\n" : "[\n"}${items.join(",\n")}`);
+    count += block.length;
+  }
+  await write(count ? "\n]\n" : "[]\n");
+}
+
+interface PlainColumn {
+  width: number;
+  align: "left" | "right";
+  cut: Column["cut"];
+  index: number;
+}
+
+function plainColumns(specs: Column[], layout: ReturnType<typeof layoutTable>): PlainColumn[] {
+  return layout.shown.map((i) => ({
+    width: layout.widths.get(i) ?? 0,
+    align: specs[i]?.align ?? "left",
+    cut: specs[i]?.cut,
+    index: i,
+  }));
+}
+
+function plainTableWriter(head: string[], columns: PlainColumn[]) {
   const line = (left: string, middle: string, right: string) =>
     `${left}${columns.map((c) => "─".repeat(c.width + 2)).join(middle)}${right}\n`;
   const row = (cells: string[]) =>
@@ -137,14 +187,21 @@ function writePlainTable(
       .join("│")}│\n`;
   // Written a block at a time: the text of a million rows is never one string.
   let block = line("┌", "┬", "┐") + row(head);
-  for (const [n, cells] of rows.entries()) {
-    block += row(columns.map((c) => fitCell(cells[c.index] ?? "", c.width, c.cut)));
-    if (n % 10_000 === 9_999) {
-      writeStdout(block);
-      block = "";
-    }
-  }
-  writeStdout(`${block}${line("└", "┴", "┘")}`);
+  let written = 0;
+  return {
+    rows(rows: string[][]) {
+      for (const cells of rows) {
+        block += row(columns.map((c) => fitCell(cells[c.index] ?? "", c.width, c.cut)));
+        if (++written % 10_000 === 0) {
+          writeStdout(block);
+          block = "";
+        }
+      }
+    },
+    end() {
+      writeStdout(`${block}${line("└", "┴", "┘")}`);
+    },
+  };
 }
 
 function printSmallTable(

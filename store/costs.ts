@@ -20,6 +20,16 @@ export { costRows } from "./cost-rows.js";
  * table a fraction of the billing's size.
  */
 export async function costsBy(connection: DuckDBConnection, query: CostQuery): Promise<CostLine[]> {
+  const { sql, params } = await groupedSql(connection, query);
+  const reader = await connection.runAndReadAll(`${sql} ORDER BY ${LINE_ORDER}`, params);
+  return reader.getRowObjectsJson().map((row) => lineOf(query, row));
+}
+
+/** costsBy's order: the largest effective cost first, then billed, then the key. */
+const LINE_ORDER = "effective DESC NULLS LAST, billed DESC NULLS LAST, key NULLS LAST";
+const KUBERNETES = new Set(["cluster", "namespace", "workload", "node"]);
+
+async function groupedSql(connection: DuckDBConnection, query: CostQuery) {
   const params: DuckDBValue[] = [];
   const param = (value: DuckDBValue) => {
     params.push(value);
@@ -31,19 +41,74 @@ export async function costsBy(connection: DuckDBConnection, query: CostQuery): P
   const sql = `
     SELECT key, sum(BilledCost) AS billed, sum(EffectiveCost) AS effective
     FROM (${rows})
-    GROUP BY key
-    ORDER BY effective DESC NULLS LAST, billed DESC NULLS LAST, key NULLS LAST`;
-  const reader = await connection.runAndReadAll(sql, params);
-  const kubernetes = ["cluster", "namespace", "workload", "node"].includes(query.dimension.kind);
-  return reader.getRowObjectsJson().map((row) => {
-    const key = row.key === null || row.key === undefined ? null : String(row.key);
-    return {
-      key,
-      billedCost: new Decimal(String(row.billed ?? "0")),
-      effectiveCost: new Decimal(String(row.effective ?? "0")),
-      ...(kubernetes ? { idle: key?.endsWith(IDLE_SUFFIX) ?? false } : {}),
-    };
-  });
+    GROUP BY key`;
+  return { sql, params };
+}
+
+function lineOf(query: CostQuery, row: Record<string, unknown>): CostLine {
+  const key = row.key === null || row.key === undefined ? null : String(row.key);
+  return {
+    key,
+    billedCost: new Decimal(String(row.billed ?? "0")),
+    effectiveCost: new Decimal(String(row.effective ?? "0")),
+    ...(KUBERNETES.has(query.dimension.kind) ? { idle: key?.endsWith(IDLE_SUFFIX) ?? false } : {}),
+  };
+}
+
+/**
+ * costsBy's lines for a result too large to hold (`--by resource` of a large bill: millions of keys): the
+ * grouped lines are kept by DuckDB, in costsBy's order, and read a chunk at a time, as often as needed.
+ */
+export interface GroupedCosts {
+  /** How many keys. */
+  count: number;
+  billed: Decimal;
+  effective: Decimal;
+  /** The effective cost of the lines from this 0-based position on (what a page leaves out after it). */
+  effectiveFrom(position: number): Promise<Decimal>;
+  /** The lines from `offset`, at most `limit`, in chunks. */
+  lines(offset: number, limit?: number): AsyncIterable<CostLine[]>;
+  /** Drops what DuckDB keeps. */
+  close(): Promise<void>;
+}
+
+let groupedCount = 0;
+
+export async function groupedCosts(connection: DuckDBConnection, query: CostQuery): Promise<GroupedCosts> {
+  const { sql, params } = await groupedSql(connection, query);
+  const table = `costs_grouped_${process.pid}_${++groupedCount}`;
+  await connection.run(
+    `CREATE TEMP TABLE ${table} AS
+     SELECT row_number() OVER (ORDER BY ${LINE_ORDER}) - 1 AS position, key, billed, effective FROM (${sql})
+     ORDER BY position`,
+    params,
+  );
+  const totals = await connection.runAndReadAll(
+    `SELECT count(*) AS n, coalesce(sum(billed), 0) AS billed, coalesce(sum(effective), 0) AS effective FROM ${table}`,
+  );
+  const row = totals.getRowObjectsJson()[0] ?? {};
+  return {
+    count: Number(row.n ?? 0),
+    billed: new Decimal(String(row.billed ?? "0")),
+    effective: new Decimal(String(row.effective ?? "0")),
+    async effectiveFrom(position) {
+      const reader = await connection.runAndReadAll(
+        `SELECT coalesce(sum(effective), 0) AS effective FROM ${table} WHERE position >= $1`,
+        [position],
+      );
+      return new Decimal(String(reader.getRowObjectsJson()[0]?.effective ?? "0"));
+    },
+    async *lines(offset, limit) {
+      const end = limit === undefined ? "" : ` AND position < ${Number(offset) + Number(limit)}`;
+      const result = await connection.stream(
+        `SELECT key, billed, effective FROM ${table} WHERE position >= ${Number(offset)}${end} ORDER BY position`,
+      );
+      for await (const rows of result.yieldRowObjectJson()) yield rows.map((r) => lineOf(query, r));
+    },
+    async close() {
+      await connection.run(`DROP TABLE IF EXISTS ${table}`);
+    },
+  };
 }
 
 /** The rows of an aggregate table in costRows' shape (key, BilledCost, EffectiveCost), the query's filters on its days. */

@@ -4,12 +4,20 @@ import { isoFlagValue } from "../../core/dates.js";
 import { UsageError } from "../../core/errors.js";
 import { Decimal, formatMoney, sumDecimals } from "../../core/money.js";
 import { plural } from "../../core/plural.js";
-import { type CostDimension, type CostLine, costsBy } from "../../store/costs.js";
+import { type CostDimension, type CostLine, type GroupedCosts, groupedCosts } from "../../store/costs.js";
 import { commandConfig, globalOptions, withStore } from "../context.js";
-import { accountText, displayOf } from "../display.js";
+import { accountText, type Display, displayOf } from "../display.js";
 import { checkProvider } from "../filters.js";
-import { printJson, printLine, printTable, writeStdout } from "../output.js";
-import { type Omitted, pageOf, printOmitted, slicePage, withPageOptions } from "../paging.js";
+import {
+  isLargeTable,
+  printJsonArray,
+  printLargeTable,
+  printLine,
+  printTable,
+  writeStdout,
+} from "../output.js";
+import { type Omitted, type Page, pageOf, printOmitted, withPageOptions } from "../paging.js";
+import type { Column } from "../table-layout.js";
 
 const costsOptions = z.object({
   by: z
@@ -65,70 +73,96 @@ export function costsCommand(): Command {
       ...(raw.limit === undefined ? {} : { limit: String(raw.limit) }),
       ...(raw.offset === undefined ? {} : { offset: String(raw.offset) }),
     });
-    const { lines, display } = await withStore(global, async (store) => {
+    await withStore(global, async (store) => {
       await checkProvider(store.connection, options.provider);
-      const lines = await costsBy(store.connection, {
+      const grouped = await groupedCosts(store.connection, {
         dimension,
         caseInsensitiveTags: config.tags.caseInsensitive,
         ...(from ? { from: from.value } : {}),
         ...(to ? { to: to.value } : {}),
         ...(options.provider ? { provider: options.provider } : {}),
       });
-      return { lines, display: global.json ? null : await displayOf(store.connection, config) };
-    });
-    // The page is taken after the query (store/costs.ts sums every key; the total below is the whole's).
-    const shown = slicePage(lines, page);
-    const omitted: Omitted = {
-      total: lines.length,
-      shown: shown.length,
-      page,
-      noun: ["key", "keys"],
-      money: {
-        amount: new Decimal(
-          sumDecimals(lines.slice(page.offset + shown.length).map((l) => l.effectiveCost.text)),
-        ),
-        what: " of effective cost",
-      },
-    };
-    if (global.json || !display) {
-      printJson(shown);
-      printOmitted(omitted, true);
-      return;
-    }
-    if (lines.length === 0) {
-      printLine(
-        "No billing rows match. Load some with `finops ingest FILE` or `finops collect --only billing`.",
-      );
-      return;
-    }
-    const total = (pick: (l: (typeof lines)[number]) => Decimal) =>
-      new Decimal(sumDecimals(lines.map((l) => pick(l).text)));
-    const kubernetes = lines.some((l) => l.idle !== undefined);
-    const keyText = (key: string | null) => {
-      if (key === null) {
-        if (kubernetes) return "(not Kubernetes)";
-        return options.by === "team" ? display.noTeamLabel : "(none)";
+      try {
+        const display = global.json ? null : await displayOf(store.connection, config);
+        await printCosts(grouped, page, display, options.by, global.json === true);
+      } finally {
+        await grouped.close();
       }
-      return options.by === "account" ? accountText(display, key) : key;
-    };
-    const rows = shown.map((l) => [keyText(l.key), formatMoney(l.effectiveCost), formatMoney(l.billedCost)]);
-    rows.push([
-      shown.length < lines.length ? `Total (all ${plural(lines.length, "key")})` : "Total",
-      formatMoney(total((l) => l.effectiveCost)),
-      formatMoney(total((l) => l.billedCost)),
-    ]);
-    printTable(
-      [
-        { head: options.by, priority: 100, minWidth: 16 },
-        { head: "Effective cost", align: "right", cut: "none", priority: 90 },
-        { head: "Billed cost", align: "right", cut: "none", priority: 80 },
-      ],
-      rows,
-    );
-    printOmitted(omitted);
-    if (kubernetes) writeStdout(idleSummary(lines));
+    });
   });
 }
+
+/**
+ * The page of lines, then the totals of every line. The lines are read from DuckDB a chunk at a time
+ * (store/costs.ts groupedCosts): `--by resource` of a large bill has millions of keys, which never all
+ * sit in this process at once.
+ */
+async function printCosts(
+  grouped: GroupedCosts,
+  page: Page,
+  display: Display | null,
+  by: string,
+  json: boolean,
+): Promise<void> {
+  const shownCount = Math.max(
+    0,
+    Math.min(page.limit ?? Number.POSITIVE_INFINITY, grouped.count - page.offset),
+  );
+  const omitted: Omitted = {
+    total: grouped.count,
+    shown: shownCount,
+    page,
+    noun: ["key", "keys"],
+    money: { amount: await grouped.effectiveFrom(page.offset + shownCount), what: " of effective cost" },
+  };
+  const pageLines = () => grouped.lines(page.offset, page.limit);
+  if (json || !display) {
+    await printJsonArray(pageLines());
+    printOmitted(omitted, true);
+    return;
+  }
+  if (grouped.count === 0) {
+    printLine(
+      "No billing rows match. Load some with `finops ingest FILE` or `finops collect --only billing`.",
+    );
+    return;
+  }
+  // The Kubernetes dimensions have a key per cluster, namespace, workload or node: few enough to hold.
+  const everyLine: CostLine[] | null = KUBERNETES_DIMENSIONS.has(by) ? [] : null;
+  if (everyLine) for await (const chunk of grouped.lines(0)) everyLine.push(...chunk);
+  const keyText = (key: string | null) => {
+    if (key === null) {
+      if (everyLine) return "(not Kubernetes)";
+      return by === "team" ? display.noTeamLabel : "(none)";
+    }
+    return by === "account" ? accountText(display, key) : key;
+  };
+  const rowOf = (l: CostLine) => [keyText(l.key), formatMoney(l.effectiveCost), formatMoney(l.billedCost)];
+  const totalRow = [
+    shownCount < grouped.count ? `Total (all ${plural(grouped.count, "key")})` : "Total",
+    formatMoney(grouped.effective),
+    formatMoney(grouped.billed),
+  ];
+  const columns: Column[] = [
+    { head: by, priority: 100, minWidth: 16 },
+    { head: "Effective cost", align: "right", cut: "none", priority: 90 },
+    { head: "Billed cost", align: "right", cut: "none", priority: 80 },
+  ];
+  if (isLargeTable(shownCount + 1)) {
+    await printLargeTable(columns, async function* () {
+      for await (const chunk of pageLines()) yield chunk.map(rowOf);
+      yield [totalRow];
+    });
+  } else {
+    const rows: string[][] = [];
+    for await (const chunk of pageLines()) rows.push(...chunk.map(rowOf));
+    printTable(columns, [...rows, totalRow]);
+  }
+  printOmitted(omitted);
+  if (everyLine) writeStdout(idleSummary(everyLine));
+}
+
+const KUBERNETES_DIMENSIONS = new Set(["cluster", "namespace", "workload", "node"]);
 
 function strictDate(flag: string, text: string): { value: string; date: Date } {
   const parsed = isoFlagValue(flag, text);
