@@ -87,7 +87,7 @@ describe("finops costs --by resource of thousands of keys", () => {
     const charges: SeedCharge[] = Array.from({ length: 3000 }, (_, i) => ({
       account: "111111111111",
       resourceId: `i-${String(i).padStart(5, "0")}`,
-      day: "2026-10-0" + String(1 + (i % 3)),
+      day: `2026-10-0${1 + (i % 3)}`,
       cost: `${(i % 97) + 1}.25`,
     }));
     const file = join(dir.path, "bill.csv");
