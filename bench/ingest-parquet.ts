@@ -1,12 +1,14 @@
 /**
  * `npm run bench -- ingest --input parquet`: a whole bill's life at 1M, 10M and 100M rows, each step the
  * ordinary CLI (or serve's start-up work) in a child process of its own, so its peak RSS is its own:
- * - ingest: `finops ingest FOLDER` of a generated FOCUS Parquet bill (focus-parquet.ts), three periods;
- * - aggregates: the daily cost aggregates `finops serve` builds at start-up (scale-aggregates.ts);
- * - costs-service, costs-resource: `finops costs --by service` and `--by resource`;
+ * - ingest: `finops ingest FOLDER` of a generated FOCUS Parquet bill (focus-parquet.ts), three periods,
+ *   which builds the daily cost aggregates of each period it loads (store/cost-aggregates.ts);
+ * - aggregates: what `finops serve` does with them at start-up (scale-aggregates.ts): finds them current;
+ * - costs-service, costs-resource: `finops costs --by service` and `--by resource` (read from them);
  * - report: `finops report weekly` of a week of the third period;
- * - reload: `finops ingest` of the third period's folder again (it replaces that period);
- * - reaggregate: the aggregates brought up to date after the reload.
+ * - reload: `finops ingest` of the third period's folder again (it replaces that period, and builds that
+ *   period's aggregates again, the others' kept);
+ * - reaggregate: serve's start-up after the reload (finds them current).
  * For each: wall and CPU time, peak RSS, exit; the database's size after the load; and each step's
  * growth from one size to the next against the growth in rows.
  */

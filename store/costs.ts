@@ -29,15 +29,25 @@ export async function costsBy(connection: DuckDBConnection, query: CostQuery): P
 const LINE_ORDER = "effective DESC NULLS LAST, billed DESC NULLS LAST, key NULLS LAST";
 const KUBERNETES = new Set(["cluster", "namespace", "workload", "node"]);
 
+/**
+ * The rows the query's figures are summed from, in costRows' shape (day, key, BilledCost, EffectiveCost):
+ * the daily aggregates' where they answer it (current, a dimension they hold, whole days), else the
+ * billing rows'. Both give the same sums.
+ */
+export async function costRowsFor(
+  connection: DuckDBConnection,
+  query: CostQuery,
+  param: (value: DuckDBValue) => string,
+): Promise<string> {
+  return (await aggregatesAnswer(connection, query)) ? aggregateRows(query, param) : costRows(query, param);
+}
+
 async function groupedSql(connection: DuckDBConnection, query: CostQuery) {
   const params: DuckDBValue[] = [];
-  const param = (value: DuckDBValue) => {
+  const rows = await costRowsFor(connection, query, (value) => {
     params.push(value);
     return `$${params.length}`;
-  };
-  const rows = (await aggregatesAnswer(connection, query))
-    ? aggregateRows(query, param)
-    : costRows(query, param);
+  });
   const sql = `
     SELECT key, sum(BilledCost) AS billed, sum(EffectiveCost) AS effective
     FROM (${rows})
@@ -119,6 +129,6 @@ function aggregateRows(query: CostQuery, param: (value: DuckDBValue) => string):
   if (query.from) filters.push(`day >= CAST(CAST(${param(query.from)} AS TIMESTAMP) AS DATE)`);
   if (query.to) filters.push(`day < CAST(CAST(${param(query.to)} AS TIMESTAMP) AS DATE)`);
   if (query.provider) filters.push(`lower(provider) = lower(${param(query.provider)})`);
-  return `SELECT ${aggregate.key} AS key, billed AS BilledCost, effective AS EffectiveCost FROM ${aggregate.table}
+  return `SELECT day, ${aggregate.key} AS key, billed AS BilledCost, effective AS EffectiveCost FROM ${aggregate.table}
     ${filters.length ? `WHERE ${filters.join(" AND ")}` : ""}`;
 }

@@ -1,6 +1,6 @@
 import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
 import { Decimal } from "../../core/money.js";
-import { type CostDimension, type CostLine, costRows, costsBy } from "../../store/costs.js";
+import { type CostDimension, type CostLine, costRowsFor, costsBy } from "../../store/costs.js";
 import type { Dimension, Window } from "./model.js";
 import { addDays, isoDate } from "./week.js";
 
@@ -32,8 +32,8 @@ export function spendBy(source: SpendSource, dimension: SpendDimension, window: 
 }
 
 /**
- * Each day's lines of one dimension over a run of days, in one query over `costRows`, the rows
- * `costsBy` sums: each day's figures are the ones `finops costs --from DAY --to NEXT-DAY` prints, so the
+ * Each day's lines of one dimension over a run of days, in one query over the rows `costsBy` sums
+ * (`costRowsFor`): each day's figures are the ones `finops costs --from DAY --to NEXT-DAY` prints, so the
  * days add up to the week exactly.
  */
 export async function dailySpendBy(
@@ -43,7 +43,8 @@ export async function dailySpendBy(
   days: number,
 ): Promise<{ day: string; lines: CostLine[] }[]> {
   const params: DuckDBValue[] = [];
-  const rows = costRows(
+  const rows = await costRowsFor(
+    source.connection,
     {
       dimension: costDimension(source, dimension),
       from: isoDate(first),
