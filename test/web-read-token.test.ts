@@ -1,10 +1,8 @@
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
-import { cliRunner } from "../cli/remote/runner.js";
 import { canonicalJson, type PlanContent, planIdOf } from "../remediation/plan.js";
 import { configSchema } from "../rules/config.js";
 import { ensureCostAggregates } from "../store/cost-aggregates.js";
@@ -14,6 +12,7 @@ import { ServeMetrics } from "../web/metrics.js";
 import { createServer } from "../web/server.js";
 import { runFinops } from "./helpers/cli.js";
 import { FOCUS_SAMPLE, tempDir } from "./helpers/project.js";
+import { serveWithTokens } from "./helpers/read-token-server.js";
 
 // Beyond loopback every read of the API needs the read token or the approver token, through one hook of
 // the server: each GET route the server has (taken from the server itself, so a new one cannot slip
@@ -79,26 +78,15 @@ function routesOf(app: FastifyInstance): Route[] {
   return routes;
 }
 
-/** A server as finops serve builds it, listening on 127.0.0.1 but told it listens beyond loopback (or not). */
-async function serve(store: Store, pageDir: string, loopbackOnly: boolean) {
-  // The weekly report (GET /api/cli/report/weekly) writes its files: into the test's folder.
-  const config = configSchema.parse({ report: { out: join(pageDir, "reports") } });
-  const app = createServer({
-    connection: store.connection,
-    connect: () => store.connect(),
-    config,
-    allowedHosts: hostAllowList("0.0.0.0", []),
-    token: APPROVER,
+/** The server with both tokens; the weekly report (GET /api/cli/report/weekly) writes its files in `dir`. */
+const serve = (store: Store, dir: string, loopbackOnly: boolean) =>
+  serveWithTokens(store, configSchema.parse({ report: { out: join(dir, "reports") } }), {
     readToken: READER,
+    token: APPROVER,
     loopbackOnly,
-    cli: cliRunner(store, config, {}),
-    metrics: new ServeMetrics(store.connection),
-    now: () => new Date("2024-09-01T00:00:00Z"),
-    pageDir,
+    pageDir: dir,
+    now: new Date("2024-09-01T00:00:00Z"),
   });
-  await app.listen({ host: "127.0.0.1", port: 0 });
-  return { app, base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
-}
 
 describe("reads of the API beyond loopback need a token", () => {
   const dir = tempDir("finops-read-token-");
