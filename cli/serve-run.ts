@@ -92,7 +92,9 @@ export async function runServe(options: ServeRunOptions): Promise<never> {
       "FINOPS_WEB_TOKEN is not set: the web view cannot approve plans, and finops --server cannot run jobs",
     );
   if (!loopbackOnly && !token && !readToken) {
-    note("FINOPS_READ_TOKEN is not set: finops --server cannot read through this non-loopback listener");
+    note(
+      "FINOPS_READ_TOKEN is not set: neither the web view nor finops --server can read through this non-loopback listener",
+    );
   }
   const stop = async () => {
     await scheduler.stop();

@@ -37,7 +37,7 @@ export function bearerCheck(header: string | undefined, token: string | undefine
   return tokenMatches(given, token) ? null : { status: 403, error: "wrong token" };
 }
 
-/** Who may read through the CLI's API (GET /api/cli). */
+/** Who may read the API (GET /api/..., the CLI's API /api/cli included). */
 export interface ReadAccess {
   /** FINOPS_READ_TOKEN: reads only. */
   readToken?: string;
@@ -48,7 +48,7 @@ export interface ReadAccess {
 }
 
 /**
- * Checks a read of the CLI's API: open on a loopback listener; beyond it, the read token or the
+ * Checks a read of the API: open on a loopback listener; beyond it, the read token or the
  * approver token (401 without one, or when the server has neither; 403 with another). Both tokens are
  * always compared, so the time taken does not tell which one a guess came close to.
  */

@@ -13,7 +13,7 @@ import { costRoutes } from "./api/costs.js";
 import { findingRoutes } from "./api/findings.js";
 import { jobRoutes } from "./api/jobs.js";
 import { planRoutes } from "./api/plans.js";
-import { bearerCheck } from "./auth.js";
+import { bearerCheck, type ReadAccess, readCheck } from "./auth.js";
 import { type HostAllowList, hostAllowed } from "./hosts.js";
 import type { ServeMetrics } from "./metrics.js";
 
@@ -26,9 +26,9 @@ export interface ServerOptions {
   allowedHosts: HostAllowList;
   /** FINOPS_WEB_TOKEN: approving a plan needs it as a bearer token; without it approving is off. */
   token?: string;
-  /** FINOPS_READ_TOKEN: reads of the CLI's API (GET /api/cli) need it, or `token`, beyond loopback. */
+  /** FINOPS_READ_TOKEN: every read of the API (GET /api/...) needs it, or `token`, beyond loopback. */
   readToken?: string;
-  /** The server listens on loopback only: the CLI's API reads need no token. Default true. */
+  /** The server listens on loopback only: reads of the API need no token. Default true. */
   loopbackOnly?: boolean;
   /** Runs CLI commands for `finops --server` (GET /api/cli, POST /api/jobs); without it those routes are off. */
   cli?: CliRunner;
@@ -55,12 +55,31 @@ const CSP = [
 /** The methods that change nothing; every other one needs the bearer token. */
 const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
+/**
+ * The routes that stay open beyond loopback: probes and Prometheus scrape /healthz and /metrics (no figure
+ * per resource), and the page and its assets ("/*", @fastify/static's) hold no data. Every other route
+ * needs a read token there, so a route added later is closed unless it is named here.
+ */
+const OPEN_ROUTES = new Set(["/healthz", "/metrics", "/", "/*"]);
+
+/**
+ * Whether a read needs the read token (beyond loopback): every route but the open ones, by the route it
+ * matched (so "/%61pi/costs", routed to /api/costs, is caught too), and any path under /api without a
+ * route, so that a 404 does not tell which routes exist.
+ */
+function readNeedsToken(route: string | undefined, url: string): boolean {
+  if (route !== undefined && !OPEN_ROUTES.has(route)) return true;
+  const path = url.split("?")[0] as string;
+  return path === "/api" || path.startsWith("/api/");
+}
+
 /** Where Vite writes the page (not dist/web, which holds this compiled server). */
 export const PAGE_DIR = join(fileURLToPath(new URL(".", import.meta.url)), "..", "page");
 
 /**
  * The HTTP server of `finops serve`: the JSON API of the contract, health, Prometheus metrics and the
  * built page. Only POST /api/plans/{id}/approve and POST /api/jobs change anything, and they need the token.
+ * Beyond loopback, reads of the API need the read token or that token (readCheck).
  */
 export function createServer(options: ServerOptions): FastifyInstance {
   // Node would answer 400 to an HTTP/1.1 request without Host: the Host check below answers it (421).
@@ -91,6 +110,18 @@ export function createServer(options: ServerOptions): FastifyInstance {
   app.addHook("onRequest", async (request, reply) => {
     if (READ_METHODS.has(request.method)) return;
     const denied = bearerCheck(request.headers.authorization, options.token);
+    if (denied) return reply.code(denied.status).send({ error: denied.error });
+  });
+  // Reads of the API beyond loopback: the read token or the approver token, before anything is queried.
+  const readAccess: ReadAccess = {
+    ...(options.readToken ? { readToken: options.readToken } : {}),
+    ...(options.token ? { approverToken: options.token } : {}),
+    loopbackOnly: options.loopbackOnly ?? true,
+  };
+  app.addHook("onRequest", async (request, reply) => {
+    if (!READ_METHODS.has(request.method)) return;
+    if (!readNeedsToken(request.routeOptions.url, request.url)) return;
+    const denied = readCheck(request.headers.authorization, readAccess);
     if (denied) return reply.code(denied.status).send({ error: denied.error });
   });
   app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
@@ -137,11 +168,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
   planRoutes(app, options.connect, options.config);
   commitmentRoutes(app, options.connect, options.config, options.now ?? (() => new Date()));
   if (options.cli) {
-    cliRoutes(app, options.cli, {
-      ...(options.readToken ? { readToken: options.readToken } : {}),
-      ...(options.token ? { approverToken: options.token } : {}),
-      loopbackOnly: options.loopbackOnly ?? true,
-    });
+    cliRoutes(app, options.cli);
     jobRoutes(app, options.cli, options.scheduler);
   }
 

@@ -1,7 +1,6 @@
 import { PassThrough } from "node:stream";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
-import { type ReadAccess, readCheck } from "../auth.js";
 import { parseQuery } from "./params.js";
 
 /** Where a command's output goes, and how the caller's terminal looks (its width and colours). */
@@ -69,20 +68,10 @@ const list = (value: string | string[] | undefined): string[] =>
  *   object, 400 `{error, exitCode: 2}` for a usage error, 500 `{error, exitCode}` for a failure. A repeated
  *   parameter repeats the option; `?untagged` (empty or `true`) is a flag.
  *
- * Both need a read (or the approver) token when the server listens beyond loopback (readCheck).
+ * Both need a read (or the approver) token when the server listens beyond loopback, as every read of
+ * the API does (web/server.ts's read hook).
  */
-export function cliRoutes(app: FastifyInstance, run: CliRunner, access: ReadAccess): void {
-  app.addHook("onRequest", async (request, reply) => {
-    if (
-      request.url !== "/api/cli" &&
-      !request.url.startsWith("/api/cli?") &&
-      !request.url.startsWith("/api/cli/")
-    )
-      return;
-    const denied = readCheck(request.headers.authorization, access);
-    if (denied) return reply.code(denied.status).send({ error: denied.error });
-  });
-
+export function cliRoutes(app: FastifyInstance, run: CliRunner): void {
   app.get("/api/cli", async (request, reply) => {
     const query = parseQuery(streamQuery, request.query, reply);
     if (!query) return reply;

@@ -1,8 +1,10 @@
 import { useCallback, useEffect, useRef, useState } from "react";
+import { forgetReadToken, onReadRefused, type ReadRefusal, readToken } from "./api";
 import { Findings } from "./Findings";
 import { type Page, RefreshContext, routeHash, useRoute } from "./hooks";
 import { Overview } from "./Overview";
 import { Remediation } from "./Remediation";
+import { SignIn } from "./SignIn";
 
 const TABS: { page: Page; label: string }[] = [
   { page: "overview", label: "Overview" },
@@ -26,6 +28,31 @@ export function App() {
     setRefresh((n) => n + 1);
     setLoadedAt(Date.now());
   }, []);
+
+  // A server beyond loopback refuses reads without its token: the sign-in box replaces the page until one works.
+  const [refusal, setRefusal] = useState<ReadRefusal | null>(null);
+  const [signedIn, setSignedIn] = useState(() => readToken() !== null);
+  useEffect(
+    () =>
+      onReadRefused((refused) => {
+        // A kept token refused (403) is no use any more: forgotten, and asked again.
+        if (refused.status === 403) forgetReadToken();
+        setSignedIn(readToken() !== null);
+        setRefusal((shown) => shown ?? refused);
+      }),
+    [],
+  );
+  const signIn = useCallback(() => {
+    setRefusal(null);
+    setSignedIn(true);
+    reload();
+  }, [reload]);
+  const forget = useCallback(() => {
+    forgetReadToken();
+    setSignedIn(false);
+    // The next reads go without it: a server that needs one refuses them, and the box asks again.
+    reload();
+  }, [reload]);
 
   // No timer polls the server: data reloads on demand, or on return to a tab that sat hidden a while.
   useEffect(() => {
@@ -71,7 +98,7 @@ export function App() {
                 </a>
               ))}
             </nav>
-            <div className="topbar-end">
+            <div className={signedIn ? "topbar-end topbar-signed-in" : "topbar-end"}>
               <span className="updated" title="When the data on this page was loaded">
                 Updated {time.format(loadedAt)}
               </span>
@@ -83,6 +110,16 @@ export function App() {
               >
                 Refresh
               </button>
+              {signedIn && (
+                <button
+                  type="button"
+                  className="button button-ghost button-small"
+                  onClick={forget}
+                  data-testid="forget-token"
+                >
+                  Forget token
+                </button>
+              )}
             </div>
           </div>
         </header>
@@ -91,9 +128,10 @@ export function App() {
           <h1 className="page-title" data-testid="page-title">
             {heading}
           </h1>
-          {route.page === "overview" && <Overview route={route} />}
-          {route.page === "findings" && <Findings route={route} />}
-          {route.page === "remediation" && <Remediation route={route} />}
+          {refusal && <SignIn refusal={refusal} onSignedIn={signIn} />}
+          {!refusal && route.page === "overview" && <Overview route={route} />}
+          {!refusal && route.page === "findings" && <Findings route={route} />}
+          {!refusal && route.page === "remediation" && <Remediation route={route} />}
         </main>
       </div>
     </RefreshContext.Provider>

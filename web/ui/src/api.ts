@@ -92,8 +92,65 @@ async function send(path: string, init: RequestInit): Promise<Response> {
   return response;
 }
 
+/* ---------- the read token: a server beyond loopback answers reads only to a bearer token ---------- */
+
+/** Where the read token is kept: this tab's sessionStorage, gone when the tab closes (never the URL). */
+const TOKEN_KEY = "finops-read-token";
+/** The token when sessionStorage is refused (a locked-down browser): this page's life only. */
+let tokenInMemory: string | null = null;
+
+export function readToken(): string | null {
+  try {
+    return sessionStorage.getItem(TOKEN_KEY);
+  } catch {
+    return tokenInMemory;
+  }
+}
+
+export function keepReadToken(token: string): void {
+  tokenInMemory = token;
+  try {
+    sessionStorage.setItem(TOKEN_KEY, token);
+  } catch {
+    // Kept in memory only: asked again after a reload.
+  }
+}
+
+export function forgetReadToken(): void {
+  tokenInMemory = null;
+  try {
+    sessionStorage.removeItem(TOKEN_KEY);
+  } catch {
+    // Nothing was kept there.
+  }
+}
+
+/** A read the server refused for want of a token (401) or for a wrong one (403). */
+export type ReadRefusal = { status: 401 | 403; message: string };
+const refusalListeners = new Set<(refusal: ReadRefusal) => void>();
+
+/** Calls the listener whenever a read is refused for its token; returns the unsubscribe. */
+export function onReadRefused(listener: (refusal: ReadRefusal) => void): () => void {
+  refusalListeners.add(listener);
+  return () => refusalListeners.delete(listener);
+}
+
+/** The one helper every read goes through: it sends the read token, and reports its refusal. */
+async function read(path: string, signal: AbortSignal | undefined, token = readToken()): Promise<Response> {
+  const headers: Record<string, string> = { Accept: "application/json" };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  try {
+    return await send(path, { headers, signal });
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
+      for (const listener of refusalListeners) listener({ status: error.status, message: error.message });
+    }
+    throw error;
+  }
+}
+
 async function getJson<T>(path: string, params: Params, signal?: AbortSignal): Promise<T> {
-  const response = await send(url(path, params), { headers: { Accept: "application/json" }, signal });
+  const response = await read(url(path, params), signal);
   return (await response.json()) as T;
 }
 
@@ -121,10 +178,7 @@ export const api = {
     getJson<SavingsTotal>("/api/findings/totals", filters, signal),
 
   findings: async (params: FindingParams, signal?: AbortSignal): Promise<FindingsPage> => {
-    const response = await send(url("/api/findings", params), {
-      headers: { Accept: "application/json" },
-      signal,
-    });
+    const response = await read(url("/api/findings", params), signal);
     const findings = (await response.json()) as Finding[];
     const header = Number(response.headers.get("X-Total-Count"));
     const total = Number.isFinite(header) && response.headers.has("X-Total-Count") ? header : findings.length;
@@ -139,7 +193,19 @@ export const api = {
   plan: (planId: string, signal?: AbortSignal) =>
     getJson<Plan>(`/api/plans/${encodeURIComponent(planId)}`, {}, signal),
 
-  /** The token is only sent, never kept: it lives in the form's state until the answer comes. */
+  /**
+   * Whether the server reads with this token: resolves when it does, throws the ApiError (403: wrong
+   * token) when not. Not kept here: the sign-in box keeps it once it works.
+   */
+  checkReadToken: async (token: string): Promise<void> => {
+    const response = await read("/api/range", undefined, token);
+    await response.body?.cancel();
+  },
+
+  /**
+   * The approver's token is only sent, never kept: it lives in the form's state until the answer comes.
+   * The read token is never sent here: approving takes the approver's own.
+   */
   approve: async (planId: string, by: string, token: string): Promise<ApprovalResult> => {
     const headers: Record<string, string> = {
       "Content-Type": "application/json",
