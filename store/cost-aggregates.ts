@@ -104,11 +104,12 @@ export async function ensureCostAggregates(
   connection: DuckDBConnection,
   tagging: TeamTagging,
 ): Promise<string[]> {
-  const current = await periodFingerprints(connection);
-  const stale = await stalePeriods(connection, tagging, current);
-  if (stale?.length === 0) return [];
-  const periods = stale ?? [...current.keys()].sort();
-  await inTransaction(connection, async () => {
+  // One transaction from the fingerprints to the rows: what is recorded as built is what was built from.
+  return inTransaction(connection, async () => {
+    const current = await periodFingerprints(connection);
+    const stale = await stalePeriods(connection, tagging, current);
+    if (stale?.length === 0) return [];
+    const periods = stale ?? [...current.keys()].sort();
     if (stale === null) await createTables(connection);
     for (const period of periods) {
       const key = period === "" ? null : period;
@@ -123,8 +124,8 @@ export async function ensureCostAggregates(
       await connection.run("INSERT INTO aggregate_periods VALUES ($1, $2)", [period, fingerprint]);
     }
     await recordBuilt(connection, "costs", settingsMarker(tagging));
+    return periods;
   });
-  return periods;
 }
 
 async function createTables(connection: DuckDBConnection): Promise<void> {
