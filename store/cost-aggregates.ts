@@ -35,8 +35,14 @@ const TABLES = {
   cost_daily_namespace: "namespace VARCHAR, idle BOOLEAN",
 } as const;
 type AggregateTable = keyof typeof TABLES;
+/**
+ * Each account's name (FOCUS SubAccountName, else BillingAccountName) by day, the latest of the day:
+ * what store/known-values.ts accountNames reads instead of every billing row.
+ */
+const ACCOUNT_NAMES = "account_names_daily";
+const ALL_TABLES = [...Object.keys(TABLES), ACCOUNT_NAMES];
 /** Raised when the tables' columns change: aggregates built before are rebuilt. */
-const SCHEMA = 2;
+const SCHEMA = 3;
 
 function settingsMarker(tagging: TeamTagging): string {
   return JSON.stringify({
@@ -78,6 +84,19 @@ async function builtSettings(connection: DuckDBConnection): Promise<string | nul
   return Number(reader.getRowObjectsJson()[0]?.present) === Object.keys(TABLES).length ? marker : null;
 }
 
+/**
+ * A marker of every load (ids and finish times): every write to the billing rows and to Cost Explorer's
+ * tag rows is a load of its own (ingest, Cost Explorer, Trino, Athena), in one transaction with its
+ * `loads` row, so while this marker is the one the aggregates were built at, no period changed.
+ */
+async function loadsMarker(connection: DuckDBConnection): Promise<string> {
+  const reader = await connection.runAndReadAll(
+    `SELECT count(*) || ' ' || coalesce(md5(string_agg(load_id || ' ' || coalesce(CAST(finished_at AS VARCHAR), ''), ',' ORDER BY load_id)), '') AS marker
+     FROM loads`,
+  );
+  return String(reader.getRowObjectsJson()[0]?.marker ?? "");
+}
+
 async function storedFingerprints(connection: DuckDBConnection): Promise<Map<string, string>> {
   const reader = await connection.runAndReadAll("SELECT period, fingerprint FROM aggregate_periods");
   return new Map(reader.getRowObjectsJson().map((row) => [String(row.period), String(row.fingerprint)]));
@@ -108,13 +127,14 @@ export async function ensureCostAggregates(
   return inTransaction(connection, async () => {
     const current = await periodFingerprints(connection);
     const stale = await stalePeriods(connection, tagging, current);
+    await recordBuilt(connection, "costs-loads", await loadsMarker(connection));
     if (stale?.length === 0) return [];
     const periods = stale ?? [...current.keys()].sort();
     if (stale === null) await createTables(connection);
     for (const period of periods) {
       const key = period === "" ? null : period;
       const inPeriod = key === null ? "period IS NULL" : "period = CAST($1 AS TIMESTAMP)";
-      for (const table of Object.keys(TABLES)) {
+      for (const table of ALL_TABLES) {
         await connection.run(`DELETE FROM ${table} WHERE ${inPeriod}`, key === null ? [] : [key]);
       }
       await connection.run("DELETE FROM aggregate_periods WHERE period = $1", [period]);
@@ -133,6 +153,8 @@ async function createTables(connection: DuckDBConnection): Promise<void> {
     await connection.run(`CREATE OR REPLACE TABLE ${table} (period TIMESTAMP, day DATE, provider VARCHAR,
       ${columns}, billed ${MONEY}, effective ${MONEY})`);
   }
+  await connection.run(`CREATE OR REPLACE TABLE ${ACCOUNT_NAMES} (period TIMESTAMP, day DATE, account VARCHAR,
+    name VARCHAR, last_charge TIMESTAMP)`);
   await connection.run("CREATE OR REPLACE TABLE aggregate_periods (period VARCHAR, fingerprint VARCHAR)");
 }
 
@@ -172,6 +194,18 @@ async function buildPeriod(connection: DuckDBConnection, tagging: TeamTagging, p
        ServiceName AS service, coalesce(SubAccountId, BillingAccountId) AS account, RegionId AS region,
        sum(BilledCost) AS billed, sum(EffectiveCost) AS effective
      FROM ${source} GROUP BY ALL ORDER BY day`,
+    params,
+  );
+  // The same text as accountNames' query over the billing rows, by day.
+  await connection.run(
+    `INSERT INTO ${ACCOUNT_NAMES} BY NAME
+     SELECT ${periodValue} AS period, CAST(ChargePeriodStart AS DATE) AS day, id AS account,
+       arg_max(name, ChargePeriodStart) AS name, max(ChargePeriodStart) AS last_charge
+     FROM (SELECT coalesce(SubAccountId, BillingAccountId) AS id, ChargePeriodStart,
+         CASE WHEN SubAccountId IS NULL THEN BillingAccountName ELSE SubAccountName END AS name
+       FROM ${source})
+     WHERE id IS NOT NULL AND name IS NOT NULL AND name <> id
+     GROUP BY ALL ORDER BY day`,
     params,
   );
   await insert("cost_daily_team", "key AS team", rowsOf({ kind: "team", tagKeys: [...tagging.teamKeys] }));
@@ -214,22 +248,29 @@ export async function aggregatesAnswer(connection: DuckDBConnection, query: Cost
   const wholeDay = (value: string | undefined) =>
     value === undefined || /^\d{4}-\d{2}-\d{2}( 00:00:00(\.000)?)?$/.test(value);
   if (!wholeDay(query.from) || !wholeDay(query.to)) return false;
-  const built = await builtSettings(connection);
-  if (built === null) return false;
-  const settings = JSON.parse(built) as { schema: number; teamKeys: string[]; caseInsensitive: boolean };
-  if (settings.schema !== SCHEMA) return false;
+  const settings = await currentSettings(connection);
+  if (settings === null) return false;
   if (query.dimension.kind === "team") {
     const teamKeys = query.dimension.tagKeys;
     if (JSON.stringify(teamKeys) !== JSON.stringify(settings.teamKeys)) return false;
-    if (settings.caseInsensitive !== query.caseInsensitiveTags) return false;
+    if (settings.caseInsensitiveTags !== query.caseInsensitiveTags) return false;
   }
-  return (
-    (
-      await stalePeriods(
-        connection,
-        { teamKeys: settings.teamKeys, caseInsensitiveTags: settings.caseInsensitive },
-        await periodFingerprints(connection),
-      )
-    )?.length === 0
-  );
+  return true;
+}
+
+/** The team settings of the aggregates when they hold the billing as it is now; null when they do not. */
+export async function currentSettings(connection: DuckDBConnection): Promise<TeamTagging | null> {
+  const built = await builtSettings(connection);
+  if (built === null) return null;
+  const settings = JSON.parse(built) as { schema: number; teamKeys: string[]; caseInsensitive: boolean };
+  if (settings.schema !== SCHEMA) return null;
+  const tagging = { teamKeys: settings.teamKeys, caseInsensitiveTags: settings.caseInsensitive };
+  // No load since the build: current, without reading the billing. Else each period's fingerprint says.
+  if (
+    (await builtMarker(connection, "costs-loads", "aggregate_periods")) === (await loadsMarker(connection))
+  ) {
+    return tagging;
+  }
+  const stale = await stalePeriods(connection, tagging, await periodFingerprints(connection));
+  return stale?.length === 0 ? tagging : null;
 }

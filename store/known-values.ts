@@ -1,4 +1,5 @@
 import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
+import { currentSettings } from "./cost-aggregates.js";
 
 /**
  * The team value stored on findings and plan items whose resource has no team tag (store/resource-facts.ts,
@@ -69,17 +70,22 @@ export async function accountNames(
   connection: DuckDBConnection,
   window?: { from: string; to: string },
 ): Promise<Map<string, string>> {
-  const reader = await connection.runAndReadAll(
-    `SELECT id, arg_max(name, ChargePeriodStart) AS name FROM (
-       SELECT coalesce(SubAccountId, BillingAccountId) AS id,
-         CASE WHEN SubAccountId IS NULL THEN BillingAccountName ELSE SubAccountName END AS name, ChargePeriodStart
-       FROM billing_costs
-       ${window ? "WHERE ChargePeriodStart >= CAST($1 AS TIMESTAMP) AND ChargePeriodStart < CAST($2 AS TIMESTAMP)" : ""}
-     )
-     WHERE id IS NOT NULL AND name IS NOT NULL AND name <> id
-     GROUP BY id`,
-    window ? [window.from, window.to] : [],
-  );
+  const windowFilter = (column: string) =>
+    window ? `WHERE ${column} >= CAST($1 AS TIMESTAMP) AND ${column} < CAST($2 AS TIMESTAMP)` : "";
+  const wholeDays = !window || [window.from, window.to].every((d) => /^\d{4}-\d{2}-\d{2}$/.test(d));
+  // The daily names the cost aggregates keep, while they hold the billing as it is: not every row.
+  const sql =
+    wholeDays && (await currentSettings(connection))
+      ? `SELECT account AS id, arg_max(name, last_charge) AS name FROM account_names_daily ${windowFilter("day")}
+         GROUP BY account`
+      : `SELECT id, arg_max(name, ChargePeriodStart) AS name FROM (
+           SELECT coalesce(SubAccountId, BillingAccountId) AS id,
+             CASE WHEN SubAccountId IS NULL THEN BillingAccountName ELSE SubAccountName END AS name, ChargePeriodStart
+           FROM billing_costs ${windowFilter("ChargePeriodStart")}
+         )
+         WHERE id IS NOT NULL AND name IS NOT NULL AND name <> id
+         GROUP BY id`;
+  const reader = await connection.runAndReadAll(sql, window ? [window.from, window.to] : []);
   return new Map(
     reader
       .getRowObjectsJson()

@@ -5,6 +5,7 @@ import { ingestFiles } from "../collectors/billing/ingest.js";
 import { ensureCostAggregates } from "../store/cost-aggregates.js";
 import { type CostDimension, type CostQuery, costsBy } from "../store/costs.js";
 import { openStore, type Store } from "../store/database.js";
+import { accountNames } from "../store/known-values.js";
 import { runFinops } from "./helpers/cli.js";
 import { tempDir } from "./helpers/project.js";
 import { type SeedCharge, writeFocusCsv } from "./helpers/seed.js";
@@ -158,6 +159,50 @@ describe("cost aggregates per billing period", () => {
       SEPTEMBER,
       OCTOBER,
     ]);
+  });
+});
+
+describe("account names from the aggregates", () => {
+  const dir = tempDir();
+  after(() => dir.remove());
+
+  test("the latest name of each account, in any window of days, as the billing rows give it", async () => {
+    const file = join(dir.path, "named.csv");
+    writeFocusCsv(file, [
+      { account: "111111111111", resourceId: "i-1", day: "2026-09-01", cost: "1", accountName: "old-name" },
+      { account: "111111111111", resourceId: "i-1", day: "2026-09-20", cost: "1", accountName: "new-name" },
+      { account: "222222222222", resourceId: "i-2", day: "2026-09-05", cost: "1", accountName: "" },
+      {
+        account: "333333333333",
+        resourceId: "i-3",
+        day: "2026-09-07",
+        cost: "1",
+        accountName: "333333333333",
+      },
+    ]);
+    const store = await openStore(join(dir.path, "names.duckdb"), { readable: [dir.path] });
+    try {
+      await ingestFiles(store, [file]);
+      assert.deepEqual(await ensureCostAggregates(store.connection, TAGGING), [SEPTEMBER]);
+      for (const window of [
+        undefined,
+        { from: "2026-09-01", to: "2026-09-10" },
+        { from: "2026-09-10", to: "2026-10-01" },
+      ]) {
+        const fromAggregates = [...(await accountNames(store.connection, window))];
+        await store.connection.run("BEGIN TRANSACTION");
+        await store.connection.run("DELETE FROM aggregate_state WHERE name = 'costs'");
+        const fromRows = [...(await accountNames(store.connection, window))];
+        await store.connection.run("ROLLBACK");
+        assert.deepEqual(fromAggregates, fromRows, JSON.stringify(window));
+      }
+      assert.deepEqual([...(await accountNames(store.connection))], [["111111111111", "new-name"]]);
+      // They are what is read: a name changed in them shows.
+      await store.connection.run("UPDATE account_names_daily SET name = 'from-aggregates'");
+      assert.deepEqual([...(await accountNames(store.connection))], [["111111111111", "from-aggregates"]]);
+    } finally {
+      store.close();
+    }
   });
 });
 
