@@ -5,6 +5,7 @@ import { z } from "zod";
  * store (`finops ingest`) and every figure is summed there. `trino`: the FOCUS rows stay where they
  * live (Parquet in object storage, read by Trino or Athena); `finops collect --only billing` has
  * Trino sum them to one row per day (or hour) and describing columns, and loads only that roll-up.
+ * `athena`: the same roll-up, run by Amazon Athena through its API.
  */
 export const billingEngineSchema = z.enum(["duckdb", "trino", "athena"]);
 
