@@ -10,7 +10,14 @@ import {
   ListQueryExecutionsCommand,
   type QueryExecution,
 } from "@aws-sdk/client-athena";
-import { type AthenaApi, resultRows, rollupTarget, waitForQuery } from "../collectors/billing/athena.js";
+import { clientConfig } from "../aws/clients.js";
+import {
+  type AthenaApi,
+  athenaClientConfig,
+  resultRows,
+  rollupTarget,
+  waitForQuery,
+} from "../collectors/billing/athena.js";
 import { firstPeriod } from "../collectors/billing/rollup-load.js";
 import { columnsSql, ROLLUP_COLUMNS, rollupSql } from "../collectors/billing/trino-rollup.js";
 import type { AthenaSettings } from "../config/billing-engine.js";
@@ -112,6 +119,21 @@ describe("Athena's results and states, over a fake client", () => {
       waitForQuery(cancelled.client, "q-4", "the table's columns", () => {}, FAST),
       /^Error: query q-4 \(the table's columns\) CANCELLED: Query cancelled by user$/,
     );
+  });
+
+  test("the client's region: billing.athena.region, else the run's first region unless it is all", () => {
+    const athena = { database: "cur", table: "focus", catalog: "AwsDataCatalog", workGroup: "primary" };
+    const settings = { ...athena, grain: "day" as const, lookbackMonths: 3 };
+    const endpointUrl = "http://127.0.0.1:1";
+    assert.equal(
+      athenaClientConfig({ ...settings, region: "eu-west-1" }, { region: "us-east-2" }).region,
+      "eu-west-1",
+    );
+    assert.equal(athenaClientConfig(settings, { region: "us-east-2", endpointUrl }).region, "us-east-2");
+    assert.equal(athenaClientConfig(settings, { region: "us-east-2", endpointUrl }).endpoint, endpointUrl);
+    const fallback = clientConfig({}).region;
+    assert.equal(athenaClientConfig(settings, { region: "all" }).region, fallback);
+    assert.notEqual(fallback, "all");
   });
 
   test("a query still running at the timeout fails, naming it", async () => {

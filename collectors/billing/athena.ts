@@ -5,7 +5,7 @@ import {
   GetQueryResultsCommand,
   StartQueryExecutionCommand,
 } from "@aws-sdk/client-athena";
-import { type AwsOptions, clientConfig } from "../../aws/clients.js";
+import { type AwsOptions, type ClientConfig, clientConfig } from "../../aws/clients.js";
 import { describeAwsError } from "../../aws/errors.js";
 import type { AthenaSettings, RollupSettings } from "../../config/billing-engine.js";
 import type { Config } from "../../config/schema.js";
@@ -54,7 +54,7 @@ export async function collectAthenaBilling(
 ): Promise<CollectorReport> {
   const settings = options.config.billing.athena;
   if (!settings) throw new UsageError("billing.engine is athena: set billing.athena (database, table)");
-  const config = clientConfig(options.aws, settings.region);
+  const config = athenaClientConfig(settings, options.aws);
   const report: CollectorReport = {
     name: ATHENA_COLLECTOR,
     account: null,
@@ -79,6 +79,15 @@ export async function collectAthenaBilling(
     client.destroy();
   }
   return report;
+}
+
+/**
+ * The Athena client's configuration (the run's endpoint and retries): billing.athena.region, else the
+ * run's first region (not "all", which names none), else AWS_REGION or the SDK's default.
+ */
+export function athenaClientConfig(settings: AthenaSettings, aws: AwsOptions): ClientConfig {
+  const { region: firstRegion, ...rest } = aws;
+  return clientConfig(rest, settings.region ?? (firstRegion === "all" ? undefined : firstRegion));
 }
 
 /** The roll-up's settings in Trino's terms: Athena's database is the schema. */
