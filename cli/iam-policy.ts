@@ -1,4 +1,5 @@
 import { DISCOVERY_IAM_ACTIONS } from "../aws/accounts.js";
+import { ATHENA_IAM_ACTIONS } from "../collectors/billing/athena.js";
 import { COST_EXPLORER_IAM_ACTIONS } from "../collectors/billing/cost-explorer.js";
 import { COMMITMENTS_IAM_ACTIONS } from "../collectors/billing/cost-explorer-commitments.js";
 import { parseS3Uri } from "../collectors/billing/s3-objects.js";
@@ -43,7 +44,58 @@ export function collectorPolicy(config: Config): PolicyDocument {
   return withAssumeRoles(config, "FinopsCollector", [
     { Sid: "FinopsCollectorRead", Effect: "Allow", Action: collectorActions(), Resource: "*" },
     ...billingExportStatements(config.billing.exports),
+    ...athenaStatements(config),
   ]);
+}
+
+/**
+ * The Athena engine's queries: the three Athena calls on its workgroup, the Glue reads Athena makes
+ * for them on the table (Glue checks the catalog's ARN too), and the results' objects when the config
+ * names their location. Reading the table's own data in S3 is the user's to grant: Athena reads it
+ * with the caller's permissions, and only the user knows where the table's files live.
+ */
+export function athenaStatements(config: Config): PolicyDocument["Statement"] {
+  const athena = config.billing.athena;
+  if (config.billing.engine !== "athena" || !athena) return [];
+  // The account is the caller's own; the region is Athena's when the config says it.
+  const firstRegion = config.aws.regions.find((region) => region !== "all");
+  const region = athena.region ?? firstRegion ?? "*";
+  const statements: PolicyDocument["Statement"] = [
+    {
+      Sid: "FinopsAthenaQueries",
+      Effect: "Allow",
+      Action: [...ATHENA_IAM_ACTIONS],
+      Resource: `arn:aws:athena:${region}:*:workgroup/${athena.workGroup}`,
+    },
+    {
+      Sid: "FinopsAthenaGlueRead",
+      Effect: "Allow",
+      Action: ["glue:GetDatabase", "glue:GetPartitions", "glue:GetTable"],
+      Resource: [
+        `arn:aws:glue:${region}:*:catalog`,
+        `arn:aws:glue:${region}:*:database/${athena.database}`,
+        `arn:aws:glue:${region}:*:table/${athena.database}/${athena.table}`,
+      ],
+    },
+  ];
+  if (athena.outputLocation) {
+    const { bucket, prefix } = parseS3Uri(athena.outputLocation);
+    statements.push(
+      {
+        Sid: "FinopsAthenaResultsWrite",
+        Effect: "Allow",
+        Action: ["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"],
+        Resource: `arn:aws:s3:::${bucket}/${prefix}*`,
+      },
+      {
+        Sid: "FinopsAthenaResultsBucket",
+        Effect: "Allow",
+        Action: ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"],
+        Resource: `arn:aws:s3:::${bucket}`,
+      },
+    );
+  }
+  return statements;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { PageSource } from "../aws/pages.js";
 import type { Config } from "../config/schema.js";
 import type { Store } from "../store/database.js";
 import { ensureResourceFacts } from "../store/resource-facts.js";
+import { collectAthenaBilling } from "./billing/athena.js";
 import { collectCostExplorer } from "./billing/cost-explorer.js";
 import { collectCommitments } from "./billing/cost-explorer-commitments.js";
 import { collectTrinoBilling } from "./billing/trino.js";
@@ -34,6 +35,13 @@ export async function collectAll(store: Store, options: CollectAllOptions): Prom
     if (config.billing.engine === "trino" && !options.replayDir) {
       const startedAt = new Date();
       const report = await collectTrinoBilling(store, { config, now });
+      await recordCollectorRun(store.connection, runId, report, startedAt);
+      reports.push(report);
+    }
+    // The Athena engine: the same roll-up, run by Athena.
+    if (config.billing.engine === "athena" && !options.replayDir) {
+      const startedAt = new Date();
+      const report = await collectAthenaBilling(store, { config, aws, now });
       await recordCollectorRun(store.connection, runId, report, startedAt);
       reports.push(report);
     }

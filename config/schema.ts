@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { closest } from "../core/suggest.js";
-import { billingEngineSchema, trinoSchema } from "./billing-engine.js";
+import { athenaSchema, billingEngineSchema, trinoSchema } from "./billing-engine.js";
 import { commitmentsSchema } from "./commitments.js";
 import { kubernetesSchema } from "./kubernetes.js";
 import {
@@ -44,11 +44,16 @@ export function configSchemaFor(kinds: ReadonlyMap<string, KnownRuleKind>) {
           exports: billingExportsSchema,
           engine: billingEngineSchema.default("duckdb"),
           trino: trinoSchema.optional(),
+          athena: athenaSchema.optional(),
         })
         .default({ costExplorer: costExplorerSchema.parse({}), exports: [], engine: "duckdb" })
         .refine((billing) => billing.engine !== "trino" || billing.trino !== undefined, {
           message: "billing.engine is trino: set billing.trino (server, catalog, schema, table)",
           path: ["trino"],
+        })
+        .refine((billing) => billing.engine !== "athena" || billing.athena !== undefined, {
+          message: "billing.engine is athena: set billing.athena (database, table)",
+          path: ["athena"],
         }),
       utilization: utilizationSchema.default(utilizationSchema.parse({})),
       remediation: remediationSchema.default(remediationSchema.parse({})),

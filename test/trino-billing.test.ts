@@ -1,15 +1,14 @@
 import assert from "node:assert/strict";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { DuckDBInstance } from "@duckdb/node-api";
-import { BILLING_COLUMNS } from "../store/billing-columns.js";
 import { ensureCostAggregates } from "../store/cost-aggregates.js";
 import { openStore } from "../store/database.js";
 import { RESOURCE_COST_CTE } from "../store/resources.js";
 import { runFinops } from "./helpers/cli.js";
-import { FOCUS_SAMPLE, readDatabase, tempDir } from "./helpers/project.js";
+import { readDatabase, tempDir } from "./helpers/project.js";
 import { startTrino, type TrinoServer, trinoSkipReason } from "./helpers/trino.js";
+import { writeTrinoBill } from "./helpers/trino-bill.js";
 
 /**
  * The Trino billing engine against a real Trino server: one FOCUS bill written as Parquet is loaded into
@@ -19,18 +18,6 @@ import { startTrino, type TrinoServer, trinoSkipReason } from "./helpers/trino.j
  */
 const skip = trinoSkipReason();
 if (skip) console.error(`trino-billing: skipped: ${skip}`);
-
-/** The sample's FOCUS columns as the Parquet and the Trino table type them (Tags as a MAP, as exports do). */
-function typedColumns(header: string[]): { name: string; duckdb: string; trino: string }[] {
-  return header
-    .filter((name): name is keyof typeof BILLING_COLUMNS => name in BILLING_COLUMNS)
-    .map((name) => {
-      const type: string = BILLING_COLUMNS[name];
-      if (name === "Tags") return { name, duckdb: "MAP(VARCHAR, VARCHAR)", trino: "map(varchar, varchar)" };
-      if (type === "TIMESTAMP") return { name, duckdb: "TIMESTAMP", trino: "timestamp(3)" };
-      return { name, duckdb: type, trino: type.toLowerCase() };
-    });
-}
 
 describe("billing.engine trino", { skip: skip ?? false }, () => {
   const dir = tempDir("finops-trino-billing-");
@@ -65,54 +52,11 @@ describe("billing.engine trino", { skip: skip ?? false }, () => {
 
   before(async () => {
     trino = await startTrino();
-    // The bill: the FOCUS sample as Parquet, in the lake's folder (hourly rows, several per resource a day).
-    const billDir = join(trino.lakeDir, "bill");
-    mkdirSync(billDir, { recursive: true });
-    const parquet = join(billDir, "focus.parquet");
-    const instance = await DuckDBInstance.create(":memory:");
-    const connection = await instance.connect();
-    const header = (
-      await connection.runAndReadAll(`DESCRIBE SELECT * FROM read_csv('${FOCUS_SAMPLE}', all_varchar = true)`)
-    )
-      .getRowObjectsJson()
-      .map((row) => String(row.column_name));
-    const columns = typedColumns(header);
-    const typed = columns.map(({ name, duckdb }) =>
-      name === "Tags"
-        ? `CAST(CAST(NULLIF("Tags", 'NULL') AS JSON) AS MAP(VARCHAR, VARCHAR)) AS "Tags"`
-        : `CAST(NULLIF("${name}", 'NULL') AS ${duckdb}) AS "${name}"`,
-    );
-    // The sample's usage rows again an hour later in the same day: a bill with several hours of a
-    // resource a day, as real exports have, which the roll-up merges.
-    const names = columns.map(({ name }) => `"${name}"`).join(", ");
-    const later = columns
-      .map(({ name }) =>
-        name === "ChargePeriodStart" || name === "ChargePeriodEnd"
-          ? `"${name}" + INTERVAL 1 HOUR AS "${name}"`
-          : `"${name}"`,
-      )
-      .join(", ");
-    await connection.run(
-      `COPY (
-         WITH sample AS (SELECT ${typed.join(", ")} FROM read_csv('${FOCUS_SAMPLE}', all_varchar = true))
-         SELECT ${names} FROM sample
-         UNION ALL
-         SELECT ${later} FROM sample
-         WHERE ChargeFrequency = 'Usage-Based' AND hour(ChargePeriodStart) < 23
-           AND ChargePeriodEnd = ChargePeriodStart + INTERVAL 1 HOUR
-       ) TO '${parquet}' (FORMAT parquet)`,
-    );
-    connection.closeSync();
-    instance.closeSync();
-
+    // The bill: the FOCUS sample as Parquet, registered in Trino as lake.billing.focus.
+    const parquet = await writeTrinoBill(trino);
     const ingest = await runFinops(["ingest", parquet, "--db", local, "--json"]);
     assert.equal(ingest.code, 0, ingest.stderr);
 
-    await trino.query("CREATE SCHEMA lake.billing");
-    await trino.query(
-      `CREATE TABLE lake.billing.focus (${columns.map((c) => `"${c.name.toLowerCase()}" ${c.trino}`).join(", ")})
-       WITH (format = 'PARQUET', external_location = 'local:///bill')`,
-    );
     writeTrinoConfig(config, "focus");
     // The local store needs the same team keys as the pulled one for the team figures.
     writeFileSync(join(dir.path, "local.yaml"), "tags:\n  teamKeys: [business_unit, team]\n");

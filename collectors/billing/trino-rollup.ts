@@ -1,4 +1,4 @@
-import type { TrinoSettings } from "../../config/billing-engine.js";
+import type { RollupSettings } from "../../config/billing-engine.js";
 import { BILLING_COLUMNS, MONEY, SPLIT_COLUMNS } from "../../store/billing-columns.js";
 
 /**
@@ -49,19 +49,25 @@ export function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-export function tableName(settings: Pick<TrinoSettings, "catalog" | "schema" | "table">): string {
+export function tableName(settings: Pick<RollupSettings, "catalog" | "schema" | "table">): string {
   return [settings.catalog, settings.schema, settings.table].map(quoteIdentifier).join(".");
+}
+
+/**
+ * The table's columns, lower-case name and data type, from the catalog's information_schema (Athena's
+ * too, where the schema is the Glue database): what rollupSql is given as `columns`.
+ */
+export function columnsSql(settings: Pick<RollupSettings, "catalog" | "schema" | "table">): string {
+  const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
+  return `SELECT lower(column_name), data_type FROM ${quoteIdentifier(settings.catalog)}.information_schema.columns
+    WHERE table_schema = ${literal(settings.schema)} AND table_name = ${literal(settings.table)}`;
 }
 
 /**
  * The roll-up's SQL over the table's columns (a column the table lacks reads NULL), for the billing
  * periods from `since` (an ISO date, the first of a month) on.
  */
-export function rollupSql(
-  settings: Pick<TrinoSettings, "catalog" | "schema" | "table" | "grain" | "accounts">,
-  columns: TrinoColumns,
-  since: string,
-): string {
+export function rollupSql(settings: RollupSettings, columns: TrinoColumns, since: string): string {
   const typeOf = (name: string) => columns.get(name.toLowerCase());
   const column = (name: string) => quoteIdentifier(name.toLowerCase());
   const keys: string[] = [];
@@ -122,7 +128,7 @@ export function rollupSql(
   const where = [`${periodStart} >= TIMESTAMP '${since} 00:00:00'`];
   if (settings.accounts) {
     if (!typeOf("SubAccountId"))
-      throw new Error("billing.trino.accounts: the billing table has no SubAccountId column");
+      throw new Error("accounts (a shard's) is set: the billing table has no SubAccountId column");
     // An export may drop an AWS id's leading zeros, as the local load reads it (format.ts awsAccountId).
     const ids = settings.accounts.map((id) => `'${id}'`).join(", ");
     where.push(`lpad(CAST(${column("SubAccountId")} AS VARCHAR), 12, '0') IN (${ids})`);
