@@ -142,7 +142,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
       ...(options.token ? { approverToken: options.token } : {}),
       loopbackOnly: options.loopbackOnly ?? true,
     });
-    jobRoutes(app, options.cli, options.scheduler);
+    if (options.scheduler) jobRoutes(app, options.cli, options.scheduler);
   }
 
   const pageDir = options.pageDir ?? PAGE_DIR;
