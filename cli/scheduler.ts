@@ -1,26 +1,44 @@
 import { randomUUID } from "node:crypto";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { type ScheduledTask, schedule } from "node-cron";
-import type { JobRun, JobState, JobStatusSource } from "../core/jobs.js";
+import {
+  type ApiJobStart,
+  type JobRun,
+  type JobState,
+  type JobStatusSource,
+  type JobTrigger,
+  WriterLock,
+} from "../core/jobs.js";
 
 /** A job the scheduler runs: a stage of the pipeline, called in-process. */
 export type JobFn = () => Promise<void>;
 
 export type { JobRun, JobState } from "../core/jobs.js";
 
+/** A run's body: resolves to its error (a failed run), or undefined (ok); a throw fails it too. */
+type RunBody = () => Promise<string | undefined>;
+
 /**
- * Runs named jobs on cron schedules (UTC), never two runs of the same job at once, and records every
- * run (start, end, status, error) in job_runs. A run due while the previous one is still going is
- * recorded as skipped, not queued: the next due time catches up.
+ * Runs the process's writing jobs, and records every run (start, end, trigger, status, error) in
+ * job_runs: the named jobs on cron schedules (UTC), and the commands started through the API
+ * (startApiJob). One writing job at a time, whichever started it (WriterLock):
+ * - a scheduled run due while the previous run of its job is still going, or while a job started
+ *   through the API runs, is recorded as skipped, not queued: the next due time catches up;
+ * - a scheduled run due while another scheduled job runs waits for it (two are due at the same minute
+ *   by default), then runs;
+ * - a job asked for through the API while any job runs is not started (the API answers 409).
  */
 export class Scheduler implements JobStatusSource {
   private readonly state = new Map<string, JobState>();
+  /** The scheduled jobs waiting in line for the writer. */
+  private readonly waiting = new Set<string>();
   private readonly tasks: ScheduledTask[] = [];
 
   constructor(
     private readonly connection: DuckDBConnection,
     private readonly jobs: Readonly<Record<string, JobFn>>,
     private readonly onRun: (run: JobRun) => void = () => {},
+    private readonly lock: WriterLock = new WriterLock(),
   ) {
     for (const name of Object.keys(jobs)) this.state.set(name, { running: false });
   }
@@ -50,63 +68,116 @@ export class Scheduler implements JobStatusSource {
     return this.state;
   }
 
-  /** Runs a job now (unless it is running), records the run and returns it. */
+  /** Runs a scheduled job now (unless it is running, or a job started through the API runs), records the run and returns it. */
   async run(name: string): Promise<JobRun> {
     const job = this.jobs[name];
     const state = this.state.get(name);
     if (!job || !state) throw new Error(`no job ${name}`);
-    const runId = `job-${randomUUID().slice(0, 8)}`;
-    const startedAt = new Date();
-    if (state.running) {
+    const holder = this.lock.holder();
+    const busy =
+      holder?.trigger === "api"
+        ? `finops ${holder.job} is running through the API (since ${holder.since.toISOString()}): one writing job at a time`
+        : state.running
+          ? "the previous run is still running"
+          : this.waiting.has(name)
+            ? "the previous run is still waiting for the job before it"
+            : null;
+    if (busy) {
+      const at = new Date();
       const skipped: JobRun = {
-        runId,
+        runId: newRunId(),
         job: name,
+        trigger: "schedule",
         status: "skipped",
-        startedAt,
-        finishedAt: startedAt,
-        error: "the previous run is still running",
+        startedAt: at,
+        finishedAt: at,
+        error: busy,
       };
       await this.record(skipped);
       this.onRun(skipped);
       return skipped;
     }
+    this.waiting.add(name);
+    const release = await this.lock.acquire({ job: name, trigger: "schedule", since: new Date() });
+    this.waiting.delete(name);
+    return this.execute(name, "schedule", release, async () => {
+      await job();
+      return undefined;
+    });
+  }
+
+  startApiJob(name: string): ApiJobStart {
+    const release = this.lock.tryAcquire({ job: name, trigger: "api", since: new Date() });
+    if (!release) {
+      const holder = this.lock.holder();
+      if (!holder) throw new Error("the writer lock refused a job while free");
+      return { busy: holder };
+    }
+    return {
+      run: (body) =>
+        this.execute(name, "api", release, async () => {
+          const exitCode = await body();
+          // The exit code only: a command's arguments and output stay out of job_runs.
+          return exitCode === 0 ? undefined : `exit ${exitCode}`;
+        }),
+    };
+  }
+
+  /** Runs body as a run of job `name` holding the writer (released at the end), and records it. */
+  private async execute(
+    name: string,
+    trigger: JobTrigger,
+    release: () => void,
+    body: RunBody,
+  ): Promise<JobRun> {
+    const state = this.state.get(name) ?? { running: false };
+    this.state.set(name, state);
+    const runId = newRunId();
+    const startedAt = new Date();
     state.running = true;
-    await this.connection.run(
-      "INSERT INTO job_runs VALUES ($1, $2, CAST($3 AS TIMESTAMP), NULL, 'running', NULL)",
-      [runId, name, startedAt.toISOString()],
-    );
     let run: JobRun;
     try {
-      await job();
-      run = { runId, job: name, status: "ok", startedAt, finishedAt: new Date() };
-      state.lastSuccess = run.finishedAt;
-    } catch (error) {
+      await this.connection.run(
+        "INSERT INTO job_runs (run_id, job, trigger, started_at, status) VALUES ($1, $2, $3, CAST($4 AS TIMESTAMP), 'running')",
+        [runId, name, trigger, startedAt.toISOString()],
+      );
+      let error: string | undefined;
+      try {
+        error = await body();
+      } catch (thrown) {
+        error = (thrown as Error).message;
+      }
       run = {
         runId,
         job: name,
-        status: "failed",
+        trigger,
+        status: error === undefined ? "ok" : "failed",
         startedAt,
         finishedAt: new Date(),
-        error: (error as Error).message,
+        ...(error === undefined ? {} : { error }),
       };
+      if (run.status === "ok") state.lastSuccess = run.finishedAt;
+      state.lastRun = run;
+      await this.connection.run(
+        "UPDATE job_runs SET finished_at = CAST($2 AS TIMESTAMP), status = $3, error = $4 WHERE run_id = $1",
+        [runId, run.finishedAt.toISOString(), run.status, run.error ?? null],
+      );
     } finally {
       state.running = false;
+      release();
     }
-    state.lastRun = run;
-    await this.connection.run(
-      "UPDATE job_runs SET finished_at = CAST($2 AS TIMESTAMP), status = $3, error = $4 WHERE run_id = $1",
-      [runId, run.finishedAt.toISOString(), run.status, run.error ?? null],
-    );
     this.onRun(run);
     return run;
   }
 
   private async record(run: JobRun): Promise<void> {
     await this.connection.run(
-      "INSERT INTO job_runs VALUES ($1, $2, CAST($3 AS TIMESTAMP), CAST($4 AS TIMESTAMP), $5, $6)",
+      `INSERT INTO job_runs (run_id, job, trigger, started_at, finished_at, status, error)
+       VALUES ($1, $2, $3, CAST($4 AS TIMESTAMP), CAST($5 AS TIMESTAMP), $6, $7)`,
       [
         run.runId,
         run.job,
+        run.trigger,
         run.startedAt.toISOString(),
         run.finishedAt.toISOString(),
         run.status,
@@ -115,3 +186,5 @@ export class Scheduler implements JobStatusSource {
     );
   }
 }
+
+const newRunId = () => `job-${randomUUID().slice(0, 8)}`;

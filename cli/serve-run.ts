@@ -52,6 +52,8 @@ export async function runServe(options: ServeRunOptions): Promise<never> {
   const metrics: { current?: ServeMetrics } = {};
   const scheduler = new Scheduler(store.connection, pipelineJobs(store, config, options.aws), (run) => {
     metrics.current?.observe(run);
+    // A job run through the API is logged by its route, with its exit code (web/api/jobs.ts).
+    if (run.trigger === "api") return;
     note(
       `${run.finishedAt.toISOString()} job ${run.job}: ${run.status}${run.error ? ` (${run.error})` : ""}`,
     );

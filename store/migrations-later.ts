@@ -134,4 +134,14 @@ export const LATER_MIGRATIONS: Migration[] = [
         .join("\n      ")}
     `,
   },
+  {
+    version: 12,
+    name: "job_runs: what started each run",
+    sql: `
+      -- 'schedule': a schedule of rules.yaml; 'api': a command run through finops --server (POST /api/jobs),
+      -- its job the command's name. The runs recorded before were all scheduled: the default fills them.
+      -- Nullable: DuckDB adds no column with a constraint; the scheduler always writes it.
+      ALTER TABLE job_runs ADD COLUMN trigger VARCHAR DEFAULT 'schedule';
+    `,
+  },
 ];

@@ -13,13 +13,15 @@ export class ServeMetrics {
   readonly registry = new Registry();
   private readonly runs = new Counter({
     name: "finops_job_runs_total",
-    help: "Scheduled job runs, by job and status (ok, failed, skipped: the previous run was still going).",
+    help:
+      "Job runs, scheduled or started through the API (finops --server: the command's name), by job and status (ok, failed, " +
+      "skipped: the previous run, or a job started through the API, was still going).",
     labelNames: ["job", "status"],
     registers: [this.registry],
   });
   private readonly duration = new Histogram({
     name: "finops_job_duration_seconds",
-    help: "Wall time of scheduled job runs.",
+    help: "Wall time of job runs, scheduled or started through the API.",
     labelNames: ["job"],
     buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600],
     registers: [this.registry],

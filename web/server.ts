@@ -169,7 +169,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
   commitmentRoutes(app, options.connect, options.config, options.now ?? (() => new Date()));
   if (options.cli) {
     cliRoutes(app, options.cli);
-    jobRoutes(app, options.cli, options.scheduler);
+    if (options.scheduler) jobRoutes(app, options.cli, options.scheduler);
   }
 
   const pageDir = options.pageDir ?? PAGE_DIR;

@@ -15,12 +15,13 @@ const jobBody = z.strictObject({
  * server, and streams its output and exit code back (streamCommand). It needs the approver token (the
  * server's check of every POST); apply's safety (the re-check, the journal, the caps) runs unchanged.
  *
- * One job at a time: DuckDB has one writer, and two jobs writing the same rows would have one fail on a
- * conflict halfway. A job asked for while another runs (one of this API's, or the same job of the
- * schedules) is refused with 409 and started by nobody: the caller tries again.
+ * The job is one of the server's (`jobs`, the scheduler): its run is recorded in job_runs (the command's
+ * name, trigger 'api', ok or failed by its exit code) and counted in /metrics, and it holds the one
+ * writer that the scheduled jobs share: DuckDB has one writer, and two jobs writing the same rows would
+ * have one fail on a conflict halfway. A job asked for while another runs (one of this API's, or a
+ * scheduled one, whichever) is refused with 409 naming it, and started by nobody: the caller tries again.
  */
-export function jobRoutes(app: FastifyInstance, run: CliRunner, scheduler?: JobStatusSource): void {
-  let running: { command: string; since: Date } | null = null;
+export function jobRoutes(app: FastifyInstance, run: CliRunner, jobs: JobStatusSource): void {
   app.post("/api/jobs", async (request, reply) => {
     const parsed = jobBody.safeParse(request.body);
     if (!parsed.success) {
@@ -30,33 +31,35 @@ export function jobRoutes(app: FastifyInstance, run: CliRunner, scheduler?: JobS
     }
     const { args } = parsed.data;
     const command = args.find((a) => !a.startsWith("-")) ?? args[0] ?? "";
-    if (running) {
+    const start = jobs.startApiJob(command);
+    if ("busy" in start) {
+      const { busy } = start;
+      const what = busy.trigger === "api" ? `finops ${busy.job}` : `the scheduled ${busy.job} job`;
       return reply.code(409).send({
-        error: `another job is running (finops ${running.command}, since ${running.since.toISOString()}): try again when it is done`,
+        error: `another job is running (${what}, since ${busy.since.toISOString()}): try again when it is done`,
       });
     }
-    const scheduled = scheduler?.status().get(command);
-    if (scheduled?.running) {
-      return reply.code(409).send({
-        error: `the scheduled ${command} job is running: try again when it is done`,
-      });
-    }
-    const job = { command, since: new Date() };
-    running = job;
     return streamCommand(
       reply,
       async (output) => {
         let exitCode = 1;
-        try {
-          exitCode = await run("job", args, output);
-          return exitCode;
-        } finally {
-          if (running === job) running = null;
+        let failure: Error | undefined;
+        await start.run(async () => {
+          const since = Date.now();
+          try {
+            exitCode = await run("job", args, output);
+          } catch (error) {
+            failure = error as Error;
+          }
           // The server's log says which job ran, when, and how it ended; never its arguments or token.
           process.stderr.write(
-            `${new Date().toISOString()} job ${command} (through the API): exit ${exitCode}, ${((Date.now() - job.since.getTime()) / 1000).toFixed(1)} s\n`,
+            `${new Date().toISOString()} job ${command} (through the API): exit ${exitCode}, ${((Date.now() - since) / 1000).toFixed(1)} s\n`,
           );
-        }
+          return exitCode;
+        });
+        // The runner itself failed (not the command): streamCommand logs it and answers exit 1.
+        if (failure) throw failure;
+        return exitCode;
       },
       { width: parsed.data.width ?? null, color: parsed.data.color ?? false },
     );
