@@ -1,5 +1,6 @@
 import Table from "cli-table3";
 import { toJson } from "../core/json.js";
+import { fileNameProblem, jsonPieces, type OutputFile } from "./remote/output-files.js";
 import { remoteSession } from "./remote/session.js";
 import { type Column, displayWidth, fitCell, layoutTable, wrapText } from "./table-layout.js";
 
@@ -19,14 +20,48 @@ export function writeStderr(text: string): void {
   else process.stderr.write(text);
 }
 
+/**
+ * Whether the files a command makes go to a caller elsewhere (a remote session: sendOutputFile) instead
+ * of into this machine's folders.
+ */
+export function outputFilesGoToCaller(): boolean {
+  return remoteSession() !== undefined;
+}
+
+/** Sends a file the command made to the caller of a remote session, which writes it in its own folder. */
+export function sendOutputFile(name: string, content: string): void {
+  const session = remoteSession();
+  if (!session) throw new Error(`${name}: no caller to send it to (this is not a remote session)`);
+  const problem = fileNameProblem(name);
+  if (problem) throw new Error(`cannot send the file ${JSON.stringify(name)}: ${problem}`);
+  session.file(name, Buffer.from(content, "utf8"));
+}
+
+/** printLine of a file's path: in a remote session, the caller's path of the file sent to it. */
+export function printOutputFile(file: OutputFile): void {
+  const session = remoteSession();
+  if (session) session.path(file.name, "line");
+  else printLine(file.path);
+}
+
 /** Whether stdout is a terminal: the caller's, for a remote command. */
 export function stdoutIsTerminal(): boolean {
   const session = remoteSession();
   return session ? session.color : Boolean(process.stdout.isTTY);
 }
 
+/** The value as JSON; its OutputFiles as their paths (the caller's, in a remote session). */
 export function printJson(value: unknown): void {
-  writeStdout(`${toJson(value)}\n`);
+  const session = remoteSession();
+  if (!session) {
+    writeStdout(`${toJson(value)}\n`);
+    return;
+  }
+  for (const piece of jsonPieces(value)) {
+    if (typeof piece === "string") writeStdout(piece);
+    else session.path(piece.file, "json");
+  }
+  writeStdout("\n");
 }
 
 /**

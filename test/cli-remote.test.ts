@@ -141,7 +141,12 @@ describe("the CLI through --server: one table of cases, run locally and against 
   const run = (mode: Mode, args: string[]): Promise<CliResult> =>
     mode === "local"
       ? runFinops(["--db", local, "--config", config, ...args], { COLUMNS: "120", AWS_ENDPOINT_URL: NO_AWS })
-      : runFinops(["--server", server?.base ?? "", ...args], { COLUMNS: "120", FINOPS_TOKEN: APPROVER });
+      : // Run where the same rules.yaml is this machine's: a report's files go to its report.out, as locally.
+        runFinops(
+          ["--server", server?.base ?? "", ...args],
+          { COLUMNS: "120", FINOPS_TOKEN: APPROVER },
+          dir.path,
+        );
 
   for (const c of CASES) {
     test(c.name, async () => {
@@ -207,7 +212,6 @@ describe("the CLI through --server: one table of cases, run locally and against 
   test("a command that needs this machine's files, or names its own database, is refused: exit 2", async () => {
     for (const args of [
       ["ingest", "bill.csv"],
-      ["report", "weekly", "--out", dir.path],
       ["costs", "--db", local],
       ["collect", "--replay", dir.path],
     ]) {

@@ -7,7 +7,8 @@ import { type ReportSend, sendFailures, sendWeeklyReport } from "../../reports/w
 import { parseWeek } from "../../reports/weekly/week.js";
 import { FORMATS, type Format } from "../../reports/weekly/write.js";
 import { commandConfig, globalOptions, now, refusePreview, withStore } from "../context.js";
-import { note, printJson, printLine } from "../output.js";
+import { note, outputFilesGoToCaller, printJson, printOutputFile, sendOutputFile } from "../output.js";
+import { OutputFile } from "../remote/output-files.js";
 
 /** --format: one format, or several separated by commas (the contract names one; a list costs nothing). */
 function parseFormats(text: string): Format[] {
@@ -66,18 +67,24 @@ function weeklyCommand(): Command {
         const formats = raw.format !== undefined ? parseFormats(raw.format) : undefined;
         if (raw.out !== undefined && !raw.out.trim()) throw new UsageError("--out: give a folder");
         const recipients = config.report.recipients;
+        // Run for a CLI elsewhere (finops --server), the files go to that CLI, which writes them on its
+        // machine; the server writes them only when it sends them (--send attaches them).
+        const toCaller = outputFilesGoToCaller();
         const { report, files, sent } = await withStore(global, async (store) => {
           const written = await runWeeklyReport(store.connection, config, {
             now: at,
             ...(week ? { week } : {}),
             ...(formats ? { formats } : {}),
             ...(raw.out !== undefined ? { out: raw.out } : {}),
+            write: !toCaller || raw.send === true,
           });
+          if (toCaller) for (const file of written.rendered) sendOutputFile(file.name, file.content);
+          const files = written.rendered.map((f, i) => new OutputFile(f.name, written.files[i] ?? f.name));
           const sent: ReportSend | null =
             raw.send && recipients.length
               ? await sendWeeklyReport(store.connection, config, written.report, written.files, { now: at })
               : null;
-          return { ...written, sent };
+          return { report: written.report, files, sent };
         });
         if (global.json) {
           printJson({ week: report.week, files, report, ...(sent ? { deliveries: sent.deliveries } : {}) });
@@ -90,7 +97,7 @@ function weeklyCommand(): Command {
                     : ` over the same ${report.compared.days} days (partial week: ${report.billedDays} of 7 days billed)`)
               : `${report.week}: no billing for this week`,
           );
-          for (const file of files) printLine(file);
+          for (const file of files) printOutputFile(file);
           for (const d of sent?.deliveries ?? []) {
             if (d.status === "sent") note(`sent to ${d.channel}`);
           }

@@ -1,6 +1,8 @@
-import { EXIT } from "../../core/errors.js";
-import { outputWidth, writeStderr, writeStdout } from "../output.js";
+import { EXIT, UsageError } from "../../core/errors.js";
+import { loadConfig } from "../../rules/config.js";
+import { outputWidth, printLine, writeStderr, writeStdout } from "../output.js";
 import { commandOf, refusedReason, remoteKind } from "./commands.js";
+import { ReceivedFiles, RefusedFile } from "./received-files.js";
 
 /** Where and how to reach the server, and the command's own arguments (without --server and --token). */
 export interface RemoteTarget {
@@ -9,8 +11,12 @@ export interface RemoteTarget {
   args: string[];
 }
 
-/** One line of a command's streamed answer (web/api/cli.ts writes them). */
-type Event = { stream: "stdout" | "stderr"; text: string } | { exitCode: number };
+/** One line of a command's streamed answer (web/api/cli.ts streamCommand writes them). */
+type Event =
+  | { stream: "stdout" | "stderr"; text: string }
+  | { stream: "stdout"; path: string; as: "line" | "json" }
+  | { file: unknown; base64: unknown }
+  | { exitCode: number };
 
 /**
  * The server to run on (--server, else $FINOPS_SERVER) with the arguments left once --server and --token
@@ -51,7 +57,7 @@ function fail(message: string, code: number): number {
  * or missing token, or a server URL that is not one: configuration the caller must fix).
  */
 export async function runRemote(target: RemoteTarget): Promise<number | null> {
-  const { args } = target;
+  let { args } = target;
   // Help and the version are the same here as on the server, and need no token.
   if (args.some((a) => ["-h", "--help", "-V", "--version"].includes(a))) return null;
   const kind = remoteKind(args);
@@ -59,6 +65,13 @@ export async function runRemote(target: RemoteTarget): Promise<number | null> {
   const command = commandOf(args) ?? "";
   if (kind === "refused") {
     return fail(`${command} cannot run through a server (--server): ${refusedReason(command)}`, EXIT.usage);
+  }
+  // A report's files come back with the answer and are written here: --out is this machine's folder,
+  // never sent to the server.
+  let out: string | undefined;
+  if (command === "report") {
+    ({ args, out } = takeOut(args));
+    if (out !== undefined && !out.trim()) return fail("--out: give a folder", EXIT.usage);
   }
   let base: URL;
   try {
@@ -105,7 +118,30 @@ export async function runRemote(target: RemoteTarget): Promise<number | null> {
     );
   }
   if (!response.ok || !response.body) return refused(response, where, kind);
-  return streamEvents(response.body, where);
+  const files = new ReceivedFiles(() => out ?? callerReportFolder());
+  return streamEvents(response.body, where, files);
+}
+
+/** The arguments without `--out DIR` (or `--out=DIR`), and DIR; what follows `--` is left as it is. */
+function takeOut(args: readonly string[]): { args: string[]; out?: string } {
+  const rest: string[] = [];
+  let out: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const word = args[i] as string;
+    if (word === "--") {
+      rest.push(...args.slice(i));
+      break;
+    }
+    if (word === "--out") out = args[++i] ?? "";
+    else if (word.startsWith("--out=")) out = word.slice("--out=".length);
+    else rest.push(word);
+  }
+  return { args: rest, ...(out !== undefined ? { out } : {}) };
+}
+
+/** Where a local `report weekly` would write: this machine's rules.yaml report.out (its default without one). */
+function callerReportFolder(): string {
+  return loadConfig(undefined).report.out;
 }
 
 function withSlash(base: URL): URL {
@@ -133,31 +169,87 @@ async function refused(response: Response, where: string, kind: "read" | "job"):
   return fail(`${where} answered ${response.status}: ${reason}`, EXIT.runtime);
 }
 
-/** Writes the run's output as it streams in, and returns its exit code. */
-async function streamEvents(body: ReadableStream<Uint8Array>, where: string): Promise<number> {
+/**
+ * Writes the run's output as it streams in, and returns its exit code. The files it sends are put in
+ * place once the answer has ended; a file this CLI will not write (a name that is not a plain file
+ * name) refuses the whole answer: exit 1, and none of its files written.
+ */
+async function streamEvents(
+  body: ReadableStream<Uint8Array>,
+  where: string,
+  files: ReceivedFiles,
+): Promise<number> {
+  try {
+    const exitCode = await readEvents(body, files);
+    if (exitCode === undefined) {
+      return fail(`${where} closed the connection before the command finished`, EXIT.runtime);
+    }
+    files.commit();
+    return exitCode;
+  } catch (error) {
+    const message = (error as Error).message;
+    if (error instanceof RefusedFile) {
+      return fail(
+        `${where} sent ${message}: its whole answer is refused, no file of it written`,
+        EXIT.runtime,
+      );
+    }
+    // This machine's rules.yaml (report.out), read for the folder of the files: the caller's to fix.
+    if (error instanceof UsageError) return fail(message, EXIT.usage);
+    if (error instanceof BrokenAnswer || error instanceof SyntaxError) {
+      return fail(`${where} broke off the answer: ${message}`, EXIT.runtime);
+    }
+    if (error instanceof Error && "syscall" in error) {
+      return fail(`cannot write the files ${where} sent: ${message}`, EXIT.runtime);
+    }
+    return fail(`${where} sent an answer this CLI cannot read: ${message}`, EXIT.runtime);
+  } finally {
+    files.discard();
+  }
+}
+
+/** The answer's stream failed (the connection broke). */
+class BrokenAnswer extends Error {}
+
+/** The answer's lines as they come. */
+async function* linesOf(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
   const decoder = new TextDecoder();
   let pending = "";
+  const reader = body[Symbol.asyncIterator]();
+  for (;;) {
+    let next: IteratorResult<Uint8Array>;
+    try {
+      next = await reader.next();
+    } catch (error) {
+      throw new BrokenAnswer((error as Error).message);
+    }
+    if (next.done) break;
+    pending += decoder.decode(next.value, { stream: true });
+    const lines = pending.split("\n");
+    pending = lines.pop() ?? "";
+    yield* lines;
+  }
+  yield pending + decoder.decode();
+}
+
+/** Handles the answer's events in order, and returns its exit code (undefined: it never came). */
+async function readEvents(
+  body: ReadableStream<Uint8Array>,
+  files: ReceivedFiles,
+): Promise<number | undefined> {
   let exitCode: number | undefined;
-  const handle = (line: string) => {
-    if (!line.trim()) return;
+  for await (const line of linesOf(body)) {
+    if (!line.trim()) continue;
     const event = JSON.parse(line) as Event;
     if ("exitCode" in event) exitCode = event.exitCode;
-    else if (event.stream === "stdout") writeStdout(event.text);
+    else if ("file" in event) files.receive(event.file, event.base64);
+    else if ("path" in event) {
+      // The caller's own path of a file sent before, exactly as a local run prints it.
+      const path = files.pathOf(event.path);
+      if (event.as === "json") writeStdout(JSON.stringify(path));
+      else printLine(path);
+    } else if (event.stream === "stdout") writeStdout(event.text);
     else writeStderr(event.text);
-  };
-  try {
-    for await (const chunk of body) {
-      pending += decoder.decode(chunk, { stream: true });
-      const lines = pending.split("\n");
-      pending = lines.pop() ?? "";
-      for (const line of lines) handle(line);
-    }
-    handle(pending + decoder.decode());
-  } catch (error) {
-    return fail(`${where} broke off the answer: ${(error as Error).message}`, EXIT.runtime);
-  }
-  if (exitCode === undefined) {
-    return fail(`${where} closed the connection before the command finished`, EXIT.runtime);
   }
   return exitCode;
 }

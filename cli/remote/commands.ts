@@ -58,7 +58,10 @@ export function refusedReason(command: string): string | undefined {
   return REFUSED[command];
 }
 
-/** Options that name files or folders: on the server they would be the server's, not the caller's. */
+/**
+ * Options that name files or folders: on the server they would be the server's, not the caller's. (The
+ * CLI keeps report's --out for itself: the report's files come back to it and it writes them there.)
+ */
 const SERVER_FILE_OPTIONS: Record<string, string[]> = {
   report: ["out"],
   collect: ["record", "replay"],

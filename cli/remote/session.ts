@@ -13,6 +13,16 @@ import type { Store } from "../../store/database.js";
 export interface RemoteSession {
   /** Where the command's output goes: the response streamed back to the caller. */
   write(stream: "stdout" | "stderr", text: string): void;
+  /**
+   * A file the command made for the caller (a report's files), its name a plain file name: sent to the
+   * caller, which writes it into its own folder. The server writes it nowhere for this.
+   */
+  file(name: string, content: Uint8Array): void;
+  /**
+   * Writes, at this point of stdout, the caller's own path of a file sent before with file(): as a line
+   * (what printLine prints of it), or as a JSON string (what printJson writes of it).
+   */
+  path(name: string, as: "line" | "json"): void;
   /** The caller's output width (its $COLUMNS or terminal), null: no limit (a pipe). */
   width: number | null;
   /** Whether the caller's stdout is a terminal (the tables' colours). */

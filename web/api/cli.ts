@@ -3,9 +3,15 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
 import { parseQuery } from "./params.js";
 
-/** Where a command's output goes, and how the caller's terminal looks (its width and colours). */
+/**
+ * Where a command's output goes, and how the caller's terminal looks (its width and colours). A file the
+ * command makes (a report's) goes to the caller too, and stdout names it by the caller's own path of it
+ * (cli/remote/session.ts).
+ */
 export interface CliOutput {
   write(stream: "stdout" | "stderr", text: string): void;
+  file(name: string, content: Uint8Array): void;
+  path(name: string, as: "line" | "json"): void;
   width: number | null;
   color: boolean;
 }
@@ -23,6 +29,10 @@ export const NDJSON = "application/x-ndjson";
  * Answers with the command's output as newline-delimited JSON, line by line as it runs:
  * `{"stream":"stdout"|"stderr","text":"..."}` ... then `{"exitCode":n}`. The status is 200 once the
  * command started: its exit code is the last line (a stream cannot change its status midway).
+ *
+ * A file the command made for the caller is `{"file":"<plain name>","base64":"<its bytes>"}`, which the
+ * caller writes into its own folder; `{"stream":"stdout","path":"<name>","as":"line"|"json"}` then
+ * stands, in stdout, for the caller's path of it (a line as printLine prints it, or a JSON string).
  */
 export function streamCommand(
   reply: FastifyReply,
@@ -33,7 +43,13 @@ export function streamCommand(
   const send = (event: unknown) => {
     if (!stream.destroyed && !stream.writableEnded) stream.write(`${JSON.stringify(event)}\n`);
   };
-  void run({ ...terminal, write: (name, text) => send({ stream: name, text }) })
+  const output: CliOutput = {
+    ...terminal,
+    write: (name, text) => send({ stream: name, text }),
+    file: (name, content) => send({ file: name, base64: Buffer.from(content).toString("base64") }),
+    path: (name, as) => send({ stream: "stdout", path: name, as }),
+  };
+  void run(output)
     .catch((error: Error) => {
       // The runner turns the command's errors into exit codes; this is the runner itself failing.
       process.stderr.write(`finops serve: a CLI command failed to run: ${error.message}\n`);
@@ -64,7 +80,8 @@ const list = (value: string | string[] | undefined): string[] =>
  * - `GET /api/cli?arg=costs&arg=--by&arg=team[&width=N][&color=1]`: the command line as words, answered as a
  *   stream of its output (streamCommand). What `finops --server URL costs --by team` calls.
  * - `GET /api/cli/<command>[/<subcommand>]?<option>=<value>...`: the command's `--json` object itself
- *   (e.g. /api/cli/findings?rule=idle-ec2&status=open, /api/cli/report/weekly?week=2024-W38): 200 with the
+ *   (e.g. /api/cli/findings?rule=idle-ec2&status=open, /api/cli/report/weekly?week=2024-W38, whose
+ *   `files` are the files' names: nothing is written, and the files come only in the stream): 200 with the
  *   object, 400 `{error, exitCode: 2}` for a usage error, 500 `{error, exitCode}` for a failure. A repeated
  *   parameter repeats the option; `?untagged` (empty or `true`) is a flag.
  *
@@ -100,6 +117,11 @@ export function cliRoutes(app: FastifyInstance, run: CliRunner): void {
       write: (stream, text) => {
         if (stream === "stdout") stdout += text;
         else stderr += text;
+      },
+      // The answer is the JSON object alone: a file the command made is named by its name, and not sent.
+      file: () => {},
+      path: (name, as) => {
+        stdout += as === "json" ? JSON.stringify(name) : `${name}\n`;
       },
     });
     if (exitCode === 0) return reply.type("application/json").send(stdout);
