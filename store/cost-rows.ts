@@ -87,8 +87,9 @@ export function costRows(query: CostQuery, param: (value: DuckDBValue) => string
       ${where([
         ...dayFilters,
         tagKeyMatch,
-        `NOT EXISTS (SELECT 1 FROM billing f WHERE f.x_Source <> 'cost-explorer' AND f.SubAccountId = t.account_id
-           AND f.BillingPeriodStart = date_trunc('month', t.day))`,
+        `NOT EXISTS (SELECT 1 FROM (SELECT DISTINCT SubAccountId, BillingPeriodStart FROM billing
+             WHERE x_Source <> 'cost-explorer') f
+           WHERE f.SubAccountId = t.account_id AND f.BillingPeriodStart = date_trunc('month', t.day))`,
       ])}`;
   }
   if (
@@ -124,8 +125,11 @@ export function billingCostsOf(
     period === null
       ? `${alias}.BillingPeriodStart IS NULL`
       : `${alias}.BillingPeriodStart = CAST(${param(period)} AS TIMESTAMP)`;
+  // The coverage DISTINCT first, as the view's: correlated with the rows themselves, DuckDB would build
+  // its hash table of every file row of the period (at 100M rows a 512 MiB table, beyond a load's limit).
   return `(SELECT p.* FROM billing p
     WHERE ${inPeriod("p")} AND (p.x_Source <> 'cost-explorer' OR NOT EXISTS (
-      SELECT 1 FROM billing f WHERE ${inPeriod("f")} AND f.x_Source <> 'cost-explorer'
-        AND f.SubAccountId = p.SubAccountId AND f.BillingPeriodStart = p.BillingPeriodStart)))`;
+      SELECT 1 FROM (SELECT DISTINCT SubAccountId, BillingPeriodStart FROM billing f
+          WHERE ${inPeriod("f")} AND f.x_Source <> 'cost-explorer') f
+        WHERE f.SubAccountId = p.SubAccountId AND f.BillingPeriodStart = p.BillingPeriodStart)))`;
 }

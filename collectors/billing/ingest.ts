@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
-import type { DuckDBConnection } from "@duckdb/node-api";
+import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
 import type { AwsOptions } from "../../aws/clients.js";
 import { UsageError } from "../../core/errors.js";
 import { sqlLiteral } from "../../core/sql.js";
@@ -369,17 +369,32 @@ async function checkRowRules(
 
 /** Deletes what earlier file loads brought for the billing periods this load now covers. */
 async function replaceEarlierLoads(connection: DuckDBConnection, loadId: string): Promise<number> {
+  // The keys this load covers (a few: providers, billing accounts, periods), then one DELETE naming them:
+  // joined row by row, DuckDB could build its hash table of a whole period's stored rows (33M at 100M rows).
+  const covered = (
+    await connection.runAndReadAll(
+      `SELECT DISTINCT ProviderName AS provider, BillingAccountId AS account,
+         CAST(BillingPeriodStart AS VARCHAR) AS period
+       FROM billing WHERE x_LoadId = $1`,
+      [loadId],
+    )
+  ).getRowObjectsJson();
+  if (covered.length === 0) return 0;
+  const params: DuckDBValue[] = [loadId];
+  const param = (value: unknown) => {
+    params.push(value === null || value === undefined ? null : String(value));
+    return `$${params.length}`;
+  };
+  const keys = covered.map(
+    (key) =>
+      `(ProviderName IS NOT DISTINCT FROM ${param(key.provider)}
+        AND BillingAccountId IS NOT DISTINCT FROM ${param(key.account)}
+        AND BillingPeriodStart IS NOT DISTINCT FROM CAST(${param(key.period)} AS TIMESTAMP))`,
+  );
   const result = await connection.run(
-    `DELETE FROM billing AS old
-     USING (
-       SELECT DISTINCT ProviderName, BillingAccountId, BillingPeriodStart FROM billing WHERE x_LoadId = $1
-     ) AS covered
-     WHERE old.x_LoadId <> $1
-       AND old.x_Source <> 'cost-explorer'
-       AND old.ProviderName IS NOT DISTINCT FROM covered.ProviderName
-       AND old.BillingAccountId IS NOT DISTINCT FROM covered.BillingAccountId
-       AND old.BillingPeriodStart IS NOT DISTINCT FROM covered.BillingPeriodStart`,
-    [loadId],
+    `DELETE FROM billing
+     WHERE x_LoadId <> $1 AND x_Source <> 'cost-explorer' AND (${keys.join(" OR ")})`,
+    params,
   );
   return Number(result.rowsChanged);
 }
