@@ -1,7 +1,7 @@
 import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
 import { MONEY } from "./billing-columns.js";
 import { builtMarker, recordBuilt } from "./build-state.js";
-import { billingCostsOf, type CostQuery, costRows } from "./cost-rows.js";
+import { accountNameRows, billingCostsOf, type CostQuery, costRows } from "./cost-rows.js";
 import { inTransaction } from "./database.js";
 import { IDLE_SUFFIX } from "./kubernetes-costs.js";
 
@@ -196,15 +196,12 @@ async function buildPeriod(connection: DuckDBConnection, tagging: TeamTagging, p
      FROM ${source} GROUP BY ALL ORDER BY day`,
     params,
   );
-  // The same text as accountNames' query over the billing rows, by day.
+  // accountNames' rows (store/known-values.ts), by day.
   await connection.run(
     `INSERT INTO ${ACCOUNT_NAMES} BY NAME
      SELECT ${periodValue} AS period, CAST(ChargePeriodStart AS DATE) AS day, id AS account,
        arg_max(name, ChargePeriodStart) AS name, max(ChargePeriodStart) AS last_charge
-     FROM (SELECT coalesce(SubAccountId, BillingAccountId) AS id, ChargePeriodStart,
-         CASE WHEN SubAccountId IS NULL THEN BillingAccountName ELSE SubAccountName END AS name
-       FROM ${source})
-     WHERE id IS NOT NULL AND name IS NOT NULL AND name <> id
+     FROM (${accountNameRows(source)})
      GROUP BY ALL ORDER BY day`,
     params,
   );

@@ -133,3 +133,16 @@ export function billingCostsOf(
           WHERE ${inPeriod("f")} AND f.x_Source <> 'cost-explorer') f
         WHERE f.SubAccountId = p.SubAccountId AND f.BillingPeriodStart = p.BillingPeriodStart)))`;
 }
+
+/**
+ * Each row's account id and the name billing gives it (FOCUS SubAccountName, else BillingAccountName for
+ * a row without a sub account), where the name says more than the id: what account names are read from,
+ * over the rows of `source` (a table or subquery) that `where` keeps.
+ */
+export function accountNameRows(source: string, where = ""): string {
+  return `SELECT id, name, ChargePeriodStart FROM (
+      SELECT coalesce(SubAccountId, BillingAccountId) AS id, ChargePeriodStart,
+        CASE WHEN SubAccountId IS NULL THEN BillingAccountName ELSE SubAccountName END AS name
+      FROM ${source} ${where})
+    WHERE id IS NOT NULL AND name IS NOT NULL AND name <> id`;
+}

@@ -26,7 +26,7 @@ export async function costsBy(connection: DuckDBConnection, query: CostQuery): P
 }
 
 /** costsBy's order: the largest effective cost first, then billed, then the key. */
-const LINE_ORDER = "effective DESC NULLS LAST, billed DESC NULLS LAST, key NULLS LAST";
+export const LINE_ORDER = "effective DESC NULLS LAST, billed DESC NULLS LAST, key NULLS LAST";
 const KUBERNETES = new Set(["cluster", "namespace", "workload", "node"]);
 
 /**
@@ -55,7 +55,8 @@ async function groupedSql(connection: DuckDBConnection, query: CostQuery) {
   return { sql, params };
 }
 
-function lineOf(query: CostQuery, row: Record<string, unknown>): CostLine {
+/** A grouped row (key, billed, effective) as a CostLine of the query. */
+export function lineOf(query: CostQuery, row: Record<string, unknown>): CostLine {
   const key = row.key === null || row.key === undefined ? null : String(row.key);
   return {
     key,

@@ -1,5 +1,6 @@
 import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
 import { currentSettings } from "./cost-aggregates.js";
+import { accountNameRows } from "./cost-rows.js";
 
 /**
  * The team value stored on findings and plan items whose resource has no team tag (store/resource-facts.ts,
@@ -78,12 +79,8 @@ export async function accountNames(
     wholeDays && (await currentSettings(connection))
       ? `SELECT account AS id, arg_max(name, last_charge) AS name FROM account_names_daily ${windowFilter("day")}
          GROUP BY account`
-      : `SELECT id, arg_max(name, ChargePeriodStart) AS name FROM (
-           SELECT coalesce(SubAccountId, BillingAccountId) AS id,
-             CASE WHEN SubAccountId IS NULL THEN BillingAccountName ELSE SubAccountName END AS name, ChargePeriodStart
-           FROM billing_costs ${windowFilter("ChargePeriodStart")}
-         )
-         WHERE id IS NOT NULL AND name IS NOT NULL AND name <> id
+      : `SELECT id, arg_max(name, ChargePeriodStart) AS name
+         FROM (${accountNameRows("billing_costs", windowFilter("ChargePeriodStart"))})
          GROUP BY id`;
   const reader = await connection.runAndReadAll(sql, window ? [window.from, window.to] : []);
   return new Map(

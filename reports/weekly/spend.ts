@@ -1,6 +1,13 @@
 import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
-import { Decimal } from "../../core/money.js";
-import { type CostDimension, type CostLine, costRowsFor, costsBy } from "../../store/costs.js";
+import {
+  type CostDimension,
+  type CostLine,
+  type CostQuery,
+  costRowsFor,
+  costsBy,
+  LINE_ORDER,
+  lineOf,
+} from "../../store/costs.js";
 import type { Dimension, Window } from "./model.js";
 import { addDays, isoDate } from "./week.js";
 
@@ -43,37 +50,27 @@ export async function dailySpendBy(
   days: number,
 ): Promise<{ day: string; lines: CostLine[] }[]> {
   const params: DuckDBValue[] = [];
-  const rows = await costRowsFor(
-    source.connection,
-    {
-      dimension: costDimension(source, dimension),
-      from: isoDate(first),
-      to: isoDate(addDays(first, days)),
-      caseInsensitiveTags: source.caseInsensitiveTags,
-    },
-    (value) => {
-      params.push(value);
-      return `$${params.length}`;
-    },
-  );
+  const query: CostQuery = {
+    dimension: costDimension(source, dimension),
+    from: isoDate(first),
+    to: isoDate(addDays(first, days)),
+    caseInsensitiveTags: source.caseInsensitiveTags,
+  };
+  const rows = await costRowsFor(source.connection, query, (value) => {
+    params.push(value);
+    return `$${params.length}`;
+  });
   const reader = await source.connection.runAndReadAll(
     `SELECT strftime(day, '%Y-%m-%d') AS day, key, sum(BilledCost) AS billed, sum(EffectiveCost) AS effective
      FROM (${rows})
      GROUP BY day, key
-     ORDER BY day, effective DESC NULLS LAST, billed DESC NULLS LAST, key NULLS LAST`,
+     ORDER BY day, ${LINE_ORDER}`,
     params,
   );
   const byDay = new Map<string, CostLine[]>();
   for (const row of reader.getRowObjectsJson()) {
     const day = String(row.day);
-    byDay.set(day, [
-      ...(byDay.get(day) ?? []),
-      {
-        key: row.key === null || row.key === undefined ? null : String(row.key),
-        billedCost: new Decimal(String(row.billed ?? "0")),
-        effectiveCost: new Decimal(String(row.effective ?? "0")),
-      },
-    ]);
+    byDay.set(day, [...(byDay.get(day) ?? []), lineOf(query, row)]);
   }
   return Array.from({ length: days }, (_, i) => {
     const day = isoDate(addDays(first, i));
