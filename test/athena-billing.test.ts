@@ -26,9 +26,9 @@ import { openStore } from "../store/database.js";
 import { RESOURCE_COST_CTE } from "../store/resources.js";
 import { runFinops } from "./helpers/cli.js";
 import { freePort, type Moto, startMoto } from "./helpers/moto.js";
-import { readDatabase, tempDir } from "./helpers/project.js";
+import { tempDir } from "./helpers/project.js";
 import { startTrino, type TrinoServer, trinoSkipReason } from "./helpers/trino.js";
-import { writeTrinoBill } from "./helpers/trino-bill.js";
+import { billingTotals, costsJson, writeTrinoBill } from "./helpers/trino-bill.js";
 
 /**
  * The Athena billing engine. Athena's protocol (StartQueryExecution, GetQueryExecution until SUCCEEDED,
@@ -178,23 +178,12 @@ describe("billing.engine athena: the roll-up's real results through Athena's pro
   let columnsRows: ReturnType<typeof row>[];
   let rollupRows: ReturnType<typeof row>[];
 
-  const costs = async (by: string, db: string, cfg: string) => {
-    const result = await runFinops(["costs", "--by", by, "--db", db, "--config", cfg, "--json"]);
-    assert.equal(result.code, 0, result.stderr);
-    return JSON.parse(result.stdout) as unknown[];
-  };
+  const costs = costsJson;
   const collect = (endpoint: string) =>
     runFinops(["collect", "--only", "billing", "--db", pulled, "--config", config, "--now", NOW, "--json"], {
       AWS_ENDPOINT_URL: endpoint,
     });
-  const totals = async (db: string) =>
-    (
-      await readDatabase(
-        db,
-        `SELECT count(*)::VARCHAR AS n, sum(BilledCost)::VARCHAR AS billed, sum(EffectiveCost)::VARCHAR AS effective,
-           sum(ListCost)::VARCHAR AS list FROM billing`,
-      )
-    )[0];
+  const totals = billingTotals;
   const motoApi = async (path: string, body: object) => {
     const response = await fetch(`${moto.endpoint}/moto-api/${path}`, {
       method: "POST",

@@ -8,7 +8,7 @@ import { RESOURCE_COST_CTE } from "../store/resources.js";
 import { runFinops } from "./helpers/cli.js";
 import { readDatabase, tempDir } from "./helpers/project.js";
 import { startTrino, type TrinoServer, trinoSkipReason } from "./helpers/trino.js";
-import { writeTrinoBill } from "./helpers/trino-bill.js";
+import { billingTotals, costsJson, writeTrinoBill } from "./helpers/trino-bill.js";
 
 /**
  * The Trino billing engine against a real Trino server: one FOCUS bill written as Parquet is loaded into
@@ -44,11 +44,7 @@ describe("billing.engine trino", { skip: skip ?? false }, () => {
         "",
       ].join("\n"),
     );
-  const costs = async (by: string, db: string, cfg: string) => {
-    const result = await runFinops(["costs", "--by", by, "--db", db, "--config", cfg, "--json"]);
-    assert.equal(result.code, 0, result.stderr);
-    return JSON.parse(result.stdout) as unknown[];
-  };
+  const costs = costsJson;
 
   before(async () => {
     trino = await startTrino();
@@ -87,14 +83,7 @@ describe("billing.engine trino", { skip: skip ?? false }, () => {
       [["billing:trino", "ok"]],
       collect.stdout,
     );
-    const totals = async (db: string) =>
-      (
-        await readDatabase(
-          db,
-          `SELECT count(*)::VARCHAR AS n, sum(BilledCost)::VARCHAR AS billed, sum(EffectiveCost)::VARCHAR AS effective,
-             sum(ListCost)::VARCHAR AS list FROM billing`,
-        )
-      )[0];
+    const totals = billingTotals;
     const lineItems = await totals(local);
     const rollup = await totals(pulled);
     assert.ok(

@@ -1,8 +1,10 @@
+import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { BILLING_COLUMNS } from "../../store/billing-columns.js";
-import { FOCUS_SAMPLE } from "./project.js";
+import { runFinops } from "./cli.js";
+import { FOCUS_SAMPLE, readDatabase } from "./project.js";
 import type { TrinoServer } from "./trino.js";
 
 /** A column of the sample bill, as the Parquet (DuckDB) and the Trino table type it. */
@@ -73,4 +75,22 @@ export async function writeTrinoBill(trino: TrinoServer): Promise<string> {
      WITH (format = 'PARQUET', external_location = 'local:///bill')`,
   );
   return parquet;
+}
+
+/** `finops costs --by BY --json` of a database with a config: what both engines' figures are compared by. */
+export async function costsJson(by: string, db: string, config: string): Promise<unknown[]> {
+  const result = await runFinops(["costs", "--by", by, "--db", db, "--config", config, "--json"]);
+  assert.equal(result.code, 0, result.stderr);
+  return JSON.parse(result.stdout) as unknown[];
+}
+
+/** The billing's row count and money sums, as exact text: a roll-up has fewer rows and the same sums. */
+export async function billingTotals(db: string): Promise<Record<string, unknown> | undefined> {
+  return (
+    await readDatabase(
+      db,
+      `SELECT count(*)::VARCHAR AS n, sum(BilledCost)::VARCHAR AS billed, sum(EffectiveCost)::VARCHAR AS effective,
+         sum(ListCost)::VARCHAR AS list FROM billing`,
+    )
+  )[0];
 }
